@@ -1,0 +1,44 @@
+# The two commands a new user needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: run test bench lint install migrate seed text-extra clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+
+migrate: install
+	$(BIN)/confide db upgrade
+
+seed: migrate
+	$(BIN)/confide seed --if-empty
+
+run: seed
+	$(BIN)/confide serve
+
+test: migrate
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+bench: migrate
+	$(BIN)/python -m benchmarks
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy src
+
+# The optional free-text concern model: a CPU build of PyTorch first, so nothing pulls CUDA.
+text-extra: install
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e '.[dev,text]'
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .hypothesis

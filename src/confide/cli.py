@@ -1,0 +1,188 @@
+"""The `confide` command: serve, db upgrade, seed, network stats."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from confide import migrate
+from confide.config import get_settings
+from confide.db import Database
+from confide.network.generator import generate_network
+from confide.network.seeding import NetworkNotEmpty, therapist_count, write_network
+from confide.network.stats import NetworkStats, network_stats
+from confide.vocab import get_vocabulary
+from confide.vocab.service import sync_reference_data
+
+app = typer.Typer(help="Confide: therapist matching and booking.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+network_app = typer.Typer(help="The therapist network.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(network_app, name="network")
+console = Console()
+
+
+def _database() -> Database:
+    return Database.from_settings(get_settings())
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="default: CONFIDE_HOST")] = None,
+    port: Annotated[int | None, typer.Option(help="default: CONFIDE_PORT")] = None,
+    workers: Annotated[int | None, typer.Option(help="default: CONFIDE_WORKERS")] = None,
+) -> None:
+    """Serve the web app and API."""
+    import uvicorn
+
+    settings = get_settings()
+    host = host or settings.host
+    port = port or settings.port
+    console.print(f"Confide on http://{host}:{port}  (API docs at /docs)")
+    uvicorn.run("confide.main:create_app", factory=True, host=host, port=port,
+                workers=workers or settings.workers, log_level="info")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every migration, then load payers and plans from the vocabulary."""
+    database = _database()
+    try:
+        migrate.upgrade(database.engine)
+        with database.session(write=True) as session:
+            changed = sync_reference_data(session, get_vocabulary())
+        console.print(f"Database at revision {migrate.current_revision(database.engine)}; "
+                      f"{changed} payer and plan rows updated.")
+    finally:
+        database.dispose()
+
+
+@app.command()
+def seed(
+    therapists: Annotated[int | None, typer.Option(
+        help="network size (default: CONFIDE_SEED_THERAPISTS)", min=1)] = None,
+    seed: Annotated[int | None, typer.Option(help="random seed (default: CONFIDE_SEED)")] = None,
+    replace: Annotated[bool, typer.Option(
+        help="delete the existing network, with its appointments, first")] = False,
+    if_empty: Annotated[bool, typer.Option(
+        help="do nothing when the database already holds therapists")] = False,
+) -> None:
+    """Generate the synthetic demo network (deterministic for a seed) and store it."""
+    settings = get_settings()
+    count = therapists or settings.seed_therapists
+    seed_value = settings.seed if seed is None else seed
+    database = _database()
+    try:
+        with database.session() as session:
+            existing = therapist_count(session)
+        if existing and if_empty:
+            console.print(f"The network already holds {existing:,} therapists; not seeding.")
+            return
+        if existing and not replace:
+            console.print(f"[red]{NetworkNotEmpty(existing)}[/red]")
+            raise typer.Exit(code=1)
+        started = time.perf_counter()
+        network = generate_network(count, seed_value, get_vocabulary(),
+                                   datetime.now(UTC).date())
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=console) as progress:
+            task = progress.add_task(f"Seeding {count:,} therapists (seed {seed_value})",
+                                     total=count)
+            with database.session(write=True) as session:
+                if existing:
+                    progress.console.print(f"Replacing {existing:,} therapists.")
+                write_network(session, network, replace=replace,
+                              progress=lambda done: progress.advance(task, done))
+        console.print(f"Seeded {count:,} therapists in {time.perf_counter() - started:.1f} s.")
+    finally:
+        database.dispose()
+
+
+@network_app.command("stats")
+def stats() -> None:
+    """Print the network's distributions: states, licences, couples, languages, insurance."""
+    database = _database()
+    try:
+        with database.session() as session:
+            result = network_stats(session, get_vocabulary())
+    finally:
+        database.dispose()
+    print_stats(result)
+
+
+def _pct(value: float) -> str:
+    return f"{100 * value:.2f}%" if 0.999 < value < 1 else f"{100 * value:.1f}%"
+
+
+def _table(title: str, rows: list[tuple[str, ...]], *headers: str) -> None:
+    table = Table(title=title, title_justify="left")
+    for header in headers:
+        table.add_column(header)
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+
+
+def print_stats(s: NetworkStats) -> None:
+    console.print(f"[bold]{s.therapists:,} therapists[/bold] in {len(s.by_state)} states and DC")
+    ratio = sorted(((s.by_state.get(k, 0) / s.therapists) / share, k)
+                   for k, share in s.population_share.items())
+    _table("Therapists by state against population share (largest and smallest ten)",
+           [(k, f"{s.by_state.get(k, 0):,}", _pct(s.by_state.get(k, 0) / s.therapists),
+             _pct(s.population_share[k]))
+            for k in sorted(s.population_share, key=lambda k: -s.population_share[k])[:10]]
+           + [(k, f"{s.by_state.get(k, 0):,}", _pct(s.by_state.get(k, 0) / s.therapists),
+               _pct(s.population_share[k]))
+              for k in sorted(s.population_share, key=lambda k: s.population_share[k])[:10]],
+           "state", "therapists", "share", "population share")
+    console.print(f"State share / population share ranges from {ratio[0][0]:.2f} ({ratio[0][1]})"
+                  f" to {ratio[-1][0]:.2f} ({ratio[-1][1]})")
+    _table("Licence mix", [(k, _pct(v), _pct(s.couples_share_by_licence.get(k, 0)),
+                            _pct(s.relationship_primary_by_licence.get(k, 0)),
+                            _pct(s.couples_modality_by_licence.get(k, 0)),
+                            f"${s.individual_rate_median_by_licence.get(k, 0):.0f}")
+                           for k, v in s.licence_mix.items()],
+           "licence", "share", "sees couples", "primary concerns about relationships",
+           "couples modality", "median individual rate")
+    _table("Licensure and identity", [
+        ("licences per therapist", ", ".join(f"{k}: {_pct(v)}"
+                                             for k, v in s.licences_per_therapist.items())),
+        ("practice state among active licences", _pct(s.practice_state_licensed)),
+        ("valid NPIs (Luhn over 80840 + nine digits)", _pct(s.npi_valid)),
+        ("NPIs unique", "yes" if s.npi_unique else "NO"),
+        ("time zone fits the practice state", _pct(s.time_zone_consistent)),
+        ("Arizona therapists without DST", _pct(s.arizona_without_dst)),
+    ], "property", "value")
+    _table("Time zones", [(k, f"{v:,}") for k, v in s.time_zones.items()], "zone", "therapists")
+    _table("Couples, languages, insurance, rates, hours, supply", [
+        ("see couples", _pct(s.couples_share)),
+        ("speak Spanish", _pct(s.spanish_share)),
+        ("other languages", ", ".join(f"{k} {_pct(v)}" for k, v in s.other_languages.items())),
+        ("on at least one insurance panel", _pct(s.in_network_share)),
+        ("payers", ", ".join(f"{k} {_pct(v)}" for k, v in s.payer_share.items())),
+        ("on a Medicaid panel", _pct(s.medicaid_share)),
+        ("individual self-pay rate p5/p25/p50/p75/p95",
+         " / ".join(f"${v:.0f}" for v in s.individual_rate_percentiles.values())),
+        ("median couples self-pay rate", f"${s.couples_rate_median:.0f}"),
+        ("offer a sliding scale", _pct(s.sliding_scale_share)),
+        ("weekday share of weekly hours", _pct(s.weekday_hours_share)),
+        ("work weekday evenings (after 18:00)", _pct(s.evening_share)),
+        ("work Saturdays", _pct(s.saturday_share)),
+        ("not accepting new clients", _pct(s.not_accepting_share)),
+        ("paused", _pct(s.paused_share)),
+        ("not accepting or paused", _pct(s.unavailable_share)),
+    ], "property", "value")
+    for state in ("CA", "TX", "NY", "FL", "MA"):
+        shares = s.payer_share_by_state.get(state, {})
+        console.print(f"Payers in {state}: " + ", ".join(
+            f"{k} {_pct(v)}" for k, v in list(shares.items())[:8]))
+
+
+if __name__ == "__main__":
+    app()

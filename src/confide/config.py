@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRET = "change-me"
+DEFAULT_DATABASE_URL = "sqlite:///" + str(Path("var") / "confide.db")
+
+
+class Settings(BaseSettings):
+    """Everything Confide reads from the environment (prefix CONFIDE_)."""
+
+    model_config = SettingsConfigDict(env_prefix="CONFIDE_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = DEFAULT_DATABASE_URL
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    workers: int = Field(default=1, ge=1, le=64)
+    secret_key: str = PLACEHOLDER_SECRET
+    seed_therapists: int = Field(default=10_000, ge=1, le=2_000_000)
+    seed: int = 42
+    hold_minutes: int = Field(default=10, ge=1, le=120)
+    match_horizon_days: int = Field(default=14, ge=1, le=60)
+    index_refresh_seconds: float = Field(default=2.0, ge=0.1)
+    db_pool_size: int = Field(default=20, ge=1, le=200)
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret(self) -> Settings:
+        if self.environment != "development" and self.secret_key == PLACEHOLDER_SECRET:
+            raise ValueError(
+                "CONFIDE_SECRET_KEY is the development placeholder; set a real secret "
+                f"(for example `python -c 'import secrets; print(secrets.token_urlsafe(32))'`) "
+                f"when CONFIDE_ENVIRONMENT={self.environment}"
+            )
+        if self.environment != "development" and len(self.secret_key) < 32:
+            raise ValueError("CONFIDE_SECRET_KEY must be at least 32 characters outside development")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,45 @@
+"""Domain errors: plain exceptions raised by services; the web layer maps them to HTTP."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """An expected failure a caller can act on. `code` is stable; `extra` goes into the body."""
+
+    code = "domain_error"
+
+    def __init__(self, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.extra = extra
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+
+class InvalidInput(DomainError):
+    """Input that passed the schema but breaks a rule; names the field and what is allowed."""
+
+    code = "invalid_input"
+
+    def __init__(self, field: str, message: str, allowed: list[Any] | None = None) -> None:
+        extra: dict[str, Any] = {"field": field}
+        if allowed is not None:
+            extra["allowed"] = allowed
+        super().__init__(message, **extra)
+        self.field = field
+
+
+class Unauthorized(DomainError):
+    code = "unauthorized"
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+
+
+class Conflict(DomainError):
+    code = "conflict"

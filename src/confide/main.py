@@ -1,0 +1,45 @@
+"""create_app(settings): wiring only."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from confide import __version__
+from confide.config import Settings, get_settings
+from confide.db import Database
+from confide.network.api import router as therapists_router
+from confide.vocab.api import router as vocab_router
+from confide.web import errors
+from confide.web.pages import router as pages_router
+from confide.web.templating import PACKAGE
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    owns_database = database is None
+    database = database or Database.from_settings(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owns_database:
+            database.dispose()
+
+    app = FastAPI(
+        title="Confide",
+        version=__version__,
+        description="Therapist matching and booking for relationships hurt by broken trust.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.database = database
+    errors.install(app)
+    app.mount("/static", StaticFiles(directory=PACKAGE / "web" / "static"), name="static")
+    app.include_router(pages_router)
+    app.include_router(vocab_router)
+    app.include_router(therapists_router)
+    return app

@@ -1,0 +1,53 @@
+"""All ORM tables, on one metadata for Alembic."""
+
+from confide.models.base import Base, UTCDateTime, utcnow
+from confide.models.clients import Client
+from confide.models.network import (
+    Licence,
+    PanelParticipation,
+    Payer,
+    Plan,
+    Therapist,
+    TherapistIdentity,
+    TherapistLanguage,
+    TherapistModality,
+    TherapistPopulation,
+    TherapistService,
+    TherapistSpecialty,
+    TimeOff,
+    WeeklyHours,
+)
+from confide.models.scheduling import (
+    APPOINTMENT_STATUSES,
+    BLOCKING_STATUSES,
+    Appointment,
+    AppointmentParticipant,
+    ExternalBusy,
+    IdempotencyRecord,
+)
+
+__all__ = [
+    "APPOINTMENT_STATUSES",
+    "BLOCKING_STATUSES",
+    "Appointment",
+    "AppointmentParticipant",
+    "Base",
+    "Client",
+    "ExternalBusy",
+    "IdempotencyRecord",
+    "Licence",
+    "PanelParticipation",
+    "Payer",
+    "Plan",
+    "Therapist",
+    "TherapistIdentity",
+    "TherapistLanguage",
+    "TherapistModality",
+    "TherapistPopulation",
+    "TherapistService",
+    "TherapistSpecialty",
+    "TimeOff",
+    "UTCDateTime",
+    "WeeklyHours",
+    "utcnow",
+]

@@ -1,0 +1,124 @@
+"""Appointments (holds are appointments with status held), their participants, outside busy times."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from confide.models.base import Base, utcnow
+
+# FHIR R4 Appointment.status names, plus two of our own for holds: held (a short reservation
+# while the person confirms) and expired (a hold that lapsed).
+APPOINTMENT_STATUSES = (
+    "held",
+    "expired",
+    "proposed",
+    "pending",
+    "booked",
+    "fulfilled",
+    "cancelled",
+    "noshow",
+    "entered-in-error",
+)
+# Rows in these statuses occupy the therapist's and participants' time.
+BLOCKING_STATUSES = ("held", "booked")
+_status_list = ", ".join(f"'{s}'" for s in APPOINTMENT_STATUSES)
+
+
+class Appointment(Base):
+    __tablename__ = "appointments"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_status_list})", name="status"),
+        CheckConstraint("start_at < end_at AND end_at <= blocked_until", name="time_order"),
+        CheckConstraint("status <> 'held' OR hold_expires_at IS NOT NULL", name="hold_expiry"),
+        Index("ix_appointments_therapist_start", "therapist_id", "start_at"),
+        Index("ix_appointments_status_expiry", "status", "hold_expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    therapist_id: Mapped[int] = mapped_column(ForeignKey("therapists.id", ondelete="CASCADE"))
+    session_type: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    start_at: Mapped[datetime] = mapped_column()
+    end_at: Mapped[datetime] = mapped_column()
+    # end_at plus the therapist's buffer: the time this appointment keeps the therapist busy.
+    blocked_until: Mapped[datetime] = mapped_column()
+    hold_expires_at: Mapped[datetime | None] = mapped_column()
+    # A first session with a new client counts toward the therapist's weekly new-client limit.
+    is_new_client: Mapped[bool] = mapped_column(Boolean, default=False)
+    client_state: Mapped[str] = mapped_column(String(2))
+    created_by_client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    rescheduled_from_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id"))
+    calendar_sequence: Mapped[int] = mapped_column(Integer, default=0)
+    cancel_reason: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    participants: Mapped[list[AppointmentParticipant]] = relationship(
+        back_populates="appointment",
+        cascade="all, delete-orphan",
+        order_by="AppointmentParticipant.client_id",
+    )
+
+
+class AppointmentParticipant(Base):
+    """A client in an appointment; start, end and status are copied from the appointment so the
+    database can refuse one person in two sessions at once."""
+
+    __tablename__ = "appointment_participants"
+    __table_args__ = (
+        UniqueConstraint("appointment_id", "client_id"),
+        Index("ix_appointment_participants_client_start", "client_id", "start_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    appointment_id: Mapped[int] = mapped_column(ForeignKey("appointments.id", ondelete="CASCADE"))
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    start_at: Mapped[datetime] = mapped_column()
+    end_at: Mapped[datetime] = mapped_column()
+    status: Mapped[str] = mapped_column(String(20))
+
+    appointment: Mapped[Appointment] = relationship(back_populates="participants")
+
+
+class ExternalBusy(Base):
+    """A busy time from the therapist's own calendar (an uploaded .ics), expanded to instants."""
+
+    __tablename__ = "external_busy"
+    __table_args__ = (
+        CheckConstraint("start_at < end_at", name="time_order"),
+        Index("ix_external_busy_therapist_start", "therapist_id", "start_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    therapist_id: Mapped[int] = mapped_column(ForeignKey("therapists.id", ondelete="CASCADE"))
+    source_uid: Mapped[str] = mapped_column(String(255))
+    start_at: Mapped[datetime] = mapped_column()
+    end_at: Mapped[datetime] = mapped_column()
+
+
+class IdempotencyRecord(Base):
+    """The first successful response to a POST sent with an Idempotency-Key, kept per client."""
+
+    __tablename__ = "idempotency_records"
+    __table_args__ = (UniqueConstraint("client_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(255))
+    route: Mapped[str] = mapped_column(String(80))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int] = mapped_column(Integer)
+    response_body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

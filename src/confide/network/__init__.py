@@ -1,0 +1,1 @@
+"""The therapist network: profiles, the synthetic demo network, listing and statistics."""

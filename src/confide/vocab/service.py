@@ -1,0 +1,38 @@
+"""Keeps the payer and plan tables in step with the vocabulary files."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from confide.models import Payer, Plan
+from confide.vocab.registry import Vocabulary
+
+
+def sync_reference_data(session: Session, vocab: Vocabulary) -> int:
+    """Insert or update every payer and plan; returns how many rows changed."""
+    changed = 0
+    payers = {p.code: p for p in session.scalars(select(Payer))}
+    for payer in vocab.payers.values():
+        row = payers.get(payer.code)
+        if row is None:
+            session.add(Payer(code=payer.code, name=payer.name, kind=payer.kind))
+            changed += 1
+        elif (row.name, row.kind) != (payer.name, payer.kind):
+            row.name, row.kind = payer.name, payer.kind
+            changed += 1
+    session.flush()
+    plans = {p.code: p for p in session.scalars(select(Plan))}
+    for plan in vocab.plans.values():
+        states = sorted(plan.states) if plan.states is not None else None
+        fields = (plan.payer_code, plan.name, plan.product, states)
+        row = plans.get(plan.code)
+        if row is None:
+            session.add(Plan(code=plan.code, payer_code=plan.payer_code, name=plan.name,
+                             product=plan.product, states=states))
+            changed += 1
+        elif (row.payer_code, row.name, row.product, row.states) != fields:
+            row.payer_code, row.name, row.product, row.states = fields
+            changed += 1
+    session.flush()
+    return changed

@@ -1,0 +1,1 @@
+"""The web layer: error mapping, shared dependencies, the base templates."""

@@ -1,0 +1,88 @@
+"""The one table that turns domain errors into HTTP responses, and the validation error shape."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from confide import errors
+
+logger = logging.getLogger("confide.web")
+
+STATUS_BY_ERROR: dict[type[errors.DomainError], int] = {
+    errors.NotFound: 404,
+    errors.InvalidInput: 422,
+    errors.Unauthorized: 401,
+    errors.Forbidden: 403,
+    errors.Conflict: 409,
+}
+
+
+def status_for(error: errors.DomainError) -> int:
+    for cls in type(error).__mro__:
+        if cls in STATUS_BY_ERROR:
+            return STATUS_BY_ERROR[cls]
+    return 400
+
+
+def domain_error_body(error: errors.DomainError) -> dict[str, Any]:
+    if isinstance(error, errors.InvalidInput):
+        # the same shape as a schema validation error, so clients handle one kind of 422
+        field: dict[str, Any] = {"field": error.field, "loc": error.field.split("."),
+                                 "msg": error.message, "type": "invalid_input"}
+        if "allowed" in error.extra:
+            field["allowed"] = error.extra["allowed"]
+        return {"error": "validation_error", "detail": f"{error.field}: {error.message}",
+                "fields": [field]}
+    return {"error": error.code, "detail": error.message, **error.extra}
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) if parts else ".".join(str(p) for p in loc)
+
+
+def validation_body(exc: RequestValidationError) -> dict[str, Any]:
+    fields = []
+    for item in exc.errors():
+        entry: dict[str, Any] = {
+            "field": _field_name(tuple(item.get("loc", ()))),
+            "loc": list(item.get("loc", ())),
+            "msg": item.get("msg", "invalid value"),
+            "type": item.get("type", "value_error"),
+        }
+        ctx = item.get("ctx") or {}
+        if "allowed" in ctx:
+            entry["allowed"] = ctx["allowed"]
+        elif "expected" in ctx:
+            entry["allowed"] = ctx["expected"]
+        fields.append(entry)
+    summary = "; ".join(f"{f['field']}: {f['msg']}" for f in fields)
+    return {"error": "validation_error", "detail": summary, "fields": fields}
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(errors.DomainError)
+    async def _domain(request: Request, exc: errors.DomainError) -> JSONResponse:
+        return JSONResponse(domain_error_body(exc), status_code=status_for(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse(validation_body(exc), status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse({"error": "http_error", "detail": exc.detail},
+                            status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        logger.exception("unhandled error on %s %s", request.method, request.url.path)
+        return JSONResponse(
+            {"error": "internal_error", "detail": "Something went wrong on our side."},
+            status_code=500)

@@ -1,0 +1,179 @@
+"""Fixtures: migrated databases on SQLite and PostgreSQL, the ASGI app, a seeded network."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import psycopg
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from confide import migrate
+from confide.config import Settings
+from confide.db import Database, create_db_engine
+from confide.main import create_app
+from confide.network.generator import SyntheticNetwork, generate_network
+from confide.network.seeding import write_network
+from confide.vocab import get_vocabulary
+from confide.vocab.service import sync_reference_data
+
+POSTGRES_URL = os.environ.get("CONFIDE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+REFERENCE_TABLES = {"payers", "plans", "alembic_version"}
+SEED_DAY = date(2026, 11, 25)
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def _postgres_reachable() -> str | None:
+    try:
+        with psycopg.connect(_libpq(POSTGRES_URL), connect_timeout=3) as conn:
+            conn.execute("SELECT 1")
+    except psycopg.Error as error:
+        return str(error).strip() or type(error).__name__
+    return None
+
+
+def _libpq(url: str) -> str:
+    return url.replace("postgresql+psycopg://", "postgresql://")
+
+
+def _with_database(url: str, name: str) -> str:
+    base, _, _ = url.rpartition("/")
+    return f"{base}/{name}"
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> str:
+    problem = _postgres_reachable()
+    if problem is not None:
+        message = f"PostgreSQL at {POSTGRES_URL} is not reachable ({problem})"
+        if IN_CI:
+            pytest.fail(message + "; under CI=true the PostgreSQL tests are required")
+        pytest.skip(message + "; PostgreSQL tests skipped")
+    return POSTGRES_URL
+
+
+class PostgresDatabases:
+    """Creates throwaway databases on the test server and drops them at the end."""
+
+    def __init__(self, server_url: str) -> None:
+        self.server_url = server_url
+        self.created: list[str] = []
+
+    def create(self, label: str) -> str:
+        name = f"confide_{label}_{uuid.uuid4().hex[:10]}"
+        with psycopg.connect(_libpq(self.server_url), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        self.created.append(name)
+        return _with_database(self.server_url, name)
+
+    def drop_all(self) -> None:
+        with psycopg.connect(_libpq(self.server_url), autocommit=True) as conn:
+            for name in self.created:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def postgres_databases(postgres_server: str) -> Iterator[PostgresDatabases]:
+    databases = PostgresDatabases(postgres_server)
+    yield databases
+    databases.drop_all()
+
+
+def migrated(url: str) -> Database:
+    database = Database(create_db_engine(url, pool_size=30))
+    migrate.upgrade(database.engine)
+    with database.session(write=True) as session:
+        sync_reference_data(session, get_vocabulary())
+    return database
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "confide.db"
+    migrated(f"sqlite:///{path}").dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_shared(postgres_databases: PostgresDatabases) -> Iterator[Database]:
+    database = migrated(postgres_databases.create("tests"))
+    yield database
+    database.dispose()
+
+
+def truncate(database: Database) -> None:
+    with database.engine.begin() as conn:
+        tables = [row[0] for row in conn.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))
+            if row[0] not in REFERENCE_TABLES]
+        if tables:
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=BACKENDS)
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A migrated, empty database (reference data loaded), fresh for each test."""
+    if request.param == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "confide.db"
+        shutil.copy(template, path)
+        database = Database(create_db_engine(f"sqlite:///{path}"))
+        yield database
+        database.dispose()
+    else:
+        database = request.getfixturevalue("postgres_shared")
+        truncate(database)
+        yield database
+        truncate(database)
+
+
+def settings_for(url: str) -> Settings:
+    return Settings(environment="test", database_url=url, secret_key="t" * 40)
+
+
+@pytest.fixture
+def client(database: Database) -> Iterator[TestClient]:
+    app = create_app(settings_for(str(database.engine.url)), database=database)
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+SEEDED_SIZE = 10_000
+
+
+@pytest.fixture(scope="session")
+def demo_network() -> SyntheticNetwork:
+    return generate_network(SEEDED_SIZE, 42, get_vocabulary(), SEED_DAY)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def seeded_database(
+    request: pytest.FixtureRequest,
+    demo_network: SyntheticNetwork,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Database]:
+    """A database holding the 10,000-therapist demo network; tests must not write to it."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('seeded') / 'confide.db'}"
+    else:
+        url = request.getfixturevalue("postgres_databases").create("seeded")
+    database = migrated(url)
+    with database.session(write=True) as session:
+        write_network(session, demo_network)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(scope="session")
+def seeded_client(seeded_database: Database) -> Iterator[TestClient]:
+    app = create_app(settings_for(str(seeded_database.engine.url)), database=seeded_database)
+    with TestClient(app) as test_client:
+        yield test_client

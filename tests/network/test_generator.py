@@ -1,0 +1,112 @@
+"""The synthetic network is deterministic for a seed, and writing it is explicit about what exists."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+from sqlalchemy import select
+
+from confide.db import Database
+from confide.models import PanelParticipation, Therapist, WeeklyHours
+from confide.network.generator import generate_network
+from confide.network.seeding import NetworkNotEmpty, therapist_count, write_network
+from confide.vocab import get_vocabulary
+
+DAY = date(2026, 11, 25)
+
+
+def _fingerprint(count: int, seed: int) -> tuple[object, ...]:
+    net = generate_network(count, seed, get_vocabulary(), DAY)
+    return (
+        tuple(net.npi), tuple(net.first_name), tuple(net.last_name), tuple(net.licence_type),
+        net.practice_state.tobytes(), net.licence_states.tobytes(), net.specialty.tobytes(),
+        net.modalities.tobytes(), net.languages.tobytes(), net.rate_cents.tobytes(),
+        net.panel_therapist.tobytes(), net.panel_plan.tobytes(), net.panel_state.tobytes(),
+        net.hours_template.tobytes(), net.accepting.tobytes(), tuple(net.location),
+        tuple(net.bio(i) for i in range(count)),
+    )
+
+
+def test_same_seed_same_network() -> None:
+    assert _fingerprint(800, 7) == _fingerprint(800, 7)
+
+
+def test_other_seed_other_network() -> None:
+    a, b = _fingerprint(800, 7), _fingerprint(800, 8)
+    assert a[0] != b[0] and a[4] != b[4]
+
+
+def test_small_networks_still_cover_every_state() -> None:
+    net = generate_network(60, 1, get_vocabulary(), DAY)
+    assert len(set(net.practice_state.tolist())) == 51
+
+
+def test_refuses_zero() -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        generate_network(0, 1, get_vocabulary(), DAY)
+
+
+def _dump(database: Database) -> tuple[list[tuple[object, ...]], ...]:
+    with database.session() as session:
+        therapists = [tuple(r) for r in session.execute(select(
+            Therapist.id, Therapist.npi, Therapist.first_name, Therapist.timezone,
+            Therapist.bio).order_by(Therapist.id))]
+        panels = [tuple(r) for r in session.execute(select(
+            PanelParticipation.therapist_id, PanelParticipation.plan_code,
+            PanelParticipation.state).order_by(PanelParticipation.therapist_id,
+                                               PanelParticipation.plan_code,
+                                               PanelParticipation.state))]
+        hours = [tuple(r) for r in session.execute(select(
+            WeeklyHours.therapist_id, WeeklyHours.weekday, WeeklyHours.start_minute,
+            WeeklyHours.end_minute).order_by(WeeklyHours.therapist_id, WeeklyHours.weekday,
+                                             WeeklyHours.start_minute))]
+    return therapists, panels, hours
+
+
+def test_writing_refuses_an_existing_network_then_replaces_when_asked(database: Database) -> None:
+    first = generate_network(300, 3, get_vocabulary(), DAY)
+    with database.session(write=True) as session:
+        write_network(session, first)
+    before = _dump(database)
+
+    second = generate_network(200, 4, get_vocabulary(), DAY)
+    with pytest.raises(NetworkNotEmpty, match="--replace"), database.session(
+            write=True) as session:
+        write_network(session, second)
+    assert _dump(database) == before  # the refused attempt changed nothing
+
+    with database.session(write=True) as session:
+        write_network(session, second, replace=True)
+    with database.session() as session:
+        assert therapist_count(session) == 200
+
+    with database.session(write=True) as session:
+        write_network(session, first, replace=True)
+    assert _dump(database) == before  # same seed, same rows in the database
+
+
+def test_progress_is_reported_in_full(database: Database) -> None:
+    seen: list[int] = []
+    net = generate_network(4500, 5, get_vocabulary(), DAY)
+    with database.session(write=True) as session:
+        write_network(session, net, progress=seen.append)
+    assert sum(seen) == 4500 and len(seen) == 3
+
+
+def test_npis_follow_the_luhn_rule_with_the_80840_prefix() -> None:
+    net = generate_network(2000, 11, get_vocabulary(), DAY)
+
+    def luhn_ok(number: str) -> bool:
+        digits = [int(c) for c in "80840" + number]
+        total = 0
+        for i, d in enumerate(reversed(digits)):
+            if i % 2 == 1:
+                d = d * 2 - 9 if d * 2 > 9 else d * 2
+            total += d
+        return total % 10 == 0
+
+    assert all(len(n) == 10 and n[0] in "12" and luhn_ok(n) for n in net.npi)
+    assert len(set(net.npi)) == len(net.npi)
+    assert np.all(net.licence_active[:, 0])
