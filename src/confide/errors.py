@@ -43,3 +43,19 @@ class Forbidden(DomainError):
 
 class Conflict(DomainError):
     code = "conflict"
+
+
+class SlotUnavailable(Conflict):
+    """The start asked for is not (or no longer) free; `alternatives` lists nearby free starts."""
+
+    code = "slot_unavailable"
+
+
+class TherapistUnavailable(Conflict):
+    """The therapist cannot take this booking now (not accepting, paused, or full)."""
+
+    code = "therapist_unavailable"
+
+
+class HoldExpired(Conflict):
+    code = "hold_expired"

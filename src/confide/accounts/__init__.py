@@ -1,0 +1,1 @@
+"""Clients: creation, bearer tokens, and linking two partners for couples care."""

@@ -1,0 +1,78 @@
+"""Client accounts: bearer tokens (stored hashed) and partner invitations."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from confide.accounts.schemas import ClientCreate
+from confide.errors import Conflict, InvalidInput, Unauthorized
+from confide.models import Client
+
+INVITATION_DAYS = 7
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_client(session: Session, payload: ClientCreate) -> tuple[Client, str]:
+    """A new client and its bearer token (only its hash is stored)."""
+    token = secrets.token_urlsafe(32)
+    client = Client(name=payload.name, email=payload.email, state=payload.state,
+                    timezone=payload.timezone, token_hash=_hash(token))
+    session.add(client)
+    session.flush()
+    return client, token
+
+
+def authenticate(session: Session, token: str) -> Client:
+    client = session.scalars(select(Client).where(Client.token_hash == _hash(token))).one_or_none()
+    if client is None:
+        raise Unauthorized("the bearer token is not valid")
+    return client
+
+
+def _signature(secret_key: str, client_id: int, expires: int) -> str:
+    message = f"partner-invitation:{client_id}:{expires}".encode()
+    return hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()[:32]
+
+
+def invite_partner(client: Client, secret_key: str, now: datetime) -> tuple[str, datetime]:
+    """A signed code the client gives their partner; it links the two when the partner uses it."""
+    if client.partner_id is not None:
+        raise Conflict("you are already linked with a partner")
+    expires_at = now + timedelta(days=INVITATION_DAYS)
+    expires = int(expires_at.timestamp())
+    return f"{client.id}.{expires}.{_signature(secret_key, client.id, expires)}", expires_at
+
+
+def accept_invitation(
+    session: Session, client: Client, code: str, secret_key: str, now: datetime
+) -> Client:
+    """Link the client with the partner who issued `code`; returns the partner."""
+    try:
+        inviter_text, expires_text, signature = code.split(".")
+        inviter_id, expires = int(inviter_text), int(expires_text)
+    except ValueError:
+        raise InvalidInput("code", "this is not a partner invitation code") from None
+    expected = _signature(secret_key, inviter_id, expires)
+    if not hmac.compare_digest(signature, expected):
+        raise InvalidInput("code", "this is not a partner invitation code")
+    if expires < now.timestamp():
+        raise InvalidInput("code", "this invitation has expired; ask your partner for a new one")
+    if inviter_id == client.id:
+        raise InvalidInput("code", "this invitation is your own; give it to your partner")
+    inviter = session.get(Client, inviter_id, with_for_update=True)
+    if inviter is None:
+        raise InvalidInput("code", "this is not a partner invitation code")
+    if client.partner_id is not None or inviter.partner_id is not None:
+        raise Conflict("one of you is already linked with a partner")
+    client.partner_id, inviter.partner_id = inviter.id, client.id
+    session.flush()
+    return inviter

@@ -1,0 +1,1 @@
+"""Scheduling: availability, free slots, holds and appointments, calendar and FHIR output."""

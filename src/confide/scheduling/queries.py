@@ -1,0 +1,83 @@
+"""Typed reads of what occupies therapists' time, turned into the slot engine's Availability."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from confide.models import Appointment, ExternalBusy, Therapist, TimeOff, WeeklyHours
+from confide.scheduling.slots import Availability, merge_busy
+from confide.scheduling.timegrid import days_between, from_minute, to_minute, to_minute_ceil
+
+
+def blocking_clause(now: datetime):  # type: ignore[no-untyped-def]
+    """Rows that occupy time: booked, or held and not yet expired."""
+    return or_(
+        Appointment.status == "booked",
+        and_(Appointment.status == "held", Appointment.hold_expires_at > now),
+    )
+
+
+def _in(column, ids: Collection[int] | None):  # type: ignore[no-untyped-def]
+    return True if ids is None else column.in_(list(ids))
+
+
+def load_availability(
+    session: Session,
+    now: datetime,
+    start: int,
+    end: int,
+    therapist_ids: Collection[int] | None = None,
+) -> dict[int, Availability]:
+    """Each therapist's Availability for starts in [start, end) epoch minutes (None: everyone)."""
+    window_start, window_end = from_minute(start - 24 * 60), from_minute(end + 24 * 60)
+    therapists = session.execute(
+        select(Therapist.id, Therapist.timezone, Therapist.buffer_minutes,
+               Therapist.minimum_notice_hours, Therapist.booking_horizon_days)
+        .where(_in(Therapist.id, therapist_ids))
+    ).all()
+    hours: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    for tid, weekday, s, e in session.execute(
+        select(WeeklyHours.therapist_id, WeeklyHours.weekday, WeeklyHours.start_minute,
+               WeeklyHours.end_minute)
+        .where(_in(WeeklyHours.therapist_id, therapist_ids))
+        .order_by(WeeklyHours.therapist_id, WeeklyHours.weekday, WeeklyHours.start_minute)
+    ):
+        hours[tid].append((weekday, s, e))
+    first_day, last_day = window_start.date() - timedelta(days=1), window_end.date()
+    days_off: dict[int, set[date]] = defaultdict(set)
+    for tid, starts_on, ends_on in session.execute(
+        select(TimeOff.therapist_id, TimeOff.starts_on, TimeOff.ends_on)
+        .where(_in(TimeOff.therapist_id, therapist_ids),
+               TimeOff.ends_on >= first_day, TimeOff.starts_on <= last_day)
+    ):
+        days_off[tid].update(days_between(max(starts_on, first_day), min(ends_on, last_day)))
+    busy: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for tid, s, e in session.execute(
+        select(Appointment.therapist_id, Appointment.start_at, Appointment.blocked_until)
+        .where(_in(Appointment.therapist_id, therapist_ids), blocking_clause(now),
+               Appointment.start_at < window_end, Appointment.blocked_until > window_start)
+    ):
+        busy[tid].append((to_minute(s), to_minute_ceil(e)))
+    for tid, s, e in session.execute(
+        select(ExternalBusy.therapist_id, ExternalBusy.start_at, ExternalBusy.end_at)
+        .where(_in(ExternalBusy.therapist_id, therapist_ids),
+               ExternalBusy.start_at < window_end, ExternalBusy.end_at > window_start)
+    ):
+        busy[tid].append((to_minute(s), to_minute_ceil(e)))
+    return {
+        tid: Availability(
+            zone=zone,
+            weekly_hours=tuple(hours.get(tid, ())),
+            buffer_minutes=buffer,
+            minimum_notice_hours=notice,
+            booking_horizon_days=horizon,
+            days_off=frozenset(days_off.get(tid, ())),
+            busy=merge_busy(busy.get(tid, ())),
+        )
+        for tid, zone, buffer, notice, horizon in therapists
+    }

@@ -1,0 +1,122 @@
+"""Local wall time to UTC, day by day: the one place Confide turns weekly hours into instants.
+
+Instants are whole minutes since the Unix epoch (UTC), which keeps the slot engine in integer
+arithmetic. A wall time that does not exist (the hour skipped when clocks spring forward) resolves to
+the moment the clocks jump; one that happens twice (the hour repeated when clocks fall back) resolves
+to the earlier instant for a window's start and the later one for its end, so a window keeps every
+minute the therapist is really there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from zoneinfo import ZoneInfo
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MINUTES_PER_DAY = 24 * 60
+
+
+def to_minute(instant: datetime) -> int:
+    """Whole minutes since the epoch; seconds are dropped (slots start on whole minutes)."""
+    if instant.tzinfo is None:
+        raise ValueError(f"naive datetime {instant!r}: instants must carry a time zone")
+    return int((instant - EPOCH).total_seconds() // 60)
+
+
+def to_minute_ceil(instant: datetime) -> int:
+    """Whole minutes since the epoch, rounded up: an end that keeps its last partial minute."""
+    whole = to_minute(instant)
+    return whole if from_minute(whole) == instant else whole + 1
+
+
+def from_minute(minute: int) -> datetime:
+    return EPOCH + timedelta(minutes=minute)
+
+
+@cache
+def zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+@cache
+def _plain_offset(zone_name: str, day: date) -> int | None:
+    """The zone's UTC offset in minutes all through `day`, or None when it changes that day."""
+    tz = zone(zone_name)
+    start = datetime.combine(day, time(0), tzinfo=tz).utcoffset()
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz).utcoffset()
+    if start is None or end is None or start != end:
+        return None
+    # US and most zones change at night, so equal offsets at both midnights mean no change that
+    # day; a zone that changed and changed back within one day does not exist in tzdata today.
+    return int(start.total_seconds() // 60)
+
+
+def wall_to_minute(day: date, minute_of_day: int, zone_name: str, *, later: bool = False) -> int:
+    """The instant a local wall time names; `later` picks the second of a repeated time."""
+    offset = _plain_offset(zone_name, day)
+    if offset is not None:
+        return to_minute(datetime.combine(day, time(0), tzinfo=UTC)) + minute_of_day - offset
+    tz = zone(zone_name)
+    wall = datetime.combine(day, time(0)) + timedelta(minutes=minute_of_day)
+    first = wall.replace(tzinfo=tz, fold=0).astimezone(UTC)
+    second = wall.replace(tzinfo=tz, fold=1).astimezone(UTC)
+    exists_first = first.astimezone(tz).replace(tzinfo=None) == wall
+    exists_second = second.astimezone(tz).replace(tzinfo=None) == wall
+    if exists_first and exists_second:
+        return to_minute(max(first, second) if later else min(first, second))
+    if exists_first or exists_second:
+        return to_minute(first if exists_first else second)
+    return _jump_instant(tz, wall, min(first, second), max(first, second))
+
+
+def _jump_instant(tz: ZoneInfo, wall: datetime, low: datetime, high: datetime) -> int:
+    """For a skipped wall time: the first instant whose local time is at or after it."""
+    lo, hi = to_minute(low), to_minute(high)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if from_minute(mid).astimezone(tz).replace(tzinfo=None) >= wall:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+def local_date(minute: int, zone_name: str) -> date:
+    return from_minute(minute).astimezone(zone(zone_name)).date()
+
+
+def working_windows(
+    weekly_hours: Iterable[tuple[int, int, int]],
+    zone_name: str,
+    first_day: date,
+    last_day: date,
+    days_off: frozenset[date] = frozenset(),
+) -> list[tuple[int, int]]:
+    """Weekly hours (weekday, start, end in local minutes) as UTC windows over local days.
+
+    Days in `days_off` are left out. Windows come back sorted by start.
+    """
+    by_weekday: dict[int, list[tuple[int, int]]] = {}
+    for weekday, start, end in weekly_hours:
+        by_weekday.setdefault(weekday, []).append((start, end))
+    windows: list[tuple[int, int]] = []
+    day = first_day
+    while day <= last_day:
+        if day not in days_off:
+            for start, end in by_weekday.get(day.weekday(), ()):
+                begin = wall_to_minute(day, start, zone_name)
+                finish = wall_to_minute(day, end, zone_name, later=True)
+                if begin < finish:
+                    windows.append((begin, finish))
+        day += timedelta(days=1)
+    windows.sort()
+    return windows
+
+
+def days_between(first: date, last: date) -> Iterable[date]:
+    day = first
+    while day <= last:
+        yield day
+        day += timedelta(days=1)
