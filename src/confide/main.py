@@ -11,7 +11,10 @@ from fastapi.staticfiles import StaticFiles
 from confide import __version__
 from confide.config import Settings, get_settings
 from confide.db import Database
+from confide.accounts.api import router as clients_router
 from confide.network.api import router as therapists_router
+from confide.scheduling.api import router as scheduling_router
+from confide.scheduling.openings import OpeningsIndex
 from confide.vocab.api import router as vocab_router
 from confide.web import errors
 from confide.web.pages import router as pages_router
@@ -37,9 +40,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.state.settings = settings
     app.state.database = database
+    # built on first refresh, so start-up stays quick and tests on empty databases pay nothing
+    app.state.openings = OpeningsIndex(horizon_days=settings.match_horizon_days)
     errors.install(app)
     app.mount("/static", StaticFiles(directory=PACKAGE / "web" / "static"), name="static")
     app.include_router(pages_router)
     app.include_router(vocab_router)
     app.include_router(therapists_router)
+    app.include_router(clients_router)
+    app.include_router(scheduling_router)
     return app

@@ -1,10 +1,10 @@
 """Local wall time to UTC, day by day: the one place Confide turns weekly hours into instants.
 
 Instants are whole minutes since the Unix epoch (UTC), which keeps the slot engine in integer
-arithmetic. A wall time that does not exist (the hour skipped when clocks spring forward) resolves to
-the moment the clocks jump; one that happens twice (the hour repeated when clocks fall back) resolves
-to the earlier instant for a window's start and the later one for its end, so a window keeps every
-minute the therapist is really there.
+arithmetic. A wall time that does not exist (the hour skipped when clocks spring forward)
+resolves to the moment the clocks jump; one that happens twice (the hour repeated when clocks
+fall back) resolves to the earlier instant for a window's start and the later one for its end,
+so a window keeps every minute the therapist is really there.
 """
 
 from __future__ import annotations
