@@ -96,7 +96,7 @@ def working_windows(
 ) -> list[tuple[int, int]]:
     """Weekly hours (weekday, start, end in local minutes) as UTC windows over local days.
 
-    Days in `days_off` are left out. Windows come back sorted by start.
+    Days in `days_off` are left out. Windows come back sorted, touching ones joined.
     """
     by_weekday: dict[int, list[tuple[int, int]]] = {}
     for weekday, start, end in weekly_hours:
@@ -112,7 +112,14 @@ def working_windows(
                     windows.append((begin, finish))
         day += timedelta(days=1)
     windows.sort()
-    return windows
+    # touching windows (9-12 and 12-17, or 18-24 and 0-2 the next day) are one stretch of work
+    merged: list[tuple[int, int]] = []
+    for begin, finish in windows:
+        if merged and begin <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(finish, merged[-1][1]))
+        else:
+            merged.append((begin, finish))
+    return merged
 
 
 def days_between(first: date, last: date) -> Iterable[date]:
