@@ -1,0 +1,389 @@
+"""The matching index: every therapist as columns of NumPy arrays, built from the database in one
+pass of bulk queries and updated row by row when a therapist's supply or appointments change.
+
+Openings come from the scheduling engine's OpeningsGrid. The supply rules a hold checks and the
+slot engine does not (accepting, paused, weekly new-client limit, caseload) are applied here with
+the same definitions, so every opening matching offers can be held.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+import numpy as np
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from confide.matching.scoring import (
+    COUPLES,
+    FAMILIES,
+    I64,
+    INDIVIDUALS,
+    U64,
+    Bool,
+    Columns,
+    pack_ticks,
+)
+from confide.models import (
+    Appointment,
+    AppointmentParticipant,
+    Licence,
+    PanelParticipation,
+    Therapist,
+    TherapistIdentity,
+    TherapistLanguage,
+    TherapistModality,
+    TherapistPopulation,
+    TherapistService,
+    TherapistSpecialty,
+)
+from confide.scheduling.openings import OpeningsGrid
+from confide.scheduling.queries import blocking_clause
+from confide.scheduling.service import CASELOAD_LOOKBACK_DAYS
+from confide.scheduling.timegrid import to_minute, wall_to_minute, zone
+from confide.vocab import Vocabulary, get_vocabulary
+from confide.vocab.registry import GENDERS
+
+EPOCH_DAY = date(1970, 1, 1).toordinal()
+POPULATION_BITS = {"individuals": INDIVIDUALS, "couples": COUPLES, "families": FAMILIES}
+
+
+@dataclass(frozen=True)
+class Codes:
+    """Positions of every code in the index's columns and bitmasks."""
+
+    states: tuple[str, ...]
+    concerns: tuple[str, ...]
+    modalities: tuple[str, ...]
+    languages: tuple[str, ...]
+    identities: tuple[str, ...]
+    faiths: tuple[str, ...]
+    plans: tuple[str, ...]
+    session_types: tuple[str, ...]
+    genders: tuple[str, ...] = GENDERS
+    position: dict[str, dict[str, int]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "position", {
+            name: {code: i for i, code in enumerate(getattr(self, name))}
+            for name in ("states", "concerns", "modalities", "languages", "identities",
+                         "faiths", "plans", "session_types", "genders")})
+
+    @classmethod
+    def from_vocabulary(cls, vocab: Vocabulary) -> Codes:
+        return cls(states=tuple(vocab.states), concerns=tuple(vocab.concerns),
+                   modalities=tuple(vocab.modalities), languages=tuple(vocab.languages),
+                   identities=tuple(vocab.identities), faiths=tuple(vocab.faiths),
+                   plans=tuple(vocab.plans), session_types=tuple(vocab.session_types))
+
+    def of(self, kind: str, code: str) -> int:
+        return self.position[kind][code]
+
+    def mask(self, kind: str, codes: Iterable[str]) -> int:
+        bits = 0
+        for code in codes:
+            bits |= 1 << self.position[kind][code]
+        return bits
+
+
+@dataclass
+class MatchIndex:
+    ids: I64  # therapist ids, ascending; row i is ids[i]
+    cols: Columns
+    codes: Codes
+    base: datetime  # tick i is base + i * 30 minutes
+    ticks: int
+    computed_at: datetime
+    step_minutes: int = 30
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
+
+    def rows_of(self, therapist_ids: Collection[int]) -> I64:
+        wanted = np.asarray(sorted(therapist_ids), dtype=np.int64)
+        rows = np.searchsorted(self.ids, wanted)
+        rows = np.minimum(rows, max(self.size - 1, 0))
+        result: I64 = rows[self.ids[rows] == wanted] if self.size else rows[:0]
+        return result
+
+    def start_of(self, tick: int) -> datetime:
+        return self.base + timedelta(minutes=int(tick) * self.step_minutes)
+
+    def nbytes(self) -> int:
+        total = self.ids.nbytes
+        for value in vars(self.cols).values():
+            if isinstance(value, np.ndarray):
+                total += value.nbytes
+            elif isinstance(value, list):
+                total += sum(v.nbytes for v in value if (isinstance(v, np.ndarray)
+                             and v.base is None) or (isinstance(v, np.ndarray)
+                             and v.strides[0] != 0))
+            elif isinstance(value, dict):
+                total += sum(v.nbytes for v in value.values())
+        return total
+
+
+def empty_columns(n: int, codes: Codes, words: int) -> Columns:
+    s, c = len(codes.session_types), len(codes.concerns)
+    return Columns(
+        licence_bits=np.zeros(n, np.uint64), rows_by_state=[],
+        populations=np.zeros(n, np.uint8), accepting=np.zeros(n, np.bool_),
+        paused_until=np.full(n, -1, np.int32), utc_offset=np.zeros(n, np.int16),
+        caseload_limit=np.zeros(n, np.int32), active_clients=np.zeros(n, np.int32),
+        telehealth=np.zeros(n, np.bool_), in_person=np.zeros(n, np.bool_),
+        latitude=np.full(n, np.nan), longitude=np.full(n, np.nan),
+        gender=np.full(n, -1, np.int8), languages=np.zeros(n, np.uint32),
+        modalities=np.zeros(n, np.uint32), identities=np.zeros(n, np.uint32),
+        faith=np.full(n, -1, np.int8), concern=np.zeros((c, n), np.int8),
+        duration=np.zeros((s, n), np.int16), rate_cents=np.zeros((s, n), np.int32),
+        sliding_cents=np.zeros((s, n), np.int32), notice_hours=np.zeros(n, np.int16),
+        duration_code=np.zeros((s, n), np.uint8), notice_code=np.zeros(n, np.uint8),
+        durations=[[] for _ in range(s)], notices=[],
+        openings=[np.broadcast_to(np.zeros(words, np.uint64), (n, words)) for _ in range(s)],
+        panel_rows={},
+    )
+
+
+def index_rows_by_state(cols: Columns, states: int) -> None:
+    bits = cols.licence_bits
+    cols.rows_by_state = [
+        np.flatnonzero(bits & (np.uint64(1) << np.uint64(s))).astype(np.int32)
+        for s in range(states)]
+
+
+def encode_times(cols: Columns) -> None:
+    """Small codes for (duration, notice) so a query builds one opening mask per pair."""
+    for s in range(cols.duration.shape[0]):
+        known = sorted(set(cols.durations[s]) | {int(d) for d in np.unique(cols.duration[s])})
+        cols.durations[s] = known
+        lookup = np.zeros(max(known, default=0) + 1, np.uint8)
+        lookup[known] = np.arange(len(known))
+        cols.duration_code[s] = lookup[cols.duration[s]]
+    notices = sorted(set(cols.notices) | {int(h) for h in np.unique(cols.notice_hours)})
+    cols.notices = notices
+    lookup = np.zeros(max(notices, default=0) + 1, np.uint8)
+    lookup[notices] = np.arange(len(notices))
+    cols.notice_code = lookup[cols.notice_hours]
+
+
+def _rows(ids: I64, therapist_ids: Sequence[int]) -> I64:
+    result: I64 = np.searchsorted(ids, np.asarray(therapist_ids, dtype=np.int64))
+    return result
+
+
+def _where(column, ids: Sequence[int] | None):  # type: ignore[no-untyped-def]
+    return True if ids is None else column.in_(list(ids))
+
+
+def load_columns(
+    session: Session, now: datetime, codes: Codes, ids: I64, words: int,
+    only: Sequence[int] | None = None,
+) -> tuple[Columns, dict[tuple[int, int], list[int]], dict[int, str], dict[int, int]]:
+    """Columns for `ids` (all therapists, or the `only` subset already in `ids`) from bulk
+    queries; also panel rows, each therapist's time zone and weekly new-client limit."""
+    n = len(ids)
+    cols = empty_columns(n, codes, words)
+    pos = codes.position
+    therapists = session.execute(
+        select(Therapist.id, Therapist.gender, Therapist.accepting_new_clients,
+               Therapist.paused_until, Therapist.timezone, Therapist.caseload_limit,
+               Therapist.weekly_new_client_limit, Therapist.offers_telehealth,
+               Therapist.offers_in_person, Therapist.office_latitude,
+               Therapist.office_longitude, Therapist.faith, Therapist.minimum_notice_hours)
+        .where(_where(Therapist.id, only))).all()
+    zones: dict[int, str] = {}
+    weekly_limit: dict[int, int] = {}
+    offsets: dict[str, int] = {}
+    for t in therapists:
+        row = int(np.searchsorted(ids, t.id))
+        cols.gender[row] = pos["genders"][t.gender]
+        cols.accepting[row] = t.accepting_new_clients
+        cols.paused_until[row] = (t.paused_until.toordinal() - EPOCH_DAY
+                                  if t.paused_until else -1)
+        if t.timezone not in offsets:
+            delta = now.astimezone(zone(t.timezone)).utcoffset() or timedelta(0)
+            offsets[t.timezone] = int(delta.total_seconds() // 60)
+        cols.utc_offset[row] = offsets[t.timezone]
+        cols.caseload_limit[row] = t.caseload_limit
+        cols.telehealth[row] = t.offers_telehealth
+        cols.in_person[row] = t.offers_in_person
+        if t.office_latitude is not None and t.office_longitude is not None:
+            cols.latitude[row] = np.radians(t.office_latitude)
+            cols.longitude[row] = np.radians(t.office_longitude)
+        cols.faith[row] = pos["faiths"][t.faith] if t.faith else -1
+        cols.notice_hours[row] = t.minimum_notice_hours
+        zones[t.id] = t.timezone
+        weekly_limit[t.id] = t.weekly_new_client_limit
+
+    for tid, state in session.execute(select(Licence.therapist_id, Licence.state).where(
+            Licence.status == "active", _where(Licence.therapist_id, only))):
+        row = int(np.searchsorted(ids, tid))
+        cols.licence_bits[row] |= np.uint64(1 << pos["states"][state])
+    for tid, population in session.execute(select(
+            TherapistPopulation.therapist_id, TherapistPopulation.population).where(
+            _where(TherapistPopulation.therapist_id, only))):
+        cols.populations[int(np.searchsorted(ids, tid))] |= POPULATION_BITS[population]
+    for table, column, kind in ((TherapistLanguage, TherapistLanguage.language, "languages"),
+                                (TherapistModality, TherapistModality.modality, "modalities"),
+                                (TherapistIdentity, TherapistIdentity.identity, "identities")):
+        target = getattr(cols, kind)
+        for tid, code in session.execute(select(table.therapist_id, column).where(
+                _where(table.therapist_id, only))):
+            target[int(np.searchsorted(ids, tid))] |= np.uint32(1 << pos[kind][code])
+    for tid, concern, strength in session.execute(select(
+            TherapistSpecialty.therapist_id, TherapistSpecialty.concern,
+            TherapistSpecialty.strength).where(_where(TherapistSpecialty.therapist_id, only))):
+        cols.concern[pos["concerns"][concern], int(np.searchsorted(ids, tid))] = (
+            2 if strength == "primary" else 1)
+    for s in session.execute(select(TherapistService).where(
+            _where(TherapistService.therapist_id, only))).scalars():
+        row, t = int(np.searchsorted(ids, s.therapist_id)), pos["session_types"][s.session_type]
+        cols.duration[t, row] = s.duration_minutes
+        cols.rate_cents[t, row] = s.self_pay_rate_cents
+        cols.sliding_cents[t, row] = s.sliding_scale_min_cents or 0
+
+    panels: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for tid, plan, state in session.execute(select(
+            PanelParticipation.therapist_id, PanelParticipation.plan_code,
+            PanelParticipation.state).where(_where(PanelParticipation.therapist_id, only))):
+        panels[(pos["plans"][plan], pos["states"][state])].append(
+            int(np.searchsorted(ids, tid)))
+
+    since = now - timedelta(days=CASELOAD_LOOKBACK_DAYS)
+    for tid, count in session.execute(
+        select(Appointment.therapist_id,
+               func.count(func.distinct(AppointmentParticipant.client_id)))
+        .join(AppointmentParticipant, AppointmentParticipant.appointment_id == Appointment.id)
+        .where(Appointment.start_at >= since,
+               (Appointment.status == "fulfilled") | blocking_clause(now),
+               _where(Appointment.therapist_id, only))
+        .group_by(Appointment.therapist_id)):
+        cols.active_clients[int(np.searchsorted(ids, tid))] = count
+    return cols, panels, zones, weekly_limit
+
+
+def full_weeks(
+    session: Session, now: datetime, start: datetime, end: datetime, zones: dict[int, str],
+    weekly_limit: dict[int, int], only: Sequence[int] | None = None,
+) -> dict[int, list[tuple[int, int]]]:
+    """Per therapist, the local weeks [start, end) in epoch minutes already holding as many new
+    clients as the weekly limit allows: no first session can be booked in them."""
+    counts: dict[tuple[int, date], int] = defaultdict(int)
+    for tid, start_at in session.execute(
+        select(Appointment.therapist_id, Appointment.start_at).where(
+            Appointment.is_new_client.is_(True), blocking_clause(now),
+            Appointment.start_at >= start - timedelta(days=8),
+            Appointment.start_at < end + timedelta(days=8),
+            _where(Appointment.therapist_id, only))):
+        local = start_at.astimezone(zone(zones[tid])).date()
+        counts[(tid, local - timedelta(days=local.weekday()))] += 1
+    result: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for (tid, monday), count in counts.items():
+        if count >= weekly_limit[tid]:
+            result[tid].append((wall_to_minute(monday, 0, zones[tid]),
+                                wall_to_minute(monday + timedelta(days=7), 0, zones[tid])))
+    for tid, limit in weekly_limit.items():
+        if limit <= 0:
+            result[tid].append((to_minute(start) - 10080, to_minute(end) + 10080))
+    return result
+
+
+def pack_openings(
+    grid: OpeningsGrid, ids: Sequence[int], session_type: str,
+    blocked: dict[int, list[tuple[int, int]]],
+) -> U64:
+    """The grid's free starts for `ids` (rows in that order), minus weeks with no room."""
+    free: Bool = np.zeros((len(ids), grid.ticks), np.bool_)
+    if session_type in grid.free and len(grid.therapist_ids):
+        at = np.searchsorted(grid.therapist_ids, np.asarray(ids, dtype=np.int64))
+        at = np.minimum(at, len(grid.therapist_ids) - 1)
+        present = grid.therapist_ids[at] == np.asarray(ids, dtype=np.int64)
+        free[present] = grid.free[session_type][at[present]]
+    base = to_minute(grid.base)
+    for row, tid in enumerate(ids):
+        for week_start, week_end in blocked.get(int(tid), ()):
+            lo = max(0, -((base - week_start) // grid.step_minutes))
+            hi = max(0, -((base - week_end) // grid.step_minutes))
+            free[row, lo:hi] = False
+    return pack_ticks(free)
+
+
+def build_index(session: Session, grid: OpeningsGrid, now: datetime,
+                vocab: Vocabulary | None = None) -> MatchIndex:
+    """Every therapist in the database, with the grid's openings."""
+    codes = Codes.from_vocabulary(vocab or get_vocabulary())
+    ids = np.asarray(list(session.scalars(select(Therapist.id).order_by(Therapist.id))),
+                     dtype=np.int64)
+    words = max(1, -(-grid.ticks // 64))
+    cols, panels, zones, weekly_limit = load_columns(session, now, codes, ids, words)
+    cols.panel_rows = {key: np.asarray(sorted(rows), np.int32) for key, rows in panels.items()}
+    index_rows_by_state(cols, len(codes.states))
+    encode_times(cols)
+    end = grid.base + timedelta(minutes=grid.ticks * grid.step_minutes)
+    blocked = full_weeks(session, now, grid.base, end, zones, weekly_limit)
+    id_list = ids.tolist()
+    for s, code in enumerate(codes.session_types):
+        if code in grid.free:
+            cols.openings[s] = pack_openings(grid, id_list, code, blocked)
+    return MatchIndex(ids=ids, cols=cols, codes=codes, base=grid.base, ticks=grid.ticks,
+                      computed_at=grid.computed_at, step_minutes=grid.step_minutes)
+
+
+ROW_FIELDS = ("licence_bits", "populations", "accepting", "paused_until", "utc_offset",
+              "caseload_limit", "active_clients", "telehealth", "in_person", "latitude",
+              "longitude", "gender", "languages", "modalities", "identities", "faith",
+              "notice_hours")
+AXIS_FIELDS = ("concern", "duration", "rate_cents", "sliding_cents")
+
+
+def update_index(index: MatchIndex, session: Session, grid: OpeningsGrid,
+                 therapist_ids: Collection[int], now: datetime) -> MatchIndex:
+    """Re-read these therapists' rows in place; a new therapist or a moved grid rebuilds."""
+    if (grid.base != index.base or grid.ticks != index.ticks
+            or len(index.rows_of(therapist_ids)) != len(set(therapist_ids))):
+        return build_index(session, grid, now)
+    ids = sorted(therapist_ids)
+    if not ids:
+        return index
+    rows = _rows(index.ids, ids)
+    words = index.cols.openings[0].shape[1]
+    fresh, panels, zones, weekly_limit = load_columns(
+        session, now, index.codes, np.asarray(ids, np.int64), words, only=ids)
+    cols = index.cols
+    licences_changed = bool((cols.licence_bits[rows] != fresh.licence_bits).any())
+    for name in ROW_FIELDS:
+        getattr(cols, name)[rows] = getattr(fresh, name)
+    for name in AXIS_FIELDS:
+        getattr(cols, name)[:, rows] = getattr(fresh, name)
+    if licences_changed:
+        index_rows_by_state(cols, len(index.codes.states))
+    _update_panels(cols, rows, {key: [int(rows[r]) for r in members]
+                                for key, members in panels.items()})
+    encode_times(cols)
+    end = grid.base + timedelta(minutes=grid.ticks * grid.step_minutes)
+    blocked = full_weeks(session, now, grid.base, end, zones, weekly_limit, only=ids)
+    for s, code in enumerate(index.codes.session_types):
+        if code in grid.free:
+            if not cols.openings[s].flags.writeable:
+                cols.openings[s] = cols.openings[s].copy()
+            cols.openings[s][rows] = pack_openings(grid, ids, code, blocked)
+    index.computed_at = max(index.computed_at, grid.computed_at)
+    return index
+
+
+def _update_panels(cols: Columns, rows: I64, fresh: dict[tuple[int, int], list[int]]) -> None:
+    changed = set(rows.tolist())
+    for key in set(cols.panel_rows) | set(fresh):
+        old = cols.panel_rows.get(key, np.zeros(0, np.int32))
+        kept = [r for r in old.tolist() if r not in changed] if len(old) else []
+        new = sorted(set(kept) | set(fresh.get(key, [])))
+        if new != old.tolist():
+            cols.panel_rows[key] = np.asarray(new, np.int32)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)

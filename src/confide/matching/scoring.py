@@ -1,0 +1,368 @@
+"""Hard filters, a vectorised score and top-k over the columnar index. Pure: NumPy and stdlib only.
+
+Filters run in a fixed order on a shrinking candidate list, starting from the therapists licensed
+in the person's state, so `excluded` counts each therapist once, under the first constraint that
+removes them. Opening bitmaps are rows of little-endian 64-bit words: bit i of the row is tick i.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import numpy.typing as npt
+
+I8 = npt.NDArray[np.int8]
+I16 = npt.NDArray[np.int16]
+I32 = npt.NDArray[np.int32]
+I64 = npt.NDArray[np.int64]
+U8 = npt.NDArray[np.uint8]
+U32 = npt.NDArray[np.uint32]
+U64 = npt.NDArray[np.uint64]
+F64 = npt.NDArray[np.float64]
+Bool = npt.NDArray[np.bool_]
+
+EARTH_RADIUS_KM = 6371.0088
+INDIVIDUALS, COUPLES, FAMILIES = 1, 2, 4
+# The constraints in the order they are applied; the keys of `excluded`.
+CONSTRAINTS = ("licence", "format", "accepting", "capacity", "payment", "setting",
+               "preferences", "availability")
+# What a person can loosen when nothing matches.
+RELAXABLE = ("payment", "setting", "preferences", "availability")
+# Specialty strength (0 none, 1 secondary, 2 primary) to concern fit.
+SPECIALTY_FIT = np.array([0.0, 0.6, 1.0])
+COUPLES_TRAINED_BONUS = 0.3
+WEIGHTS = {"concerns": 0.45, "preferences": 0.2, "soon": 0.25, "capacity": 0.1}
+
+
+@dataclass
+class Columns:
+    """One row per therapist (row i), session types and concerns as leading axes."""
+
+    licence_bits: U64  # bit s: an active licence in state s
+    rows_by_state: list[I32]  # rows licensed in state s, ascending
+    populations: U8  # INDIVIDUALS | COUPLES | FAMILIES
+    accepting: Bool
+    paused_until: I32  # days since 1970-01-01 of the last paused day; -1 when not paused
+    utc_offset: I16  # minutes, the therapist's zone at build time: pauses end at local midnight
+    caseload_limit: I32
+    active_clients: I32
+    telehealth: Bool
+    in_person: Bool
+    latitude: F64  # radians; NaN without an office
+    longitude: F64
+    gender: I8
+    languages: U32  # bit per language
+    modalities: U32  # bit per modality
+    identities: U32  # bit per identity
+    faith: I8  # -1 when none listed
+    concern: I8  # concerns x rows: 0 none, 1 secondary, 2 primary
+    duration: I16  # session types x rows: minutes, 0 when not offered
+    rate_cents: I32  # session types x rows
+    sliding_cents: I32  # session types x rows: 0 without a sliding scale
+    notice_hours: I16
+    duration_code: U8  # session types x rows: index into durations[s]
+    notice_code: U8  # index into notices
+    durations: list[list[int]]  # per session type, the distinct durations
+    notices: list[int]  # the distinct minimum-notice hours
+    openings: list[U64]  # per session type: rows x words, bit i = free start at tick i
+    panel_rows: dict[tuple[int, int], I32]  # (plan, state) -> rows in network, ascending
+
+    @property
+    def size(self) -> int:
+        return len(self.licence_bits)
+
+
+@dataclass(frozen=True)
+class Query:
+    """An intake in index terms: positions and bitmasks, not codes."""
+
+    state: int
+    partner_state: int | None
+    population: int
+    session_type: int
+    now_minute: int  # minutes since the epoch
+    newcomers: int = 1  # caseload places a first session takes: two for a couple
+    panel: tuple[int, int] | None = None  # (plan, state) when paying with insurance
+    max_rate_cents: int | None = None
+    setting: str = "telehealth"
+    origin: tuple[float, float] | None = None  # radians
+    max_km: float | None = None
+    gender: int | None = None
+    languages: int = 0
+    modalities: int = 0
+    identities: int = 0
+    faith: int | None = None
+    required: frozenset[str] = frozenset()
+    # per duration: ticks whose session [t, t + d) lies inside the person's windows
+    window_masks: dict[int, Bool] = field(default_factory=dict)
+    first_tick_by_notice: dict[int, int] = field(default_factory=dict)
+    horizon_tick: int = 0
+    concerns: tuple[int, ...] = ()
+    relationship: tuple[bool, ...] = ()
+    couples_modalities: int = 0
+    competence_modalities: int = 0
+    competence_concern: int = -1
+    self_harm: bool = False
+    limit: int = 10
+
+
+@dataclass
+class Eligible:
+    rows: I64
+    first_tick: I64
+    distance_km: F64
+    excluded: dict[str, int]
+
+
+@dataclass
+class Ranking:
+    rows: I64  # the top k, best first
+    scores: F64
+    first_tick: I64
+    distance_km: F64
+    total_eligible: int
+    excluded: dict[str, int]
+    relax: dict[str, int] = field(default_factory=dict)
+
+
+def pack_ticks(free: Bool) -> U64:
+    """Rows of booleans (rows x ticks) as rows of 64-bit words, bit i = tick i."""
+    rows, ticks = free.shape
+    words = max(1, -(-ticks // 64))
+    padded = np.zeros((rows, words * 64), dtype=np.bool_)
+    padded[:, :ticks] = free
+    packed = np.packbits(padded, axis=1, bitorder="little")
+    return np.ascontiguousarray(packed).view("<u8").astype(np.uint64, copy=False)
+
+
+def haversine_km(lat: F64, lon: F64, origin: tuple[float, float]) -> F64:
+    lat0, lon0 = origin
+    a = (np.sin((lat - lat0) / 2) ** 2
+         + np.cos(lat0) * np.cos(lat) * np.sin((lon - lon0) / 2) ** 2)
+    result: F64 = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+    return result
+
+
+def _has_all(bits: U32, mask: int) -> Bool:
+    wanted = np.uint32(mask)
+    result: Bool = (bits & wanted) == wanted
+    return result
+
+
+def _has_any(bits: U32, mask: int) -> Bool:
+    result: Bool = (bits & np.uint32(mask)) != 0
+    return result
+
+
+def preference_checks(cols: Columns, q: Query, rows: I64) -> dict[str, Bool]:
+    """For each preference the person gave: whether each row meets it."""
+    checks: dict[str, Bool] = {}
+    if q.gender is not None:
+        checks["therapist_gender"] = cols.gender[rows] == q.gender
+    if q.languages:
+        checks["languages"] = _has_any(cols.languages[rows], q.languages)
+    if q.modalities:
+        checks["modalities"] = _has_any(cols.modalities[rows], q.modalities)
+    if q.identities:
+        checks["identities"] = _has_all(cols.identities[rows], q.identities)
+    if q.faith is not None:
+        checks["faith"] = cols.faith[rows] == q.faith
+    return checks
+
+
+def _opening_masks(cols: Columns, q: Query, words: int) -> U64:
+    """Per (duration code, notice code): the ticks the person can take, packed."""
+    s = q.session_type
+    durations = cols.durations[s]
+    ticks = words * 64
+    tick = np.arange(ticks)
+    table = np.zeros((max(1, len(durations)), max(1, len(cols.notices)), ticks), dtype=np.bool_)
+    for d, minutes in enumerate(durations):
+        window = np.zeros(ticks, dtype=np.bool_)
+        mask = q.window_masks.get(minutes)
+        if mask is not None:
+            window[: min(len(mask), ticks)] = mask[:ticks]
+        for n, hours in enumerate(cols.notices):
+            first = q.first_tick_by_notice.get(hours, ticks)
+            table[d, n] = window & (tick >= first) & (tick < q.horizon_tick)
+    flat = table.reshape(-1, ticks)
+    return pack_ticks(flat).reshape(table.shape[0], table.shape[1], words)
+
+
+def first_ticks(words: U64) -> I64:
+    """The lowest set bit of each row of words; -1 for an empty row."""
+    nonzero = words != 0
+    has = nonzero.any(axis=1)
+    word = nonzero.argmax(axis=1)
+    value = words[np.arange(len(words)), word]
+    lowest = value & (~value + np.uint64(1))
+    bit = np.log2(np.maximum(lowest, np.uint64(1)).astype(np.float64)).astype(np.int64)
+    result: I64 = np.where(has, word.astype(np.int64) * 64 + bit, -1)
+    return result
+
+
+def eligible(cols: Columns, q: Query, skip: frozenset[str] = frozenset()) -> Eligible:
+    """The rows that pass every hard constraint not in `skip`, with first openings."""
+    excluded: dict[str, int] = {}
+    before = cols.size
+
+    def keep(name: str, rows: I64, passing: Bool) -> I64:
+        nonlocal before
+        kept = rows[passing]
+        excluded[name] = before - len(kept)
+        before = len(kept)
+        return kept
+
+    rows = cols.rows_by_state[q.state].astype(np.int64)
+    if q.partner_state is not None:
+        bit = np.uint64(1) << np.uint64(q.partner_state)
+        rows = rows[(cols.licence_bits[rows] & bit) != 0]
+    excluded["licence"] = before - len(rows)
+    before = len(rows)
+
+    s = q.session_type
+    rows = keep("format", rows, ((cols.populations[rows] & np.uint8(q.population)) != 0)
+                & (cols.duration[s][rows] > 0))
+    local_day = (q.now_minute + cols.utc_offset[rows].astype(np.int64)) // (24 * 60)
+    rows = keep("accepting", rows, cols.accepting[rows] & (cols.paused_until[rows] < local_day + 1))
+    rows = keep("capacity", rows,
+                cols.active_clients[rows] + q.newcomers <= cols.caseload_limit[rows])
+
+    if "payment" not in skip:
+        if q.panel is not None:
+            members = cols.panel_rows.get(q.panel)
+            if members is None or len(members) == 0:
+                passing = np.zeros(len(rows), dtype=np.bool_)
+            else:
+                at = np.searchsorted(members, rows)
+                at = np.minimum(at, len(members) - 1)
+                passing = members[at] == rows
+        elif q.max_rate_cents is not None:
+            rate = cols.rate_cents[s][rows]
+            sliding = cols.sliding_cents[s][rows]
+            lowest = np.where(sliding > 0, sliding, rate)
+            passing = lowest <= q.max_rate_cents
+        else:
+            passing = np.ones(len(rows), dtype=np.bool_)
+        rows = keep("payment", rows, passing)
+    else:
+        excluded["payment"] = 0
+
+    distance = np.full(len(rows), np.nan)
+    if q.origin is not None and q.max_km is not None:
+        near = cols.in_person[rows] & ~np.isnan(cols.latitude[rows])
+        distance[near] = haversine_km(cols.latitude[rows[near]], cols.longitude[rows[near]],
+                                      q.origin)
+    if "setting" not in skip:
+        within = cols.in_person[rows] & (distance <= (q.max_km or 0.0))
+        if q.setting == "telehealth":
+            passing = cols.telehealth[rows]
+        elif q.setting == "in_person":
+            passing = within
+        elif q.origin is not None:
+            passing = cols.telehealth[rows] | within
+        else:
+            passing = np.ones(len(rows), dtype=np.bool_)
+        passing = passing.astype(np.bool_)
+        rows, distance = keep("setting", rows, passing), distance[passing]
+    else:
+        excluded["setting"] = 0
+
+    if q.required and "preferences" not in skip:
+        checks = preference_checks(cols, q, rows)
+        passing = np.ones(len(rows), dtype=np.bool_)
+        for name in q.required:
+            passing &= checks[name]
+        rows, distance = keep("preferences", rows, passing), distance[passing]
+    else:
+        excluded["preferences"] = 0
+
+    words = cols.openings[s].shape[1]
+    if "availability" in skip:
+        allow = replace(q, window_masks={
+            d: np.ones(words * 64, dtype=np.bool_) for d in cols.durations[s]})
+        masks = _opening_masks(cols, allow, words)
+    else:
+        masks = _opening_masks(cols, q, words)
+    free = cols.openings[s][rows] & masks[cols.duration_code[s][rows], cols.notice_code[rows]]
+    first = first_ticks(free)
+    passing = first >= 0
+    rows, distance, first = keep("availability", rows, passing), distance[passing], first[passing]
+    if "availability" in skip:
+        excluded["availability"] = 0
+    return Eligible(rows=rows, first_tick=first, distance_km=distance, excluded=excluded)
+
+
+def competence(cols: Columns, q: Query, rows: I64) -> Bool:
+    """Crisis or trauma competence: a crisis or trauma approach, or trauma as a specialty."""
+    result = _has_any(cols.modalities[rows], q.competence_modalities)
+    if q.competence_concern >= 0:
+        result = result | (cols.concern[q.competence_concern][rows] > 0)
+    return result
+
+
+def concern_fit(cols: Columns, q: Query, rows: I64) -> F64:
+    """Mean fit over the person's concerns: primary over secondary; couples training counts
+    toward relationship concerns."""
+    if not q.concerns:
+        return np.zeros(len(rows))
+    trained = _has_any(cols.modalities[rows], q.couples_modalities)
+    total = np.zeros(len(rows))
+    for concern, relationship in zip(q.concerns, q.relationship, strict=True):
+        fit = SPECIALTY_FIT[cols.concern[concern][rows]]
+        if relationship:
+            fit = np.minimum(1.0, fit + COUPLES_TRAINED_BONUS * trained)
+        total += fit
+    result: F64 = total / len(q.concerns)
+    return result
+
+
+def score(cols: Columns, q: Query, found: Eligible) -> F64:
+    rows = found.rows
+    soft = {name: met for name, met in preference_checks(cols, q, rows).items()
+            if name not in q.required}
+    preferences = (np.mean(np.stack(list(soft.values())), axis=0) if soft
+                   else np.zeros(len(rows)))
+    horizon = max(q.horizon_tick, 1)
+    soon = 1.0 - np.clip(found.first_tick / horizon, 0.0, 1.0)
+    limit = np.maximum(cols.caseload_limit[rows], 1)
+    room = np.clip((limit - cols.active_clients[rows]) / limit, 0.0, 1.0)
+    total: F64 = (WEIGHTS["concerns"] * concern_fit(cols, q, rows)
+                  + WEIGHTS["preferences"] * preferences
+                  + WEIGHTS["soon"] * soon
+                  + WEIGHTS["capacity"] * room)
+    if q.self_harm:
+        # the weights sum to 1, so +1 ranks every competent therapist above every other
+        total = total + competence(cols, q, rows)
+    return total
+
+
+def top_k(rows: I64, scores: F64, k: int) -> I64:
+    """Positions of the k best scores, best first; ties go to the lower row."""
+    if len(rows) > k:
+        part = np.argpartition(-scores, k - 1)[:k]
+        # ties at the cut: take every row scoring at least the k-th, then order exactly
+        cut = scores[part].min()
+        part = np.flatnonzero(scores >= cut)
+    else:
+        part = np.arange(len(rows))
+    order = np.lexsort((rows[part], -scores[part]))
+    result: I64 = part[order][:k]
+    return result
+
+
+def rank(cols: Columns, q: Query, relaxable: Sequence[str] = RELAXABLE) -> Ranking:
+    """The eligible rows, scored, top k first; when none, how many each relaxation would give."""
+    found = eligible(cols, q)
+    scores = score(cols, q, found)
+    best = top_k(found.rows, scores, q.limit)
+    ranking = Ranking(rows=found.rows[best], scores=scores[best], first_tick=found.first_tick[best],
+                      distance_km=found.distance_km[best], total_eligible=len(found.rows),
+                      excluded=found.excluded)
+    if not len(found.rows):
+        for name in relaxable:
+            if found.excluded.get(name, 0):
+                ranking.relax[name] = len(eligible(cols, q, frozenset({name})).rows)
+    return ranking
