@@ -14,6 +14,7 @@ from confide.db import Database
 from confide.accounts.api import router as clients_router
 from confide.network.api import router as therapists_router
 from confide.scheduling.api import router as scheduling_router
+from confide.scheduling.fhir_api import router as fhir_router
 from confide.scheduling.openings import OpeningsIndex
 from confide.vocab.api import router as vocab_router
 from confide.web import errors
@@ -49,4 +50,5 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(therapists_router)
     app.include_router(clients_router)
     app.include_router(scheduling_router)
+    app.include_router(fhir_router)
     return app

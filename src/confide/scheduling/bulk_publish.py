@@ -15,7 +15,13 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from confide.models.network import Therapist
-from confide.scheduling.fhir import fhir_locations, fhir_schedule, fhir_slot
+from confide.scheduling.fhir import (
+    fhir_locations,
+    fhir_schedule,
+    fhir_slot,
+    schedule_id,
+    slot_id,
+)
 
 BOOKING_DEEP_LINK = "http://fhir-registry.smarthealthit.org/StructureDefinition/booking-deep-link"
 MANIFEST_PATH = "$bulk-publish"
@@ -61,18 +67,34 @@ def schedules_ndjson(
 
 
 def slots_ndjson(openings: Iterable[Opening], *, booking_url: str) -> Iterator[str]:
-    """One free Slot per line, each with a link that opens booking for that opening."""
+    """One free Slot per line, each with a link that opens booking for that opening.
+
+    The first Slot of each session type goes through the FHIR model; the rest share its
+    validated shape with their own id, schedule, times and link, which keeps a network's worth
+    of openings quick to publish.
+    """
+    shapes: dict[str, dict[str, Any]] = {}
     for therapist_id, session_type, start, end in openings:
         link = booking_link(booking_url, therapist_id, session_type, start)
-        yield _line(
-            fhir_slot(
-                therapist_id,
-                session_type,
-                start,
-                end,
-                extension=[{"url": BOOKING_DEEP_LINK, "valueUrl": link}],
-            )
-        )
+        extension = [{"url": BOOKING_DEEP_LINK, "valueUrl": link}]
+        shape = shapes.get(session_type)
+        if shape is None or start.tzinfo is None or end <= start:
+            resource = fhir_slot(therapist_id, session_type, start, end, extension=extension)
+            shapes.setdefault(session_type, resource)
+        else:
+            resource = {
+                **shape,
+                "id": slot_id(therapist_id, session_type, start),
+                "schedule": {"reference": f"Schedule/{schedule_id(therapist_id)}"},
+                "extension": extension,
+                "start": _instant(start),
+                "end": _instant(end),
+            }
+        yield _line(resource)
+
+
+def _instant(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def booking_link(booking_url: str, therapist_id: int, session_type: str, start: datetime) -> str:
@@ -84,7 +106,7 @@ def booking_link(booking_url: str, therapist_id: int, session_type: str, start: 
     query += [
         ("therapist", str(therapist_id)),
         ("session_type", session_type),
-        ("start", start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")),
+        ("start", _instant(start)),
     ]
     return urlunsplit(parts._replace(query=urlencode(query)))
 

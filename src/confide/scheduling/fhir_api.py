@@ -1,0 +1,164 @@
+"""FHIR R4 routes: appointments, practitioner roles, schedules, slots, and the SMART
+Scheduling Links bulk publication of open first sessions for outside directories."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+
+import numpy as np
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse, StreamingResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from confide.accounts.deps import CurrentClient
+from confide.db import Database, SessionDep
+from confide.errors import InvalidInput
+from confide.models import Client, Therapist, TherapistService
+from confide.network.service import get_therapist
+from confide.scheduling import bulk_publish, fhir, service
+from confide.scheduling.openings import OpeningsIndex
+from confide.vocab.fields import SessionTypeCode
+
+router = APIRouter(prefix="/fhir", tags=["fhir"])
+
+FHIR_JSON = "application/fhir+json"
+NDJSON = "application/fhir+ndjson"
+SLOT_DAYS = 14
+# Outside directories need a therapist's next openings, not every one: a week, a few per type.
+PUBLISHED_DAYS = 7
+PUBLISHED_PER_TYPE = 8
+Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
+
+
+def _ndjson(lines: Iterator[str]) -> StreamingResponse:
+    # lines go out a thousand at a time: one network write per line would dominate
+    def chunks() -> Iterator[str]:
+        batch: list[str] = []
+        for line in lines:
+            batch.append(line)
+            if len(batch) == 1000:
+                yield "".join(batch)
+                batch.clear()
+        if batch:
+            yield "".join(batch)
+
+    return StreamingResponse(chunks(), media_type=NDJSON)
+
+
+def _fhir(resource: dict[str, object]) -> JSONResponse:
+    return JSONResponse(resource, media_type=FHIR_JSON)
+
+
+def _schedule_therapist(schedule: str) -> int:
+    reference = schedule.removeprefix("Schedule/")
+    prefix = "therapist-"
+    if not reference.startswith(prefix) or not reference[len(prefix):].isdigit():
+        raise InvalidInput("schedule", "use Schedule/therapist-<id>, as in the Schedule resource")
+    return int(reference[len(prefix):])
+
+
+@router.get("/Appointment/{appointment_id}")
+def appointment(session: SessionDep, client: CurrentClient, appointment_id: Id) -> JSONResponse:
+    """One of the client's own appointments as a FHIR Appointment."""
+    found = service.get_appointment(session, client, appointment_id)
+    therapist = session.get_one(Therapist, found.therapist_id)
+    clients = [session.get_one(Client, p.client_id) for p in found.participants]
+    return _fhir(fhir.fhir_appointment(found, therapist, clients))
+
+
+@router.get("/PractitionerRole/{therapist_id}")
+def practitioner_role(session: SessionDep, therapist_id: Id) -> JSONResponse:
+    """A therapist as a FHIR PractitionerRole."""
+    return _fhir(fhir.fhir_practitioner_role(get_therapist(session, therapist_id)))
+
+
+@router.get("/Schedule/therapist-{therapist_id}")
+def schedule(session: SessionDep, therapist_id: Id) -> JSONResponse:
+    """A therapist's bookable time as a FHIR Schedule over the slot horizon."""
+    now = datetime.now(UTC)
+    return _fhir(fhir.fhir_schedule(get_therapist(session, therapist_id), now,
+                                    now + timedelta(days=SLOT_DAYS)))
+
+
+@router.get("/Slot")
+def slots(session: SessionDep,
+          schedule: Annotated[str, Query(description="Schedule/therapist-<id>")],
+          session_type: Annotated[SessionTypeCode, Query(alias="service-type")] = "intake",
+          ) -> JSONResponse:
+    """Free slots of one schedule over the next two weeks, as a FHIR searchset Bundle."""
+    therapist_id = _schedule_therapist(schedule)
+    now = datetime.now(UTC)
+    _, free = service.list_slots(session, therapist_id, session_type, None, SLOT_DAYS, "UTC", now)
+    return _fhir(fhir.fhir_bundle([fhir.fhir_slot(therapist_id, session_type, s, e)
+                                   for s, e in free]))
+
+
+@router.get("/$bulk-publish")
+def bulk_manifest(request: Request) -> JSONResponse:
+    """The SMART Scheduling Links manifest: where the Location, Schedule and Slot files are."""
+    base = str(request.url_for("bulk_manifest")).removesuffix("/$bulk-publish")
+    return JSONResponse(bulk_publish.manifest(base, datetime.now(UTC)))
+
+
+def _directory(database: Database) -> list[Therapist]:
+    with database.session() as session:
+        return list(session.scalars(select(Therapist).order_by(Therapist.id).options(
+            selectinload(Therapist.licences), selectinload(Therapist.services),
+            selectinload(Therapist.specialties))))
+
+
+@router.get("/locations.ndjson")
+def bulk_locations(request: Request) -> StreamingResponse:
+    """Every therapist's office and telehealth Locations, one FHIR resource per line."""
+    therapists = _directory(request.app.state.database)
+    return _ndjson(bulk_publish.locations_ndjson(therapists))
+
+
+@router.get("/schedules.ndjson")
+def bulk_schedules(request: Request) -> StreamingResponse:
+    """Every therapist's Schedule, one per line."""
+    now = datetime.now(UTC)
+    therapists = _directory(request.app.state.database)
+    return _ndjson(bulk_publish.schedules_ndjson(therapists, now,
+                                                 now + timedelta(days=PUBLISHED_DAYS)))
+
+
+def published_openings(session: Session, index: OpeningsIndex,
+                       now: datetime) -> Iterator[tuple[int, str, datetime, datetime]]:
+    """The next few free first-session starts of every therapist, from the openings index."""
+    index.refresh(session, now)
+    grid = index.grid
+    if grid is None:
+        return
+    durations = dict(((tid, kind), minutes) for tid, kind, minutes in session.execute(
+        select(TherapistService.therapist_id, TherapistService.session_type,
+               TherapistService.duration_minutes)))
+    last_tick = min(grid.ticks, PUBLISHED_DAYS * 24 * 60 // grid.step_minutes)
+    for session_type, free in grid.free.items():
+        rows, ticks = np.nonzero(free[:, :last_tick])
+        shown: dict[int, int] = {}
+        for row, tick in zip(rows.tolist(), ticks.tolist(), strict=True):
+            therapist_id = int(grid.therapist_ids[row])
+            if shown.get(therapist_id, 0) >= PUBLISHED_PER_TYPE:
+                continue
+            start = grid.start_of(tick)
+            if start < now:
+                continue
+            shown[therapist_id] = shown.get(therapist_id, 0) + 1
+            minutes = durations[(therapist_id, session_type)]
+            yield therapist_id, session_type, start, start + timedelta(minutes=minutes)
+
+
+@router.get("/slots.ndjson")
+def bulk_slots(request: Request) -> StreamingResponse:
+    """The next free first sessions of every therapist, each Slot with a booking link."""
+    database: Database = request.app.state.database
+    now = datetime.now(UTC)
+    with database.session() as session:
+        openings = list(published_openings(session, request.app.state.openings, now))
+    booking_url = str(request.base_url).rstrip("/") + "/book"
+    return _ndjson(bulk_publish.slots_ndjson(openings, booking_url=booking_url))
+
