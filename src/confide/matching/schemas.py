@@ -192,11 +192,11 @@ class MatchIntake(BaseModel):
                 allowed = [p.code for p in vocab.payers[self.payment.payer].plans_in(self.state)]
                 raise InvalidInput("payment.plan",
                                    f"plan {plan.code!r} is not sold in {self.state}", allowed)
-        if self.postal_code is not None:
-            if not re.fullmatch(r"\d{5}", self.postal_code) or postal_location(
-                    self.postal_code) is None:
-                raise InvalidInput("postal_code",
-                                   f"{self.postal_code!r} is not a known five-digit US postal code")
+        if self.postal_code is not None and (
+                not re.fullmatch(r"\d{5}", self.postal_code)
+                or postal_location(self.postal_code) is None):
+            raise InvalidInput("postal_code",
+                               f"{self.postal_code!r} is not a known five-digit US postal code")
         if self.setting == "in_person":
             if self.postal_code is None:
                 raise InvalidInput("postal_code",
