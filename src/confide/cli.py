@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -12,6 +13,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from confide import migrate
+from confide.errors import DomainError
+from confide.scheduling import supply
 from confide.config import get_settings
 from confide.db import Database
 from confide.network.generator import generate_network
@@ -24,7 +27,9 @@ app = typer.Typer(help="Confide: therapist matching and booking.", no_args_is_he
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 network_app = typer.Typer(help="The therapist network.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+therapist_app = typer.Typer(help="One therapist's time.", no_args_is_help=True)
 app.add_typer(network_app, name="network")
+app.add_typer(therapist_app, name="therapist")
 console = Console()
 
 
@@ -102,6 +107,26 @@ def seed(
         console.print(f"Seeded {count:,} therapists in {time.perf_counter() - started:.1f} s.")
     finally:
         database.dispose()
+
+
+@therapist_app.command("import-calendar")
+def import_calendar(
+    therapist_id: Annotated[int, typer.Argument(help="the therapist's id", min=1)],
+    path: Annotated[Path, typer.Argument(help="an .ics file", exists=True, dir_okay=False)],
+) -> None:
+    """Take a therapist's busy times from their own calendar (.ics), recurring events expanded."""
+    database = _database()
+    try:
+        with database.session(write=True) as session:
+            count = supply.import_calendar(session, therapist_id, path.read_bytes(),
+                                           datetime.now(UTC))
+    except DomainError as error:
+        console.print(f"[red]{error.message}[/red]")
+        raise typer.Exit(code=1) from None
+    finally:
+        database.dispose()
+    console.print(f"Therapist {therapist_id}: {count} busy times over the next "
+                  f"{supply.CALENDAR_IMPORT_DAYS} days.")
 
 
 @network_app.command("stats")

@@ -117,10 +117,13 @@ def compute_openings(
                         computed_at=now)
 
 
-def changed_therapists(session: Session, since: datetime, now: datetime) -> set[int]:
-    """Therapists whose supply or appointments changed since `since`, or whose holds lapsed."""
+def changed_therapists(session: Session, since: datetime, now: datetime,
+                       known_up_to: int = 0) -> set[int]:
+    """Therapists whose supply or appointments changed since `since`, whose holds lapsed, or
+    who joined after the highest id already known."""
     query = union(
         select(Therapist.id).where(Therapist.updated_at > since),
+        select(Therapist.id).where(Therapist.id > known_up_to),
         select(Appointment.therapist_id).where(Appointment.updated_at > since),
         select(Appointment.therapist_id).where(
             Appointment.status == "held", Appointment.hold_expires_at > since,
@@ -156,7 +159,8 @@ class OpeningsIndex:
                 now - self.grid.base > timedelta(minutes=REBASE_MINUTES)):
             return set(self.build(session, now).therapist_ids.tolist())
         with self._lock:
-            changed = changed_therapists(session, self.watermark, now)
+            known = int(self.grid.therapist_ids[-1]) if len(self.grid.therapist_ids) else 0
+            changed = changed_therapists(session, self.watermark, now, known)
             self.update(session, changed, now)
             self.watermark = max(self.watermark, now - COMMIT_LAG)
         if changed:
