@@ -159,7 +159,9 @@ def relaxations(intake: MatchIntake, counts: dict[str, int]) -> list[Relaxation]
             intake.preferences.required),
         "availability": "Add more times when you are free",
     }
-    found = [Relaxation(constraint=name, suggestion=texts[name], would_match=count)
+    found = [Relaxation(constraint=name,
+                        suggestion="; and ".join(texts[part] for part in name.split("+")),
+                        would_match=count)
              for name, count in counts.items() if count > 0]
     return sorted(found, key=lambda r: -r.would_match)
 

@@ -362,7 +362,18 @@ def rank(cols: Columns, q: Query, relaxable: Sequence[str] = RELAXABLE) -> Ranki
                       distance_km=found.distance_km[best], total_eligible=len(found.rows),
                       excluded=found.excluded)
     if not len(found.rows):
-        for name in relaxable:
-            if found.excluded.get(name, 0):
-                ranking.relax[name] = len(eligible(cols, q, frozenset({name})).rows)
+        # constraints that removed someone, or came after everyone was already removed
+        active, left = [], cols.size
+        for name in CONSTRAINTS:
+            if name in relaxable and (found.excluded.get(name, 0) or left == 0):
+                active.append(name)
+            left -= found.excluded.get(name, 0)
+        for name in active:
+            ranking.relax[name] = len(eligible(cols, q, frozenset({name})).rows)
+        if not any(ranking.relax.values()):
+            # no single change helps: try two at once
+            for i, first in enumerate(active):
+                for second in active[i + 1:]:
+                    ranking.relax[f"{first}+{second}"] = len(
+                        eligible(cols, q, frozenset({first, second})).rows)
     return ranking
