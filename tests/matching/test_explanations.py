@@ -44,7 +44,8 @@ def check_reason(reason: str, t: TherapistRead, intake: MatchIntake, first: Any,
     service = next(s for s in t.services if s.session_type == session_type)
     if reason.startswith("Licensed in "):
         states = [names[n] for n in _names(reason.removeprefix("Licensed in "))]
-        assert states and set(states) <= active
+        assert states
+        assert set(states) <= active
     elif reason.startswith("In network: "):
         plan = next(p for p in VOCAB.plans.values()
                     if p.name == reason.removeprefix("In network: "))
@@ -63,7 +64,8 @@ def check_reason(reason: str, t: TherapistRead, intake: MatchIntake, first: Any,
         rest = reason.split(" ", 2)[2]
         for label, code in sorted(labels.items(), key=lambda lc: -len(lc[0])):
             if label in rest:
-                assert code in intake.concerns and specialties.get(code) == strength
+                assert code in intake.concerns
+                assert specialties.get(code) == strength
                 rest = rest.replace(label, "")
         assert not rest.replace(",", "").replace("and", "").strip()
     elif reason.startswith("Trained in couples work: "):
@@ -81,7 +83,8 @@ def check_reason(reason: str, t: TherapistRead, intake: MatchIntake, first: Any,
     elif reason.startswith("Therapist's gender: "):
         assert t.gender == reason.removeprefix("Therapist's gender: ")
     elif reason.startswith("Can bring a "):
-        assert t.faith is not None and VOCAB.faiths[t.faith].label in reason
+        assert t.faith is not None
+        assert VOCAB.faiths[t.faith].label in reason
     elif reason.startswith("First opening "):
         local = first.astimezone(ZoneInfo(intake.zone))
         hour = local.hour % 12 or 12
@@ -162,7 +165,8 @@ def test_partner_violence_gives_individual_care_only(small_network: SmallNetwork
     assert [r.therapist.id for r in response.results] == [
         r.therapist.id for r in individual.results]
     notice = next(n for n in response.notices if n.code == "individual_care")
-    assert "1-800-799-7233" in notice.message and "88788" in notice.message
+    assert "1-800-799-7233" in notice.message
+    assert "88788" in notice.message
     for result in response.results:
         assert not SAFETY_WORDS.search(" ".join(result.reasons))
 
@@ -175,7 +179,8 @@ def test_self_harm_puts_crisis_help_first_and_competence_higher(
             "format": "couples", "partner_state": "CA"}
     response = run(small_network, data)
     assert response.notices[0].code == "crisis_support"
-    assert "988" in response.notices[0].message and "911" in response.notices[0].message
+    assert "988" in response.notices[0].message
+    assert "911" in response.notices[0].message
     assert response.notices[1].code == "individual_care"
     competent = []
     for result in response.results:
@@ -183,7 +188,8 @@ def test_self_harm_puts_crisis_help_first_and_competence_higher(
         competent.append(any(VOCAB.modalities[m].crisis or VOCAB.modalities[m].trauma
                              for m in t.modalities)
                          or any(s.concern == "trauma_ptsd" for s in t.specialties))
-    assert any(competent) and not all(competent)
+    assert any(competent)
+    assert not all(competent)
     assert competent == sorted(competent, reverse=True)
 
 
@@ -191,7 +197,8 @@ def test_nothing_matches_says_what_to_relax(small_network: SmallNetwork) -> None
     data = {"state": "CA", "payment": {"method": "self_pay", "max_rate": 20},
             "preferences": {"languages": ["uk"], "required": ["languages"]}}
     response = run(small_network, data)
-    assert response.results == [] and response.total_eligible == 0
+    assert response.results == []
+    assert response.total_eligible == 0
     assert response.relax
     notice = next(n for n in response.notices if n.code == "no_matches")
     best = response.relax[0]
