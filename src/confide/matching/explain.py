@@ -166,7 +166,17 @@ def relaxations(intake: MatchIntake, counts: dict[str, int]) -> list[Relaxation]
     return sorted(found, key=lambda r: -r.would_match)
 
 
-def nothing_matches(relax: list[Relaxation]) -> Notice:
+def nothing_matches(relax: list[Relaxation], excluded: dict[str, int], total: int,
+                    intake: MatchIntake, format: str) -> Notice:
+    if excluded.get("licence", 0) == total:
+        vocab = get_vocabulary()
+        states = [intake.state] + ([intake.partner_state] if format == "couples"
+                                   and intake.partner_state not in (None, intake.state) else [])
+        where = " and ".join(vocab.states[s].name for s in states if s)
+        return Notice(code="no_matches", message=(
+            f"No therapist in the network is licensed in {where} yet"
+            + (", which a couples session needs. Individual sessions may be possible."
+               if len(states) > 1 else ".")))
     if relax:
         best = relax[0]
         return Notice(code="no_matches", message=(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import numpy as np
 from sqlalchemy import select
@@ -198,11 +198,8 @@ def find_matches(
     notices = explain.notices(intake, fmt)
     relax = explain.relaxations(intake, ranking.relax)
     if not results:
-        notices.append(explain.nothing_matches(relax))
+        notices.append(explain.nothing_matches(relax, ranking.excluded, index.size, intake,
+                                               fmt))
     return MatchResponse(results=results, total_eligible=ranking.total_eligible,
                          excluded=ranking.excluded, notices=notices, relax=relax,
                          concerns_used=concerns)
-
-
-def horizon_end(now: datetime, days: int) -> datetime:
-    return now + timedelta(days=days)
