@@ -56,6 +56,7 @@ class Therapist(Base):
         CheckConstraint("booking_horizon_days BETWEEN 1 AND 365", name="horizon_range"),
         CheckConstraint("buffer_minutes BETWEEN 0 AND 120", name="buffer_range"),
         Index("ix_therapists_practice_state", "practice_state"),
+        Index("ix_therapists_updated_at", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

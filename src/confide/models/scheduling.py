@@ -44,6 +44,7 @@ class Appointment(Base):
         CheckConstraint("status <> 'held' OR hold_expires_at IS NOT NULL", name="hold_expiry"),
         Index("ix_appointments_therapist_start", "therapist_id", "start_at"),
         Index("ix_appointments_status_expiry", "status", "hold_expires_at"),
+        Index("ix_appointments_updated_at", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

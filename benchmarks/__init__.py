@@ -1,0 +1,1 @@
+"""Performance figures, each against the straightforward alternative: `make bench`."""
