@@ -114,16 +114,20 @@ class MatchIndex:
         return self.base + timedelta(minutes=int(tick) * self.step_minutes)
 
     def nbytes(self) -> int:
-        total = self.ids.nbytes
+        """Bytes held by the index's arrays (broadcast views of zeros count nothing)."""
+        def size(value: object) -> int:
+            if isinstance(value, np.ndarray) and all(value.strides):
+                return int(value.nbytes)
+            return 0
+
+        total = size(self.ids)
         for value in vars(self.cols).values():
-            if isinstance(value, np.ndarray):
-                total += value.nbytes
-            elif isinstance(value, list):
-                total += sum(v.nbytes for v in value if (isinstance(v, np.ndarray)
-                             and v.base is None) or (isinstance(v, np.ndarray)
-                             and v.strides[0] != 0))
+            if isinstance(value, list):
+                total += sum(size(v) for v in value)
             elif isinstance(value, dict):
-                total += sum(v.nbytes for v in value.values())
+                total += sum(size(v) for v in value.values())
+            else:
+                total += size(value)
         return total
 
 
