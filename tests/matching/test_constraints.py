@@ -163,7 +163,8 @@ def test_a_week_at_its_new_client_limit_offers_no_first_session(
         for tid in net.full_week:
             timezone = session.get(Therapist, tid).timezone  # type: ignore[union-attr]
             row = int(index.rows_of([tid])[0])
-            words = index.cols.openings[s][row:row + 1].view(np.uint8)
+            slot = int(index.cols.opening_slot[s][row])
+            words = index.cols.openings[s][slot:slot + 1].view(np.uint8)
             bits = np.unpackbits(words, bitorder="little")[: index.ticks].astype(bool)
             local = (NOW + timedelta(days=7)).astimezone(zone(timezone)).date()
             monday = local - timedelta(days=local.weekday())

@@ -73,8 +73,8 @@ def reasons(index: MatchIndex, row: int, intake: MatchIntake, session_type: int,
     out.append("Licensed in " + _join([vocab.states[s].name for s in licensed]))
 
     payment = intake.payment
-    rate = int(cols.rate_cents[session_type, row])
-    sliding = int(cols.sliding_cents[session_type, row])
+    rate = int(cols.rate_cents[session_type][row])
+    sliding = int(cols.sliding_cents[session_type][row])
     if isinstance(payment, InsurancePayment):
         plan = vocab.plans[payment.plan]
         if format == "couples":

@@ -131,8 +131,18 @@ class MatchIndex:
         return total
 
 
-def empty_columns(n: int, codes: Codes, words: int) -> Columns:
+def _zeros(n: int, dtype: type[np.generic]) -> np.ndarray:
+    """A read-only column of zeros that takes no memory."""
+    return np.broadcast_to(np.zeros(1, dtype), (n,))
+
+
+def empty_columns(n: int, codes: Codes, words: int, first: Collection[int]) -> Columns:
+    """Columns of n rows; per-session-type columns are real only for the types in `first`."""
     s, c = len(codes.session_types), len(codes.concerns)
+
+    def per_type(dtype: type[np.generic]) -> list[np.ndarray]:
+        return [np.zeros(n, dtype) if t in first else _zeros(n, dtype) for t in range(s)]
+
     return Columns(
         licence_bits=np.zeros(n, np.uint64), rows_by_state=[],
         populations=np.zeros(n, np.uint8), accepting=np.zeros(n, np.bool_),
@@ -143,13 +153,20 @@ def empty_columns(n: int, codes: Codes, words: int) -> Columns:
         gender=np.full(n, -1, np.int8), languages=np.zeros(n, np.uint32),
         modalities=np.zeros(n, np.uint32), identities=np.zeros(n, np.uint32),
         faith=np.full(n, -1, np.int8), concern=np.zeros((c, n), np.int8),
-        duration=np.zeros((s, n), np.int16), rate_cents=np.zeros((s, n), np.int32),
-        sliding_cents=np.zeros((s, n), np.int32), notice_hours=np.zeros(n, np.int16),
-        duration_code=np.zeros((s, n), np.uint8), notice_code=np.zeros(n, np.uint8),
+        duration=per_type(np.int16), rate_cents=per_type(np.int32),
+        sliding_cents=per_type(np.int32), duration_code=per_type(np.uint8),
+        notice_hours=np.zeros(n, np.int16), notice_code=np.zeros(n, np.uint8),
         durations=[[] for _ in range(s)], notices=[],
-        openings=[np.broadcast_to(np.zeros(words, np.uint64), (n, words)) for _ in range(s)],
+        openings=[np.zeros((0, words), np.uint64) for _ in range(s)],
+        opening_slot=[np.full(n, -1, np.int32) for _ in range(s)],
         panel_rows={},
     )
+
+
+def first_session_positions(codes: Codes, vocab: Vocabulary | None = None) -> set[int]:
+    vocab = vocab or get_vocabulary()
+    return {i for i, code in enumerate(codes.session_types)
+            if vocab.session_types[code].first_session}
 
 
 def index_rows_by_state(cols: Columns, states: int) -> None:
@@ -161,17 +178,28 @@ def index_rows_by_state(cols: Columns, states: int) -> None:
 
 def encode_times(cols: Columns) -> None:
     """Small codes for (duration, notice) so a query builds one opening mask per pair."""
-    for s in range(cols.duration.shape[0]):
+    for s in range(len(cols.duration)):
+        if not cols.duration_code[s].flags.writeable:
+            cols.durations[s] = [0]
+            continue
         known = sorted(set(cols.durations[s]) | {int(d) for d in np.unique(cols.duration[s])})
         cols.durations[s] = known
         lookup = np.zeros(max(known, default=0) + 1, np.uint8)
         lookup[known] = np.arange(len(known))
-        cols.duration_code[s] = lookup[cols.duration[s]]
+        cols.duration_code[s][:] = lookup[cols.duration[s]]
     notices = sorted(set(cols.notices) | {int(h) for h in np.unique(cols.notice_hours)})
     cols.notices = notices
     lookup = np.zeros(max(notices, default=0) + 1, np.uint8)
     lookup[notices] = np.arange(len(notices))
     cols.notice_code = lookup[cols.notice_hours]
+
+
+def place_openings(cols: Columns, s: int) -> None:
+    """Give every row offering session type s a bitmap slot (in row order)."""
+    offered = cols.duration[s] > 0
+    slot = np.full(len(offered), -1, np.int32)
+    slot[offered] = np.arange(int(offered.sum()), dtype=np.int32)
+    cols.opening_slot[s] = slot
 
 
 def _rows(ids: I64, therapist_ids: Sequence[int]) -> I64:
@@ -190,7 +218,8 @@ def load_columns(
     """Columns for `ids` (all therapists, or the `only` subset already in `ids`) from bulk
     queries; also panel rows, each therapist's time zone and weekly new-client limit."""
     n = len(ids)
-    cols = empty_columns(n, codes, words)
+    first = first_session_positions(codes)
+    cols = empty_columns(n, codes, words, first)
     pos = codes.position
     therapists = session.execute(
         select(Therapist.id, Therapist.gender, Therapist.accepting_new_clients,
@@ -246,9 +275,11 @@ def load_columns(
     for s in session.execute(select(TherapistService).where(
             _where(TherapistService.therapist_id, only))).scalars():
         row, t = int(np.searchsorted(ids, s.therapist_id)), pos["session_types"][s.session_type]
-        cols.duration[t, row] = s.duration_minutes
-        cols.rate_cents[t, row] = s.self_pay_rate_cents
-        cols.sliding_cents[t, row] = s.sliding_scale_min_cents or 0
+        if t not in first:
+            continue
+        cols.duration[t][row] = s.duration_minutes
+        cols.rate_cents[t][row] = s.self_pay_rate_cents
+        cols.sliding_cents[t][row] = s.sliding_scale_min_cents or 0
 
     panels: dict[tuple[int, int], list[int]] = defaultdict(list)
     for tid, plan, state in session.execute(select(
@@ -329,10 +360,11 @@ def build_index(session: Session, grid: OpeningsGrid, now: datetime,
     encode_times(cols)
     end = grid.base + timedelta(minutes=grid.ticks * grid.step_minutes)
     blocked = full_weeks(session, now, grid.base, end, zones, weekly_limit)
-    id_list = ids.tolist()
     for s, code in enumerate(codes.session_types):
         if code in grid.free:
-            cols.openings[s] = pack_openings(grid, id_list, code, blocked)
+            place_openings(cols, s)
+            offering = ids[cols.opening_slot[s] >= 0].tolist()
+            cols.openings[s] = pack_openings(grid, offering, code, blocked)
     return MatchIndex(ids=ids, cols=cols, codes=codes, base=grid.base, ticks=grid.ticks,
                       computed_at=grid.computed_at, step_minutes=grid.step_minutes)
 
@@ -341,7 +373,7 @@ ROW_FIELDS = ("licence_bits", "populations", "accepting", "paused_until", "utc_o
               "caseload_limit", "active_clients", "telehealth", "in_person", "latitude",
               "longitude", "gender", "languages", "modalities", "identities", "faith",
               "notice_hours")
-AXIS_FIELDS = ("concern", "duration", "rate_cents", "sliding_cents")
+PER_TYPE_FIELDS = ("duration", "rate_cents", "sliding_cents")
 
 
 def update_index(index: MatchIndex, session: Session, grid: OpeningsGrid,
@@ -358,11 +390,17 @@ def update_index(index: MatchIndex, session: Session, grid: OpeningsGrid,
     fresh, panels, zones, weekly_limit = load_columns(
         session, now, index.codes, np.asarray(ids, np.int64), words, only=ids)
     cols = index.cols
+    first = first_session_positions(index.codes)
+    if any(((cols.opening_slot[s][rows] < 0) & (fresh.duration[s] > 0)).any() for s in first):
+        # a therapist started offering a first session: bitmaps need a new slot
+        return build_index(session, grid, now)
     licences_changed = bool((cols.licence_bits[rows] != fresh.licence_bits).any())
     for name in ROW_FIELDS:
         getattr(cols, name)[rows] = getattr(fresh, name)
-    for name in AXIS_FIELDS:
-        getattr(cols, name)[:, rows] = getattr(fresh, name)
+    cols.concern[:, rows] = fresh.concern
+    for name in PER_TYPE_FIELDS:
+        for s in first:
+            getattr(cols, name)[s][rows] = getattr(fresh, name)[s]
     if licences_changed:
         index_rows_by_state(cols, len(index.codes.states))
     _update_panels(cols, rows, {key: [int(rows[r]) for r in members]
@@ -372,9 +410,11 @@ def update_index(index: MatchIndex, session: Session, grid: OpeningsGrid,
     blocked = full_weeks(session, now, grid.base, end, zones, weekly_limit, only=ids)
     for s, code in enumerate(index.codes.session_types):
         if code in grid.free:
-            if not cols.openings[s].flags.writeable:
-                cols.openings[s] = cols.openings[s].copy()
-            cols.openings[s][rows] = pack_openings(grid, ids, code, blocked)
+            slots = cols.opening_slot[s][rows]
+            placed = slots >= 0
+            if placed.any():
+                cols.openings[s][slots[placed]] = pack_openings(
+                    grid, [t for t, ok in zip(ids, placed, strict=True) if ok], code, blocked)
     index.computed_at = max(index.computed_at, grid.computed_at)
     return index
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -58,15 +59,19 @@ class Columns:
     identities: U32  # bit per identity
     faith: I8  # -1 when none listed
     concern: I8  # concerns x rows: 0 none, 1 secondary, 2 primary
-    duration: I16  # session types x rows: minutes, 0 when not offered
-    rate_cents: I32  # session types x rows
-    sliding_cents: I32  # session types x rows: 0 without a sliding scale
+    # per session type (first sessions only; the others are read-only zeros)
+    duration: list[I16]  # minutes, 0 when not offered
+    rate_cents: list[I32]
+    sliding_cents: list[I32]  # 0 without a sliding scale
+    duration_code: list[U8]  # index into durations[s]
     notice_hours: I16
-    duration_code: U8  # session types x rows: index into durations[s]
     notice_code: U8  # index into notices
     durations: list[list[int]]  # per session type, the distinct durations
     notices: list[int]  # the distinct minimum-notice hours
-    openings: list[U64]  # per session type: rows x words, bit i = free start at tick i
+    # per session type: bitmaps (offering therapists x words), bit i = a free start at tick i,
+    # and each row's place among them (-1 when the therapist does not offer the type)
+    openings: list[U64]
+    opening_slot: list[I32]
     panel_rows: dict[tuple[int, int], I32]  # (plan, state) -> rows in network, ascending
 
     @property
@@ -160,15 +165,15 @@ def preference_checks(cols: Columns, q: Query, rows: I64) -> dict[str, Bool]:
     """For each preference the person gave: whether each row meets it."""
     checks: dict[str, Bool] = {}
     if q.gender is not None:
-        checks["therapist_gender"] = cols.gender[rows] == q.gender
+        checks["therapist_gender"] = _at(cols.gender, rows) == q.gender
     if q.languages:
-        checks["languages"] = _has_any(cols.languages[rows], q.languages)
+        checks["languages"] = _has_any(_at(cols.languages, rows), q.languages)
     if q.modalities:
-        checks["modalities"] = _has_any(cols.modalities[rows], q.modalities)
+        checks["modalities"] = _has_any(_at(cols.modalities, rows), q.modalities)
     if q.identities:
-        checks["identities"] = _has_all(cols.identities[rows], q.identities)
+        checks["identities"] = _has_all(_at(cols.identities, rows), q.identities)
     if q.faith is not None:
-        checks["faith"] = cols.faith[rows] == q.faith
+        checks["faith"] = _at(cols.faith, rows) == q.faith
     return checks
 
 
@@ -194,13 +199,18 @@ def _opening_masks(cols: Columns, q: Query, words: int) -> U64:
 def first_ticks(words: U64) -> I64:
     """The lowest set bit of each row of words; -1 for an empty row."""
     nonzero = words != 0
-    has = nonzero.any(axis=1)
     word = nonzero.argmax(axis=1)
     value = words[np.arange(len(words)), word]
+    has = value != 0
     lowest = value & (~value + np.uint64(1))
     bit = np.log2(np.maximum(lowest, np.uint64(1)).astype(np.float64)).astype(np.int64)
     result: I64 = np.where(has, word.astype(np.int64) * 64 + bit, -1)
     return result
+
+
+def _at(column: npt.NDArray[Any], rows: I64) -> npt.NDArray[Any]:
+    # np.take is several times faster than fancy indexing on large row sets
+    return np.take(column, rows, axis=0)
 
 
 def eligible(cols: Columns, q: Query, skip: frozenset[str] = frozenset()) -> Eligible:
@@ -218,17 +228,18 @@ def eligible(cols: Columns, q: Query, skip: frozenset[str] = frozenset()) -> Eli
     rows = cols.rows_by_state[q.state].astype(np.int64)
     if q.partner_state is not None:
         bit = np.uint64(1) << np.uint64(q.partner_state)
-        rows = rows[(cols.licence_bits[rows] & bit) != 0]
+        rows = rows[(_at(cols.licence_bits, rows) & bit) != 0]
     excluded["licence"] = before - len(rows)
     before = len(rows)
 
     s = q.session_type
-    rows = keep("format", rows, ((cols.populations[rows] & np.uint8(q.population)) != 0)
-                & (cols.duration[s][rows] > 0))
-    local_day = (q.now_minute + cols.utc_offset[rows].astype(np.int64)) // (24 * 60)
-    rows = keep("accepting", rows, cols.accepting[rows] & (cols.paused_until[rows] < local_day + 1))
+    rows = keep("format", rows, ((_at(cols.populations, rows) & np.uint8(q.population)) != 0)
+                & (_at(cols.duration[s], rows) > 0))
+    local_day = (q.now_minute + _at(cols.utc_offset, rows).astype(np.int64)) // (24 * 60)
+    rows = keep("accepting", rows,
+                _at(cols.accepting, rows) & (_at(cols.paused_until, rows) < local_day + 1))
     rows = keep("capacity", rows,
-                cols.active_clients[rows] + q.newcomers <= cols.caseload_limit[rows])
+                _at(cols.active_clients, rows) + q.newcomers <= _at(cols.caseload_limit, rows))
 
     if "payment" not in skip:
         if q.panel is not None:
@@ -240,8 +251,8 @@ def eligible(cols: Columns, q: Query, skip: frozenset[str] = frozenset()) -> Eli
                 at = np.minimum(at, len(members) - 1)
                 passing = members[at] == rows
         elif q.max_rate_cents is not None:
-            rate = cols.rate_cents[s][rows]
-            sliding = cols.sliding_cents[s][rows]
+            rate = _at(cols.rate_cents[s], rows)
+            sliding = _at(cols.sliding_cents[s], rows)
             lowest = np.where(sliding > 0, sliding, rate)
             passing = lowest <= q.max_rate_cents
         else:
@@ -252,17 +263,17 @@ def eligible(cols: Columns, q: Query, skip: frozenset[str] = frozenset()) -> Eli
 
     distance = np.full(len(rows), np.nan)
     if q.origin is not None and q.max_km is not None:
-        near = cols.in_person[rows] & ~np.isnan(cols.latitude[rows])
-        distance[near] = haversine_km(cols.latitude[rows[near]], cols.longitude[rows[near]],
-                                      q.origin)
+        near = _at(cols.in_person, rows) & ~np.isnan(_at(cols.latitude, rows))
+        distance[near] = haversine_km(_at(cols.latitude, rows[near]),
+                                      _at(cols.longitude, rows[near]), q.origin)
     if "setting" not in skip:
-        within = cols.in_person[rows] & (distance <= (q.max_km or 0.0))
+        within = _at(cols.in_person, rows) & (distance <= (q.max_km or 0.0))
         if q.setting == "telehealth":
-            passing = cols.telehealth[rows]
+            passing = _at(cols.telehealth, rows)
         elif q.setting == "in_person":
             passing = within
         elif q.origin is not None:
-            passing = cols.telehealth[rows] | within
+            passing = _at(cols.telehealth, rows) | within
         else:
             passing = np.ones(len(rows), dtype=np.bool_)
         passing = passing.astype(np.bool_)
@@ -286,7 +297,11 @@ def eligible(cols: Columns, q: Query, skip: frozenset[str] = frozenset()) -> Eli
         masks = _opening_masks(cols, allow, words)
     else:
         masks = _opening_masks(cols, q, words)
-    free = cols.openings[s][rows] & masks[cols.duration_code[s][rows], cols.notice_code[rows]]
+    slots = _at(cols.opening_slot[s], rows)
+    classes = (_at(cols.duration_code[s], rows).astype(np.int64) * masks.shape[1]
+               + _at(cols.notice_code, rows))
+    free = _at(cols.openings[s], slots)
+    free &= _at(masks.reshape(-1, words), classes)
     first = first_ticks(free)
     passing = first >= 0
     rows, distance, first = keep("availability", rows, passing), distance[passing], first[passing]
@@ -297,9 +312,9 @@ def eligible(cols: Columns, q: Query, skip: frozenset[str] = frozenset()) -> Eli
 
 def competence(cols: Columns, q: Query, rows: I64) -> Bool:
     """Crisis or trauma competence: a crisis or trauma approach, or trauma as a specialty."""
-    result = _has_any(cols.modalities[rows], q.competence_modalities)
+    result = _has_any(_at(cols.modalities, rows), q.competence_modalities)
     if q.competence_concern >= 0:
-        result = result | (cols.concern[q.competence_concern][rows] > 0)
+        result = result | (_at(cols.concern[q.competence_concern], rows) > 0)
     return result
 
 
@@ -308,10 +323,10 @@ def concern_fit(cols: Columns, q: Query, rows: I64) -> F64:
     toward relationship concerns."""
     if not q.concerns:
         return np.zeros(len(rows))
-    trained = _has_any(cols.modalities[rows], q.couples_modalities)
+    trained = _has_any(_at(cols.modalities, rows), q.couples_modalities)
     total = np.zeros(len(rows))
     for concern, relationship in zip(q.concerns, q.relationship, strict=True):
-        fit = SPECIALTY_FIT[cols.concern[concern][rows]]
+        fit = SPECIALTY_FIT[_at(cols.concern[concern], rows)]
         if relationship:
             fit = np.minimum(1.0, fit + COUPLES_TRAINED_BONUS * trained)
         total += fit
@@ -327,8 +342,8 @@ def score(cols: Columns, q: Query, found: Eligible) -> F64:
                    else np.zeros(len(rows)))
     horizon = max(q.horizon_tick, 1)
     soon = 1.0 - np.clip(found.first_tick / horizon, 0.0, 1.0)
-    limit = np.maximum(cols.caseload_limit[rows], 1)
-    room = np.clip((limit - cols.active_clients[rows]) / limit, 0.0, 1.0)
+    limit = np.maximum(_at(cols.caseload_limit, rows), 1)
+    room = np.clip((limit - _at(cols.active_clients, rows)) / limit, 0.0, 1.0)
     total: F64 = (WEIGHTS["concerns"] * concern_fit(cols, q, rows)
                   + WEIGHTS["preferences"] * preferences
                   + WEIGHTS["soon"] * soon

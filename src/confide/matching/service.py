@@ -177,7 +177,7 @@ def find_matches(
             in_person=bool(index.cols.in_person[row]))
         opening = index.start_of(int(ranking.first_tick[position]))
         distance = float(ranking.distance_km[position])
-        sliding = int(index.cols.sliding_cents[s, row])
+        sliding = int(index.cols.sliding_cents[s][row])
         results.append(MatchResult(
             therapist=card,
             score=round(float(ranking.scores[position]), 4),
@@ -186,9 +186,9 @@ def find_matches(
                                     card.office_city),
             first_opening=opening,
             session_type=index.codes.session_types[s],
-            duration_minutes=int(index.cols.duration[s, row]),
+            duration_minutes=int(index.cols.duration[s][row]),
             rate=Rate(session_type=index.codes.session_types[s],
-                      self_pay_rate=int(index.cols.rate_cents[s, row]) / 100,
+                      self_pay_rate=int(index.cols.rate_cents[s][row]) / 100,
                       sliding_scale_min=sliding / 100 if sliding else None,
                       plan=payment.plan if isinstance(payment, InsurancePayment) else None,
                       network_status=("in_network" if isinstance(payment, InsurancePayment)

@@ -18,7 +18,9 @@ from confide.matching.index import (
     MatchIndex,
     empty_columns,
     encode_times,
+    first_session_positions,
     index_rows_by_state,
+    place_openings,
 )
 from confide.matching.reference import FreeStarts
 from confide.matching.scoring import U64, pack_ticks
@@ -103,7 +105,8 @@ def index_from_network(net: SyntheticNetwork, now: datetime, horizon_days: int,
     base = grid_floor(to_minute(now))
     ticks = horizon_days * MINUTES_PER_DAY // STEP_MINUTES
     words = -(-ticks // 64)
-    cols = empty_columns(n, codes, words)
+    first = first_session_positions(codes, net.vocab)
+    cols = empty_columns(n, codes, words, first)
     states = net.licence_states
     bits = np.zeros(n, np.uint64)
     for slot in range(states.shape[1]):
@@ -132,9 +135,10 @@ def index_from_network(net: SyntheticNetwork, now: datetime, horizon_days: int,
     cols.identities = _bits(net.identities).astype(np.uint32)
     cols.faith = net.faith.astype(np.int8)
     cols.concern = np.ascontiguousarray(net.specialty.T).astype(np.int8)
-    cols.duration = np.ascontiguousarray(net.duration.T).astype(np.int16)
-    cols.rate_cents = np.ascontiguousarray(net.rate_cents.T).astype(np.int32)
-    cols.sliding_cents = np.ascontiguousarray(net.sliding_min_cents.T).astype(np.int32)
+    for s in first:
+        cols.duration[s] = net.duration[:, s].astype(np.int16)
+        cols.rate_cents[s] = net.rate_cents[:, s].astype(np.int32)
+        cols.sliding_cents[s] = net.sliding_min_cents[:, s].astype(np.int32)
     cols.notice_hours = net.minimum_notice_hours.astype(np.int16)
     order = np.lexsort((net.panel_therapist, net.panel_state, net.panel_plan))
     plan, state, row = (net.panel_plan[order], net.panel_state[order],
@@ -147,9 +151,11 @@ def index_from_network(net: SyntheticNetwork, now: datetime, horizon_days: int,
     index_rows_by_state(cols, len(codes.states))
     encode_times(cols)
     current = to_minute(now)
-    for s, code in enumerate(codes.session_types):
-        if net.vocab.session_types[code].first_session:
-            cols.openings[s] = synthetic_openings(net, s, base, ticks, current, seed + s)
+    for s in sorted(first):
+        place_openings(cols, s)
+        packed = synthetic_openings(net, s, base, ticks, current, seed + s)
+        cols.openings[s] = np.ascontiguousarray(packed[cols.opening_slot[s] >= 0])
+        del packed
     return MatchIndex(ids=np.arange(1, n + 1, dtype=np.int64), cols=cols, codes=codes,
                       base=from_minute(base), ticks=ticks, computed_at=now,
                       step_minutes=STEP_MINUTES)
@@ -162,7 +168,10 @@ def index_free_starts(index: MatchIndex) -> FreeStarts:
         if not len(rows):
             return []
         s = index.codes.of("session_types", session_type)
-        words = index.cols.openings[s][int(rows[0])].view(np.uint8)
+        slot = int(index.cols.opening_slot[s][int(rows[0])])
+        if slot < 0:
+            return []
+        words = index.cols.openings[s][slot].view(np.uint8)
         bits = np.unpackbits(words, bitorder="little")[: index.ticks]
         return [index.start_of(int(t)) for t in np.flatnonzero(bits)]
     return starts
