@@ -25,6 +25,7 @@ from confide.matching.scoring import (
     U64,
     Bool,
     Columns,
+    derive,
     pack_ticks,
 )
 from confide.models import (
@@ -156,6 +157,8 @@ def empty_columns(n: int, codes: Codes, words: int, first: Collection[int]) -> C
         duration=per_type(np.int16), rate_cents=per_type(np.int32),
         sliding_cents=per_type(np.int32), duration_code=per_type(np.uint8),
         notice_hours=np.zeros(n, np.int16), notice_code=np.zeros(n, np.uint8),
+        available_from=np.zeros(n, np.int32), room=np.zeros(n, np.int16),
+        lowest_rate=per_type(np.int32), time_class=per_type(np.uint8),
         durations=[[] for _ in range(s)], notices=[],
         openings=[np.zeros((0, words), np.uint64) for _ in range(s)],
         opening_slot=[np.full(n, -1, np.int32) for _ in range(s)],
@@ -358,6 +361,7 @@ def build_index(session: Session, grid: OpeningsGrid, now: datetime,
     cols.panel_rows = {key: np.asarray(sorted(rows), np.int32) for key, rows in panels.items()}
     index_rows_by_state(cols, len(codes.states))
     encode_times(cols)
+    derive(cols)
     end = grid.base + timedelta(minutes=grid.ticks * grid.step_minutes)
     blocked = full_weeks(session, now, grid.base, end, zones, weekly_limit)
     for s, code in enumerate(codes.session_types):
@@ -406,6 +410,7 @@ def update_index(index: MatchIndex, session: Session, grid: OpeningsGrid,
     _update_panels(cols, rows, {key: [int(rows[r]) for r in members]
                                 for key, members in panels.items()})
     encode_times(cols)
+    derive(cols)
     end = grid.base + timedelta(minutes=grid.ticks * grid.step_minutes)
     blocked = full_weeks(session, now, grid.base, end, zones, weekly_limit, only=ids)
     for s, code in enumerate(index.codes.session_types):

@@ -66,6 +66,11 @@ class Columns:
     duration_code: list[U8]  # index into durations[s]
     notice_hours: I16
     notice_code: U8  # index into notices
+    # derived from the columns above by `derive`, so a query reads one column per check
+    available_from: I32  # epoch minute from which new clients are taken (accepting, unpaused)
+    room: I16  # caseload places left
+    lowest_rate: list[I32]  # per session type: the sliding-scale minimum, else the rate
+    time_class: list[U8]  # per session type: duration_code * len(notices) + notice_code
     durations: list[list[int]]  # per session type, the distinct durations
     notices: list[int]  # the distinct minimum-notice hours
     # per session type: bitmaps (offering therapists x words), bit i = a free start at tick i,
@@ -132,6 +137,25 @@ class Ranking:
     relax: dict[str, int] = field(default_factory=dict)
 
 
+NEVER = np.iinfo(np.int32).max
+
+
+def derive(cols: Columns) -> None:
+    """Recompute the derived columns from the stored ones."""
+    # paused until day P (local): new clients from local midnight starting day P
+    pause_end = cols.paused_until.astype(np.int64) * 1440 - cols.utc_offset
+    start = np.where(cols.paused_until >= 0, pause_end, 0)
+    cols.available_from = np.where(cols.accepting, start, NEVER).astype(np.int32)
+    cols.room = (cols.caseload_limit - cols.active_clients).astype(np.int16)
+    cols.lowest_rate = [
+        np.where(sliding > 0, sliding, rate).astype(np.int32) if rate.flags.writeable
+        else rate for rate, sliding in zip(cols.rate_cents, cols.sliding_cents, strict=True)]
+    notices = max(1, len(cols.notices))
+    cols.time_class = [
+        (code.astype(np.int64) * notices + cols.notice_code).astype(np.uint8)
+        if code.flags.writeable else code for code in cols.duration_code]
+
+
 def pack_ticks(free: Bool) -> U64:
     """Rows of booleans (rows x ticks) as rows of 64-bit words, bit i = tick i."""
     rows, ticks = free.shape
@@ -196,17 +220,30 @@ def _opening_masks(cols: Columns, q: Query, words: int) -> U64:
     return pack_ticks(flat).reshape(table.shape[0], table.shape[1], words)
 
 
-def first_ticks(words: U64) -> I64:
-    """The lowest set bit of each row of words; -1 for an empty row."""
-    nonzero = words != 0
-    word = nonzero.argmax(axis=1)
-    value = words[np.arange(len(words)), word]
-    has = value != 0
+def _lowest_bit(value: U64) -> I64:
     lowest = value & (~value + np.uint64(1))
-    bit = np.log2(np.maximum(lowest, np.uint64(1)).astype(np.float64)).astype(np.int64)
-    result: I64 = np.where(has, word.astype(np.int64) * 64 + bit, -1)
+    result: I64 = np.log2(lowest.astype(np.float64)).astype(np.int64)
     return result
 
+
+def first_free(bitmaps: U64, slots: I32, masks: U64, classes: U8) -> I64:
+    """First tick free in both a row's bitmap and its class's mask; -1 when none.
+
+    Word by word: most rows find a start in the first words, so later words are read only for
+    the rows still looking.
+    """
+    first = np.full(len(slots), -1, dtype=np.int64)
+    pending = np.arange(len(slots))
+    slot = slots.astype(np.int64)
+    cls = classes.astype(np.int64)
+    for k in range(bitmaps.shape[1]):
+        if not len(pending):
+            break
+        word = np.take(bitmaps[:, k], slot) & np.take(masks[:, k], cls)
+        hit = word != 0
+        first[pending[hit]] = k * 64 + _lowest_bit(word[hit])
+        pending, slot, cls = pending[~hit], slot[~hit], cls[~hit]
+    return first
 
 def _at(column: npt.NDArray[Any], rows: I64) -> npt.NDArray[Any]:
     # np.take is several times faster than fancy indexing on large row sets
@@ -215,80 +252,69 @@ def _at(column: npt.NDArray[Any], rows: I64) -> npt.NDArray[Any]:
 
 def eligible(cols: Columns, q: Query, skip: frozenset[str] = frozenset()) -> Eligible:
     """The rows that pass every hard constraint not in `skip`, with first openings."""
-    excluded: dict[str, int] = {}
-    before = cols.size
-
-    def keep(name: str, rows: I64, passing: Bool) -> I64:
-        nonlocal before
-        kept = rows[passing]
-        excluded[name] = before - len(kept)
-        before = len(kept)
-        return kept
-
+    # every check runs over the rows licensed in the person's state; rows are compressed once
     rows = cols.rows_by_state[q.state].astype(np.int64)
+    s = q.session_type
+    checks: list[tuple[str, Bool | None]] = []
+    licensed = None
     if q.partner_state is not None:
         bit = np.uint64(1) << np.uint64(q.partner_state)
-        rows = rows[(_at(cols.licence_bits, rows) & bit) != 0]
-    excluded["licence"] = before - len(rows)
-    before = len(rows)
+        licensed = (_at(cols.licence_bits, rows) & bit) != 0
+    checks.append(("licence", licensed))
+    checks.append(("format", ((_at(cols.populations, rows) & np.uint8(q.population)) != 0)
+                   & (_at(cols.duration[s], rows) > 0)))
+    checks.append(("accepting", _at(cols.available_from, rows) <= q.now_minute))
+    checks.append(("capacity", _at(cols.room, rows) >= q.newcomers))
 
-    s = q.session_type
-    rows = keep("format", rows, ((_at(cols.populations, rows) & np.uint8(q.population)) != 0)
-                & (_at(cols.duration[s], rows) > 0))
-    local_day = (q.now_minute + _at(cols.utc_offset, rows).astype(np.int64)) // (24 * 60)
-    rows = keep("accepting", rows,
-                _at(cols.accepting, rows) & (_at(cols.paused_until, rows) < local_day + 1))
-    rows = keep("capacity", rows,
-                _at(cols.active_clients, rows) + q.newcomers <= _at(cols.caseload_limit, rows))
-
+    passing: Bool | None = None
     if "payment" not in skip:
         if q.panel is not None:
             members = cols.panel_rows.get(q.panel)
             if members is None or len(members) == 0:
                 passing = np.zeros(len(rows), dtype=np.bool_)
             else:
-                at = np.searchsorted(members, rows)
-                at = np.minimum(at, len(members) - 1)
-                passing = members[at] == rows
+                at = np.minimum(np.searchsorted(members, rows), len(members) - 1)
+                passing = _at(members, at) == rows
         elif q.max_rate_cents is not None:
-            rate = _at(cols.rate_cents[s], rows)
-            sliding = _at(cols.sliding_cents[s], rows)
-            lowest = np.where(sliding > 0, sliding, rate)
-            passing = lowest <= q.max_rate_cents
-        else:
-            passing = np.ones(len(rows), dtype=np.bool_)
-        rows = keep("payment", rows, passing)
-    else:
-        excluded["payment"] = 0
+            passing = _at(cols.lowest_rate[s], rows) <= q.max_rate_cents
+    checks.append(("payment", passing))
 
-    distance = np.full(len(rows), np.nan)
+    distance: F64 | None = None
+    passing = None
     if q.origin is not None and q.max_km is not None:
-        near = _at(cols.in_person, rows) & ~np.isnan(_at(cols.latitude, rows))
+        distance = np.full(len(rows), np.nan)
+        near = _at(cols.in_person, rows)
         distance[near] = haversine_km(_at(cols.latitude, rows[near]),
                                       _at(cols.longitude, rows[near]), q.origin)
     if "setting" not in skip:
-        within = _at(cols.in_person, rows) & (distance <= (q.max_km or 0.0))
         if q.setting == "telehealth":
             passing = _at(cols.telehealth, rows)
-        elif q.setting == "in_person":
-            passing = within
-        elif q.origin is not None:
-            passing = _at(cols.telehealth, rows) | within
-        else:
-            passing = np.ones(len(rows), dtype=np.bool_)
-        passing = passing.astype(np.bool_)
-        rows, distance = keep("setting", rows, passing), distance[passing]
-    else:
-        excluded["setting"] = 0
+        elif distance is not None:
+            within = distance <= (q.max_km or 0.0)  # NaN (no office nearby) is never within
+            passing = within if q.setting == "in_person" else within | _at(cols.telehealth, rows)
+    checks.append(("setting", passing))
 
+    passing = None
     if q.required and "preferences" not in skip:
-        checks = preference_checks(cols, q, rows)
+        met = preference_checks(cols, q, rows)
         passing = np.ones(len(rows), dtype=np.bool_)
         for name in q.required:
-            passing &= checks[name]
-        rows, distance = keep("preferences", rows, passing), distance[passing]
-    else:
-        excluded["preferences"] = 0
+            passing &= met[name]
+    checks.append(("preferences", passing))
+
+    excluded: dict[str, int] = {"licence": cols.size - len(rows)}
+    keep = np.ones(len(rows), dtype=np.bool_)
+    left = len(rows)
+    for name, check in checks:
+        if check is not None:
+            keep &= check
+            now_left = int(np.count_nonzero(keep))
+            excluded[name] = excluded.get(name, 0) + left - now_left
+            left = now_left
+        else:
+            excluded.setdefault(name, 0)
+    rows = rows[keep]
+    distance = distance[keep] if distance is not None else np.full(len(rows), np.nan)
 
     words = cols.openings[s].shape[1]
     if "availability" in skip:
@@ -297,16 +323,11 @@ def eligible(cols: Columns, q: Query, skip: frozenset[str] = frozenset()) -> Eli
         masks = _opening_masks(cols, allow, words)
     else:
         masks = _opening_masks(cols, q, words)
-    slots = _at(cols.opening_slot[s], rows)
-    classes = (_at(cols.duration_code[s], rows).astype(np.int64) * masks.shape[1]
-               + _at(cols.notice_code, rows))
-    free = _at(cols.openings[s], slots)
-    free &= _at(masks.reshape(-1, words), classes)
-    first = first_ticks(free)
-    passing = first >= 0
-    rows, distance, first = keep("availability", rows, passing), distance[passing], first[passing]
-    if "availability" in skip:
-        excluded["availability"] = 0
+    first = first_free(cols.openings[s], _at(cols.opening_slot[s], rows),
+                       masks.reshape(-1, words), _at(cols.time_class[s], rows))
+    found = first >= 0
+    excluded["availability"] = 0 if "availability" in skip else left - int(found.sum())
+    rows, distance, first = rows[found], distance[found], first[found]
     return Eligible(rows=rows, first_tick=first, distance_km=distance, excluded=excluded)
 
 

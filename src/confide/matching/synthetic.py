@@ -23,7 +23,7 @@ from confide.matching.index import (
     place_openings,
 )
 from confide.matching.reference import FreeStarts
-from confide.matching.scoring import U64, pack_ticks
+from confide.matching.scoring import U64, derive, pack_ticks
 from confide.network.generator import HOURS_TEMPLATES, SATURDAY_EXTRA, SyntheticNetwork
 from confide.scheduling.slots import STEP_MINUTES, grid_floor
 from confide.scheduling.timegrid import MINUTES_PER_DAY, from_minute, to_minute, zone
@@ -150,6 +150,7 @@ def index_from_network(net: SyntheticNetwork, now: datetime, horizon_days: int,
         cols.panel_rows[(int(part_key) // 64, int(part_key) % 64)] = part.astype(np.int32)
     index_rows_by_state(cols, len(codes.states))
     encode_times(cols)
+    derive(cols)
     current = to_minute(now)
     for s in sorted(first):
         place_openings(cols, s)
