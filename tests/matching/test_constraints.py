@@ -164,7 +164,9 @@ def test_a_week_at_its_new_client_limit_offers_no_first_session(
             timezone = session.get(Therapist, tid).timezone  # type: ignore[union-attr]
             row = int(index.rows_of([tid])[0])
             slot = int(index.cols.opening_slot[s][row])
-            words = index.cols.openings[s][slot:slot + 1].view(np.uint8)
+            if slot < 0:  # offers no individual first session
+                continue
+            words = np.ascontiguousarray(index.cols.openings[s][:, slot]).view(np.uint8)
             bits = np.unpackbits(words, bitorder="little")[: index.ticks].astype(bool)
             local = (NOW + timedelta(days=7)).astimezone(zone(timezone)).date()
             monday = local - timedelta(days=local.weekday())

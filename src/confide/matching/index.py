@@ -160,7 +160,7 @@ def empty_columns(n: int, codes: Codes, words: int, first: Collection[int]) -> C
         available_from=np.zeros(n, np.int32), room=np.zeros(n, np.int16),
         lowest_rate=per_type(np.int32), time_class=per_type(np.uint8),
         durations=[[] for _ in range(s)], notices=[],
-        openings=[np.zeros((0, words), np.uint64) for _ in range(s)],
+        openings=[np.zeros((words, 0), np.uint64) for _ in range(s)],
         opening_slot=[np.full(n, -1, np.int32) for _ in range(s)],
         panel_rows={},
     )
@@ -368,7 +368,8 @@ def build_index(session: Session, grid: OpeningsGrid, now: datetime,
         if code in grid.free:
             place_openings(cols, s)
             offering = ids[cols.opening_slot[s] >= 0].tolist()
-            cols.openings[s] = pack_openings(grid, offering, code, blocked)
+            cols.openings[s] = np.ascontiguousarray(
+                pack_openings(grid, offering, code, blocked).T)
     return MatchIndex(ids=ids, cols=cols, codes=codes, base=grid.base, ticks=grid.ticks,
                       computed_at=grid.computed_at, step_minutes=grid.step_minutes)
 
@@ -390,7 +391,7 @@ def update_index(index: MatchIndex, session: Session, grid: OpeningsGrid,
     if not ids:
         return index
     rows = _rows(index.ids, ids)
-    words = index.cols.openings[0].shape[1]
+    words = index.cols.openings[0].shape[0]
     fresh, panels, zones, weekly_limit = load_columns(
         session, now, index.codes, np.asarray(ids, np.int64), words, only=ids)
     cols = index.cols
@@ -418,8 +419,8 @@ def update_index(index: MatchIndex, session: Session, grid: OpeningsGrid,
             slots = cols.opening_slot[s][rows]
             placed = slots >= 0
             if placed.any():
-                cols.openings[s][slots[placed]] = pack_openings(
-                    grid, [t for t, ok in zip(ids, placed, strict=True) if ok], code, blocked)
+                cols.openings[s][:, slots[placed]] = pack_openings(
+                    grid, [t for t, ok in zip(ids, placed, strict=True) if ok], code, blocked).T
     index.computed_at = max(index.computed_at, grid.computed_at)
     return index
 

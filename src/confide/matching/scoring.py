@@ -21,6 +21,7 @@ I64 = npt.NDArray[np.int64]
 U8 = npt.NDArray[np.uint8]
 U32 = npt.NDArray[np.uint32]
 U64 = npt.NDArray[np.uint64]
+F32 = npt.NDArray[np.float32]
 F64 = npt.NDArray[np.float64]
 Bool = npt.NDArray[np.bool_]
 
@@ -32,7 +33,7 @@ CONSTRAINTS = ("licence", "format", "accepting", "capacity", "payment", "setting
 # What a person can loosen when nothing matches.
 RELAXABLE = ("payment", "setting", "preferences", "availability")
 # Specialty strength (0 none, 1 secondary, 2 primary) to concern fit.
-SPECIALTY_FIT = np.array([0.0, 0.6, 1.0])
+SPECIALTY_FIT = np.array([0.0, 0.6, 1.0], dtype=np.float32)
 COUPLES_TRAINED_BONUS = 0.3
 WEIGHTS = {"concerns": 0.45, "preferences": 0.2, "soon": 0.25, "capacity": 0.1}
 
@@ -73,7 +74,7 @@ class Columns:
     time_class: list[U8]  # per session type: duration_code * len(notices) + notice_code
     durations: list[list[int]]  # per session type, the distinct durations
     notices: list[int]  # the distinct minimum-notice hours
-    # per session type: bitmaps (offering therapists x words), bit i = a free start at tick i,
+    # per session type: bitmaps (words x offering therapists), bit i = a free start at tick i,
     # and each row's place among them (-1 when the therapist does not offer the type)
     openings: list[U64]
     opening_slot: list[I32]
@@ -129,7 +130,7 @@ class Eligible:
 @dataclass
 class Ranking:
     rows: I64  # the top k, best first
-    scores: F64
+    scores: F32
     first_tick: I64
     distance_km: F64
     total_eligible: int
@@ -229,20 +230,23 @@ def _lowest_bit(value: U64) -> I64:
 def first_free(bitmaps: U64, slots: I32, masks: U64, classes: U8) -> I64:
     """First tick free in both a row's bitmap and its class's mask; -1 when none.
 
-    Word by word: most rows find a start in the first words, so later words are read only for
-    the rows still looking.
+    Bitmaps and masks are word-major (words x slots, words x classes). Word by word: most rows
+    find a start in the first words, so later words are read only for the rows still looking.
     """
     first = np.full(len(slots), -1, dtype=np.int64)
     pending = np.arange(len(slots))
-    slot = slots.astype(np.int64)
-    cls = classes.astype(np.int64)
-    for k in range(bitmaps.shape[1]):
+    slot = slots.astype(np.intp)
+    cls = classes.astype(np.intp)
+    for k in range(bitmaps.shape[0]):
         if not len(pending):
             break
-        word = np.take(bitmaps[:, k], slot) & np.take(masks[:, k], cls)
+        word = np.take(bitmaps[k], slot)
+        word &= np.take(masks[k], cls)
         hit = word != 0
-        first[pending[hit]] = k * 64 + _lowest_bit(word[hit])
-        pending, slot, cls = pending[~hit], slot[~hit], cls[~hit]
+        if hit.any():
+            first[pending[hit]] = k * 64 + _lowest_bit(word[hit])
+            miss = ~hit
+            pending, slot, cls = pending[miss], slot[miss], cls[miss]
     return first
 
 def _at(column: npt.NDArray[Any], rows: I64) -> npt.NDArray[Any]:
@@ -316,7 +320,7 @@ def eligible(cols: Columns, q: Query, skip: frozenset[str] = frozenset()) -> Eli
     rows = rows[keep]
     distance = distance[keep] if distance is not None else np.full(len(rows), np.nan)
 
-    words = cols.openings[s].shape[1]
+    words = cols.openings[s].shape[0]
     if "availability" in skip:
         allow = replace(q, window_masks={
             d: np.ones(words * 64, dtype=np.bool_) for d in cols.durations[s]})
@@ -324,7 +328,8 @@ def eligible(cols: Columns, q: Query, skip: frozenset[str] = frozenset()) -> Eli
     else:
         masks = _opening_masks(cols, q, words)
     first = first_free(cols.openings[s], _at(cols.opening_slot[s], rows),
-                       masks.reshape(-1, words), _at(cols.time_class[s], rows))
+                       np.ascontiguousarray(masks.reshape(-1, words).T),
+                       _at(cols.time_class[s], rows))
     found = first >= 0
     excluded["availability"] = 0 if "availability" in skip else left - int(found.sum())
     rows, distance, first = rows[found], distance[found], first[found]
@@ -339,43 +344,52 @@ def competence(cols: Columns, q: Query, rows: I64) -> Bool:
     return result
 
 
-def concern_fit(cols: Columns, q: Query, rows: I64) -> F64:
+def concern_fit(cols: Columns, q: Query, rows: I64) -> F32:
     """Mean fit over the person's concerns: primary over secondary; couples training counts
     toward relationship concerns."""
+    total = np.zeros(len(rows), dtype=np.float32)
     if not q.concerns:
-        return np.zeros(len(rows))
-    trained = _has_any(_at(cols.modalities, rows), q.couples_modalities)
-    total = np.zeros(len(rows))
+        return total
+    bonus: F32 | None = None
+    if any(q.relationship):
+        trained = _has_any(_at(cols.modalities, rows), q.couples_modalities)
+        bonus = trained.astype(np.float32) * np.float32(COUPLES_TRAINED_BONUS)
     for concern, relationship in zip(q.concerns, q.relationship, strict=True):
-        fit = SPECIALTY_FIT[_at(cols.concern[concern], rows)]
-        if relationship:
-            fit = np.minimum(1.0, fit + COUPLES_TRAINED_BONUS * trained)
+        fit = np.take(SPECIALTY_FIT, _at(cols.concern[concern], rows))
+        if relationship and bonus is not None:
+            fit += bonus
+            np.minimum(fit, np.float32(1.0), out=fit)
         total += fit
-    result: F64 = total / len(q.concerns)
-    return result
-
-
-def score(cols: Columns, q: Query, found: Eligible) -> F64:
-    rows = found.rows
-    soft = {name: met for name, met in preference_checks(cols, q, rows).items()
-            if name not in q.required}
-    preferences = (np.mean(np.stack(list(soft.values())), axis=0) if soft
-                   else np.zeros(len(rows)))
-    horizon = max(q.horizon_tick, 1)
-    soon = 1.0 - np.clip(found.first_tick / horizon, 0.0, 1.0)
-    limit = np.maximum(_at(cols.caseload_limit, rows), 1)
-    room = np.clip((limit - _at(cols.active_clients, rows)) / limit, 0.0, 1.0)
-    total: F64 = (WEIGHTS["concerns"] * concern_fit(cols, q, rows)
-                  + WEIGHTS["preferences"] * preferences
-                  + WEIGHTS["soon"] * soon
-                  + WEIGHTS["capacity"] * room)
-    if q.self_harm:
-        # the weights sum to 1, so +1 ranks every competent therapist above every other
-        total = total + competence(cols, q, rows)
+    total *= np.float32(1.0 / len(q.concerns))
     return total
 
 
-def top_k(rows: I64, scores: F64, k: int) -> I64:
+def score(cols: Columns, q: Query, found: Eligible) -> F32:
+    rows = found.rows
+    total = concern_fit(cols, q, rows)
+    total *= np.float32(WEIGHTS["concerns"])
+    soft = [met for name, met in preference_checks(cols, q, rows).items()
+            if name not in q.required]
+    if soft:
+        met_count = np.zeros(len(rows), dtype=np.float32)
+        for met in soft:
+            met_count += met
+        total += met_count * np.float32(WEIGHTS["preferences"] / len(soft))
+    horizon = np.float32(max(q.horizon_tick, 1))
+    soon = found.first_tick.astype(np.float32) / horizon
+    np.clip(soon, 0.0, 1.0, out=soon)
+    total += (np.float32(1.0) - soon) * np.float32(WEIGHTS["soon"])
+    limit = np.maximum(_at(cols.caseload_limit, rows), 1).astype(np.float32)
+    room = _at(cols.room, rows).astype(np.float32) / limit
+    np.clip(room, 0.0, 1.0, out=room)
+    total += room * np.float32(WEIGHTS["capacity"])
+    if q.self_harm:
+        # the weights sum to 1, so +1 ranks every competent therapist above every other
+        total += competence(cols, q, rows)
+    return total
+
+
+def top_k(rows: I64, scores: F32, k: int) -> I64:
     """Positions of the k best scores, best first; ties go to the lower row."""
     if len(rows) > k:
         part = np.argpartition(-scores, k - 1)[:k]

@@ -155,7 +155,7 @@ def index_from_network(net: SyntheticNetwork, now: datetime, horizon_days: int,
     for s in sorted(first):
         place_openings(cols, s)
         packed = synthetic_openings(net, s, base, ticks, current, seed + s)
-        cols.openings[s] = np.ascontiguousarray(packed[cols.opening_slot[s] >= 0])
+        cols.openings[s] = np.ascontiguousarray(packed[cols.opening_slot[s] >= 0].T)
         del packed
     return MatchIndex(ids=np.arange(1, n + 1, dtype=np.int64), cols=cols, codes=codes,
                       base=from_minute(base), ticks=ticks, computed_at=now,
@@ -172,7 +172,7 @@ def index_free_starts(index: MatchIndex) -> FreeStarts:
         slot = int(index.cols.opening_slot[s][int(rows[0])])
         if slot < 0:
             return []
-        words = index.cols.openings[s][slot].view(np.uint8)
+        words = np.ascontiguousarray(index.cols.openings[s][:, slot]).view(np.uint8)
         bits = np.unpackbits(words, bitorder="little")[: index.ticks]
         return [index.start_of(int(t)) for t in np.flatnonzero(bits)]
     return starts
