@@ -34,25 +34,46 @@ class SmallNetwork:
 
 
 def new_client(session, state: str = "CA") -> Client:  # type: ignore[no-untyped-def]
-    client = Client(name="Test Person", state=state, timezone="America/Los_Angeles",
-                    token_hash=uuid.uuid4().hex + uuid.uuid4().hex)
+    client = Client(
+        name="Test Person",
+        state=state,
+        timezone="America/Los_Angeles",
+        token_hash=uuid.uuid4().hex + uuid.uuid4().hex,
+    )
     session.add(client)
     session.flush()
     return client
 
 
-def add_appointment(session, therapist_id: int, start: datetime, status: str,  # type: ignore[no-untyped-def]
-                    *, is_new: bool = True, minutes: int = 60,
-                    hold_expires_at: datetime | None = None) -> Appointment:
+def add_appointment(
+    session,
+    therapist_id: int,
+    start: datetime,
+    status: str,  # type: ignore[no-untyped-def]
+    *,
+    is_new: bool = True,
+    minutes: int = 60,
+    hold_expires_at: datetime | None = None,
+) -> Appointment:
     client = new_client(session)
     end = start + timedelta(minutes=minutes)
     appointment = Appointment(
-        therapist_id=therapist_id, session_type="intake", status=status, start_at=start,
-        end_at=end, blocked_until=end + timedelta(minutes=10), hold_expires_at=hold_expires_at,
-        is_new_client=is_new, client_state="CA", created_by_client_id=client.id,
-        created_at=NOW, updated_at=NOW,
-        participants=[AppointmentParticipant(client_id=client.id, start_at=start,
-                                             end_at=end, status=status)])
+        therapist_id=therapist_id,
+        session_type="intake",
+        status=status,
+        start_at=start,
+        end_at=end,
+        blocked_until=end + timedelta(minutes=10),
+        hold_expires_at=hold_expires_at,
+        is_new_client=is_new,
+        client_state="CA",
+        created_by_client_id=client.id,
+        created_at=NOW,
+        updated_at=NOW,
+        participants=[
+            AppointmentParticipant(client_id=client.id, start_at=start, end_at=end, status=status)
+        ],
+    )
     session.add(appointment)
     session.flush()
     return appointment
@@ -60,15 +81,18 @@ def add_appointment(session, therapist_id: int, start: datetime, status: str,  #
 
 def write_bookings(session) -> tuple[list[int], list[int]]:  # type: ignore[no-untyped-def]
     """Fill the caseload of some therapists (one place left) and one week of others."""
-    therapists = session.execute(select(Therapist.id, Therapist.caseload_limit,
-                                        Therapist.weekly_new_client_limit)
-                                 .order_by(Therapist.id)).all()
+    therapists = session.execute(
+        select(Therapist.id, Therapist.caseload_limit, Therapist.weekly_new_client_limit).order_by(
+            Therapist.id
+        )
+    ).all()
     full_caseload, full_week = [], []
     for t in therapists[::9][:25]:
         # one place left: individuals still fit, couples (two people) do not
         for k in range(t.caseload_limit - 1):
-            add_appointment(session, t.id, NOW - timedelta(days=2 + k % 60, hours=k // 60),
-                            "fulfilled")
+            add_appointment(
+                session, t.id, NOW - timedelta(days=2 + k % 60, hours=k // 60), "fulfilled"
+            )
         full_caseload.append(t.id)
     # the week after next, local Monday to Sunday, holds as many new clients as allowed
     wednesday = datetime(2026, 12, 2, 16, 0, tzinfo=UTC)
@@ -77,10 +101,20 @@ def write_bookings(session) -> tuple[list[int], list[int]]:  # type: ignore[no-u
             add_appointment(session, t.id, wednesday + timedelta(hours=2 * k), "booked")
         full_week.append(t.id)
     # an expired hold and a live hold elsewhere
-    add_appointment(session, therapists[1].id, NOW + timedelta(days=2), "held",
-                    hold_expires_at=NOW - timedelta(minutes=1))
-    add_appointment(session, therapists[2].id, NOW + timedelta(days=2), "held",
-                    hold_expires_at=NOW + timedelta(minutes=5))
+    add_appointment(
+        session,
+        therapists[1].id,
+        NOW + timedelta(days=2),
+        "held",
+        hold_expires_at=NOW - timedelta(minutes=1),
+    )
+    add_appointment(
+        session,
+        therapists[2].id,
+        NOW + timedelta(days=2),
+        "held",
+        hold_expires_at=NOW + timedelta(minutes=5),
+    )
     return full_caseload, full_week
 
 

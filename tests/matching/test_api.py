@@ -12,9 +12,12 @@ from fastapi.testclient import TestClient
 from confide.matching.api import router
 from tests.matching.conftest import NOW, SmallNetwork
 
-GOOD: dict[str, Any] = {"state": "CA", "concerns": ["infidelity"],
-                        "payment": {"method": "self_pay", "max_rate": 250},
-                        "timezone": "America/Los_Angeles"}
+GOOD: dict[str, Any] = {
+    "state": "CA",
+    "concerns": ["infidelity"],
+    "payment": {"method": "self_pay", "max_rate": 250},
+    "timezone": "America/Los_Angeles",
+}
 
 
 @pytest.fixture
@@ -32,30 +35,66 @@ def field_error(response: Any) -> dict[str, Any]:
     return body["fields"][0]  # type: ignore[no-any-return]
 
 
-@pytest.mark.parametrize(("change", "field", "allowed_has", "message_has"), [
-    ({"state": "ZZ"}, "state", "CA", "not a known state"),
-    ({"concerns": ["sadness"]}, "concerns.0", "infidelity", "not a known concern"),
-    ({"payment": {"method": "insurance", "payer": "aetna", "plan": "anthem-ppo"}},
-     "payment.plan", "aetna-ppo", "not a aetna plan"),
-    ({"payment": {"method": "insurance", "payer": "nobody", "plan": "aetna-ppo"}},
-     "payment.insurance.payer", "aetna", "not a known payer"),
-    ({"state": "TX", "payment": {"method": "insurance", "payer": "anthem", "plan": "anthem-ppo"}},
-     "payment.plan", None, "not sold in TX"),
-    ({"format": "couples"}, "partner_state", "NV", "partner"),
-    ({"setting": "in_person"}, "postal_code", None, "postal code"),
-    ({"setting": "in_person", "postal_code": "00000", "max_distance_km": 20}, "postal_code",
-     None, "not a known"),
-    ({"setting": "in_person", "postal_code": "94110"}, "max_distance_km", None, "km"),
-    ({"availability": [{"weekday": 1, "start": "09:15", "end": "11:00"}]},
-     "availability.0.start", "HH:30", "HH:00 or HH:30"),
-    ({"availability": [{"weekday": 1, "start": "11:00", "end": "10:00"}]},
-     "availability.0", None, "before end"),
-    ({"timezone": "Mars/Olympus_Mons"}, "timezone", None, "IANA"),
-    ({"preferences": {"required": ["languages"]}}, "preferences.required", None, "no languages"),
-    ({"preferences": {"languages": ["xx"]}}, "preferences.languages.0", "es", "language"),
-])
-def test_bad_intakes_say_what_is_allowed(api: TestClient, change: dict[str, Any], field: str,
-                                         allowed_has: str | None, message_has: str) -> None:
+@pytest.mark.parametrize(
+    ("change", "field", "allowed_has", "message_has"),
+    [
+        ({"state": "ZZ"}, "state", "CA", "not a known state"),
+        ({"concerns": ["sadness"]}, "concerns.0", "infidelity", "not a known concern"),
+        (
+            {"payment": {"method": "insurance", "payer": "aetna", "plan": "anthem-ppo"}},
+            "payment.plan",
+            "aetna-ppo",
+            "not a aetna plan",
+        ),
+        (
+            {"payment": {"method": "insurance", "payer": "nobody", "plan": "aetna-ppo"}},
+            "payment.insurance.payer",
+            "aetna",
+            "not a known payer",
+        ),
+        (
+            {
+                "state": "TX",
+                "payment": {"method": "insurance", "payer": "anthem", "plan": "anthem-ppo"},
+            },
+            "payment.plan",
+            None,
+            "not sold in TX",
+        ),
+        ({"format": "couples"}, "partner_state", "NV", "partner"),
+        ({"setting": "in_person"}, "postal_code", None, "postal code"),
+        (
+            {"setting": "in_person", "postal_code": "00000", "max_distance_km": 20},
+            "postal_code",
+            None,
+            "not a known",
+        ),
+        ({"setting": "in_person", "postal_code": "94110"}, "max_distance_km", None, "km"),
+        (
+            {"availability": [{"weekday": 1, "start": "09:15", "end": "11:00"}]},
+            "availability.0.start",
+            "HH:30",
+            "HH:00 or HH:30",
+        ),
+        (
+            {"availability": [{"weekday": 1, "start": "11:00", "end": "10:00"}]},
+            "availability.0",
+            None,
+            "before end",
+        ),
+        ({"timezone": "Mars/Olympus_Mons"}, "timezone", None, "IANA"),
+        (
+            {"preferences": {"required": ["languages"]}},
+            "preferences.required",
+            None,
+            "no languages",
+        ),
+        ({"preferences": {"languages": ["xx"]}}, "preferences.languages.0", "es", "language"),
+    ],
+)
+def test_bad_intakes_say_what_is_allowed(
+    api: TestClient, change: dict[str, Any], field: str, allowed_has: str | None, message_has: str
+) -> None:
     error = field_error(api.post("/api/v1/matches", json={**GOOD, **change}))
     assert error["field"] == field
     assert message_has in error["msg"]
@@ -64,8 +103,15 @@ def test_bad_intakes_say_what_is_allowed(api: TestClient, change: dict[str, Any]
 
 
 def test_the_plans_of_the_payer_are_listed(api: TestClient) -> None:
-    error = field_error(api.post("/api/v1/matches", json={
-        **GOOD, "payment": {"method": "insurance", "payer": "aetna", "plan": "cigna-ppo"}}))
+    error = field_error(
+        api.post(
+            "/api/v1/matches",
+            json={
+                **GOOD,
+                "payment": {"method": "insurance", "payer": "aetna", "plan": "cigna-ppo"},
+            },
+        )
+    )
     assert error["allowed"]
     assert all(code.startswith("aetna-") for code in error["allowed"])
 
@@ -77,14 +123,24 @@ def test_matches_can_be_held(api: TestClient, small_network: SmallNetwork) -> No
         body = response.json()
         assert body["results"]
         assert body["total_eligible"] >= len(body["results"])
-        token = api.post("/api/v1/clients", json={
-            "name": "Sam", "state": "CA", "timezone": "America/Los_Angeles"}).json()["token"]
+        token = api.post(
+            "/api/v1/clients",
+            json={"name": "Sam", "state": "CA", "timezone": "America/Los_Angeles"},
+        ).json()["token"]
         for result in body["results"]:
-            hold = api.post("/api/v1/holds", headers={"Authorization": f"Bearer {token}"},
-                            json={"therapist_id": result["therapist"]["id"],
-                                  "session_type": result["session_type"],
-                                  "start": result["first_opening"]})
+            hold = api.post(
+                "/api/v1/holds",
+                headers={"Authorization": f"Bearer {token}"},
+                json={
+                    "therapist_id": result["therapist"]["id"],
+                    "session_type": result["session_type"],
+                    "start": result["first_opening"],
+                },
+            )
             assert hold.status_code == 201, hold.text
             # one person cannot hold two sessions at once; release before the next
-            api.post(f"/api/v1/appointments/{hold.json()['hold_id']}/cancel",
-                     headers={"Authorization": f"Bearer {token}"}, json={})
+            api.post(
+                f"/api/v1/appointments/{hold.json()['hold_id']}/cancel",
+                headers={"Authorization": f"Bearer {token}"},
+                json={},
+            )

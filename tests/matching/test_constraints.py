@@ -29,8 +29,11 @@ from confide.models import (
 from confide.scheduling.timegrid import to_minute, wall_to_minute, zone
 from tests.matching.conftest import HORIZON_DAYS, NOW, SmallNetwork
 
-BASE: dict[str, Any] = {"state": "CA", "payment": {"method": "self_pay", "max_rate": 1000},
-                        "setting": "either"}
+BASE: dict[str, Any] = {
+    "state": "CA",
+    "payment": {"method": "self_pay", "max_rate": 1000},
+    "setting": "either",
+}
 
 
 def eligible_ids(net: SmallNetwork, intake: MatchIntake) -> list[int]:
@@ -41,30 +44,43 @@ def eligible_ids(net: SmallNetwork, intake: MatchIntake) -> list[int]:
 def reference_ids(net: SmallNetwork, intake: MatchIntake) -> list[int]:
     assert net.openings.grid is not None
     with net.database.session() as session:
-        return sorted(m.therapist_id for m in reference_matches(
-            session, intake, net.now, grid_free_starts(net.openings.grid), HORIZON_DAYS))
+        return sorted(
+            m.therapist_id
+            for m in reference_matches(
+                session, intake, net.now, grid_free_starts(net.openings.grid), HORIZON_DAYS
+            )
+        )
 
 
 def most_common_ca_plan(net: SmallNetwork) -> str:
     ca = net.index.codes.of("states", "CA")
-    plan, _ = max(((p, len(rows)) for (p, s), rows in net.index.cols.panel_rows.items()
-                   if s == ca), key=lambda pr: pr[1])
+    plan, _ = max(
+        ((p, len(rows)) for (p, s), rows in net.index.cols.panel_rows.items() if s == ca),
+        key=lambda pr: pr[1],
+    )
     return net.index.codes.plans[plan]
 
 
 def _expire_licence(s: Session, tid: int, _: MatchIntake) -> None:
-    s.execute(update(Licence).where(Licence.therapist_id == tid, Licence.state == "CA")
-              .values(status="expired"))
+    s.execute(
+        update(Licence)
+        .where(Licence.therapist_id == tid, Licence.state == "CA")
+        .values(status="expired")
+    )
 
 
 def _no_couples(s: Session, tid: int, _: MatchIntake) -> None:
-    s.execute(delete(TherapistPopulation).where(TherapistPopulation.therapist_id == tid,
-                                                TherapistPopulation.population == "couples"))
+    s.execute(
+        delete(TherapistPopulation).where(
+            TherapistPopulation.therapist_id == tid, TherapistPopulation.population == "couples"
+        )
+    )
 
 
 def _therapist(**values: Any) -> Callable[[Session, int, MatchIntake], None]:
     def change(s: Session, tid: int, _: MatchIntake) -> None:
         s.execute(update(Therapist).where(Therapist.id == tid).values(**values))
+
     return change
 
 
@@ -73,13 +89,19 @@ def _leave_panel(s: Session, tid: int, intake: MatchIntake) -> None:
 
 
 def _raise_rates(s: Session, tid: int, _: MatchIntake) -> None:
-    s.execute(update(TherapistService).where(TherapistService.therapist_id == tid)
-              .values(self_pay_rate_cents=120_000, sliding_scale_min_cents=None))
+    s.execute(
+        update(TherapistService)
+        .where(TherapistService.therapist_id == tid)
+        .values(self_pay_rate_cents=120_000, sliding_scale_min_cents=None)
+    )
 
 
 def _drop_spanish(s: Session, tid: int, _: MatchIntake) -> None:
-    s.execute(delete(TherapistLanguage).where(TherapistLanguage.therapist_id == tid,
-                                              TherapistLanguage.language == "es"))
+    s.execute(
+        delete(TherapistLanguage).where(
+            TherapistLanguage.therapist_id == tid, TherapistLanguage.language == "es"
+        )
+    )
 
 
 def _no_hours(s: Session, tid: int, _: MatchIntake) -> None:
@@ -96,19 +118,26 @@ CASES: dict[str, tuple[dict[str, Any], Callable[[Session, int, MatchIntake], Non
     "weekly_limit": ({}, _therapist(weekly_new_client_limit=0)),
     "insurance": ({"payment": "plan"}, _leave_panel),
     "budget": ({"payment": {"method": "self_pay", "max_rate": 300}}, _raise_rates),
-    "telehealth": ({"setting": "telehealth"},
-                   _therapist(offers_telehealth=False, offers_in_person=True)),
-    "distance": ({"setting": "in_person", "postal_code": "94110", "max_distance_km": 500},
-                 _therapist(office_latitude=40.7, office_longitude=-74.0)),
-    "required_language": ({"preferences": {"languages": ["es"], "required": ["languages"]}},
-                          _drop_spanish),
+    "telehealth": (
+        {"setting": "telehealth"},
+        _therapist(offers_telehealth=False, offers_in_person=True),
+    ),
+    "distance": (
+        {"setting": "in_person", "postal_code": "94110", "max_distance_km": 500},
+        _therapist(office_latitude=40.7, office_longitude=-74.0),
+    ),
+    "required_language": (
+        {"preferences": {"languages": ["es"], "required": ["languages"]}},
+        _drop_spanish,
+    ),
     "availability": ({}, _no_hours),
 }
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_a_therapist_breaking_a_constraint_never_appears(small_network: SmallNetwork,
-                                                         case: str) -> None:
+def test_a_therapist_breaking_a_constraint_never_appears(
+    small_network: SmallNetwork, case: str
+) -> None:
     net = small_network
     extra, mutate = CASES[case]
     data = {**BASE, **extra}
@@ -136,8 +165,7 @@ def test_a_therapist_breaking_a_constraint_never_appears(small_network: SmallNet
     assert after == reference_ids(net, intake)
 
 
-def test_full_caseload_leaves_room_for_one_person_not_a_couple(
-        small_network: SmallNetwork) -> None:
+def test_full_caseload_leaves_room_for_one_person_not_a_couple(small_network: SmallNetwork) -> None:
     net = small_network
     rows = net.index.rows_of(set(net.full_caseload) - set(net.full_week))
     cols = net.index.cols
@@ -145,15 +173,17 @@ def test_full_caseload_leaves_room_for_one_person_not_a_couple(
     seen_individually = set()
     for state in ("CA", "TX", "FL", "NY"):
         individual = MatchIntake.model_validate({**BASE, "state": state})
-        couples = MatchIntake.model_validate({**BASE, "state": state, "format": "couples",
-                                              "partner_state": state})
+        couples = MatchIntake.model_validate(
+            {**BASE, "state": state, "format": "couples", "partner_state": state}
+        )
         seen_individually |= set(eligible_ids(net, individual)) & set(net.full_caseload)
         assert not set(eligible_ids(net, couples)) & set(net.full_caseload)
     assert seen_individually
 
 
 def test_a_week_at_its_new_client_limit_offers_no_first_session(
-        small_network: SmallNetwork) -> None:
+    small_network: SmallNetwork,
+) -> None:
     net = small_network
     index, grid = net.index, net.openings.grid
     assert grid is not None
@@ -173,8 +203,8 @@ def test_a_week_at_its_new_client_limit_offers_no_first_session(
             base = to_minute(index.base)
             lo = (wall_to_minute(monday, 0, timezone) - base) // 30
             hi = (wall_to_minute(monday + timedelta(days=7), 0, timezone) - base) // 30
-            assert not bits[max(lo, 0):hi].any()
+            assert not bits[max(lo, 0) : hi].any()
             grid_row = grid.row_of(tid)
             assert grid_row is not None
-            cleared += int(grid.free["intake"][grid_row, max(lo, 0):hi].any())
+            cleared += int(grid.free["intake"][grid_row, max(lo, 0) : hi].any())
     assert cleared > 0, "the grid had openings in those weeks; the index removed them"

@@ -34,8 +34,9 @@ def _names(text: str) -> list[str]:
     return [p.strip() for p in re.split(r",| and ", text) if p.strip()]
 
 
-def check_reason(reason: str, t: TherapistRead, intake: MatchIntake, first: Any,
-                 session_type: str) -> None:
+def check_reason(
+    reason: str, t: TherapistRead, intake: MatchIntake, first: Any, session_type: str
+) -> None:
     """Each reason, read back against the therapist's own profile."""
     active = {lic.state for lic in t.licences if lic.status == "active"}
     names = {VOCAB.states[s].name: s for s in VOCAB.states}
@@ -47,8 +48,9 @@ def check_reason(reason: str, t: TherapistRead, intake: MatchIntake, first: Any,
         assert states
         assert set(states) <= active
     elif reason.startswith("In network: "):
-        plan = next(p for p in VOCAB.plans.values()
-                    if p.name == reason.removeprefix("In network: "))
+        plan = next(
+            p for p in VOCAB.plans.values() if p.name == reason.removeprefix("In network: ")
+        )
         assert any(p.plan == plan.code and p.state == intake.state for p in t.insurance)
     elif reason.startswith("On the ") and "network" in reason:
         assert "often not covered" in reason
@@ -98,25 +100,49 @@ def check_reason(reason: str, t: TherapistRead, intake: MatchIntake, first: Any,
 
 
 INTAKES: list[dict[str, Any]] = [
-    {"state": "CA", "concerns": ["infidelity", "trust_issues", "anxiety"],
-     "payment": {"method": "self_pay", "max_rate": 150},
-     "preferences": {"languages": ["es", "en"], "identities": ["lgbtq_affirming"],
-                     "modalities": ["eft", "cbt"]}},
-    {"state": "TX", "format": "couples", "partner_state": "TX", "concerns": ["communication"],
-     "payment": {"method": "self_pay", "max_rate": 400}, "setting": "either",
-     "postal_code": "75201", "max_distance_km": 60, "timezone": "America/Chicago",
-     "preferences": {"therapist_gender": "woman"}},
-    {"state": "CA", "concerns": ["depression"], "timezone": "America/New_York",
-     "payment": {"method": "insurance", "payer": "aetna", "plan": "aetna-ppo"},
-     "availability": [{"weekday": d, "start": "18:00", "end": "22:00"} for d in range(5)]},
-    {"state": "FL", "format": "couples", "partner_state": "FL", "concerns": ["infidelity"],
-     "payment": {"method": "insurance", "payer": "aetna", "plan": "aetna-ppo"}},
+    {
+        "state": "CA",
+        "concerns": ["infidelity", "trust_issues", "anxiety"],
+        "payment": {"method": "self_pay", "max_rate": 150},
+        "preferences": {
+            "languages": ["es", "en"],
+            "identities": ["lgbtq_affirming"],
+            "modalities": ["eft", "cbt"],
+        },
+    },
+    {
+        "state": "TX",
+        "format": "couples",
+        "partner_state": "TX",
+        "concerns": ["communication"],
+        "payment": {"method": "self_pay", "max_rate": 400},
+        "setting": "either",
+        "postal_code": "75201",
+        "max_distance_km": 60,
+        "timezone": "America/Chicago",
+        "preferences": {"therapist_gender": "woman"},
+    },
+    {
+        "state": "CA",
+        "concerns": ["depression"],
+        "timezone": "America/New_York",
+        "payment": {"method": "insurance", "payer": "aetna", "plan": "aetna-ppo"},
+        "availability": [{"weekday": d, "start": "18:00", "end": "22:00"} for d in range(5)],
+    },
+    {
+        "state": "FL",
+        "format": "couples",
+        "partner_state": "FL",
+        "concerns": ["infidelity"],
+        "payment": {"method": "insurance", "payer": "aetna", "plan": "aetna-ppo"},
+    },
 ]
 
 
 @pytest.mark.parametrize("case", range(len(INTAKES)))
-def test_every_reason_is_true_for_the_therapist_shown(small_network: SmallNetwork,
-                                                      case: int) -> None:
+def test_every_reason_is_true_for_the_therapist_shown(
+    small_network: SmallNetwork, case: int
+) -> None:
     data = INTAKES[case]
     response = run(small_network, data)
     intake = MatchIntake.model_validate(data)
@@ -156,14 +182,20 @@ def test_couples_with_insurance_never_claim_coverage(small_network: SmallNetwork
 
 
 def test_partner_violence_gives_individual_care_only(small_network: SmallNetwork) -> None:
-    couples = {"state": "CA", "format": "couples", "partner_state": "CA",
-               "concerns": ["conflict"], "payment": {"method": "self_pay", "max_rate": 300}}
+    couples = {
+        "state": "CA",
+        "format": "couples",
+        "partner_state": "CA",
+        "concerns": ["conflict"],
+        "payment": {"method": "self_pay", "max_rate": 300},
+    }
     response = run(small_network, {**couples, "safety": {"partner_violence": True}})
     individual = run(small_network, {**couples, "format": "individual", "partner_state": None})
     assert response.results
     assert all(r.session_type == "intake" for r in response.results)
     assert [r.therapist.id for r in response.results] == [
-        r.therapist.id for r in individual.results]
+        r.therapist.id for r in individual.results
+    ]
     notice = next(n for n in response.notices if n.code == "individual_care")
     assert "1-800-799-7233" in notice.message
     assert "88788" in notice.message
@@ -172,11 +204,17 @@ def test_partner_violence_gives_individual_care_only(small_network: SmallNetwork
 
 
 def test_self_harm_puts_crisis_help_first_and_competence_higher(
-        small_network: SmallNetwork) -> None:
-    data = {"state": "CA", "concerns": ["infidelity"], "limit": 50,
-            "payment": {"method": "self_pay", "max_rate": 400},
-            "safety": {"self_harm_risk": True, "partner_violence": True},
-            "format": "couples", "partner_state": "CA"}
+    small_network: SmallNetwork,
+) -> None:
+    data = {
+        "state": "CA",
+        "concerns": ["infidelity"],
+        "limit": 50,
+        "payment": {"method": "self_pay", "max_rate": 400},
+        "safety": {"self_harm_risk": True, "partner_violence": True},
+        "format": "couples",
+        "partner_state": "CA",
+    }
     response = run(small_network, data)
     assert response.notices[0].code == "crisis_support"
     assert "988" in response.notices[0].message
@@ -185,17 +223,21 @@ def test_self_harm_puts_crisis_help_first_and_competence_higher(
     competent = []
     for result in response.results:
         t = profile(small_network, result.therapist.id)
-        competent.append(any(VOCAB.modalities[m].crisis or VOCAB.modalities[m].trauma
-                             for m in t.modalities)
-                         or any(s.concern == "trauma_ptsd" for s in t.specialties))
+        competent.append(
+            any(VOCAB.modalities[m].crisis or VOCAB.modalities[m].trauma for m in t.modalities)
+            or any(s.concern == "trauma_ptsd" for s in t.specialties)
+        )
     assert any(competent)
     assert not all(competent)
     assert competent == sorted(competent, reverse=True)
 
 
 def test_nothing_matches_says_what_to_relax(small_network: SmallNetwork) -> None:
-    data = {"state": "CA", "payment": {"method": "self_pay", "max_rate": 20},
-            "preferences": {"languages": ["uk"], "required": ["languages"]}}
+    data = {
+        "state": "CA",
+        "payment": {"method": "self_pay", "max_rate": 20},
+        "preferences": {"languages": ["uk"], "required": ["languages"]},
+    }
     response = run(small_network, data)
     assert response.results == []
     assert response.total_eligible == 0
@@ -204,10 +246,18 @@ def test_nothing_matches_says_what_to_relax(small_network: SmallNetwork) -> None
     best = response.relax[0]
     assert str(best.would_match) in notice.message
     assert best.constraint == "payment+preferences"
-    relaxed = {**data, "payment": {"method": "self_pay", "max_rate": 5000},
-               "preferences": {"languages": ["uk"]}}
+    relaxed = {
+        **data,
+        "payment": {"method": "self_pay", "max_rate": 5000},
+        "preferences": {"languages": ["uk"]},
+    }
     assert run(small_network, relaxed).total_eligible == best.would_match
     single = run(small_network, {**data, "preferences": {}})
     assert single.relax[0].constraint == "payment"
-    assert run(small_network, {**data, "preferences": {}, "payment": {
-        "method": "self_pay", "max_rate": 5000}}).total_eligible == single.relax[0].would_match
+    assert (
+        run(
+            small_network,
+            {**data, "preferences": {}, "payment": {"method": "self_pay", "max_rate": 5000}},
+        ).total_eligible
+        == single.relax[0].would_match
+    )

@@ -26,8 +26,9 @@ class LiveMatching:
     database (its own rows and other processes'); the therapists it reports are re-read here.
     """
 
-    def __init__(self, database: Database, openings: OpeningsIndex, refresh_seconds: float,
-                 horizon_days: int) -> None:
+    def __init__(
+        self, database: Database, openings: OpeningsIndex, refresh_seconds: float, horizon_days: int
+    ) -> None:
         self.database = database
         self.openings = openings
         self.refresh_seconds = refresh_seconds
@@ -42,8 +43,7 @@ class LiveMatching:
     def current(self, session: Session, now: datetime, *, force: bool = False) -> MatchIndex:
         with self._lock:
             clock = time.monotonic()
-            due = (self._refreshed_at is None
-                   or clock - self._refreshed_at >= self.refresh_seconds)
+            due = self._refreshed_at is None or clock - self._refreshed_at >= self.refresh_seconds
             if force or due or self.index is None:
                 self.openings.refresh(session, now)
                 self._refreshed_at = clock
@@ -65,8 +65,9 @@ def install_matching(app: FastAPI, database: Database, settings: Settings) -> Li
     if openings is None:
         openings = OpeningsIndex(horizon_days=settings.match_horizon_days)
         app.state.openings = openings
-    live = LiveMatching(database, openings, settings.index_refresh_seconds,
-                        settings.match_horizon_days)
+    live = LiveMatching(
+        database, openings, settings.index_refresh_seconds, settings.match_horizon_days
+    )
     app.state.matching = live
     return live
 
@@ -87,5 +88,6 @@ def create_matches(request: Request, intake: MatchIntake) -> MatchResponse:
     # a read-only unit of work of its own: POST sessions take SQLite's write lock
     with live.database.session() as session:
         index = live.current(session, now)
-        return find_matches(index, intake, now, cards=database_cards(session),
-                            horizon_days=live.horizon_days)
+        return find_matches(
+            index, intake, now, cards=database_cards(session), horizon_days=live.horizon_days
+        )

@@ -32,16 +32,24 @@ def parse_window(text: str) -> dict[str, Any]:
 def print_matches(console: Console, response: MatchResponse, zone: str) -> None:
     for notice in response.notices:
         console.print(f"[bold yellow]{notice.message}[/bold yellow]")
-    table = Table(title=f"{len(response.results)} of {response.total_eligible} eligible "
-                        "therapists", title_justify="left", show_lines=True)
+    table = Table(
+        title=f"{len(response.results)} of {response.total_eligible} eligible therapists",
+        title_justify="left",
+        show_lines=True,
+    )
     for header in ("#", "therapist", "first opening", "self-pay", "score", "reasons"):
         table.add_column(header)
     for number, result in enumerate(response.results, 1):
         t = result.therapist
         local = result.first_opening.astimezone(ZoneInfo(zone))
-        table.add_row(str(number), f"{t.name}, {t.credential}\n#{t.id} {t.office_city or ''}",
-                      f"{local:%a %d %b %H:%M}", f"${result.rate.self_pay_rate:,.0f}",
-                      f"{result.score:.3f}", "\n".join(result.reasons))
+        table.add_row(
+            str(number),
+            f"{t.name}, {t.credential}\n#{t.id} {t.office_city or ''}",
+            f"{local:%a %d %b %H:%M}",
+            f"${result.rate.self_pay_rate:,.0f}",
+            f"{result.score:.3f}",
+            "\n".join(result.reasons),
+        )
     console.print(table)
     console.print("Excluded: " + ", ".join(f"{k} {v:,}" for k, v in response.excluded.items()))
     for option in response.relax:
@@ -60,12 +68,14 @@ def register(app: typer.Typer) -> None:
         payer: Annotated[str | None, typer.Option(help="insurance payer code")] = None,
         plan: Annotated[str | None, typer.Option(help="insurance plan code")] = None,
         setting: Annotated[str, typer.Option(help="telehealth, in_person or either")] = (
-            "telehealth"),
+            "telehealth"
+        ),
         postal_code: Annotated[str | None, typer.Option(help="for in-person")] = None,
         max_km: Annotated[float | None, typer.Option(help="farthest you would travel")] = None,
         language: Annotated[list[str] | None, typer.Option(help="language code; repeat")] = None,
-        available: Annotated[list[str] | None, typer.Option(
-            help="a free time like 'tue 18:00-21:00'; repeat")] = None,
+        available: Annotated[
+            list[str] | None, typer.Option(help="a free time like 'tue 18:00-21:00'; repeat")
+        ] = None,
         tz: Annotated[str | None, typer.Option(help="IANA time zone of --available")] = None,
         limit: Annotated[int, typer.Option(min=1, max=50)] = 10,
     ) -> None:
@@ -74,15 +84,25 @@ def register(app: typer.Typer) -> None:
         if (payer is None) != (plan is None) or (payer is not None and self_pay is not None):
             raise typer.BadParameter("give either --self-pay, or --payer with --plan")
         payment: dict[str, Any] = (
-            {"method": "insurance", "payer": payer, "plan": plan} if payer
-            else {"method": "self_pay", "max_rate": self_pay or 200})
+            {"method": "insurance", "payer": payer, "plan": plan}
+            if payer
+            else {"method": "self_pay", "max_rate": self_pay or 200}
+        )
         data: dict[str, Any] = {
-            "state": state, "format": format, "partner_state": partner_state,
-            "concerns": concern or [], "concern_text": concern_text, "payment": payment,
-            "setting": setting, "postal_code": postal_code, "max_distance_km": max_km,
+            "state": state,
+            "format": format,
+            "partner_state": partner_state,
+            "concerns": concern or [],
+            "concern_text": concern_text,
+            "payment": payment,
+            "setting": setting,
+            "postal_code": postal_code,
+            "max_distance_km": max_km,
             "preferences": {"languages": language or []},
             "availability": [parse_window(w) for w in available or []],
-            "timezone": tz, "limit": limit}
+            "timezone": tz,
+            "limit": limit,
+        }
         try:
             intake = MatchIntake.model_validate(data)
         except ValidationError as error:
@@ -92,15 +112,18 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(code=2) from None
         except InvalidInput as error:
             allowed = error.extra.get("allowed")
-            console.print(f"[red]{error.field}: {error.message}[/red]"
-                          + (f"\nallowed: {', '.join(map(str, allowed))}" if allowed else ""))
+            console.print(
+                f"[red]{error.field}: {error.message}[/red]"
+                + (f"\nallowed: {', '.join(map(str, allowed))}" if allowed else "")
+            )
             raise typer.Exit(code=2) from None
         settings = get_settings()
         database = Database.from_settings(settings)
         try:
             with database.session() as session:
-                response = find_matches(session, intake, datetime.now(UTC),
-                                        horizon_days=settings.match_horizon_days)
+                response = find_matches(
+                    session, intake, datetime.now(UTC), horizon_days=settings.match_horizon_days
+                )
         finally:
             database.dispose()
         print_matches(console, response, intake.zone)

@@ -56,20 +56,34 @@ def _dollars(cents: int) -> str:
 def opening_text(start: datetime, zone_name: str) -> str:
     local = start.astimezone(ZoneInfo(zone_name))
     hour = local.hour % 12 or 12
-    return (f"First opening {local:%a} {local.day} {local:%b}, {hour}:{local:%M} "
-            f"{'am' if local.hour < 12 else 'pm'} your time")
+    return (
+        f"First opening {local:%a} {local.day} {local:%b}, {hour}:{local:%M} "
+        f"{'am' if local.hour < 12 else 'pm'} your time"
+    )
 
 
-def reasons(index: MatchIndex, row: int, intake: MatchIntake, session_type: int,
-            first_opening: datetime, distance_km: float | None, format: str,
-            office_city: str | None = None) -> list[str]:
+def reasons(
+    index: MatchIndex,
+    row: int,
+    intake: MatchIntake,
+    session_type: int,
+    first_opening: datetime,
+    distance_km: float | None,
+    format: str,
+    office_city: str | None = None,
+) -> list[str]:
     vocab = get_vocabulary()
     codes, cols = index.codes, index.cols
     out: list[str] = []
     bits = int(cols.licence_bits[row])
-    licensed = [s for s in dict.fromkeys([intake.state] + (
-        [intake.partner_state] if format == "couples" and intake.partner_state else []))
-        if bits >> codes.of("states", s) & 1]
+    licensed = [
+        s
+        for s in dict.fromkeys(
+            [intake.state]
+            + ([intake.partner_state] if format == "couples" and intake.partner_state else [])
+        )
+        if bits >> codes.of("states", s) & 1
+    ]
     out.append("Licensed in " + _join([vocab.states[s].name for s in licensed]))
 
     payment = intake.payment
@@ -78,8 +92,10 @@ def reasons(index: MatchIndex, row: int, intake: MatchIntake, session_type: int,
     if isinstance(payment, InsurancePayment):
         plan = vocab.plans[payment.plan]
         if format == "couples":
-            out.append(f"On the {plan.name} network; couples sessions are often not covered, "
-                       f"self-pay couples first session {_dollars(rate)}")
+            out.append(
+                f"On the {plan.name} network; couples sessions are often not covered, "
+                f"self-pay couples first session {_dollars(rate)}"
+            )
         else:
             out.append(f"In network: {plan.name}")
     elif sliding and rate > round(payment.max_rate * 100):
@@ -88,44 +104,67 @@ def reasons(index: MatchIndex, row: int, intake: MatchIntake, session_type: int,
         out.append(f"First session {_dollars(rate)} self-pay")
 
     concerns = [c for c in intake.concerns if cols.concern[codes.of("concerns", c), row] > 0]
-    primary = [vocab.concerns[c].label.lower() for c in concerns
-               if cols.concern[codes.of("concerns", c), row] == 2]
-    secondary = [vocab.concerns[c].label.lower() for c in concerns
-                 if cols.concern[codes.of("concerns", c), row] == 1]
+    primary = [
+        vocab.concerns[c].label.lower()
+        for c in concerns
+        if cols.concern[codes.of("concerns", c), row] == 2
+    ]
+    secondary = [
+        vocab.concerns[c].label.lower()
+        for c in concerns
+        if cols.concern[codes.of("concerns", c), row] == 1
+    ]
     if primary:
         out.append("Specialises in " + _join(primary))
     if secondary:
         out.append("Works with " + _join(secondary))
     modalities = int(cols.modalities[row])
-    couples_trained = [m.label for m in vocab.modalities.values()
-                       if m.couples and modalities >> codes.of("modalities", m.code) & 1]
-    if couples_trained and (format == "couples" or any(
-            vocab.concerns[c].relationship for c in intake.concerns)):
+    couples_trained = [
+        m.label
+        for m in vocab.modalities.values()
+        if m.couples and modalities >> codes.of("modalities", m.code) & 1
+    ]
+    if couples_trained and (
+        format == "couples" or any(vocab.concerns[c].relationship for c in intake.concerns)
+    ):
         out.append("Trained in couples work: " + _join(couples_trained[:2]))
 
     prefs = intake.preferences
     if prefs.languages:
-        spoken = [vocab.languages[c].name for c in prefs.languages
-                  if int(cols.languages[row]) >> codes.of("languages", c) & 1]
+        spoken = [
+            vocab.languages[c].name
+            for c in prefs.languages
+            if int(cols.languages[row]) >> codes.of("languages", c) & 1
+        ]
         if spoken:
             out.append("Speaks " + _join(spoken))
     if prefs.modalities:
-        used = [vocab.modalities[c].label for c in prefs.modalities
-                if modalities >> codes.of("modalities", c) & 1]
+        used = [
+            vocab.modalities[c].label
+            for c in prefs.modalities
+            if modalities >> codes.of("modalities", c) & 1
+        ]
         if used:
             out.append("Offers " + _join(used))
     if prefs.identities:
-        listed = [vocab.identities[c].label for c in prefs.identities
-                  if int(cols.identities[row]) >> codes.of("identities", c) & 1]
+        listed = [
+            vocab.identities[c].label
+            for c in prefs.identities
+            if int(cols.identities[row]) >> codes.of("identities", c) & 1
+        ]
         out.extend(listed)
     if prefs.therapist_gender is not None and int(cols.gender[row]) == codes.of(
-            "genders", prefs.therapist_gender):
+        "genders", prefs.therapist_gender
+    ):
         out.append(f"Therapist's gender: {prefs.therapist_gender}")
     if prefs.faith is not None and int(cols.faith[row]) == codes.of("faiths", prefs.faith):
         out.append(f"Can bring a {vocab.faiths[prefs.faith].label} perspective into care")
 
-    if distance_km is not None and not np.isnan(distance_km) and (
-            intake.setting == "in_person" or not cols.telehealth[row]):
+    if (
+        distance_km is not None
+        and not np.isnan(distance_km)
+        and (intake.setting == "in_person" or not cols.telehealth[row])
+    ):
         place = f" in {office_city}" if office_city else ""
         out.append(f"Office{place}, {distance_km:.0f} km from you")
     elif cols.telehealth[row] and intake.setting != "in_person":
@@ -149,39 +188,66 @@ def relaxations(intake: MatchIntake, counts: dict[str, int]) -> list[Relaxation]
     vocab = get_vocabulary()
     payment = intake.payment
     texts = {
-        "payment": (f"Consider self-pay instead of {vocab.plans[payment.plan].name}"
-                    if isinstance(payment, InsurancePayment)
-                    else f"Allow rates above ${payment.max_rate:,.0f}, or ask about a sliding "
-                         "scale"),
-        "setting": ("Allow telehealth or a longer distance" if intake.setting != "telehealth"
-                    else "Allow in-person sessions"),
-        "preferences": "Make these preferences optional: " + ", ".join(
-            intake.preferences.required),
+        "payment": (
+            f"Consider self-pay instead of {vocab.plans[payment.plan].name}"
+            if isinstance(payment, InsurancePayment)
+            else f"Allow rates above ${payment.max_rate:,.0f}, or ask about a sliding scale"
+        ),
+        "setting": (
+            "Allow telehealth or a longer distance"
+            if intake.setting != "telehealth"
+            else "Allow in-person sessions"
+        ),
+        "preferences": "Make these preferences optional: " + ", ".join(intake.preferences.required),
         "availability": "Add more times when you are free",
     }
-    found = [Relaxation(constraint=name,
-                        suggestion="; and ".join(texts[part] for part in name.split("+")),
-                        would_match=count)
-             for name, count in counts.items() if count > 0]
+    found = [
+        Relaxation(
+            constraint=name,
+            suggestion="; and ".join(texts[part] for part in name.split("+")),
+            would_match=count,
+        )
+        for name, count in counts.items()
+        if count > 0
+    ]
     return sorted(found, key=lambda r: -r.would_match)
 
 
-def nothing_matches(relax: list[Relaxation], excluded: dict[str, int], total: int,
-                    intake: MatchIntake, format: str) -> Notice:
+def nothing_matches(
+    relax: list[Relaxation], excluded: dict[str, int], total: int, intake: MatchIntake, format: str
+) -> Notice:
     if excluded.get("licence", 0) == total:
         vocab = get_vocabulary()
-        states = [intake.state] + ([intake.partner_state] if format == "couples"
-                                   and intake.partner_state not in (None, intake.state) else [])
+        states = [intake.state] + (
+            [intake.partner_state]
+            if format == "couples" and intake.partner_state not in (None, intake.state)
+            else []
+        )
         where = " and ".join(vocab.states[s].name for s in states if s)
-        return Notice(code="no_matches", message=(
-            f"No therapist in the network is licensed in {where} yet"
-            + (", which a couples session needs. Individual sessions may be possible."
-               if len(states) > 1 else ".")))
+        return Notice(
+            code="no_matches",
+            message=(
+                f"No therapist in the network is licensed in {where} yet"
+                + (
+                    ", which a couples session needs. Individual sessions may be possible."
+                    if len(states) > 1
+                    else "."
+                )
+            ),
+        )
     if relax:
         best = relax[0]
-        return Notice(code="no_matches", message=(
-            f"No therapist meets everything you asked for yet. {best.suggestion}: "
-            f"{best.would_match} therapists would match."))
-    return Notice(code="no_matches", message=(
-        "No therapist licensed where you are can take a new client with these choices right "
-        "now. Please check back soon: openings change every day."))
+        return Notice(
+            code="no_matches",
+            message=(
+                f"No therapist meets everything you asked for yet. {best.suggestion}: "
+                f"{best.would_match} therapists would match."
+            ),
+        )
+    return Notice(
+        code="no_matches",
+        message=(
+            "No therapist licensed where you are can take a new client with these choices right "
+            "now. Please check back soon: openings change every day."
+        ),
+    )

@@ -68,17 +68,37 @@ class Codes:
     position: dict[str, dict[str, int]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "position", {
-            name: {code: i for i, code in enumerate(getattr(self, name))}
-            for name in ("states", "concerns", "modalities", "languages", "identities",
-                         "faiths", "plans", "session_types", "genders")})
+        object.__setattr__(
+            self,
+            "position",
+            {
+                name: {code: i for i, code in enumerate(getattr(self, name))}
+                for name in (
+                    "states",
+                    "concerns",
+                    "modalities",
+                    "languages",
+                    "identities",
+                    "faiths",
+                    "plans",
+                    "session_types",
+                    "genders",
+                )
+            },
+        )
 
     @classmethod
     def from_vocabulary(cls, vocab: Vocabulary) -> Codes:
-        return cls(states=tuple(vocab.states), concerns=tuple(vocab.concerns),
-                   modalities=tuple(vocab.modalities), languages=tuple(vocab.languages),
-                   identities=tuple(vocab.identities), faiths=tuple(vocab.faiths),
-                   plans=tuple(vocab.plans), session_types=tuple(vocab.session_types))
+        return cls(
+            states=tuple(vocab.states),
+            concerns=tuple(vocab.concerns),
+            modalities=tuple(vocab.modalities),
+            languages=tuple(vocab.languages),
+            identities=tuple(vocab.identities),
+            faiths=tuple(vocab.faiths),
+            plans=tuple(vocab.plans),
+            session_types=tuple(vocab.session_types),
+        )
 
     def of(self, kind: str, code: str) -> int:
         return self.position[kind][code]
@@ -116,6 +136,7 @@ class MatchIndex:
 
     def nbytes(self) -> int:
         """Bytes held by the index's arrays (broadcast views of zeros count nothing)."""
+
         def size(value: object) -> int:
             if isinstance(value, np.ndarray) and all(value.strides):
                 return int(value.nbytes)
@@ -145,21 +166,36 @@ def empty_columns(n: int, codes: Codes, words: int, first: Collection[int]) -> C
         return [np.zeros(n, dtype) if t in first else _zeros(n, dtype) for t in range(s)]
 
     return Columns(
-        licence_bits=np.zeros(n, np.uint64), rows_by_state=[],
-        populations=np.zeros(n, np.uint8), accepting=np.zeros(n, np.bool_),
-        paused_until=np.full(n, -1, np.int32), utc_offset=np.zeros(n, np.int16),
-        caseload_limit=np.zeros(n, np.int32), active_clients=np.zeros(n, np.int32),
-        telehealth=np.zeros(n, np.bool_), in_person=np.zeros(n, np.bool_),
-        latitude=np.full(n, np.nan), longitude=np.full(n, np.nan),
-        gender=np.full(n, -1, np.int8), languages=np.zeros(n, np.uint32),
-        modalities=np.zeros(n, np.uint32), identities=np.zeros(n, np.uint32),
-        faith=np.full(n, -1, np.int8), concern=np.zeros((c, n), np.int8),
-        duration=per_type(np.int16), rate_cents=per_type(np.int32),
-        sliding_cents=per_type(np.int32), duration_code=per_type(np.uint8),
-        notice_hours=np.zeros(n, np.int16), notice_code=np.zeros(n, np.uint8),
-        available_from=np.zeros(n, np.int32), room=np.zeros(n, np.int16),
-        lowest_rate=per_type(np.int32), time_class=per_type(np.uint8),
-        durations=[[] for _ in range(s)], notices=[],
+        licence_bits=np.zeros(n, np.uint64),
+        rows_by_state=[],
+        populations=np.zeros(n, np.uint8),
+        accepting=np.zeros(n, np.bool_),
+        paused_until=np.full(n, -1, np.int32),
+        utc_offset=np.zeros(n, np.int16),
+        caseload_limit=np.zeros(n, np.int32),
+        active_clients=np.zeros(n, np.int32),
+        telehealth=np.zeros(n, np.bool_),
+        in_person=np.zeros(n, np.bool_),
+        latitude=np.full(n, np.nan),
+        longitude=np.full(n, np.nan),
+        gender=np.full(n, -1, np.int8),
+        languages=np.zeros(n, np.uint32),
+        modalities=np.zeros(n, np.uint32),
+        identities=np.zeros(n, np.uint32),
+        faith=np.full(n, -1, np.int8),
+        concern=np.zeros((c, n), np.int8),
+        duration=per_type(np.int16),
+        rate_cents=per_type(np.int32),
+        sliding_cents=per_type(np.int32),
+        duration_code=per_type(np.uint8),
+        notice_hours=np.zeros(n, np.int16),
+        notice_code=np.zeros(n, np.uint8),
+        available_from=np.zeros(n, np.int32),
+        room=np.zeros(n, np.int16),
+        lowest_rate=per_type(np.int32),
+        time_class=per_type(np.uint8),
+        durations=[[] for _ in range(s)],
+        notices=[],
         openings=[np.zeros((words, 0), np.uint64) for _ in range(s)],
         opening_slot=[np.full(n, -1, np.int32) for _ in range(s)],
         panel_rows={},
@@ -168,15 +204,17 @@ def empty_columns(n: int, codes: Codes, words: int, first: Collection[int]) -> C
 
 def first_session_positions(codes: Codes, vocab: Vocabulary | None = None) -> set[int]:
     vocab = vocab or get_vocabulary()
-    return {i for i, code in enumerate(codes.session_types)
-            if vocab.session_types[code].first_session}
+    return {
+        i for i, code in enumerate(codes.session_types) if vocab.session_types[code].first_session
+    }
 
 
 def index_rows_by_state(cols: Columns, states: int) -> None:
     bits = cols.licence_bits
     cols.rows_by_state = [
         np.flatnonzero(bits & (np.uint64(1) << np.uint64(s))).astype(np.int32)
-        for s in range(states)]
+        for s in range(states)
+    ]
 
 
 def encode_times(cols: Columns) -> None:
@@ -215,7 +253,11 @@ def _where(column, ids: Sequence[int] | None):  # type: ignore[no-untyped-def]
 
 
 def load_columns(
-    session: Session, now: datetime, codes: Codes, ids: I64, words: int,
+    session: Session,
+    now: datetime,
+    codes: Codes,
+    ids: I64,
+    words: int,
     only: Sequence[int] | None = None,
 ) -> tuple[Columns, dict[tuple[int, int], list[int]], dict[int, str], dict[int, int]]:
     """Columns for `ids` (all therapists, or the `only` subset already in `ids`) from bulk
@@ -225,12 +267,22 @@ def load_columns(
     cols = empty_columns(n, codes, words, first)
     pos = codes.position
     therapists = session.execute(
-        select(Therapist.id, Therapist.gender, Therapist.accepting_new_clients,
-               Therapist.paused_until, Therapist.timezone, Therapist.caseload_limit,
-               Therapist.weekly_new_client_limit, Therapist.offers_telehealth,
-               Therapist.offers_in_person, Therapist.office_latitude,
-               Therapist.office_longitude, Therapist.faith, Therapist.minimum_notice_hours)
-        .where(_where(Therapist.id, only))).all()
+        select(
+            Therapist.id,
+            Therapist.gender,
+            Therapist.accepting_new_clients,
+            Therapist.paused_until,
+            Therapist.timezone,
+            Therapist.caseload_limit,
+            Therapist.weekly_new_client_limit,
+            Therapist.offers_telehealth,
+            Therapist.offers_in_person,
+            Therapist.office_latitude,
+            Therapist.office_longitude,
+            Therapist.faith,
+            Therapist.minimum_notice_hours,
+        ).where(_where(Therapist.id, only))
+    ).all()
     zones: dict[int, str] = {}
     weekly_limit: dict[int, int] = {}
     offsets: dict[str, int] = {}
@@ -238,8 +290,7 @@ def load_columns(
         row = int(np.searchsorted(ids, t.id))
         cols.gender[row] = pos["genders"][t.gender]
         cols.accepting[row] = t.accepting_new_clients
-        cols.paused_until[row] = (t.paused_until.toordinal() - EPOCH_DAY
-                                  if t.paused_until else -1)
+        cols.paused_until[row] = t.paused_until.toordinal() - EPOCH_DAY if t.paused_until else -1
         if t.timezone not in offsets:
             delta = now.astimezone(zone(t.timezone)).utcoffset() or timedelta(0)
             offsets[t.timezone] = int(delta.total_seconds() // 60)
@@ -255,75 +306,105 @@ def load_columns(
         zones[t.id] = t.timezone
         weekly_limit[t.id] = t.weekly_new_client_limit
 
-    for tid, state in session.execute(select(Licence.therapist_id, Licence.state).where(
-            Licence.status == "active", _where(Licence.therapist_id, only))):
+    for tid, state in session.execute(
+        select(Licence.therapist_id, Licence.state).where(
+            Licence.status == "active", _where(Licence.therapist_id, only)
+        )
+    ):
         row = int(np.searchsorted(ids, tid))
         cols.licence_bits[row] |= np.uint64(1 << pos["states"][state])
-    for tid, population in session.execute(select(
-            TherapistPopulation.therapist_id, TherapistPopulation.population).where(
-            _where(TherapistPopulation.therapist_id, only))):
+    for tid, population in session.execute(
+        select(TherapistPopulation.therapist_id, TherapistPopulation.population).where(
+            _where(TherapistPopulation.therapist_id, only)
+        )
+    ):
         cols.populations[int(np.searchsorted(ids, tid))] |= POPULATION_BITS[population]
-    for table, column, kind in ((TherapistLanguage, TherapistLanguage.language, "languages"),
-                                (TherapistModality, TherapistModality.modality, "modalities"),
-                                (TherapistIdentity, TherapistIdentity.identity, "identities")):
+    for table, column, kind in (
+        (TherapistLanguage, TherapistLanguage.language, "languages"),
+        (TherapistModality, TherapistModality.modality, "modalities"),
+        (TherapistIdentity, TherapistIdentity.identity, "identities"),
+    ):
         target = getattr(cols, kind)
-        for tid, code in session.execute(select(table.therapist_id, column).where(
-                _where(table.therapist_id, only))):
+        for tid, code in session.execute(
+            select(table.therapist_id, column).where(_where(table.therapist_id, only))
+        ):
             target[int(np.searchsorted(ids, tid))] |= np.uint32(1 << pos[kind][code])
-    for tid, concern, strength in session.execute(select(
-            TherapistSpecialty.therapist_id, TherapistSpecialty.concern,
-            TherapistSpecialty.strength).where(_where(TherapistSpecialty.therapist_id, only))):
+    for tid, concern, strength in session.execute(
+        select(
+            TherapistSpecialty.therapist_id, TherapistSpecialty.concern, TherapistSpecialty.strength
+        ).where(_where(TherapistSpecialty.therapist_id, only))
+    ):
         cols.concern[pos["concerns"][concern], int(np.searchsorted(ids, tid))] = (
-            2 if strength == "primary" else 1)
-    for s in session.execute(select(TherapistService).where(
-            _where(TherapistService.therapist_id, only))).scalars():
-        row, t = int(np.searchsorted(ids, s.therapist_id)), pos["session_types"][s.session_type]
-        if t not in first:
+            2 if strength == "primary" else 1
+        )
+    for service in session.execute(
+        select(TherapistService).where(_where(TherapistService.therapist_id, only))
+    ).scalars():
+        row = int(np.searchsorted(ids, service.therapist_id))
+        place = pos["session_types"][service.session_type]
+        if place not in first:
             continue
-        cols.duration[t][row] = s.duration_minutes
-        cols.rate_cents[t][row] = s.self_pay_rate_cents
-        cols.sliding_cents[t][row] = s.sliding_scale_min_cents or 0
+        cols.duration[place][row] = service.duration_minutes
+        cols.rate_cents[place][row] = service.self_pay_rate_cents
+        cols.sliding_cents[place][row] = service.sliding_scale_min_cents or 0
 
     panels: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for tid, plan, state in session.execute(select(
-            PanelParticipation.therapist_id, PanelParticipation.plan_code,
-            PanelParticipation.state).where(_where(PanelParticipation.therapist_id, only))):
-        panels[(pos["plans"][plan], pos["states"][state])].append(
-            int(np.searchsorted(ids, tid)))
+    for tid, plan, state in session.execute(
+        select(
+            PanelParticipation.therapist_id, PanelParticipation.plan_code, PanelParticipation.state
+        ).where(_where(PanelParticipation.therapist_id, only))
+    ):
+        panels[(pos["plans"][plan], pos["states"][state])].append(int(np.searchsorted(ids, tid)))
 
     since = now - timedelta(days=CASELOAD_LOOKBACK_DAYS)
     for tid, count in session.execute(
-        select(Appointment.therapist_id,
-               func.count(func.distinct(AppointmentParticipant.client_id)))
+        select(
+            Appointment.therapist_id, func.count(func.distinct(AppointmentParticipant.client_id))
+        )
         .join(AppointmentParticipant, AppointmentParticipant.appointment_id == Appointment.id)
-        .where(Appointment.start_at >= since,
-               (Appointment.status == "fulfilled") | blocking_clause(now),
-               _where(Appointment.therapist_id, only))
-        .group_by(Appointment.therapist_id)):
+        .where(
+            Appointment.start_at >= since,
+            (Appointment.status == "fulfilled") | blocking_clause(now),
+            _where(Appointment.therapist_id, only),
+        )
+        .group_by(Appointment.therapist_id)
+    ):
         cols.active_clients[int(np.searchsorted(ids, tid))] = count
     return cols, panels, zones, weekly_limit
 
 
 def full_weeks(
-    session: Session, now: datetime, start: datetime, end: datetime, zones: dict[int, str],
-    weekly_limit: dict[int, int], only: Sequence[int] | None = None,
+    session: Session,
+    now: datetime,
+    start: datetime,
+    end: datetime,
+    zones: dict[int, str],
+    weekly_limit: dict[int, int],
+    only: Sequence[int] | None = None,
 ) -> dict[int, list[tuple[int, int]]]:
     """Per therapist, the local weeks [start, end) in epoch minutes already holding as many new
     clients as the weekly limit allows: no first session can be booked in them."""
     counts: dict[tuple[int, date], int] = defaultdict(int)
     for tid, start_at in session.execute(
         select(Appointment.therapist_id, Appointment.start_at).where(
-            Appointment.is_new_client.is_(True), blocking_clause(now),
+            Appointment.is_new_client.is_(True),
+            blocking_clause(now),
             Appointment.start_at >= start - timedelta(days=8),
             Appointment.start_at < end + timedelta(days=8),
-            _where(Appointment.therapist_id, only))):
+            _where(Appointment.therapist_id, only),
+        )
+    ):
         local = start_at.astimezone(zone(zones[tid])).date()
         counts[(tid, local - timedelta(days=local.weekday()))] += 1
     result: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for (tid, monday), count in counts.items():
         if count >= weekly_limit[tid]:
-            result[tid].append((wall_to_minute(monday, 0, zones[tid]),
-                                wall_to_minute(monday + timedelta(days=7), 0, zones[tid])))
+            result[tid].append(
+                (
+                    wall_to_minute(monday, 0, zones[tid]),
+                    wall_to_minute(monday + timedelta(days=7), 0, zones[tid]),
+                )
+            )
     for tid, limit in weekly_limit.items():
         if limit <= 0:
             result[tid].append((to_minute(start) - 10080, to_minute(end) + 10080))
@@ -331,7 +412,9 @@ def full_weeks(
 
 
 def pack_openings(
-    grid: OpeningsGrid, ids: Sequence[int], session_type: str,
+    grid: OpeningsGrid,
+    ids: Sequence[int],
+    session_type: str,
     blocked: dict[int, list[tuple[int, int]]],
 ) -> U64:
     """The grid's free starts for `ids` (rows in that order), minus weeks with no room."""
@@ -350,12 +433,14 @@ def pack_openings(
     return pack_ticks(free)
 
 
-def build_index(session: Session, grid: OpeningsGrid, now: datetime,
-                vocab: Vocabulary | None = None) -> MatchIndex:
+def build_index(
+    session: Session, grid: OpeningsGrid, now: datetime, vocab: Vocabulary | None = None
+) -> MatchIndex:
     """Every therapist in the database, with the grid's openings."""
     codes = Codes.from_vocabulary(vocab or get_vocabulary())
-    ids = np.asarray(list(session.scalars(select(Therapist.id).order_by(Therapist.id))),
-                     dtype=np.int64)
+    ids = np.asarray(
+        list(session.scalars(select(Therapist.id).order_by(Therapist.id))), dtype=np.int64
+    )
     words = max(1, -(-grid.ticks // 64))
     cols, panels, zones, weekly_limit = load_columns(session, now, codes, ids, words)
     cols.panel_rows = {key: np.asarray(sorted(rows), np.int32) for key, rows in panels.items()}
@@ -368,24 +453,53 @@ def build_index(session: Session, grid: OpeningsGrid, now: datetime,
         if code in grid.free:
             place_openings(cols, s)
             offering = ids[cols.opening_slot[s] >= 0].tolist()
-            cols.openings[s] = np.ascontiguousarray(
-                pack_openings(grid, offering, code, blocked).T)
-    return MatchIndex(ids=ids, cols=cols, codes=codes, base=grid.base, ticks=grid.ticks,
-                      computed_at=grid.computed_at, step_minutes=grid.step_minutes)
+            cols.openings[s] = np.ascontiguousarray(pack_openings(grid, offering, code, blocked).T)
+    return MatchIndex(
+        ids=ids,
+        cols=cols,
+        codes=codes,
+        base=grid.base,
+        ticks=grid.ticks,
+        computed_at=grid.computed_at,
+        step_minutes=grid.step_minutes,
+    )
 
 
-ROW_FIELDS = ("licence_bits", "populations", "accepting", "paused_until", "utc_offset",
-              "caseload_limit", "active_clients", "telehealth", "in_person", "latitude",
-              "longitude", "gender", "languages", "modalities", "identities", "faith",
-              "notice_hours")
+ROW_FIELDS = (
+    "licence_bits",
+    "populations",
+    "accepting",
+    "paused_until",
+    "utc_offset",
+    "caseload_limit",
+    "active_clients",
+    "telehealth",
+    "in_person",
+    "latitude",
+    "longitude",
+    "gender",
+    "languages",
+    "modalities",
+    "identities",
+    "faith",
+    "notice_hours",
+)
 PER_TYPE_FIELDS = ("duration", "rate_cents", "sliding_cents")
 
 
-def update_index(index: MatchIndex, session: Session, grid: OpeningsGrid,
-                 therapist_ids: Collection[int], now: datetime) -> MatchIndex:
+def update_index(
+    index: MatchIndex,
+    session: Session,
+    grid: OpeningsGrid,
+    therapist_ids: Collection[int],
+    now: datetime,
+) -> MatchIndex:
     """Re-read these therapists' rows in place; a new therapist or a moved grid rebuilds."""
-    if (grid.base != index.base or grid.ticks != index.ticks
-            or len(index.rows_of(therapist_ids)) != len(set(therapist_ids))):
+    if (
+        grid.base != index.base
+        or grid.ticks != index.ticks
+        or len(index.rows_of(therapist_ids)) != len(set(therapist_ids))
+    ):
         return build_index(session, grid, now)
     ids = sorted(therapist_ids)
     if not ids:
@@ -393,7 +507,8 @@ def update_index(index: MatchIndex, session: Session, grid: OpeningsGrid,
     rows = _rows(index.ids, ids)
     words = index.cols.openings[0].shape[0]
     fresh, panels, zones, weekly_limit = load_columns(
-        session, now, index.codes, np.asarray(ids, np.int64), words, only=ids)
+        session, now, index.codes, np.asarray(ids, np.int64), words, only=ids
+    )
     cols = index.cols
     first = first_session_positions(index.codes)
     if any(((cols.opening_slot[s][rows] < 0) & (fresh.duration[s] > 0)).any() for s in first):
@@ -408,8 +523,9 @@ def update_index(index: MatchIndex, session: Session, grid: OpeningsGrid,
             getattr(cols, name)[s][rows] = getattr(fresh, name)[s]
     if licences_changed:
         index_rows_by_state(cols, len(index.codes.states))
-    _update_panels(cols, rows, {key: [int(rows[r]) for r in members]
-                                for key, members in panels.items()})
+    _update_panels(
+        cols, rows, {key: [int(rows[r]) for r in members] for key, members in panels.items()}
+    )
     encode_times(cols)
     derive(cols)
     end = grid.base + timedelta(minutes=grid.ticks * grid.step_minutes)
@@ -420,7 +536,8 @@ def update_index(index: MatchIndex, session: Session, grid: OpeningsGrid,
             placed = slots >= 0
             if placed.any():
                 cols.openings[s][:, slots[placed]] = pack_openings(
-                    grid, [t for t, ok in zip(ids, placed, strict=True) if ok], code, blocked).T
+                    grid, [t for t, ok in zip(ids, placed, strict=True) if ok], code, blocked
+                ).T
     index.computed_at = max(index.computed_at, grid.computed_at)
     return index
 

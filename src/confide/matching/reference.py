@@ -34,8 +34,10 @@ class ReferenceMatch:
 
 def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = (math.sin((lat2 - lat1) / 2) ** 2
-         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(h, 1.0)))
 
 
@@ -43,9 +45,12 @@ def hard_filter_sql(intake: MatchIntake, fmt: str) -> tuple[str, dict[str, objec
     """Every hard constraint that does not depend on time of day, as one SQL query."""
     vocab = get_vocabulary()
     session_type = vocab.first_session_type(fmt).code
-    params: dict[str, object] = {"state": intake.state, "session_type": session_type,
-                                 "population": "couples" if fmt == "couples" else "individuals",
-                                 "newcomers": 2 if fmt == "couples" else 1}
+    params: dict[str, object] = {
+        "state": intake.state,
+        "session_type": session_type,
+        "population": "couples" if fmt == "couples" else "individuals",
+        "newcomers": 2 if fmt == "couples" else 1,
+    }
     where = [
         "EXISTS (SELECT 1 FROM licences l WHERE l.therapist_id = t.id AND l.state = :state "
         "AND l.status = 'active')",
@@ -60,13 +65,17 @@ def hard_filter_sql(intake: MatchIntake, fmt: str) -> tuple[str, dict[str, objec
         "AND a.hold_expires_at > :now))) + :newcomers <= t.caseload_limit",
     ]
     if fmt == "couples":
-        where.append("EXISTS (SELECT 1 FROM licences l2 WHERE l2.therapist_id = t.id "
-                     "AND l2.state = :partner_state AND l2.status = 'active')")
+        where.append(
+            "EXISTS (SELECT 1 FROM licences l2 WHERE l2.therapist_id = t.id "
+            "AND l2.state = :partner_state AND l2.status = 'active')"
+        )
         params["partner_state"] = intake.partner_state
     payment = intake.payment
     if isinstance(payment, InsurancePayment):
-        where.append("EXISTS (SELECT 1 FROM panel_participations pp WHERE pp.therapist_id = t.id "
-                     "AND pp.plan_code = :plan AND pp.state = :state)")
+        where.append(
+            "EXISTS (SELECT 1 FROM panel_participations pp WHERE pp.therapist_id = t.id "
+            "AND pp.plan_code = :plan AND pp.state = :state)"
+        )
         params["plan"] = payment.plan
     else:
         where.append("COALESCE(s.sliding_scale_min_cents, s.self_pay_rate_cents) <= :max_cents")
@@ -84,22 +93,30 @@ def hard_filter_sql(intake: MatchIntake, fmt: str) -> tuple[str, dict[str, objec
         params["faith"] = prefs.faith
     if "languages" in prefs.required:
         names = _in_list("lang", prefs.languages, params)
-        where.append(f"EXISTS (SELECT 1 FROM therapist_languages x WHERE x.therapist_id = t.id "
-                     f"AND x.language IN ({names}))")
+        where.append(
+            f"EXISTS (SELECT 1 FROM therapist_languages x WHERE x.therapist_id = t.id "
+            f"AND x.language IN ({names}))"
+        )
     if "modalities" in prefs.required:
         names = _in_list("mod", prefs.modalities, params)
-        where.append(f"EXISTS (SELECT 1 FROM therapist_modalities x WHERE x.therapist_id = t.id "
-                     f"AND x.modality IN ({names}))")
+        where.append(
+            f"EXISTS (SELECT 1 FROM therapist_modalities x WHERE x.therapist_id = t.id "
+            f"AND x.modality IN ({names}))"
+        )
     if "identities" in prefs.required:
         wanted = sorted(set(prefs.identities))
         names = _in_list("ident", wanted, params)
-        where.append(f"(SELECT COUNT(*) FROM therapist_identities x WHERE x.therapist_id = t.id "
-                     f"AND x.identity IN ({names})) = {len(wanted)}")
-    sql = ("SELECT t.id, t.timezone, t.paused_until, t.weekly_new_client_limit, "
-           "t.minimum_notice_hours, t.offers_telehealth, t.offers_in_person, "
-           "t.office_latitude, t.office_longitude, s.duration_minutes "
-           "FROM therapists t JOIN therapist_services s ON s.therapist_id = t.id "
-           "AND s.session_type = :session_type WHERE " + " AND ".join(where) + " ORDER BY t.id")
+        where.append(
+            f"(SELECT COUNT(*) FROM therapist_identities x WHERE x.therapist_id = t.id "
+            f"AND x.identity IN ({names})) = {len(wanted)}"
+        )
+    sql = (
+        "SELECT t.id, t.timezone, t.paused_until, t.weekly_new_client_limit, "
+        "t.minimum_notice_hours, t.offers_telehealth, t.offers_in_person, "
+        "t.office_latitude, t.office_longitude, s.duration_minutes "
+        "FROM therapists t JOIN therapist_services s ON s.therapist_id = t.id "
+        "AND s.session_type = :session_type WHERE " + " AND ".join(where) + " ORDER BY t.id"
+    )
     return sql, params
 
 
@@ -141,20 +158,23 @@ def _notice_start(now: datetime, hours: int) -> datetime:
     return floor if floor == earliest else floor + step
 
 
-def reference_matches(session: Session, intake: MatchIntake, now: datetime,
-                      free_starts: FreeStarts, horizon_days: int) -> list[ReferenceMatch]:
+def reference_matches(
+    session: Session, intake: MatchIntake, now: datetime, free_starts: FreeStarts, horizon_days: int
+) -> list[ReferenceMatch]:
     """Every therapist meeting every hard constraint, with their first usable opening."""
     fmt = care_format(intake)
     session_type = get_vocabulary().first_session_type(fmt).code
     sql, params = hard_filter_sql(intake, fmt)
     params["since"] = now - timedelta(days=CASELOAD_LOOKBACK_DAYS)
     params["now"] = now
-    query = text(sql).bindparams(bindparam("since", type_=UTCDateTime()),
-                                 bindparam("now", type_=UTCDateTime()))
+    query = text(sql).bindparams(
+        bindparam("since", type_=UTCDateTime()), bindparam("now", type_=UTCDateTime())
+    )
     candidates = session.execute(query, params).all()
     origin = intake.location
-    new_clients = _new_clients_by_week(session, [c.id for c in candidates], now,
-                                       {c.id: c.timezone for c in candidates})
+    new_clients = _new_clients_by_week(
+        session, [c.id for c in candidates], now, {c.id: c.timezone for c in candidates}
+    )
     horizon = now + timedelta(days=horizon_days)
     matches = []
     for c in candidates:
@@ -165,8 +185,12 @@ def reference_matches(session: Session, intake: MatchIntake, now: datetime,
         if paused is not None and paused > now.astimezone(tz).date():
             continue
         if origin is not None and intake.max_distance_km is not None:
-            near = (c.offers_in_person and c.office_latitude is not None and _distance_km(
-                origin, (c.office_latitude, c.office_longitude)) <= intake.max_distance_km)
+            near = (
+                c.offers_in_person
+                and c.office_latitude is not None
+                and _distance_km(origin, (c.office_latitude, c.office_longitude))
+                <= intake.max_distance_km
+            )
             if intake.setting == "in_person" and not near:
                 continue
             if intake.setting == "either" and not (near or c.offers_telehealth):
@@ -185,15 +209,19 @@ def reference_matches(session: Session, intake: MatchIntake, now: datetime,
     return matches
 
 
-def _new_clients_by_week(session: Session, ids: list[int], now: datetime,
-                         zones: dict[int, str]) -> dict[tuple[int, date], int]:
+def _new_clients_by_week(
+    session: Session, ids: list[int], now: datetime, zones: dict[int, str]
+) -> dict[tuple[int, date], int]:
     counts: dict[tuple[int, date], int] = defaultdict(int)
     if not ids:
         return counts
-    rows = session.execute(text(
-        "SELECT therapist_id, start_at FROM appointments WHERE is_new_client "
-        "AND (status = 'booked' OR (status = 'held' AND hold_expires_at > :now))"
-    ).bindparams(bindparam("now", type_=UTCDateTime())), {"now": now})
+    rows = session.execute(
+        text(
+            "SELECT therapist_id, start_at FROM appointments WHERE is_new_client "
+            "AND (status = 'booked' OR (status = 'held' AND hold_expires_at > :now))"
+        ).bindparams(bindparam("now", type_=UTCDateTime())),
+        {"now": now},
+    )
     wanted = set(ids)
     for tid, start_at in rows:
         if tid not in wanted:
@@ -218,4 +246,5 @@ def grid_free_starts(grid: object) -> FreeStarts:
         if row is None or session_type not in grid.free:
             return []
         return [grid.start_of(int(i)) for i in grid.free[session_type][row].nonzero()[0]]
+
     return starts

@@ -46,8 +46,9 @@ class InsurancePayment(BaseModel):
         plan = get_vocabulary().plans[self.plan]
         if plan.payer_code != self.payer:
             allowed = [p.code for p in get_vocabulary().payers[self.payer].plans]
-            raise InvalidInput("payment.plan", f"plan {self.plan!r} is not a {self.payer} plan",
-                               allowed)
+            raise InvalidInput(
+                "payment.plan", f"plan {self.plan!r} is not a {self.payer} plan", allowed
+            )
         return self
 
 
@@ -91,8 +92,10 @@ class AvailabilityWindow(BaseModel):
     def _ordered(self) -> AvailabilityWindow:
         if self.start == "24:00" or self.start_minute >= self.end_minute:
             raise PydanticCustomError(
-                "window_order", "start {start} must be before end {end}",
-                {"start": self.start, "end": self.end})
+                "window_order",
+                "start {start} must be before end {end}",
+                {"start": self.start, "end": self.end},
+            )
         return self
 
     @property
@@ -108,16 +111,19 @@ class Preferences(BaseModel):
     model_config = _strict()
 
     therapist_gender: GenderCode | None = None
-    languages: list[LanguageCode] = Field(default_factory=list, max_length=10,
-                                          description="met when the therapist speaks any")
-    modalities: list[ModalityCode] = Field(default_factory=list, max_length=10,
-                                           description="met when the therapist uses any")
-    identities: list[IdentityCode] = Field(default_factory=list, max_length=10,
-                                           description="met when the therapist lists all")
+    languages: list[LanguageCode] = Field(
+        default_factory=list, max_length=10, description="met when the therapist speaks any"
+    )
+    modalities: list[ModalityCode] = Field(
+        default_factory=list, max_length=10, description="met when the therapist uses any"
+    )
+    identities: list[IdentityCode] = Field(
+        default_factory=list, max_length=10, description="met when the therapist lists all"
+    )
     faith: FaithCode | None = None
-    required: list[Literal["therapist_gender", "languages", "modalities", "identities",
-                           "faith"]] = Field(
-        default_factory=list, description="preferences a therapist must meet to be shown")
+    required: list[
+        Literal["therapist_gender", "languages", "modalities", "identities", "faith"]
+    ] = Field(default_factory=list, description="preferences a therapist must meet to be shown")
 
     @model_validator(mode="after")
     def _required_are_given(self) -> Preferences:
@@ -126,7 +132,8 @@ class Preferences(BaseModel):
                 raise InvalidInput(
                     "preferences.required",
                     f"{name!r} is marked required but no {name} preference was given",
-                    [n for n in PREFERENCE_NAMES if self.is_set(n)])
+                    [n for n in PREFERENCE_NAMES if self.is_set(n)],
+                )
         return self
 
     def is_set(self, name: str) -> bool:
@@ -145,7 +152,7 @@ class Safety(BaseModel):
 def postal_location(postal_code: str) -> tuple[float, float] | None:
     """Latitude and longitude of a real US postal code, or None."""
     try:
-        rows = zipcodes.matching(postal_code)
+        rows = zipcodes.matching(postal_code)  # type: ignore[no-untyped-call]
     except (TypeError, ValueError):
         return None
     for row in rows:
@@ -172,10 +179,13 @@ class MatchIntake(BaseModel):
     max_distance_km: float | None = Field(None, gt=0, le=500)
     preferences: Preferences = Field(default_factory=Preferences)
     availability: list[AvailabilityWindow] = Field(
-        default_factory=list, max_length=50,
-        description="weekly free times in `timezone`; empty means any time")
+        default_factory=list,
+        max_length=50,
+        description="weekly free times in `timezone`; empty means any time",
+    )
     timezone: TimeZoneName | None = Field(
-        None, description="IANA name; default: the main time zone of `state`")
+        None, description="IANA name; default: the main time zone of `state`"
+    )
     safety: Safety = Field(default_factory=Safety)
     limit: int = Field(10, ge=1, le=50)
 
@@ -183,27 +193,35 @@ class MatchIntake(BaseModel):
     def _consistent(self) -> MatchIntake:
         vocab = get_vocabulary()
         if self.format == "couples" and self.partner_state is None:
-            raise InvalidInput("partner_state",
-                               "couples matching needs the partner's state (where they will be "
-                               "during sessions)", sorted(vocab.states))
+            raise InvalidInput(
+                "partner_state",
+                "couples matching needs the partner's state (where they will be during sessions)",
+                sorted(vocab.states),
+            )
         if isinstance(self.payment, InsurancePayment):
             plan = vocab.plans[self.payment.plan]
             if not plan.sold_in(self.state):
                 allowed = [p.code for p in vocab.payers[self.payment.payer].plans_in(self.state)]
-                raise InvalidInput("payment.plan",
-                                   f"plan {plan.code!r} is not sold in {self.state}", allowed)
+                raise InvalidInput(
+                    "payment.plan", f"plan {plan.code!r} is not sold in {self.state}", allowed
+                )
         if self.postal_code is not None and (
-                not re.fullmatch(r"\d{5}", self.postal_code)
-                or postal_location(self.postal_code) is None):
-            raise InvalidInput("postal_code",
-                               f"{self.postal_code!r} is not a known five-digit US postal code")
+            not re.fullmatch(r"\d{5}", self.postal_code)
+            or postal_location(self.postal_code) is None
+        ):
+            raise InvalidInput(
+                "postal_code", f"{self.postal_code!r} is not a known five-digit US postal code"
+            )
         if self.setting == "in_person":
             if self.postal_code is None:
-                raise InvalidInput("postal_code",
-                                   "in-person sessions need your postal code to measure distance")
+                raise InvalidInput(
+                    "postal_code", "in-person sessions need your postal code to measure distance"
+                )
             if self.max_distance_km is None:
-                raise InvalidInput("max_distance_km",
-                                   "in-person sessions need the farthest you would travel, in km")
+                raise InvalidInput(
+                    "max_distance_km",
+                    "in-person sessions need the farthest you would travel, in km",
+                )
         elif (self.postal_code is None) != (self.max_distance_km is None):
             missing = "max_distance_km" if self.max_distance_km is None else "postal_code"
             raise InvalidInput(missing, "postal_code and max_distance_km go together")
@@ -271,6 +289,7 @@ class MatchResponse(BaseModel):
     total_eligible: int
     excluded: dict[str, int]
     notices: list[Notice]
-    relax: list[Relaxation] = Field(default_factory=list,
-                                    description="when nothing matches: what to loosen")
+    relax: list[Relaxation] = Field(
+        default_factory=list, description="when nothing matches: what to loosen"
+    )
     concerns_used: list[str] = Field(default_factory=list)

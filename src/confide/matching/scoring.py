@@ -28,8 +28,16 @@ Bool = npt.NDArray[np.bool_]
 EARTH_RADIUS_KM = 6371.0088
 INDIVIDUALS, COUPLES, FAMILIES = 1, 2, 4
 # The constraints in the order they are applied; the keys of `excluded`.
-CONSTRAINTS = ("licence", "format", "accepting", "capacity", "payment", "setting",
-               "preferences", "availability")
+CONSTRAINTS = (
+    "licence",
+    "format",
+    "accepting",
+    "capacity",
+    "payment",
+    "setting",
+    "preferences",
+    "availability",
+)
 # What a person can loosen when nothing matches.
 RELAXABLE = ("payment", "setting", "preferences", "availability")
 # Specialty strength (0 none, 1 secondary, 2 primary) to concern fit.
@@ -149,12 +157,16 @@ def derive(cols: Columns) -> None:
     cols.available_from = np.where(cols.accepting, start, NEVER).astype(np.int32)
     cols.room = (cols.caseload_limit - cols.active_clients).astype(np.int16)
     cols.lowest_rate = [
-        np.where(sliding > 0, sliding, rate).astype(np.int32) if rate.flags.writeable
-        else rate for rate, sliding in zip(cols.rate_cents, cols.sliding_cents, strict=True)]
+        np.where(sliding > 0, sliding, rate).astype(np.int32) if rate.flags.writeable else rate
+        for rate, sliding in zip(cols.rate_cents, cols.sliding_cents, strict=True)
+    ]
     notices = max(1, len(cols.notices))
     cols.time_class = [
         (code.astype(np.int64) * notices + cols.notice_code).astype(np.uint8)
-        if code.flags.writeable else code for code in cols.duration_code]
+        if code.flags.writeable
+        else code
+        for code in cols.duration_code
+    ]
 
 
 def pack_ticks(free: Bool) -> U64:
@@ -169,8 +181,7 @@ def pack_ticks(free: Bool) -> U64:
 
 def haversine_km(lat: F64, lon: F64, origin: tuple[float, float]) -> F64:
     lat0, lon0 = origin
-    a = (np.sin((lat - lat0) / 2) ** 2
-         + np.cos(lat0) * np.cos(lat) * np.sin((lon - lon0) / 2) ** 2)
+    a = np.sin((lat - lat0) / 2) ** 2 + np.cos(lat0) * np.cos(lat) * np.sin((lon - lon0) / 2) ** 2
     result: F64 = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
     return result
 
@@ -249,6 +260,7 @@ def first_free(bitmaps: U64, slots: I32, masks: U64, classes: U8) -> I64:
             pending, slot, cls = pending[miss], slot[miss], cls[miss]
     return first
 
+
 def _at(column: npt.NDArray[Any], rows: I64) -> npt.NDArray[Any]:
     # np.take is several times faster than fancy indexing on large row sets
     return np.take(column, rows, axis=0)
@@ -265,8 +277,13 @@ def eligible(cols: Columns, q: Query, skip: frozenset[str] = frozenset()) -> Eli
         bit = np.uint64(1) << np.uint64(q.partner_state)
         licensed = (_at(cols.licence_bits, rows) & bit) != 0
     checks.append(("licence", licensed))
-    checks.append(("format", ((_at(cols.populations, rows) & np.uint8(q.population)) != 0)
-                   & (_at(cols.duration[s], rows) > 0)))
+    checks.append(
+        (
+            "format",
+            ((_at(cols.populations, rows) & np.uint8(q.population)) != 0)
+            & (_at(cols.duration[s], rows) > 0),
+        )
+    )
     checks.append(("accepting", _at(cols.available_from, rows) <= q.now_minute))
     checks.append(("capacity", _at(cols.room, rows) >= q.newcomers))
 
@@ -288,8 +305,9 @@ def eligible(cols: Columns, q: Query, skip: frozenset[str] = frozenset()) -> Eli
     if q.origin is not None and q.max_km is not None:
         distance = np.full(len(rows), np.nan)
         near = _at(cols.in_person, rows)
-        distance[near] = haversine_km(_at(cols.latitude, rows[near]),
-                                      _at(cols.longitude, rows[near]), q.origin)
+        distance[near] = haversine_km(
+            _at(cols.latitude, rows[near]), _at(cols.longitude, rows[near]), q.origin
+        )
     if "setting" not in skip:
         if q.setting == "telehealth":
             passing = _at(cols.telehealth, rows)
@@ -322,14 +340,18 @@ def eligible(cols: Columns, q: Query, skip: frozenset[str] = frozenset()) -> Eli
 
     words = cols.openings[s].shape[0]
     if "availability" in skip:
-        allow = replace(q, window_masks={
-            d: np.ones(words * 64, dtype=np.bool_) for d in cols.durations[s]})
+        allow = replace(
+            q, window_masks={d: np.ones(words * 64, dtype=np.bool_) for d in cols.durations[s]}
+        )
         masks = _opening_masks(cols, allow, words)
     else:
         masks = _opening_masks(cols, q, words)
-    first = first_free(cols.openings[s], _at(cols.opening_slot[s], rows),
-                       np.ascontiguousarray(masks.reshape(-1, words).T),
-                       _at(cols.time_class[s], rows))
+    first = first_free(
+        cols.openings[s],
+        _at(cols.opening_slot[s], rows),
+        np.ascontiguousarray(masks.reshape(-1, words).T),
+        _at(cols.time_class[s], rows),
+    )
     found = first >= 0
     excluded["availability"] = 0 if "availability" in skip else left - int(found.sum())
     rows, distance, first = rows[found], distance[found], first[found]
@@ -368,8 +390,7 @@ def score(cols: Columns, q: Query, found: Eligible) -> F32:
     rows = found.rows
     total = concern_fit(cols, q, rows)
     total *= np.float32(WEIGHTS["concerns"])
-    soft = [met for name, met in preference_checks(cols, q, rows).items()
-            if name not in q.required]
+    soft = [met for name, met in preference_checks(cols, q, rows).items() if name not in q.required]
     if soft:
         met_count = np.zeros(len(rows), dtype=np.float32)
         for met in soft:
@@ -408,9 +429,14 @@ def rank(cols: Columns, q: Query, relaxable: Sequence[str] = RELAXABLE) -> Ranki
     found = eligible(cols, q)
     scores = score(cols, q, found)
     best = top_k(found.rows, scores, q.limit)
-    ranking = Ranking(rows=found.rows[best], scores=scores[best], first_tick=found.first_tick[best],
-                      distance_km=found.distance_km[best], total_eligible=len(found.rows),
-                      excluded=found.excluded)
+    ranking = Ranking(
+        rows=found.rows[best],
+        scores=scores[best],
+        first_tick=found.first_tick[best],
+        distance_km=found.distance_km[best],
+        total_eligible=len(found.rows),
+        excluded=found.excluded,
+    )
     if not len(found.rows):
         # constraints that removed someone, or came after everyone was already removed
         active, left = [], cols.size
@@ -423,7 +449,8 @@ def rank(cols: Columns, q: Query, relaxable: Sequence[str] = RELAXABLE) -> Ranki
         if not any(ranking.relax.values()):
             # no single change helps: try two at once
             for i, first in enumerate(active):
-                for second in active[i + 1:]:
+                for second in active[i + 1 :]:
                     ranking.relax[f"{first}+{second}"] = len(
-                        eligible(cols, q, frozenset({first, second})).rows)
+                        eligible(cols, q, frozenset({first, second})).rows
+                    )
     return ranking

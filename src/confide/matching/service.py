@@ -62,20 +62,26 @@ def _merged(windows: Sequence[tuple[int, int, int]]) -> tuple[tuple[int, int, in
     return tuple(merged)
 
 
-def window_masks(intake: MatchIntake, base: int, ticks: int,
-                 durations: Sequence[int]) -> dict[int, Bool]:
+def window_masks(
+    intake: MatchIntake, base: int, ticks: int, durations: Sequence[int]
+) -> dict[int, Bool]:
     """Per session length: the ticks whose whole session lies in the person's free times."""
     if not intake.availability:
         return {d: np.ones(ticks, np.bool_) for d in durations}
     person = Availability(
-        zone=intake.zone, minimum_notice_hours=0, booking_horizon_days=366,
-        weekly_hours=_merged([(w.weekday, w.start_minute, w.end_minute)
-                              for w in intake.availability]))
+        zone=intake.zone,
+        minimum_notice_hours=0,
+        booking_horizon_days=366,
+        weekly_hours=_merged(
+            [(w.weekday, w.start_minute, w.end_minute) for w in intake.availability]
+        ),
+    )
     return {d: free_start_mask(person, d, base, base, ticks) for d in durations if d > 0}
 
 
-def build_query(index: MatchIndex, intake: MatchIntake, now: datetime, concerns: list[str],
-                horizon_days: int) -> Query:
+def build_query(
+    index: MatchIndex, intake: MatchIntake, now: datetime, concerns: list[str], horizon_days: int
+) -> Query:
     vocab = get_vocabulary()
     codes, cols = index.codes, index.cols
     fmt = care_format(intake)
@@ -88,16 +94,23 @@ def build_query(index: MatchIndex, intake: MatchIntake, now: datetime, concerns:
     horizon_end = current + horizon_days * MINUTES_PER_DAY
     return Query(
         state=codes.of("states", intake.state),
-        partner_state=(codes.of("states", intake.partner_state)
-                       if fmt == "couples" and intake.partner_state else None),
+        partner_state=(
+            codes.of("states", intake.partner_state)
+            if fmt == "couples" and intake.partner_state
+            else None
+        ),
         population=COUPLES if fmt == "couples" else INDIVIDUALS,
         session_type=session_type,
         now_minute=current,
         newcomers=2 if fmt == "couples" else 1,
-        panel=((codes.of("plans", payment.plan), codes.of("states", intake.state))
-               if isinstance(payment, InsurancePayment) else None),
-        max_rate_cents=(None if isinstance(payment, InsurancePayment)
-                        else round(payment.max_rate * 100)),
+        panel=(
+            (codes.of("plans", payment.plan), codes.of("states", intake.state))
+            if isinstance(payment, InsurancePayment)
+            else None
+        ),
+        max_rate_cents=(
+            None if isinstance(payment, InsurancePayment) else round(payment.max_rate * 100)
+        ),
         setting=intake.setting,
         origin=(math.radians(location[0]), math.radians(location[1])) if location else None,
         max_km=intake.max_distance_km,
@@ -110,14 +123,17 @@ def build_query(index: MatchIndex, intake: MatchIntake, now: datetime, concerns:
         window_masks=window_masks(intake, base, index.ticks, cols.durations[session_type]),
         first_tick_by_notice={
             hours: max(0, (grid_ceil(current + hours * 60) - base) // step)
-            for hours in cols.notices},
+            for hours in cols.notices
+        },
         horizon_tick=min(index.ticks, max(0, -((base - horizon_end) // step))),
         concerns=tuple(codes.of("concerns", c) for c in concerns),
         relationship=tuple(vocab.concerns[c].relationship for c in concerns),
         couples_modalities=codes.mask(
-            "modalities", [m.code for m in vocab.modalities.values() if m.couples]),
+            "modalities", [m.code for m in vocab.modalities.values() if m.couples]
+        ),
         competence_modalities=codes.mask(
-            "modalities", [m.code for m in vocab.modalities.values() if m.crisis or m.trauma]),
+            "modalities", [m.code for m in vocab.modalities.values() if m.crisis or m.trauma]
+        ),
         competence_concern=codes.of("concerns", "trauma_ptsd"),
         self_harm=intake.safety.self_harm_risk,
         limit=intake.limit,
@@ -126,20 +142,39 @@ def build_query(index: MatchIndex, intake: MatchIntake, now: datetime, concerns:
 
 def database_cards(session: Session) -> Cards:
     def cards(ids: Sequence[int]) -> dict[int, TherapistCard]:
-        rows = session.execute(select(
-            Therapist.id, Therapist.first_name, Therapist.last_name, Therapist.credential,
-            Therapist.pronouns, Therapist.practice_state, Therapist.offers_telehealth,
-            Therapist.offers_in_person, Therapist.office_city).where(
-            Therapist.id.in_(list(ids)))).all()
-        return {r.id: TherapistCard(
-            id=r.id, name=f"{r.first_name} {r.last_name}", credential=r.credential,
-            pronouns=r.pronouns, practice_state=r.practice_state, telehealth=r.offers_telehealth,
-            in_person=r.offers_in_person, office_city=r.office_city) for r in rows}
+        rows = session.execute(
+            select(
+                Therapist.id,
+                Therapist.first_name,
+                Therapist.last_name,
+                Therapist.credential,
+                Therapist.pronouns,
+                Therapist.practice_state,
+                Therapist.offers_telehealth,
+                Therapist.offers_in_person,
+                Therapist.office_city,
+            ).where(Therapist.id.in_(list(ids)))
+        ).all()
+        return {
+            r.id: TherapistCard(
+                id=r.id,
+                name=f"{r.first_name} {r.last_name}",
+                credential=r.credential,
+                pronouns=r.pronouns,
+                practice_state=r.practice_state,
+                telehealth=r.offers_telehealth,
+                in_person=r.offers_in_person,
+                office_city=r.office_city,
+            )
+            for r in rows
+        }
+
     return cards
 
 
-def index_from_database(session: Session, now: datetime,
-                        horizon_days: int = DEFAULT_HORIZON_DAYS) -> MatchIndex:
+def index_from_database(
+    session: Session, now: datetime, horizon_days: int = DEFAULT_HORIZON_DAYS
+) -> MatchIndex:
     """A fresh index with fresh openings: for one-off use (the CLI, tests)."""
     return build_index(session, compute_openings(session, now, horizon_days), now)
 
@@ -172,34 +207,54 @@ def find_matches(
     for position, row in enumerate(ranking.rows.tolist()):
         tid = ids[position]
         card = shown.get(tid) or TherapistCard(
-            id=tid, name=f"Therapist {tid}", credential="", practice_state="",
+            id=tid,
+            name=f"Therapist {tid}",
+            credential="",
+            practice_state="",
             telehealth=bool(index.cols.telehealth[row]),
-            in_person=bool(index.cols.in_person[row]))
+            in_person=bool(index.cols.in_person[row]),
+        )
         opening = index.start_of(int(ranking.first_tick[position]))
         distance = float(ranking.distance_km[position])
         sliding = int(index.cols.sliding_cents[s][row])
-        results.append(MatchResult(
-            therapist=card,
-            score=round(float(ranking.scores[position]), 4),
-            reasons=explain.reasons(index, row, intake, s, opening,
-                                    None if math.isnan(distance) else distance, fmt,
-                                    card.office_city),
-            first_opening=opening,
-            session_type=index.codes.session_types[s],
-            duration_minutes=int(index.cols.duration[s][row]),
-            rate=Rate(session_type=index.codes.session_types[s],
-                      self_pay_rate=int(index.cols.rate_cents[s][row]) / 100,
-                      sliding_scale_min=sliding / 100 if sliding else None,
-                      plan=payment.plan if isinstance(payment, InsurancePayment) else None,
-                      network_status=("in_network" if isinstance(payment, InsurancePayment)
-                                      else None)),
-            distance_km=None if math.isnan(distance) else round(distance, 1),
-        ))
+        results.append(
+            MatchResult(
+                therapist=card,
+                score=round(float(ranking.scores[position]), 4),
+                reasons=explain.reasons(
+                    index,
+                    row,
+                    intake,
+                    s,
+                    opening,
+                    None if math.isnan(distance) else distance,
+                    fmt,
+                    card.office_city,
+                ),
+                first_opening=opening,
+                session_type=index.codes.session_types[s],
+                duration_minutes=int(index.cols.duration[s][row]),
+                rate=Rate(
+                    session_type=index.codes.session_types[s],
+                    self_pay_rate=int(index.cols.rate_cents[s][row]) / 100,
+                    sliding_scale_min=sliding / 100 if sliding else None,
+                    plan=payment.plan if isinstance(payment, InsurancePayment) else None,
+                    network_status=(
+                        "in_network" if isinstance(payment, InsurancePayment) else None
+                    ),
+                ),
+                distance_km=None if math.isnan(distance) else round(distance, 1),
+            )
+        )
     notices = explain.notices(intake, fmt)
     relax = explain.relaxations(intake, ranking.relax)
     if not results:
-        notices.append(explain.nothing_matches(relax, ranking.excluded, index.size, intake,
-                                               fmt))
-    return MatchResponse(results=results, total_eligible=ranking.total_eligible,
-                         excluded=ranking.excluded, notices=notices, relax=relax,
-                         concerns_used=concerns)
+        notices.append(explain.nothing_matches(relax, ranking.excluded, index.size, intake, fmt))
+    return MatchResponse(
+        results=results,
+        total_eligible=ranking.total_eligible,
+        excluded=ranking.excluded,
+        notices=notices,
+        relax=relax,
+        concerns_used=concerns,
+    )

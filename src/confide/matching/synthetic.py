@@ -34,13 +34,16 @@ CHUNK = 50_000
 
 def _bits(matrix: np.ndarray) -> np.ndarray:
     weights = np.left_shift(np.uint64(1), np.arange(matrix.shape[1], dtype=np.uint64))
-    return (matrix.astype(np.uint64) * weights).sum(axis=1, dtype=np.uint64)
+    packed: np.ndarray = (matrix.astype(np.uint64) * weights).sum(axis=1, dtype=np.uint64)
+    return packed
 
 
 def _local_week(template: int, shift: int, saturday: bool) -> np.ndarray:
     week = np.zeros(SLOTS_PER_WEEK, np.bool_)
-    windows = [(d, max(0, s + shift), min(MINUTES_PER_DAY, e + shift))
-               for d, s, e in HOURS_TEMPLATES[template]]
+    windows = [
+        (d, max(0, s + shift), min(MINUTES_PER_DAY, e + shift))
+        for d, s, e in HOURS_TEMPLATES[template]
+    ]
     if saturday:
         windows.append(SATURDAY_EXTRA)
     for day, start, end in windows:
@@ -50,21 +53,30 @@ def _local_week(template: int, shift: int, saturday: bool) -> np.ndarray:
     return week
 
 
-def synthetic_openings(net: SyntheticNetwork, session_type: int, base: int, ticks: int,
-                       now: int, seed: int) -> U64:
+def synthetic_openings(
+    net: SyntheticNetwork, session_type: int, base: int, ticks: int, now: int, seed: int
+) -> U64:
     """Packed free starts (rows x words) for one session type."""
     rng = np.random.default_rng(seed)
     n = net.size
     words = -(-ticks // 64)
     packed = np.zeros((n, words), np.uint64)
     shifts = (-60, -30, 0, 30, 60)
-    combos = {(t, s, sat): _local_week(t, s, sat) for t in range(len(HOURS_TEMPLATES))
-              for s in shifts for sat in (False, True)}
+    combos = {
+        (t, s, sat): _local_week(t, s, sat)
+        for t in range(len(HOURS_TEMPLATES))
+        for s in shifts
+        for sat in (False, True)
+    }
     keys = list(combos)
     table = np.stack([combos[k] for k in keys])
     lookup = {k: i for i, k in enumerate(keys)}
-    combo = np.array([lookup[(int(t), int(s), bool(x))] for t, s, x in zip(
-        net.hours_template, net.hours_shift, net.saturday_extra, strict=True)])
+    combo = np.array(
+        [
+            lookup[(int(t), int(s), bool(x))]
+            for t, s, x in zip(net.hours_template, net.hours_shift, net.saturday_extra, strict=True)
+        ]
+    )
     offsets: dict[str, int] = {}
     offset = np.empty(n, np.int64)
     for row, location in enumerate(net.location):
@@ -98,8 +110,9 @@ def synthetic_openings(net: SyntheticNetwork, session_type: int, base: int, tick
     return packed
 
 
-def index_from_network(net: SyntheticNetwork, now: datetime, horizon_days: int,
-                       seed: int = 1) -> MatchIndex:
+def index_from_network(
+    net: SyntheticNetwork, now: datetime, horizon_days: int, seed: int = 1
+) -> MatchIndex:
     codes = Codes.from_vocabulary(net.vocab)
     n = net.size
     base = grid_floor(to_minute(now))
@@ -116,8 +129,7 @@ def index_from_network(net: SyntheticNetwork, now: datetime, horizon_days: int,
     cols.populations = _bits(net.populations).astype(np.uint8)
     cols.accepting = net.accepting.copy()
     today = net.today.toordinal() - EPOCH_DAY
-    cols.paused_until = np.where(net.paused_days > 0, today + net.paused_days, -1).astype(
-        np.int32)
+    cols.paused_until = np.where(net.paused_days > 0, today + net.paused_days, -1).astype(np.int32)
     zone_offsets: dict[str, int] = {}
     for location in set(net.location):
         if location.timezone not in zone_offsets:
@@ -141,12 +153,14 @@ def index_from_network(net: SyntheticNetwork, now: datetime, horizon_days: int,
         cols.sliding_cents[s] = net.sliding_min_cents[:, s].astype(np.int32)
     cols.notice_hours = net.minimum_notice_hours.astype(np.int16)
     order = np.lexsort((net.panel_therapist, net.panel_state, net.panel_plan))
-    plan, state, row = (net.panel_plan[order], net.panel_state[order],
-                        net.panel_therapist[order])
+    plan, state, row = (net.panel_plan[order], net.panel_state[order], net.panel_therapist[order])
     key = plan * 64 + state
     cuts = np.flatnonzero(np.diff(key)) + 1
-    for part_key, part in zip(key[np.r_[0, cuts]] if len(key) else [],
-                              np.split(row, cuts) if len(key) else [], strict=True):
+    for part_key, part in zip(
+        key[np.r_[0, cuts]] if len(key) else [],
+        np.split(row, cuts) if len(key) else [],
+        strict=True,
+    ):
         cols.panel_rows[(int(part_key) // 64, int(part_key) % 64)] = part.astype(np.int32)
     index_rows_by_state(cols, len(codes.states))
     encode_times(cols)
@@ -157,13 +171,20 @@ def index_from_network(net: SyntheticNetwork, now: datetime, horizon_days: int,
         packed = synthetic_openings(net, s, base, ticks, current, seed + s)
         cols.openings[s] = np.ascontiguousarray(packed[cols.opening_slot[s] >= 0].T)
         del packed
-    return MatchIndex(ids=np.arange(1, n + 1, dtype=np.int64), cols=cols, codes=codes,
-                      base=from_minute(base), ticks=ticks, computed_at=now,
-                      step_minutes=STEP_MINUTES)
+    return MatchIndex(
+        ids=np.arange(1, n + 1, dtype=np.int64),
+        cols=cols,
+        codes=codes,
+        base=from_minute(base),
+        ticks=ticks,
+        computed_at=now,
+        step_minutes=STEP_MINUTES,
+    )
 
 
 def index_free_starts(index: MatchIndex) -> FreeStarts:
     """The index's own opening bitmaps as free starts, for the reference filter."""
+
     def starts(therapist_id: int, session_type: str) -> Sequence[datetime]:
         rows = index.rows_of([therapist_id])
         if not len(rows):
@@ -175,4 +196,5 @@ def index_free_starts(index: MatchIndex) -> FreeStarts:
         words = np.ascontiguousarray(index.cols.openings[s][:, slot]).view(np.uint8)
         bits = np.unpackbits(words, bitorder="little")[: index.ticks]
         return [index.start_of(int(t)) for t in np.flatnonzero(bits)]
+
     return starts
