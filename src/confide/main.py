@@ -18,6 +18,7 @@ from confide.scheduling.fhir_api import router as fhir_router
 from confide.scheduling.openings import OpeningsIndex
 from confide.vocab.api import router as vocab_router
 from confide.web import errors
+from confide.web.limits import ConcurrencyCap
 from confide.web.pages import router as pages_router
 from confide.web.templating import PACKAGE
 
@@ -44,6 +45,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     # built on first refresh, so start-up stays quick and tests on empty databases pay nothing
     app.state.openings = OpeningsIndex(horizon_days=settings.match_horizon_days)
     errors.install(app)
+    # fewer requests at work than pooled connections: see web/limits.py
+    app.add_middleware(ConcurrencyCap, limit=settings.db_pool_size)
     app.mount("/static", StaticFiles(directory=PACKAGE / "web" / "static"), name="static")
     app.include_router(pages_router)
     app.include_router(vocab_router)

@@ -23,7 +23,11 @@ def blocking_clause(now: datetime):  # type: ignore[no-untyped-def]
 
 
 def _in(column, ids: Collection[int] | None):  # type: ignore[no-untyped-def]
-    return True if ids is None else column.in_(list(ids))
+    if ids is None:
+        return True
+    if len(ids) == 1:  # the common case, a booking: a plain comparison compiles once
+        return column == next(iter(ids))
+    return column.in_(list(ids))
 
 
 def load_availability(
