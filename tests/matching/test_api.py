@@ -144,3 +144,25 @@ def test_matches_can_be_held(api: TestClient, small_network: SmallNetwork) -> No
                 headers={"Authorization": f"Bearer {token}"},
                 json={},
             )
+
+
+def test_a_held_start_is_no_longer_offered(api: TestClient, small_network: SmallNetwork) -> None:
+    with time_machine.travel(NOW, tick=False):
+        first = api.post("/api/v1/matches", json={**GOOD, "limit": 3}).json()["results"][0]
+        api.app.state.matching.refresh_seconds = 0  # type: ignore[attr-defined]
+        token = api.post(
+            "/api/v1/clients", json={"name": "Ana", "state": "CA", "timezone": "America/Denver"}
+        ).json()["token"]
+        hold = api.post(
+            "/api/v1/holds",
+            headers={"Authorization": f"Bearer {token}"},
+            json={
+                "therapist_id": first["therapist"]["id"],
+                "session_type": first["session_type"],
+                "start": first["first_opening"],
+            },
+        )
+        assert hold.status_code == 201, hold.text
+        again = api.post("/api/v1/matches", json={**GOOD, "limit": 50}).json()["results"]
+    offered = {(r["therapist"]["id"], r["first_opening"]) for r in again}
+    assert (first["therapist"]["id"], first["first_opening"]) not in offered

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, FastAPI, Request
@@ -40,7 +42,11 @@ class LiveMatching:
         self._lock = threading.Lock()
         openings.subscribe(self._pending.update)
 
-    def current(self, session: Session, now: datetime, *, force: bool = False) -> MatchIndex:
+    @contextmanager
+    def reading(
+        self, session: Session, now: datetime, *, force: bool = False
+    ) -> Iterator[MatchIndex]:
+        """The current index, refreshed when due; held so no update lands mid-query."""
         with self._lock:
             clock = time.monotonic()
             due = self._refreshed_at is None or clock - self._refreshed_at >= self.refresh_seconds
@@ -56,7 +62,7 @@ class LiveMatching:
                 changed, self._pending = set(self._pending), set()
                 self.index = update_index(self.index, session, grid, changed, now)
             self._grid = grid
-            return self.index
+            yield self.index
 
 
 def install_matching(app: FastAPI, database: Database, settings: Settings) -> LiveMatching:
@@ -86,8 +92,7 @@ def create_matches(request: Request, intake: MatchIntake) -> MatchResponse:
     live = live_matching(request)
     now = datetime.now(UTC)
     # a read-only unit of work of its own: POST sessions take SQLite's write lock
-    with live.database.session() as session:
-        index = live.current(session, now)
+    with live.database.session() as session, live.reading(session, now) as index:
         return find_matches(
             index, intake, now, cards=database_cards(session), horizon_days=live.horizon_days
         )
