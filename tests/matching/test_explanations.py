@@ -166,6 +166,8 @@ def test_results_are_ranked_best_first(small_network: SmallNetwork) -> None:
     assert scores == sorted(scores, reverse=True)
     assert response.total_eligible >= len(response.results)
     assert set(response.excluded) >= {"licence", "payment", "availability"}
+    # every therapist is either eligible or excluded once, under the first constraint failed
+    assert sum(response.excluded.values()) + response.total_eligible == small_network.index.size
 
 
 def test_couples_with_insurance_never_claim_coverage(small_network: SmallNetwork) -> None:
