@@ -24,6 +24,7 @@ import httpx2
 import numpy as np
 import psycopg
 from sqlalchemy import select, text
+from tests.serving import running_servers
 
 from confide.accounts.schemas import ClientCreate
 from confide.accounts.service import create_client
@@ -34,7 +35,6 @@ from confide.network.generator import generate_network
 from confide.network.seeding import write_network
 from confide.vocab import get_vocabulary
 from confide.vocab.service import sync_reference_data
-from tests.serving import running_servers
 
 CLIENTS = 200
 THERAPISTS = 80  # about two and a half clients per therapist: real contention

@@ -88,7 +88,7 @@ def main() -> None:
         rows = np.flatnonzero(first >= 0)[:60]
         incremental, full_rebuild = [], []
         with database.session(write=True) as session:
-            client, _ = create_client(session, ClientCreate(name="Bench", state="NY",
+            _client, _ = create_client(session, ClientCreate(name="Bench", state="NY",
                                                             timezone="America/New_York"))
         for row in rows:
             therapist_id = int(index.grid.therapist_ids[row])

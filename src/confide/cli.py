@@ -13,13 +13,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from confide import migrate
-from confide.errors import DomainError
-from confide.scheduling import supply
 from confide.config import get_settings
 from confide.db import Database
+from confide.errors import DomainError
 from confide.network.generator import generate_network
 from confide.network.seeding import NetworkNotEmpty, therapist_count, write_network
 from confide.network.stats import NetworkStats, network_stats
+from confide.scheduling import supply
 from confide.vocab import get_vocabulary
 from confide.vocab.service import sync_reference_data
 

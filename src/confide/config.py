@@ -38,7 +38,8 @@ class Settings(BaseSettings):
                 f"when CONFIDE_ENVIRONMENT={self.environment}"
             )
         if self.environment != "development" and len(self.secret_key) < 32:
-            raise ValueError("CONFIDE_SECRET_KEY must be at least 32 characters outside development")
+            raise ValueError(
+                "CONFIDE_SECRET_KEY must be at least 32 characters outside development")
         return self
 
     @property

@@ -104,7 +104,8 @@ FILTERS = [
 ]
 
 
-@pytest.mark.parametrize("filters", FILTERS, ids=lambda f: ",".join(f"{k}={v}" for k, v in f.items()))
+@pytest.mark.parametrize("filters", FILTERS,
+                         ids=lambda f: ",".join(f"{k}={v}" for k, v in f.items()))
 def test_filters_agree_with_an_independent_query(
     seeded_client: TestClient, directory: Directory, filters: dict[str, Any], time_machine: Any
 ) -> None:
@@ -121,11 +122,14 @@ def test_pages_are_disjoint_and_ordered(seeded_client: TestClient) -> None:
     second = seeded_client.get("/api/v1/therapists",
                                params={"state": "CA", "page_size": 25, "page": 2}).json()
     a, b = [i["id"] for i in first["items"]], [i["id"] for i in second["items"]]
-    assert len(a) == len(b) == 25 and a == sorted(a) and max(a) < min(b)
+    assert len(a) == len(b) == 25
+    assert a == sorted(a)
+    assert max(a) < min(b)
     assert first["total"] == second["total"] > 50
     beyond = seeded_client.get("/api/v1/therapists",
                                params={"state": "CA", "page": 10_000}).json()
-    assert beyond["items"] == [] and beyond["total"] == first["total"]
+    assert beyond["items"] == []
+    assert beyond["total"] == first["total"]
 
 
 def test_summary_fields_are_true(seeded_client: TestClient, directory: Directory) -> None:
@@ -139,12 +143,16 @@ def test_summary_fields_are_true(seeded_client: TestClient, directory: Directory
 
 def test_detail_shows_the_whole_profile(seeded_client: TestClient) -> None:
     body = seeded_client.get("/api/v1/therapists/1").json()
-    assert body["id"] == 1 and len(body["npi"]) == 10
+    assert body["id"] == 1
+    assert len(body["npi"]) == 10
     assert body["practice_state"] in {lic["state"] for lic in body["licences"]}
-    assert body["specialties"] and body["modalities"] and "en" in body["languages"]
+    assert body["specialties"]
+    assert body["modalities"]
+    assert "en" in body["languages"]
     assert {s["session_type"] for s in body["services"]} & {"intake", "couples_intake"}
     assert all(s["self_pay_rate"] > 0 for s in body["services"])
-    assert body["weekly_hours"] and all(len(h["start"]) == 5 for h in body["weekly_hours"])
+    assert body["weekly_hours"]
+    assert all(len(h["start"]) == 5 for h in body["weekly_hours"])
     assert body["supply"]["minimum_notice_hours"] >= 24
 
 

@@ -1,4 +1,4 @@
-"""The synthetic network is deterministic for a seed, and writing it is explicit about what exists."""
+"""The synthetic network is deterministic for a seed; writing it is explicit about what exists."""
 
 from __future__ import annotations
 
@@ -35,7 +35,8 @@ def test_same_seed_same_network() -> None:
 
 def test_other_seed_other_network() -> None:
     a, b = _fingerprint(800, 7), _fingerprint(800, 8)
-    assert a[0] != b[0] and a[4] != b[4]
+    assert a[0] != b[0]
+    assert a[4] != b[4]
 
 
 def test_small_networks_still_cover_every_state() -> None:
@@ -92,7 +93,8 @@ def test_progress_is_reported_in_full(database: Database) -> None:
     net = generate_network(4500, 5, get_vocabulary(), DAY)
     with database.session(write=True) as session:
         write_network(session, net, progress=seen.append)
-    assert sum(seen) == 4500 and len(seen) == 3
+    assert sum(seen) == 4500
+    assert len(seen) == 3
 
 
 def test_npis_follow_the_luhn_rule_with_the_80840_prefix() -> None:

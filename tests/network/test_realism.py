@@ -42,11 +42,13 @@ def test_licence_mix_follows_the_workforce(stats: NetworkStats) -> None:
     mix = stats.licence_mix
     counsellors = mix.get("lpc", 0) + mix.get("lmhc", 0)
     social_workers = mix["lcsw"]
-    assert 0.25 <= social_workers <= 0.37 and 0.27 <= counsellors <= 0.40
+    assert 0.25 <= social_workers <= 0.37
+    assert 0.27 <= counsellors <= 0.40
     for middle in ("lmft", "psychologist"):
         assert 0.10 <= mix[middle] < min(social_workers, counsellors)
     prescribers = mix.get("pmhnp", 0) + mix.get("psychiatrist", 0)
-    assert 0.02 <= prescribers <= 0.10 and prescribers < mix["lmft"]
+    assert 0.02 <= prescribers <= 0.10
+    assert prescribers < mix["lmft"]
 
 
 def test_licences_in_one_to_three_states_with_the_practice_state(stats: NetworkStats) -> None:
@@ -57,7 +59,8 @@ def test_licences_in_one_to_three_states_with_the_practice_state(stats: NetworkS
 
 
 def test_npis_are_valid_and_unique(stats: NetworkStats) -> None:
-    assert stats.npi_valid == 1.0 and stats.npi_unique
+    assert stats.npi_valid == 1.0
+    assert stats.npi_unique
 
 
 def test_stats_report_time_zones_consistent(stats: NetworkStats) -> None:
@@ -77,7 +80,8 @@ def test_time_zones_follow_the_practice_location(seeded_database: Database) -> N
                                       Therapist.office_postal_code)).all()
     for state, zone, postal_code in rows:
         (place,) = zipcodes.matching(postal_code)
-        assert place["state"] == state and place["timezone"] == zone
+        assert place["state"] == state
+        assert place["timezone"] == zone
         tz = ZoneInfo(zone)
         clocks = {(january.astimezone(tz).utcoffset(), july.astimezone(tz).utcoffset())}
         allowed = {(january.astimezone(ZoneInfo(z)).utcoffset(),
@@ -88,7 +92,8 @@ def test_time_zones_follow_the_practice_location(seeded_database: Database) -> N
     # states split across two zones show both clocks; Arizona (outside the Navajo Nation) no DST
     for state in ("FL", "TX", "TN", "KY", "IN", "MI", "OR", "ID", "KS", "NE", "ND", "SD"):
         assert state in split_states_seen
-    assert len(split_states_seen["TN"]) == 2 and len(split_states_seen["FL"]) == 2
+    assert len(split_states_seen["TN"]) == 2
+    assert len(split_states_seen["FL"]) == 2
     arizona = Counter(z for s, z, _ in rows if s == "AZ")
     # Arizona keeps standard time all year; only the Navajo Nation keeps DST (America/Denver)
     assert set(arizona) <= {"America/Phoenix", "America/Denver"}
@@ -101,7 +106,8 @@ def test_couples_work_concentrated_in_marriage_and_family_therapists(stats: Netw
     assert 0.30 <= stats.couples_share <= 0.40
     mft = stats.couples_share_by_licence["lmft"]
     others = [v for k, v in stats.couples_share_by_licence.items() if k != "lmft"]
-    assert mft > 0.75 and max(others) < 0.45
+    assert mft > 0.75
+    assert max(others) < 0.45
     rel = stats.relationship_primary_by_licence
     assert all(rel["lmft"] > v + 0.15 for k, v in rel.items() if k != "lmft")
     modality = stats.couples_modality_by_licence
@@ -110,7 +116,8 @@ def test_couples_work_concentrated_in_marriage_and_family_therapists(stats: Netw
 
 def test_spanish_in_one_in_ten_other_languages_rarer(stats: NetworkStats) -> None:
     assert 0.10 <= stats.spanish_share <= 0.15
-    assert stats.other_languages and max(stats.other_languages.values()) < 0.03
+    assert stats.other_languages
+    assert max(stats.other_languages.values()) < 0.03
 
 
 def test_insurance_panels(stats: NetworkStats) -> None:
@@ -119,14 +126,17 @@ def test_insurance_panels(stats: NetworkStats) -> None:
     assert len(stats.payer_share) >= 12
     # payer shares vary by state: regional payers appear only where they sell
     by_state = stats.payer_share_by_state
-    assert "kaiser" in by_state["CA"] and "kaiser" not in by_state["TX"]
-    assert "emblemhealth" in by_state["NY"] and "emblemhealth" not in by_state["CA"]
+    assert "kaiser" in by_state["CA"]
+    assert "kaiser" not in by_state["TX"]
+    assert "emblemhealth" in by_state["NY"]
+    assert "emblemhealth" not in by_state["CA"]
     assert "harvard-pilgrim" in by_state["MA"]
 
 
 def test_self_pay_rates_in_realistic_ranges(stats: NetworkStats) -> None:
     p = stats.individual_rate_percentiles
-    assert 90 <= p["p5"] and p["p95"] <= 270
+    assert p["p5"] >= 90
+    assert p["p95"] <= 270
     assert 100 <= p["p25"] <= p["p50"] <= p["p75"] <= 250
     assert stats.couples_rate_median > p["p50"]
     by_licence = stats.individual_rate_median_by_licence
@@ -143,9 +153,11 @@ def test_weekly_hours_mostly_weekdays_days_and_evenings(stats: NetworkStats,
         sundays = session.scalars(select(WeeklyHours.id).where(WeeklyHours.weekday == 6)).all()
         starts = session.scalars(select(WeeklyHours.start_minute)).all()
     assert not sundays
-    assert min(starts) >= 6 * 60 and all(s % 15 == 0 for s in starts)
+    assert min(starts) >= 6 * 60
+    assert all(s % 15 == 0 for s in starts)
 
 
 def test_some_not_accepting_or_paused(stats: NetworkStats) -> None:
     assert 0.10 <= stats.unavailable_share <= 0.25
-    assert stats.not_accepting_share > 0 and stats.paused_share > 0
+    assert stats.not_accepting_share > 0
+    assert stats.paused_share > 0

@@ -1,4 +1,4 @@
-"""Keyword-only factories for scheduling tests: a therapist with known hours, clients with tokens."""
+"""Keyword-only factories for scheduling tests: a therapist with known hours, clients."""
 
 from __future__ import annotations
 

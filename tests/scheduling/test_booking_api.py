@@ -63,7 +63,8 @@ def test_list_hold_book_and_calendar(client: TestClient, therapist_id: int, froz
                                        tz="America/New_York")]
     assert after[:2] == ["2026-12-03T11:30:00-05:00", "2026-12-03T12:00:00-05:00"]
     ics = client.get(f"/api/v1/appointments/{body['hold_id']}/calendar.ics", headers=me)
-    assert ics.status_code == 200 and ics.headers["content-type"].startswith("text/calendar")
+    assert ics.status_code == 200
+    assert ics.headers["content-type"].startswith("text/calendar")
     event = icalendar.Calendar.from_ical(ics.content).walk("VEVENT")[0]
     assert event.decoded("DTSTART") == datetime(2026, 12, 3, 15, 0, tzinfo=UTC)
     assert str(event["UID"]) == f"appointment-{body['hold_id']}@confide"
@@ -77,11 +78,13 @@ def test_a_taken_slot_answers_409_with_bookable_alternatives(
     clash = hold(client, second, therapist_id, MONDAY_9_NY + timedelta(minutes=30))
     assert clash.status_code == 409
     body = clash.json()
-    assert body["error"] == "slot_unavailable" and len(body["alternatives"]) == 3
+    assert body["error"] == "slot_unavailable"
+    assert len(body["alternatives"]) == 3
     listed = {datetime.fromisoformat(s["start"]) for s in slots(client, therapist_id,
                                                                 start="2026-12-07", tz="UTC")}
     offered = [datetime.fromisoformat(a) for a in body["alternatives"]]
-    assert set(offered) <= listed and offered == sorted(offered)
+    assert set(offered) <= listed
+    assert offered == sorted(offered)
     assert offered[0] >= MONDAY_9_NY + timedelta(minutes=30)
     assert hold(client, second, therapist_id, body["alternatives"][0]).status_code == 201
 
@@ -95,7 +98,8 @@ def test_expired_holds_never_block(client: TestClient, therapist_id: int,
     assert "2026-12-07T14:00:00Z" in listed
     assert hold(client, second, therapist_id, MONDAY_9_NY).status_code == 201
     late = client.post("/api/v1/appointments", json={"hold_id": held["hold_id"]}, headers=first)
-    assert late.status_code == 409 and late.json()["error"] == "hold_expired"
+    assert late.status_code == 409
+    assert late.json()["error"] == "hold_expired"
 
 
 def test_idempotency_key_replays_and_refuses_a_different_body(
@@ -105,7 +109,8 @@ def test_idempotency_key_replays_and_refuses_a_different_body(
     first = hold(client, me, therapist_id, MONDAY_9_NY, **{"Idempotency-Key": "a1"})
     again = hold(client, me, therapist_id, MONDAY_9_NY, **{"Idempotency-Key": "a1"})
     assert first.status_code == again.status_code == 201
-    assert again.json() == first.json() and again.headers["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+    assert again.headers["Idempotent-Replayed"] == "true"
     other = hold(client, me, therapist_id, MONDAY_9_NY + timedelta(hours=2),
                  **{"Idempotency-Key": "a1"})
     assert other.status_code == 422
@@ -113,7 +118,8 @@ def test_idempotency_key_replays_and_refuses_a_different_body(
     book = {"hold_id": first.json()["hold_id"]}
     one = client.post("/api/v1/appointments", json=book, headers={**me, "Idempotency-Key": "b"})
     two = client.post("/api/v1/appointments", json=book, headers={**me, "Idempotency-Key": "b"})
-    assert one.status_code == two.status_code == 201 and one.json() == two.json()
+    assert one.status_code == two.status_code == 201
+    assert one.json() == two.json()
     with database.session() as session:
         assert session.scalar(select(func.count()).select_from(Appointment)) == 1
 
@@ -125,7 +131,8 @@ def test_cancel_frees_the_time_and_the_calendar_says_cancelled(
     held = hold(client, me, therapist_id, MONDAY_9_NY).json()
     client.post("/api/v1/appointments", json={"hold_id": held["hold_id"]}, headers=me)
     cancelled = client.post(f"/api/v1/appointments/{held['hold_id']}/cancel", headers=me)
-    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    assert cancelled.status_code == 200
+    assert cancelled.json()["status"] == "cancelled"
     assert "2026-12-07T14:00:00Z" in [s["start"] for s in slots(client, therapist_id,
                                                                   start="2026-12-07", tz="UTC")]
     calendar = icalendar.Calendar.from_ical(client.get(
@@ -179,7 +186,8 @@ def test_couples_need_both_states_licensed_and_both_partners_free(
         other_therapist = make_therapist(session, licensed=("NY",)).id
     me, partner = make_client(client), make_client(client, state="NJ", name="Kai")
     no_partner = hold(client, me, therapist_id, MONDAY_9_NY, "couples_intake")
-    assert no_partner.status_code == 422 and no_partner.json()["fields"][0]["field"] == \
+    assert no_partner.status_code == 422
+    assert no_partner.json()["fields"][0]["field"] == \
         "session_type"
     link_partners(client, me, partner)
     unlicensed = hold(client, me, other_therapist, MONDAY_9_NY, "couples_intake")
@@ -191,7 +199,8 @@ def test_couples_need_both_states_licensed_and_both_partners_free(
     assert hold(client, partner, nj_therapist, MONDAY_9_NY + timedelta(minutes=30)
                 ).status_code == 201
     clash = hold(client, me, therapist_id, MONDAY_9_NY, "couples_intake")
-    assert clash.status_code == 409 and "partner" in clash.json()["detail"]
+    assert clash.status_code == 409
+    assert "partner" in clash.json()["detail"]
     together = hold(client, me, therapist_id, MONDAY_9_NY + timedelta(hours=3), "couples_intake")
     assert together.status_code == 201, together.text
     with database.session() as session:
@@ -210,11 +219,13 @@ def test_weekly_new_client_limit_and_not_accepting(
     a, b = make_client(client), make_client(client, name="Lee")
     assert hold(client, a, limited, MONDAY_9_NY).status_code == 201
     full = hold(client, b, limited, MONDAY_9_NY + timedelta(days=1))
-    assert full.status_code == 409 and full.json()["error"] == "therapist_unavailable"
+    assert full.status_code == 409
+    assert full.json()["error"] == "therapist_unavailable"
     assert hold(client, b, limited, MONDAY_9_NY + timedelta(days=7)).status_code == 201
     for therapist in (closed, paused):
         refused = hold(client, b, therapist, MONDAY_9_NY)
-        assert refused.status_code == 409 and refused.json()["error"] == "therapist_unavailable"
+        assert refused.status_code == 409
+        assert refused.json()["error"] == "therapist_unavailable"
 
 
 @pytest.mark.parametrize(("zone", "local_start"), [
@@ -246,11 +257,13 @@ def test_bad_input_names_the_field(client: TestClient, therapist_id: int, frozen
     ]
     for params, field in cases:
         response = client.get(f"/api/v1/therapists/{therapist_id}/slots", params=params)
-        assert response.status_code == 422 and response.json()["fields"][0]["field"] == field
+        assert response.status_code == 422
+        assert response.json()["fields"][0]["field"] == field
     naive = client.post("/api/v1/holds", json={"therapist_id": therapist_id,
                                                "session_type": "intake",
                                                "start": "2026-12-07T09:00:00"}, headers=me)
-    assert naive.status_code == 422 and naive.json()["fields"][0]["field"] == "start"
+    assert naive.status_code == 422
+    assert naive.json()["fields"][0]["field"] == "start"
     off_grid = hold(client, me, therapist_id, MONDAY_9_NY + timedelta(minutes=10))
     assert off_grid.status_code == 409
     assert client.get("/api/v1/therapists/999999/slots").status_code == 404

@@ -41,7 +41,8 @@ def test_earliest_openings_follow_every_change(client: TestClient, database: Dat
     with database.session() as session:
         grid = index.build(session, NOW)
     row_a, row_b = grid.row_of(a), grid.row_of(b)
-    assert row_a is not None and row_b is not None
+    assert row_a is not None
+    assert row_b is not None
     assert grid.earliest("intake", row_a) == THURSDAY_10_NY
     assert grid.earliest("intake", row_b) == datetime(2026, 12, 4, 14, 0, tzinfo=UTC)
 

@@ -125,7 +125,8 @@ def test_touching_windows_join_even_across_midnight() -> None:
 # --- free starts ----------------------------------------------------------------------------------
 
 def availability(**kw: object) -> Availability:
-    base: dict[str, object] = {"zone": NY, "weekly_hours": tuple((d, h(9), h(17)) for d in range(5)),
+    base: dict[str, object] = {"zone": NY,
+                               "weekly_hours": tuple((d, h(9), h(17)) for d in range(5)),
                                "buffer_minutes": 10, "minimum_notice_hours": 24,
                                "booking_horizon_days": 30}
     base.update(kw)
@@ -139,8 +140,10 @@ NOW = m(2026, 12, 4, 12)  # the Friday before
 def test_starts_are_on_the_half_hour_and_sessions_end_within_hours() -> None:
     starts = free_starts(availability(), 60, NOW, to_minute(MONDAY), to_minute(MONDAY) + 24 * 60)
     local = [from_minute(s).astimezone(ZoneInfo(NY)) for s in starts]
-    assert local[0].hour == 9 and local[0].minute == 0
-    assert local[-1].hour == 16 and local[-1].minute == 0  # 16:00-17:00 is the last fit
+    assert local[0].hour == 9
+    assert local[0].minute == 0
+    assert local[-1].hour == 16
+    assert local[-1].minute == 0
     assert all(s % STEP_MINUTES == 0 for s in starts)
     assert len(starts) == 15
 
@@ -156,9 +159,11 @@ def test_overlapping_starts_of_different_lengths_and_buffers() -> None:
     assert local(intake)[:2] == ["11:30", "12:00"]
     assert "09:00" not in local(intake)
     # an 80-minute session from 15:30 would end after 17:00
-    assert local(couples)[-1] == "15:30" and local(intake)[-1] == "16:00"
+    assert local(couples)[-1] == "15:30"
+    assert local(intake)[-1] == "16:00"
     # listed starts of one length overlap each other: the therapist picks one
-    assert "12:00" in local(couples) and "12:30" in local(couples)
+    assert "12:00" in local(couples)
+    assert "12:30" in local(couples)
 
 
 def test_time_off_external_busy_notice_and_horizon() -> None:
@@ -171,7 +176,8 @@ def test_time_off_external_busy_notice_and_horizon() -> None:
     # 24 h notice from Monday 09:10: Monday is out, Tuesday 09:30 is the first
     now = to_minute(MONDAY) + 10
     first = earliest_start(availability(), 60, now, 14)
-    assert first is not None and from_minute(first) == MONDAY + timedelta(days=1, minutes=30)
+    assert first is not None
+    assert from_minute(first) == MONDAY + timedelta(days=1, minutes=30)
     # a 4-day horizon from Friday noon UTC ends Tuesday 07:00 in New York, before opening
     short = availability(booking_horizon_days=4)
     starts = free_starts(short, 60, NOW, NOW, NOW + 10 * 24 * 60)

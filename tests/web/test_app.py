@@ -25,14 +25,16 @@ def test_vocab_serves_every_code_list(client: TestClient) -> None:
         (s,) for s in get_vocabulary().states}
     assert [c["code"] for c in body["concerns"]][:3] == ["trust_issues", "infidelity",
                                                           "relationship_abuse"]
-    assert len(body["concerns"]) == 20 and all(c["label"] and c["description"]
+    assert len(body["concerns"]) == 20
+    assert all(c["label"] and c["description"]
                                                for c in body["concerns"])
     taxonomy = {t["code"]: t["taxonomy_code"] for t in body["licence_types"]}
     assert taxonomy == {"lmft": "106H00000X", "lcsw": "1041C0700X", "lpc": "101YP2500X",
                         "lmhc": "101YM0800X", "psychologist": "103T00000X",
                         "psychiatrist": "2084P0800X", "pmhnp": "363LP0808X"}
     cpt = {t["code"]: (t["cpt_code"], t["default_minutes"]) for t in body["session_types"]}
-    assert cpt["intake"] == ("90791", 60) and cpt["individual"] == ("90837", 53)
+    assert cpt["intake"] == ("90791", 60)
+    assert cpt["individual"] == ("90837", 53)
     assert cpt["couples"] == ("90847", 80)
     modalities = {m["code"] for m in body["modalities"]}
     assert {"eft", "gottman", "ibct", "cbt", "dbt", "act", "emdr", "cpt", "psychodynamic",
@@ -44,7 +46,8 @@ def test_home_page_says_what_confide_is_and_shows_crisis_help(client: TestClient
     response = client.get("/")
     assert response.status_code == 200
     html = " ".join(response.text.split())
-    assert "Confide" in html and "licensed where you live" in html
+    assert "Confide" in html
+    assert "licensed where you live" in html
     for crisis in ("988", "741741", "1-800-799-7233", "911", "not an emergency service"):
         assert crisis in html
     assert "Leave this site" in html
@@ -70,7 +73,8 @@ def test_settings_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CONFIDE_PORT", "9123")
     monkeypatch.setenv("CONFIDE_SEED_THERAPISTS", "500")
     settings = Settings()
-    assert settings.port == 9123 and settings.seed_therapists == 500
+    assert settings.port == 9123
+    assert settings.seed_therapists == 500
     assert settings.database_url.startswith("sqlite:///")
     monkeypatch.setenv("CONFIDE_PORT", "not-a-port")
     with pytest.raises(ValidationError, match="port"):

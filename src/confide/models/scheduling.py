@@ -1,4 +1,4 @@
-"""Appointments (holds are appointments with status held), their participants, outside busy times."""
+"""Appointments (a hold is an appointment with status held), participants, outside busy times."""
 
 from __future__ import annotations
 

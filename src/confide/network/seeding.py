@@ -142,7 +142,8 @@ def _chunk_rows(
                 "number": f"{LICENCE_NUMBER_PREFIX[net.licence_type[row]]}{number:06d}",
                 "status": "active" if active else "expired",
                 "verified_at": now - timedelta(days=number % 700),
-                "expires_on": net.today + timedelta(days=(number % 700 + 30) * (1 if active else -1)),
+                "expires_on": net.today + timedelta(
+                    days=(number % 700 + 30) * (1 if active else -1)),
             })
     yield Licence, licences
 

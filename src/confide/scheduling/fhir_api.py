@@ -133,9 +133,9 @@ def published_openings(session: Session, index: OpeningsIndex,
     grid = index.grid
     if grid is None:
         return
-    durations = dict(((tid, kind), minutes) for tid, kind, minutes in session.execute(
+    durations = {(tid, kind): minutes for tid, kind, minutes in session.execute(
         select(TherapistService.therapist_id, TherapistService.session_type,
-               TherapistService.duration_minutes)))
+               TherapistService.duration_minutes))}
     last_tick = min(grid.ticks, PUBLISHED_DAYS * 24 * 60 // grid.step_minutes)
     for session_type, free in grid.free.items():
         rows, ticks = np.nonzero(free[:, :last_tick])
