@@ -9,9 +9,9 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from confide import __version__
+from confide.accounts.api import router as clients_router
 from confide.config import Settings, get_settings
 from confide.db import Database
-from confide.accounts.api import router as clients_router
 from confide.network.api import router as therapists_router
 from confide.scheduling.api import router as scheduling_router
 from confide.scheduling.fhir_api import router as fhir_router

@@ -64,7 +64,7 @@ HOURS_TEMPLATES: tuple[tuple[tuple[int, int, int], ...], ...] = (
      (3, 12 * _H, 20 * _H), (4, 9 * _H, 13 * _H)),                        # alternating
     tuple((d, 8 * _H, 18 * _H) for d in range(4)),                       # four long days
     ((1, 9 * _H, 17 * _H), (3, 9 * _H, 17 * _H), (5, 9 * _H, 13 * _H)),  # part time with Saturday
-    tuple((d, 16 * _H, 21 * _H) for d in range(5)) + ((5, 9 * _H, 14 * _H),),  # evenings, Saturday
+    (*tuple((d, 16 * _H, 21 * _H) for d in range(5)), (5, 9 * _H, 14 * _H)),  # evenings, Saturday
     tuple((d, 7 * _H, 15 * _H) for d in range(5)),                       # early days
     tuple((d, s, e) for d in range(5) for s, e in ((9 * _H, 12 * _H), (13 * _H, 18 * _H))),
 )

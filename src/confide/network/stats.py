@@ -74,7 +74,8 @@ def _zone_offsets(zone: str) -> tuple[float, float]:
     tz = ZoneInfo(zone)
     winter = WINTER.astimezone(tz).utcoffset()
     summer = SUMMER.astimezone(tz).utcoffset()
-    assert winter is not None and summer is not None
+    assert winter is not None
+    assert summer is not None
     return winter.total_seconds(), summer.total_seconds()
 
 

@@ -1,7 +1,7 @@
 """The therapist network, payers and plans, clients and appointments.
 
 Revision ID: 20261125_01
-Revises: 
+Revises:
 Create Date: 2026-11-25 14:31:29.448253
 """
 
