@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     match_horizon_days: int = Field(default=14, ge=1, le=60)
     index_refresh_seconds: float = Field(default=2.0, ge=0.1)
     db_pool_size: int = Field(default=20, ge=1, le=200)
+    # Requests a process works on at once; more wait their turn. Python runs one thread at a
+    # time, so a few at work answer sooner than many sharing the interpreter (see web/limits.py).
+    requests_at_work: int = Field(default=4, ge=1, le=200)
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

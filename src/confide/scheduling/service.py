@@ -83,15 +83,27 @@ def list_slots(
 def alternatives(
     session: Session, therapist_id: int, duration: int, near: int, now: datetime
 ) -> list[datetime]:
-    """Up to three free starts at or after `near` (or the earliest ones when none are left)."""
+    """Up to three free starts at or after `near`, or failing that the earliest ones."""
     current = to_minute(now)
-    horizon_end = current + 60 * MINUTES_PER_DAY
-    availability = load_availability(session, now, current, horizon_end, [therapist_id])
-    if therapist_id not in availability:
-        return []
-    starts = free_starts(availability[therapist_id], duration, current, current, horizon_end)
-    later = [s for s in starts if s >= near] or starts
-    return [from_minute(s) for s in later[:ALTERNATIVES]]
+    found: list[int] = []
+    for start in (max(near, current), current):
+        week = start
+        while len(found) < ALTERNATIVES and week < current + 60 * MINUTES_PER_DAY:
+            # a week at a time: a conflict usually has free neighbours the same day
+            availability = load_availability(session, now, week, week + 7 * MINUTES_PER_DAY,
+                                             [therapist_id])
+            if therapist_id not in availability:
+                return []
+            found += [s for s in free_starts(availability[therapist_id], duration, current,
+                                             week, week + 7 * MINUTES_PER_DAY)
+                      if s not in found]
+            week += 7 * MINUTES_PER_DAY
+            if week > current + availability[therapist_id].booking_horizon_days * \
+                    MINUTES_PER_DAY:
+                break
+        if found:
+            break
+    return [from_minute(s) for s in sorted(found)[:ALTERNATIVES]]
 
 
 def _lock_therapist(session: Session, therapist_id: int) -> Therapist:

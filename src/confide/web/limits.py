@@ -1,9 +1,10 @@
 """At most N requests at work per process; the rest wait their turn in the event loop.
 
 A request holds a database connection from its first query until its unit of work ends, and its
-synchronous parts run on a worker thread. Without a cap, a burst can leave every pooled
+synchronous parts run on worker threads. Without a cap, a burst can leave every pooled
 connection with a request waiting for a thread while every thread waits for a connection. With
-fewer requests at work than connections and threads, neither runs out.
+fewer requests at work than connections and threads, neither runs out. And since one thread
+runs Python at a time, a few requests at work finish sooner than many taking turns.
 """
 
 from __future__ import annotations
