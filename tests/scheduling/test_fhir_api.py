@@ -86,9 +86,11 @@ def test_bulk_publish_files_are_valid_and_their_slots_can_be_held(
         response = client.get(path)
         assert response.status_code == 200
         files[output["type"]] = [json.loads(line) for line in response.text.splitlines()]
-    assert files["Location"] and files["Schedule"]
+    assert files["Location"]
+    assert files["Schedule"]
     slots = [Slot.model_validate(s) for s in files["Slot"]]
-    assert slots and all(s.schedule.reference == f"Schedule/therapist-{therapist_id}"
+    assert slots
+    assert all(s.schedule.reference == f"Schedule/therapist-{therapist_id}"
                          for s in slots)
     me = make_client(client)
     kinds = {s.serviceType[0].coding[0].code for s in slots}
