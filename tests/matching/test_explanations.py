@@ -16,7 +16,9 @@ from confide.vocab import get_vocabulary
 from tests.matching.conftest import SmallNetwork
 
 VOCAB = get_vocabulary()
-SAFETY_WORDS = re.compile(r"violen|abus|unsafe|hotline|harm|suicid|crisis|988|safety", re.I)
+# what safety screening may reveal (a concern the person chose, such as abusive relationships,
+# is theirs to see)
+SAFETY_WORDS = re.compile(r"violen|unsafe|hotline|harm|suicid|crisis|988|safety", re.I)
 
 
 def run(net: SmallNetwork, data: dict[str, Any]) -> MatchResponse:
@@ -35,7 +37,12 @@ def _names(text: str) -> list[str]:
 
 
 def check_reason(
-    reason: str, t: TherapistRead, intake: MatchIntake, first: Any, session_type: str
+    reason: str,
+    t: TherapistRead,
+    intake: MatchIntake,
+    first: Any,
+    session_type: str,
+    concerns_used: list[str],
 ) -> None:
     """Each reason, read back against the therapist's own profile."""
     active = {lic.state for lic in t.licences if lic.status == "active"}
@@ -66,7 +73,7 @@ def check_reason(
         rest = reason.split(" ", 2)[2]
         for label, code in sorted(labels.items(), key=lambda lc: -len(lc[0])):
             if label in rest:
-                assert code in intake.concerns
+                assert code in concerns_used
                 assert specialties.get(code) == strength
                 rest = rest.replace(label, "")
         assert not rest.replace(",", "").replace("and", "").strip()
@@ -136,6 +143,11 @@ INTAKES: list[dict[str, Any]] = [
         "concerns": ["infidelity"],
         "payment": {"method": "insurance", "payer": "aetna", "plan": "aetna-ppo"},
     },
+    {
+        "state": "TX",
+        "concern_text": "we fight all the time and he hid money from me",
+        "payment": {"method": "self_pay", "max_rate": 250},
+    },
 ]
 
 
@@ -153,7 +165,14 @@ def test_every_reason_is_true_for_the_therapist_shown(
         assert any(r.startswith("Licensed in ") for r in result.reasons)
         assert any(r.startswith("First opening ") for r in result.reasons)
         for reason in result.reasons:
-            check_reason(reason, t, intake, result.first_opening, result.session_type)
+            check_reason(
+                reason,
+                t,
+                intake,
+                result.first_opening,
+                result.session_type,
+                response.concerns_used,
+            )
         service = next(s for s in t.services if s.session_type == result.session_type)
         assert result.rate.self_pay_rate == service.self_pay_rate
         assert result.duration_minutes == service.duration_minutes
@@ -263,3 +282,29 @@ def test_nothing_matches_says_what_to_relax(small_network: SmallNetwork) -> None
         ).total_eligible
         == single.relax[0].would_match
     )
+
+
+def test_free_text_adds_concerns(small_network: SmallNetwork) -> None:
+    response = run(
+        small_network,
+        {
+            "state": "CA",
+            "concern_text": "My husband cheated on me and I can't trust him anymore",
+            "payment": {"method": "self_pay", "max_rate": 300},
+        },
+    )
+    assert "infidelity" in response.concerns_used
+    labels = [VOCAB.concerns[c].label.lower() for c in response.concerns_used]
+    shown = [" ".join(result.reasons) for result in response.results]
+    assert shown
+    assert any(label in shown[0] for label in labels)
+
+
+def test_warm_up_builds_the_index(small_network: SmallNetwork) -> None:
+    from confide.matching.api import LiveMatching
+    from confide.scheduling.openings import OpeningsIndex
+
+    live = LiveMatching(small_network.database, OpeningsIndex(horizon_days=14), 2.0, 14)
+    index = live.warm_up(small_network.now)
+    assert index.size == small_network.index.size
+    assert live.index is index

@@ -64,6 +64,14 @@ class LiveMatching:
             self._grid = grid
             yield self.index
 
+    def warm_up(self, now: datetime | None = None) -> MatchIndex:
+        """Build the index now (e.g. in the app's lifespan) instead of on the first request."""
+        with (
+            self.database.session() as session,
+            self.reading(session, now or datetime.now(UTC), force=True) as index,
+        ):
+            return index
+
 
 def install_matching(app: FastAPI, database: Database, settings: Settings) -> LiveMatching:
     """Attach the matching index to the app (built on the first request, not at start-up)."""

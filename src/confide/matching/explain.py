@@ -71,6 +71,7 @@ def reasons(
     distance_km: float | None,
     format: str,
     office_city: str | None = None,
+    concerns_used: list[str] | None = None,
 ) -> list[str]:
     vocab = get_vocabulary()
     codes, cols = index.codes, index.cols
@@ -103,7 +104,8 @@ def reasons(
     else:
         out.append(f"First session {_dollars(rate)} self-pay")
 
-    concerns = [c for c in intake.concerns if cols.concern[codes.of("concerns", c), row] > 0]
+    wanted = intake.concerns if concerns_used is None else concerns_used
+    concerns = [c for c in wanted if cols.concern[codes.of("concerns", c), row] > 0]
     primary = [
         vocab.concerns[c].label.lower()
         for c in concerns
@@ -125,7 +127,7 @@ def reasons(
         if m.couples and modalities >> codes.of("modalities", m.code) & 1
     ]
     if couples_trained and (
-        format == "couples" or any(vocab.concerns[c].relationship for c in intake.concerns)
+        format == "couples" or any(vocab.concerns[c].relationship for c in wanted)
     ):
         out.append("Trained in couples work: " + _join(couples_trained[:2]))
 

@@ -230,6 +230,7 @@ def find_matches(
                     None if math.isnan(distance) else distance,
                     fmt,
                     card.office_city,
+                    concerns,
                 ),
                 first_opening=opening,
                 session_type=index.codes.session_types[s],
