@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from confide.db import Database
-from confide.matching.index import MatchIndex, build_index
+from confide.matching.index import MatchIndex
+from confide.matching.indexing import build_index
 from confide.models import Appointment, AppointmentParticipant, Client, Therapist
 from confide.network.generator import generate_network
 from confide.network.seeding import write_network

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
-from confide.matching.index import update_index
+from confide.matching.indexing import update_index
 from confide.matching.reference import grid_free_starts, reference_matches
 from confide.matching.schemas import MatchIntake
 from confide.matching.scoring import eligible

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from confide.config import Settings
 from confide.db import Database
-from confide.matching.index import MatchIndex, build_index, update_index
+from confide.matching.index import MatchIndex
+from confide.matching.indexing import build_index, update_index
 from confide.matching.schemas import MatchIntake, MatchResponse
 from confide.matching.service import database_cards, find_matches
 from confide.scheduling.openings import OpeningsGrid, OpeningsIndex

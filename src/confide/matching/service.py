@@ -12,7 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from confide.matching import explain
-from confide.matching.index import MatchIndex, build_index
+from confide.matching.index import MatchIndex
+from confide.matching.indexing import build_index
 from confide.matching.schemas import (
     InsurancePayment,
     MatchIntake,

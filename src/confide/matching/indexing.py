@@ -1,0 +1,357 @@
+"""The matching index from the database: built in one pass of bulk queries, then updated row by
+row when a therapist's supply or appointments change.
+
+Openings come from the scheduling engine's OpeningsGrid. The supply rules a hold checks and the
+slot engine does not (accepting, paused, weekly new-client limit, caseload) are applied here with
+the same definitions, so every opening matching offers can be held.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from datetime import date, datetime, timedelta
+
+import numpy as np
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from confide.matching.index import (
+    EPOCH_DAY,
+    POPULATION_BITS,
+    Codes,
+    MatchIndex,
+    empty_columns,
+    encode_times,
+    first_session_positions,
+    index_rows_by_state,
+    place_openings,
+)
+from confide.matching.scoring import I64, U64, Bool, Columns, derive, pack_ticks
+from confide.models import (
+    Appointment,
+    AppointmentParticipant,
+    Licence,
+    PanelParticipation,
+    Therapist,
+    TherapistIdentity,
+    TherapistLanguage,
+    TherapistModality,
+    TherapistPopulation,
+    TherapistService,
+    TherapistSpecialty,
+)
+from confide.scheduling.openings import OpeningsGrid
+from confide.scheduling.queries import blocking_clause
+from confide.scheduling.service import CASELOAD_LOOKBACK_DAYS
+from confide.scheduling.timegrid import to_minute, wall_to_minute, zone
+from confide.vocab import Vocabulary, get_vocabulary
+
+
+def _rows(ids: I64, therapist_ids: Sequence[int]) -> I64:
+    result: I64 = np.searchsorted(ids, np.asarray(therapist_ids, dtype=np.int64))
+    return result
+
+
+def _where(column, ids: Sequence[int] | None):  # type: ignore[no-untyped-def]
+    return True if ids is None else column.in_(list(ids))
+
+
+def load_columns(
+    session: Session,
+    now: datetime,
+    codes: Codes,
+    ids: I64,
+    words: int,
+    only: Sequence[int] | None = None,
+) -> tuple[Columns, dict[tuple[int, int], list[int]], dict[int, str], dict[int, int]]:
+    """Columns for `ids` (all therapists, or the `only` subset already in `ids`) from bulk
+    queries; also panel rows, each therapist's time zone and weekly new-client limit."""
+    n = len(ids)
+    first = first_session_positions(codes)
+    cols = empty_columns(n, codes, words, first)
+    pos = codes.position
+    therapists = session.execute(
+        select(
+            Therapist.id,
+            Therapist.gender,
+            Therapist.accepting_new_clients,
+            Therapist.paused_until,
+            Therapist.timezone,
+            Therapist.caseload_limit,
+            Therapist.weekly_new_client_limit,
+            Therapist.offers_telehealth,
+            Therapist.offers_in_person,
+            Therapist.office_latitude,
+            Therapist.office_longitude,
+            Therapist.faith,
+            Therapist.minimum_notice_hours,
+        ).where(_where(Therapist.id, only))
+    ).all()
+    zones: dict[int, str] = {}
+    weekly_limit: dict[int, int] = {}
+    offsets: dict[str, int] = {}
+    for t in therapists:
+        row = int(np.searchsorted(ids, t.id))
+        cols.gender[row] = pos["genders"][t.gender]
+        cols.accepting[row] = t.accepting_new_clients
+        cols.paused_until[row] = t.paused_until.toordinal() - EPOCH_DAY if t.paused_until else -1
+        if t.timezone not in offsets:
+            delta = now.astimezone(zone(t.timezone)).utcoffset() or timedelta(0)
+            offsets[t.timezone] = int(delta.total_seconds() // 60)
+        cols.utc_offset[row] = offsets[t.timezone]
+        cols.caseload_limit[row] = t.caseload_limit
+        cols.telehealth[row] = t.offers_telehealth
+        cols.in_person[row] = t.offers_in_person
+        if t.office_latitude is not None and t.office_longitude is not None:
+            cols.latitude[row] = np.radians(t.office_latitude)
+            cols.longitude[row] = np.radians(t.office_longitude)
+        cols.faith[row] = pos["faiths"][t.faith] if t.faith else -1
+        cols.notice_hours[row] = t.minimum_notice_hours
+        zones[t.id] = t.timezone
+        weekly_limit[t.id] = t.weekly_new_client_limit
+
+    for tid, state in session.execute(
+        select(Licence.therapist_id, Licence.state).where(
+            Licence.status == "active", _where(Licence.therapist_id, only)
+        )
+    ):
+        row = int(np.searchsorted(ids, tid))
+        cols.licence_bits[row] |= np.uint64(1 << pos["states"][state])
+    for tid, population in session.execute(
+        select(TherapistPopulation.therapist_id, TherapistPopulation.population).where(
+            _where(TherapistPopulation.therapist_id, only)
+        )
+    ):
+        cols.populations[int(np.searchsorted(ids, tid))] |= POPULATION_BITS[population]
+    for table, column, kind in (
+        (TherapistLanguage, TherapistLanguage.language, "languages"),
+        (TherapistModality, TherapistModality.modality, "modalities"),
+        (TherapistIdentity, TherapistIdentity.identity, "identities"),
+    ):
+        target = getattr(cols, kind)
+        for tid, code in session.execute(
+            select(table.therapist_id, column).where(_where(table.therapist_id, only))
+        ):
+            target[int(np.searchsorted(ids, tid))] |= np.uint32(1 << pos[kind][code])
+    for tid, concern, strength in session.execute(
+        select(
+            TherapistSpecialty.therapist_id, TherapistSpecialty.concern, TherapistSpecialty.strength
+        ).where(_where(TherapistSpecialty.therapist_id, only))
+    ):
+        cols.concern[pos["concerns"][concern], int(np.searchsorted(ids, tid))] = (
+            2 if strength == "primary" else 1
+        )
+    for service in session.execute(
+        select(TherapistService).where(_where(TherapistService.therapist_id, only))
+    ).scalars():
+        row = int(np.searchsorted(ids, service.therapist_id))
+        place = pos["session_types"][service.session_type]
+        if place not in first:
+            continue
+        cols.duration[place][row] = service.duration_minutes
+        cols.rate_cents[place][row] = service.self_pay_rate_cents
+        cols.sliding_cents[place][row] = service.sliding_scale_min_cents or 0
+
+    panels: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for tid, plan, state in session.execute(
+        select(
+            PanelParticipation.therapist_id, PanelParticipation.plan_code, PanelParticipation.state
+        ).where(_where(PanelParticipation.therapist_id, only))
+    ):
+        panels[(pos["plans"][plan], pos["states"][state])].append(int(np.searchsorted(ids, tid)))
+
+    since = now - timedelta(days=CASELOAD_LOOKBACK_DAYS)
+    for tid, count in session.execute(
+        select(
+            Appointment.therapist_id, func.count(func.distinct(AppointmentParticipant.client_id))
+        )
+        .join(AppointmentParticipant, AppointmentParticipant.appointment_id == Appointment.id)
+        .where(
+            Appointment.start_at >= since,
+            (Appointment.status == "fulfilled") | blocking_clause(now),
+            _where(Appointment.therapist_id, only),
+        )
+        .group_by(Appointment.therapist_id)
+    ):
+        cols.active_clients[int(np.searchsorted(ids, tid))] = count
+    return cols, panels, zones, weekly_limit
+
+
+def full_weeks(
+    session: Session,
+    now: datetime,
+    start: datetime,
+    end: datetime,
+    zones: dict[int, str],
+    weekly_limit: dict[int, int],
+    only: Sequence[int] | None = None,
+) -> dict[int, list[tuple[int, int]]]:
+    """Per therapist, the local weeks [start, end) in epoch minutes already holding as many new
+    clients as the weekly limit allows: no first session can be booked in them."""
+    counts: dict[tuple[int, date], int] = defaultdict(int)
+    for tid, start_at in session.execute(
+        select(Appointment.therapist_id, Appointment.start_at).where(
+            Appointment.is_new_client.is_(True),
+            blocking_clause(now),
+            Appointment.start_at >= start - timedelta(days=8),
+            Appointment.start_at < end + timedelta(days=8),
+            _where(Appointment.therapist_id, only),
+        )
+    ):
+        local = start_at.astimezone(zone(zones[tid])).date()
+        counts[(tid, local - timedelta(days=local.weekday()))] += 1
+    result: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for (tid, monday), count in counts.items():
+        if count >= weekly_limit[tid]:
+            result[tid].append(
+                (
+                    wall_to_minute(monday, 0, zones[tid]),
+                    wall_to_minute(monday + timedelta(days=7), 0, zones[tid]),
+                )
+            )
+    for tid, limit in weekly_limit.items():
+        if limit <= 0:
+            result[tid].append((to_minute(start) - 10080, to_minute(end) + 10080))
+    return result
+
+
+def pack_openings(
+    grid: OpeningsGrid,
+    ids: Sequence[int],
+    session_type: str,
+    blocked: dict[int, list[tuple[int, int]]],
+) -> U64:
+    """The grid's free starts for `ids` (rows in that order), minus weeks with no room."""
+    free: Bool = np.zeros((len(ids), grid.ticks), np.bool_)
+    if session_type in grid.free and len(grid.therapist_ids):
+        at = np.searchsorted(grid.therapist_ids, np.asarray(ids, dtype=np.int64))
+        at = np.minimum(at, len(grid.therapist_ids) - 1)
+        present = grid.therapist_ids[at] == np.asarray(ids, dtype=np.int64)
+        free[present] = grid.free[session_type][at[present]]
+    base = to_minute(grid.base)
+    for row, tid in enumerate(ids):
+        for week_start, week_end in blocked.get(int(tid), ()):
+            lo = max(0, -((base - week_start) // grid.step_minutes))
+            hi = max(0, -((base - week_end) // grid.step_minutes))
+            free[row, lo:hi] = False
+    return pack_ticks(free)
+
+
+def build_index(
+    session: Session, grid: OpeningsGrid, now: datetime, vocab: Vocabulary | None = None
+) -> MatchIndex:
+    """Every therapist in the database, with the grid's openings."""
+    codes = Codes.from_vocabulary(vocab or get_vocabulary())
+    ids = np.asarray(
+        list(session.scalars(select(Therapist.id).order_by(Therapist.id))), dtype=np.int64
+    )
+    words = max(1, -(-grid.ticks // 64))
+    cols, panels, zones, weekly_limit = load_columns(session, now, codes, ids, words)
+    cols.panel_rows = {key: np.asarray(sorted(rows), np.int32) for key, rows in panels.items()}
+    index_rows_by_state(cols, len(codes.states))
+    encode_times(cols)
+    derive(cols)
+    end = grid.base + timedelta(minutes=grid.ticks * grid.step_minutes)
+    blocked = full_weeks(session, now, grid.base, end, zones, weekly_limit)
+    for s, code in enumerate(codes.session_types):
+        if code in grid.free:
+            place_openings(cols, s)
+            offering = ids[cols.opening_slot[s] >= 0].tolist()
+            cols.openings[s] = np.ascontiguousarray(pack_openings(grid, offering, code, blocked).T)
+    return MatchIndex(
+        ids=ids,
+        cols=cols,
+        codes=codes,
+        base=grid.base,
+        ticks=grid.ticks,
+        computed_at=grid.computed_at,
+        step_minutes=grid.step_minutes,
+    )
+
+
+ROW_FIELDS = (
+    "licence_bits",
+    "populations",
+    "accepting",
+    "paused_until",
+    "utc_offset",
+    "caseload_limit",
+    "active_clients",
+    "telehealth",
+    "in_person",
+    "latitude",
+    "longitude",
+    "gender",
+    "languages",
+    "modalities",
+    "identities",
+    "faith",
+    "notice_hours",
+)
+PER_TYPE_FIELDS = ("duration", "rate_cents", "sliding_cents")
+
+
+def update_index(
+    index: MatchIndex,
+    session: Session,
+    grid: OpeningsGrid,
+    therapist_ids: Collection[int],
+    now: datetime,
+) -> MatchIndex:
+    """Re-read these therapists' rows in place; a new therapist or a moved grid rebuilds."""
+    if (
+        grid.base != index.base
+        or grid.ticks != index.ticks
+        or len(index.rows_of(therapist_ids)) != len(set(therapist_ids))
+    ):
+        return build_index(session, grid, now)
+    ids = sorted(therapist_ids)
+    if not ids:
+        return index
+    rows = _rows(index.ids, ids)
+    words = index.cols.openings[0].shape[0]
+    fresh, panels, zones, weekly_limit = load_columns(
+        session, now, index.codes, np.asarray(ids, np.int64), words, only=ids
+    )
+    cols = index.cols
+    first = first_session_positions(index.codes)
+    if any(((cols.opening_slot[s][rows] < 0) & (fresh.duration[s] > 0)).any() for s in first):
+        # a therapist started offering a first session: bitmaps need a new slot
+        return build_index(session, grid, now)
+    licences_changed = bool((cols.licence_bits[rows] != fresh.licence_bits).any())
+    for name in ROW_FIELDS:
+        getattr(cols, name)[rows] = getattr(fresh, name)
+    cols.concern[:, rows] = fresh.concern
+    for name in PER_TYPE_FIELDS:
+        for s in first:
+            getattr(cols, name)[s][rows] = getattr(fresh, name)[s]
+    if licences_changed:
+        index_rows_by_state(cols, len(index.codes.states))
+    _update_panels(
+        cols, rows, {key: [int(rows[r]) for r in members] for key, members in panels.items()}
+    )
+    encode_times(cols)
+    derive(cols)
+    end = grid.base + timedelta(minutes=grid.ticks * grid.step_minutes)
+    blocked = full_weeks(session, now, grid.base, end, zones, weekly_limit, only=ids)
+    for s, code in enumerate(index.codes.session_types):
+        if code in grid.free:
+            slots = cols.opening_slot[s][rows]
+            placed = slots >= 0
+            if placed.any():
+                cols.openings[s][:, slots[placed]] = pack_openings(
+                    grid, [t for t, ok in zip(ids, placed, strict=True) if ok], code, blocked
+                ).T
+    index.computed_at = max(index.computed_at, grid.computed_at)
+    return index
+
+
+def _update_panels(cols: Columns, rows: I64, fresh: dict[tuple[int, int], list[int]]) -> None:
+    changed = set(rows.tolist())
+    for key in set(cols.panel_rows) | set(fresh):
+        old = cols.panel_rows.get(key, np.zeros(0, np.int32))
+        kept = [r for r in old.tolist() if r not in changed] if len(old) else []
+        new = sorted(set(kept) | set(fresh.get(key, [])))
+        if new != old.tolist():
+            cols.panel_rows[key] = np.asarray(new, np.int32)
