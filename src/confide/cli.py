@@ -16,6 +16,7 @@ from confide import migrate
 from confide.config import get_settings
 from confide.db import Database
 from confide.errors import DomainError
+from confide.matching.cli import register as register_match
 from confide.network.generator import generate_network
 from confide.network.seeding import NetworkNotEmpty, therapist_count, write_network
 from confide.network.stats import NetworkStats, network_stats
@@ -208,6 +209,8 @@ def print_stats(s: NetworkStats) -> None:
         console.print(f"Payers in {state}: " + ", ".join(
             f"{k} {_pct(v)}" for k, v in list(shares.items())[:8]))
 
+
+register_match(app)
 
 if __name__ == "__main__":
     app()

@@ -12,6 +12,8 @@ from confide import __version__
 from confide.accounts.api import router as clients_router
 from confide.config import Settings, get_settings
 from confide.db import Database
+from confide.matching.api import install_matching
+from confide.matching.api import router as matching_router
 from confide.network.api import router as therapists_router
 from confide.scheduling.api import router as scheduling_router
 from confide.scheduling.fhir_api import router as fhir_router
@@ -55,4 +57,6 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(clients_router)
     app.include_router(scheduling_router)
     app.include_router(fhir_router)
+    app.include_router(matching_router)
+    install_matching(app, database, settings)
     return app

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Query, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Header, Path, Query, Request, Response
 from sqlalchemy.orm import Session
 
 from confide.accounts.deps import CurrentClient
@@ -48,6 +48,11 @@ def _read(appointment: Appointment) -> AppointmentRead:
         calendar_url=f"/api/v1/appointments/{appointment.id}/calendar.ics")
 
 
+def _after_commit(request: Request, background: BackgroundTasks) -> None:
+    """Tell this process's openings index, once the change is committed, that it is behind."""
+    background.add_task(request.app.state.openings.mark_stale)
+
+
 def _idempotent(session: Session, client: Client, key: str | None, route: str,
                 payload: object, create: callable) -> Response:  # type: ignore[valid-type]
     """Run `create` once per key: a retry with the same key and body gets the same response."""
@@ -77,8 +82,9 @@ def list_slots(session: SessionDep, therapist_id: Id,
 
 @router.post("/holds", status_code=201, response_model=HoldCreated,
              responses={409: {"description": "the time is taken; alternatives are listed"}})
-def create_hold(request: Request, session: SessionDep, client: CurrentClient,
-                payload: HoldCreate, idempotency_key: IdempotencyKey = None) -> Response:
+def create_hold(request: Request, background: BackgroundTasks, session: SessionDep,
+                client: CurrentClient, payload: HoldCreate,
+                idempotency_key: IdempotencyKey = None) -> Response:
     """Hold a free start for a few minutes while the client confirms."""
     def create() -> bytes:
         hold = service.create_hold(session, client, payload.therapist_id, payload.session_type,
@@ -89,18 +95,21 @@ def create_hold(request: Request, session: SessionDep, client: CurrentClient,
                            appointment_id=hold.id, start=hold.start_at,
                            end=hold.end_at).model_dump_json().encode()
 
+    _after_commit(request, background)
     return _idempotent(session, client, idempotency_key, "holds",
                        payload.model_dump(mode="json"), create)
 
 
 @router.post("/appointments", status_code=201, response_model=AppointmentRead)
-def book(session: SessionDep, client: CurrentClient, payload: AppointmentCreate,
+def book(request: Request, background: BackgroundTasks, session: SessionDep,
+         client: CurrentClient, payload: AppointmentCreate,
          idempotency_key: IdempotencyKey = None) -> Response:
     """Confirm a hold: the appointment is booked."""
     def create() -> bytes:
         appointment = service.confirm_hold(session, client, payload.hold_id, _now())
         return _read(appointment).model_dump_json().encode()
 
+    _after_commit(request, background)
     return _idempotent(session, client, idempotency_key, "appointments",
                        payload.model_dump(mode="json"), create)
 
@@ -113,18 +122,21 @@ def get_appointment(session: SessionDep, client: CurrentClient,
 
 
 @router.post("/appointments/{appointment_id}/cancel", response_model=AppointmentRead)
-def cancel(session: SessionDep, client: CurrentClient, appointment_id: Id,
+def cancel(request: Request, background: BackgroundTasks, session: SessionDep,
+           client: CurrentClient, appointment_id: Id,
            payload: CancelRequest | None = None) -> AppointmentRead:
     """Cancel a held or booked appointment."""
     reason = (payload or CancelRequest()).reason
+    _after_commit(request, background)
     return _read(service.cancel_appointment(session, client, appointment_id, _now(), reason))
 
 
 @router.post("/appointments/{appointment_id}/reschedule", status_code=201,
              response_model=AppointmentRead)
-def reschedule(session: SessionDep, client: CurrentClient, appointment_id: Id,
-               payload: Reschedule) -> AppointmentRead:
+def reschedule(request: Request, background: BackgroundTasks, session: SessionDep,
+               client: CurrentClient, appointment_id: Id, payload: Reschedule) -> AppointmentRead:
     """Move a booked appointment to another free start, all at once or not at all."""
+    _after_commit(request, background)
     return _read(service.reschedule_appointment(session, client, appointment_id, payload.start,
                                                 _now()))
 

@@ -140,6 +140,8 @@ class OpeningsIndex:
     session_types: Sequence[str] = SESSION_TYPES
     grid: OpeningsGrid | None = None
     watermark: datetime | None = None
+    # set after this process commits a booking change, so readers refresh before the next query
+    stale: bool = False
     _listeners: list[Callable[[set[int]], None]] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -153,8 +155,12 @@ class OpeningsIndex:
         self._notify(set(self.grid.therapist_ids.tolist()))
         return self.grid
 
+    def mark_stale(self) -> None:
+        self.stale = True
+
     def refresh(self, session: Session, now: datetime) -> set[int]:
         """Recompute the therapists that changed since the last refresh; returns their ids."""
+        self.stale = False
         if self.grid is None or self.watermark is None or (
                 now - self.grid.base > timedelta(minutes=REBASE_MINUTES)):
             return set(self.build(session, now).therapist_ids.tolist())
