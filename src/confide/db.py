@@ -73,7 +73,8 @@ class Database:
     def session(self, *, write: bool = False) -> Iterator[Session]:
         """One unit of work: commit on success, roll back on any error."""
         session = self.sessions()
-        if write:
+        if write and self.dialect == "sqlite":
+            # take SQLite's write lock up front (see _configure_sqlite); PostgreSQL locks rows
             session.connection(execution_options={"confide_write": True})
         try:
             yield session
