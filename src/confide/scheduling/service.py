@@ -275,8 +275,6 @@ def create_hold(
     begin = to_minute(start)
     kind = get_vocabulary().session_types[session_type]
     sweep_expired_holds(session, now, therapist_id=therapist_id, client_ids=[c.id for c in parties])
-    if kind.first_session:
-        _check_supply(session, therapist, parties, begin, now)
     availability = load_availability(session, now, begin, begin + duration, [therapist_id])
     if not is_free_start(availability[therapist_id], duration, to_minute(now), begin):
         raise _unavailable(session, therapist_id, duration, begin, now)
