@@ -268,3 +268,45 @@ def test_bad_input_names_the_field(client: TestClient, therapist_id: int, frozen
     assert off_grid.status_code == 409
     assert client.get("/api/v1/therapists/999999/slots").status_code == 404
     assert hold(client, me, 999999, MONDAY_9_NY).status_code == 404
+
+
+DST_DAYS = {
+    # zone and the local date the clocks change; the clock is frozen three days before
+    "spring-new-york": ("America/New_York", date(2026, 3, 8)),
+    "fall-new-york": ("America/New_York", date(2026, 11, 1)),
+    "spring-london": ("Europe/London", date(2026, 3, 29)),
+    "fall-london": ("Europe/London", date(2026, 10, 25)),
+}
+DST_EXPECTED = {
+    "spring-new-york": ["00:00-05:00", "00:30-05:00", "01:00-05:00", "01:30-05:00",
+                        "03:00-04:00", "03:30-04:00"],
+    "fall-new-york": ["00:00-04:00", "00:30-04:00", "01:00-04:00", "01:30-04:00",
+                      "01:00-05:00", "01:30-05:00", "02:00-05:00", "02:30-05:00",
+                      "03:00-05:00", "03:30-05:00"],
+    "spring-london": ["00:00+00:00", "00:30+00:00", "02:00+01:00", "02:30+01:00"],
+    "fall-london": ["00:00+01:00", "00:30+01:00", "01:00+01:00", "01:30+01:00",
+                    "01:00+00:00", "01:30+00:00", "02:00+00:00", "02:30+00:00",
+                    "03:00+00:00", "03:30+00:00"],
+}
+
+
+@pytest.mark.parametrize("case", sorted(DST_DAYS))
+def test_dst_days_through_the_api(client: TestClient, database: Database, case: str) -> None:
+    zone, day = DST_DAYS[case]
+    # Sunday 00:00-04:00 local (03:00 in London's spring, where the clocks skip 01:00-02:00)
+    end = 4 * 60 if case != "spring-london" else 3 * 60
+    with database.session(write=True) as session:
+        therapist = make_therapist(session, zone=zone, hours=[(6, 0, end)], buffer_minutes=0,
+                                   durations={"intake": 30}, weekly_new_client_limit=20).id
+    with time_machine.travel(datetime.combine(day, datetime.min.time(), UTC) - timedelta(days=3),
+                             tick=False):
+        me = make_client(client, zone=zone)
+        listed = slots(client, therapist, start=day.isoformat(), days=1, tz=zone)
+        shown = [s["start"][11:16] + s["start"][19:].replace("Z", "+00:00") for s in listed]
+        assert shown == DST_EXPECTED[case]
+        # every listed start, before, at and after the change, can be held; then none is left
+        instants = [datetime.fromisoformat(s["start"]) for s in listed]
+        assert len(set(instants)) == len(instants)
+        for start in instants:
+            assert hold(client, me, therapist, start.isoformat()).status_code == 201
+        assert slots(client, therapist, start=day.isoformat(), days=1, tz=zone) == []
