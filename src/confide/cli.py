@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -146,7 +147,7 @@ def _pct(value: float) -> str:
     return f"{100 * value:.2f}%" if 0.999 < value < 1 else f"{100 * value:.1f}%"
 
 
-def _table(title: str, rows: list[tuple[str, ...]], *headers: str) -> None:
+def _table(title: str, rows: Sequence[tuple[str, ...]], *headers: str) -> None:
     table = Table(title=title, title_justify="left")
     for header in headers:
         table.add_column(header)

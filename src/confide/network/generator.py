@@ -199,7 +199,7 @@ def _join(items: list[str]) -> str:
 def _locations(state: str) -> tuple[Location, ...]:
     """Standard, active postal codes of a state that have coordinates and a time zone."""
     rows = []
-    for row in zipcodes.filter_by(state=state):
+    for row in zipcodes.filter_by(state=state):  # type: ignore[no-untyped-call]
         if row["zip_code_type"] != "STANDARD" or not row["active"] or not row["timezone"]:
             continue
         try:
@@ -255,7 +255,8 @@ def generate_network(count: int, seed: int, vocab: Vocabulary, today: date) -> S
     for s, code in enumerate(states):
         rows = np.flatnonzero(practice == s)
         options = _locations(code)
-        for row, pick in zip(rows, rng.integers(len(options), size=len(rows)), strict=True):
+        for row, pick in zip(rows.tolist(), rng.integers(len(options), size=len(rows)).tolist(),
+                             strict=True):
             location[row] = options[pick]
 
     # Licence type; counsellors take their state's title (LPC or LMHC).
@@ -272,7 +273,7 @@ def generate_network(count: int, seed: int, vocab: Vocabulary, today: date) -> S
     licence_type: list[str] = []
     credential: list[str] = []
     for row in range(count):
-        k = LICENCE_TYPES[kind[row]]
+        k = LICENCE_TYPES[int(kind[row])]
         if k == "counsellor":
             k = vocab.states[states[practice[row]]].counsellor_licence
         licence_type.append(k)
@@ -294,11 +295,11 @@ def generate_network(count: int, seed: int, vocab: Vocabulary, today: date) -> S
     for g, table in enumerate((EnglishNames.first_names_female, EnglishNames.first_names_male,
                                EnglishNames.first_names_nonbinary)):
         rows = np.flatnonzero(gender == g)
-        for row, name in zip(rows, _pick(rng, table, len(rows)), strict=True):
+        for row, name in zip(rows.tolist(), _pick(rng, table, len(rows)), strict=True):
             first_name[row] = name
     last_name = _pick(rng, EnglishNames.last_names, count)
     hispanic_surname = spanish & (rng.random(count) < 0.6)
-    for row, name in zip(np.flatnonzero(hispanic_surname),
+    for row, name in zip(np.flatnonzero(hispanic_surname).tolist(),
                          _pick(rng, SpanishNames.last_names, int(hispanic_surname.sum())),
                          strict=True):
         last_name[row] = name
@@ -452,7 +453,7 @@ def generate_network(count: int, seed: int, vocab: Vocabulary, today: date) -> S
     # Anyone in network who drew no payer joins one of the commercial payers serving their state.
     lonely = np.flatnonzero(in_network & ~joined_payers.any(axis=1))
     commercial = [p for p, payer in enumerate(payer_list) if payer.kind == "commercial"]
-    for row in lonely:
+    for row in lonely.tolist():
         serving = [p for p in commercial if payer_list[p].plans_in(states[practice[row]])]
         joined_payers[row, serving[fallback[row] % len(serving)]] = True
     for p, payer in enumerate(payer_list):

@@ -45,7 +45,7 @@ def accepting_clause(today: date):  # type: ignore[no-untyped-def]
     )
 
 
-def _filtered(filters: TherapistFilters, today: date) -> Select[tuple[int]]:
+def _filtered(filters: TherapistFilters, today: date) -> Select[int]:
     query = select(Therapist.id)
     if filters.state:
         query = query.where(exists().where(

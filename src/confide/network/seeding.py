@@ -147,8 +147,12 @@ def _chunk_rows(
             })
     yield Licence, licences
 
-    specialties, modalities, languages, populations, identities = [], [], [], [], []
-    services = []
+    specialties: list[dict[str, Any]] = []
+    modalities: list[dict[str, Any]] = []
+    languages: list[dict[str, Any]] = []
+    populations: list[dict[str, Any]] = []
+    identities: list[dict[str, Any]] = []
+    services: list[dict[str, Any]] = []
     for row in rows:
         tid = row + 1
         for c in np.flatnonzero(net.specialty[row]):
@@ -187,7 +191,8 @@ def _chunk_rows(
         for i in range(lo, hi)
     ]
 
-    hours, time_off = [], []
+    hours: list[dict[str, Any]] = []
+    time_off: list[dict[str, Any]] = []
     for row in rows:
         hours.extend({"therapist_id": row + 1, "weekday": d, "start_minute": s, "end_minute": e}
                      for d, s, e in net.weekly_hours(row))

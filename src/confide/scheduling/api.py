@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -54,7 +55,7 @@ def _after_commit(request: Request, background: BackgroundTasks) -> None:
 
 
 def _idempotent(session: Session, client: Client, key: str | None, route: str,
-                payload: object, create: callable) -> Response:  # type: ignore[valid-type]
+                payload: object, create: Callable[[], bytes]) -> Response:
     """Run `create` once per key: a retry with the same key and body gets the same response."""
     digest = idempotency.request_hash(route, payload)
     if key is not None:

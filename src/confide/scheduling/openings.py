@@ -60,7 +60,7 @@ class OpeningsGrid:
     def earliest_all(self, session_type: str) -> npt.NDArray[np.int64]:
         """First free tick per therapist, -1 where there is none."""
         free = self.free[session_type]
-        first = np.argmax(free, axis=1).astype(np.int64)
+        first: npt.NDArray[np.int64] = np.argmax(free, axis=1).astype(np.int64)
         first[~free[np.arange(len(first)), first]] = -1
         return first
 

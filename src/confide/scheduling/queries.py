@@ -45,13 +45,13 @@ def load_availability(
         .where(_in(Therapist.id, therapist_ids))
     ).all()
     hours: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
-    for tid, weekday, s, e in session.execute(
+    for tid, weekday, first, last in session.execute(
         select(WeeklyHours.therapist_id, WeeklyHours.weekday, WeeklyHours.start_minute,
                WeeklyHours.end_minute)
         .where(_in(WeeklyHours.therapist_id, therapist_ids))
         .order_by(WeeklyHours.therapist_id, WeeklyHours.weekday, WeeklyHours.start_minute)
     ):
-        hours[tid].append((weekday, s, e))
+        hours[tid].append((weekday, first, last))
     first_day, last_day = window_start.date() - timedelta(days=1), window_end.date()
     days_off: dict[int, set[date]] = defaultdict(set)
     for tid, starts_on, ends_on in session.execute(
@@ -61,18 +61,18 @@ def load_availability(
     ):
         days_off[tid].update(days_between(max(starts_on, first_day), min(ends_on, last_day)))
     busy: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for tid, s, e in session.execute(
+    for tid, busy_start, busy_end in session.execute(
         select(Appointment.therapist_id, Appointment.start_at, Appointment.blocked_until)
         .where(_in(Appointment.therapist_id, therapist_ids), blocking_clause(now),
                Appointment.start_at < window_end, Appointment.blocked_until > window_start)
     ):
-        busy[tid].append((to_minute(s), to_minute_ceil(e)))
-    for tid, s, e in session.execute(
+        busy[tid].append((to_minute(busy_start), to_minute_ceil(busy_end)))
+    for tid, busy_start, busy_end in session.execute(
         select(ExternalBusy.therapist_id, ExternalBusy.start_at, ExternalBusy.end_at)
         .where(_in(ExternalBusy.therapist_id, therapist_ids),
                ExternalBusy.start_at < window_end, ExternalBusy.end_at > window_start)
     ):
-        busy[tid].append((to_minute(s), to_minute_ceil(e)))
+        busy[tid].append((to_minute(busy_start), to_minute_ceil(busy_end)))
     return {
         tid: Availability(
             zone=zone,

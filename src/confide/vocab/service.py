@@ -26,13 +26,13 @@ def sync_reference_data(session: Session, vocab: Vocabulary) -> int:
     for plan in vocab.plans.values():
         states = sorted(plan.states) if plan.states is not None else None
         fields = (plan.payer_code, plan.name, plan.product, states)
-        row = plans.get(plan.code)
-        if row is None:
+        plan_row = plans.get(plan.code)
+        if plan_row is None:
             session.add(Plan(code=plan.code, payer_code=plan.payer_code, name=plan.name,
                              product=plan.product, states=states))
             changed += 1
-        elif (row.payer_code, row.name, row.product, row.states) != fields:
-            row.payer_code, row.name, row.product, row.states = fields
+        elif (plan_row.payer_code, plan_row.name, plan_row.product, plan_row.states) != fields:
+            plan_row.payer_code, plan_row.name, plan_row.product, plan_row.states = fields
             changed += 1
     session.flush()
     return changed
