@@ -51,8 +51,9 @@ WHERE a.status IN ('held', 'booked') AND b.status IN ('held', 'booked')
 
 @dataclass
 class Tally:
-    latencies: dict[str, list[float]] = field(default_factory=lambda: {
-        "slots": [], "hold": [], "book": []})
+    latencies: dict[str, list[float]] = field(
+        default_factory=lambda: {"slots": [], "hold": [], "book": []}
+    )
     statuses: Counter[str] = field(default_factory=Counter)
     booked: int = 0
     gave_up: int = 0
@@ -65,32 +66,44 @@ def _prepare(url: str) -> list[tuple[str, int]]:
         upgrade(database.engine)
         with database.session(write=True) as session:
             sync_reference_data(session, get_vocabulary())
-            write_network(session, generate_network(NETWORK, 42, get_vocabulary(),
-                                                    datetime.now(UTC).date()))
+            write_network(
+                session, generate_network(NETWORK, 42, get_vocabulary(), datetime.now(UTC).date())
+            )
         with database.session(write=True) as session:
             today = datetime.now(UTC).date()
             pool = session.execute(
                 select(Therapist.id, Therapist.practice_state, Therapist.timezone)
-                .join(TherapistService).where(
+                .join(TherapistService)
+                .where(
                     TherapistService.session_type == "intake",
                     Therapist.accepting_new_clients.is_(True),
                     (Therapist.paused_until.is_(None)) | (Therapist.paused_until <= today),
-                    Therapist.weekly_new_client_limit >= 3)
-                .order_by(Therapist.id).limit(2 * THERAPISTS)).all()
+                    Therapist.weekly_new_client_limit >= 3,
+                )
+                .order_by(Therapist.id)
+                .limit(2 * THERAPISTS)
+            ).all()
             seats = []
             for i in range(2 * CLIENTS):  # the first half for the burst, the second paced
                 half = i // CLIENTS
                 therapist_id, state, zone = pool[half * THERAPISTS + i % THERAPISTS]
-                _, token = create_client(session, ClientCreate(
-                    name=f"Load {i}", state=state, timezone=zone))
+                _, token = create_client(
+                    session, ClientCreate(name=f"Load {i}", state=state, timezone=zone)
+                )
                 seats.append((token, therapist_id))
         return seats
     finally:
         database.dispose()
 
 
-async def _client(http: httpx2.AsyncClient, base: str, token: str, therapist_id: int,
-                  tally: Tally, pace: random.Random | None) -> None:
+async def _client(
+    http: httpx2.AsyncClient,
+    base: str,
+    token: str,
+    therapist_id: int,
+    tally: Tally,
+    pace: random.Random | None,
+) -> None:
     headers = {"Authorization": f"Bearer {token}"}
 
     async def think(low: float, high: float) -> None:
@@ -106,8 +119,9 @@ async def _client(http: httpx2.AsyncClient, base: str, token: str, therapist_id:
         return response
 
     await think(0, 2)
-    listed = await timed("slots", http.get(f"{base}/api/v1/therapists/{therapist_id}/slots",
-                                           params={"days": 14}))
+    listed = await timed(
+        "slots", http.get(f"{base}/api/v1/therapists/{therapist_id}/slots", params={"days": 14})
+    )
     if listed.status_code != 200:
         print(listed.status_code, listed.text[:300])
         tally.gave_up += 1
@@ -119,14 +133,24 @@ async def _client(http: httpx2.AsyncClient, base: str, token: str, therapist_id:
     start = starts[0]
     await think(1, 3)
     for _ in range(4):
-        held = await timed("hold", http.post(
-            f"{base}/api/v1/holds", headers={**headers, "Idempotency-Key": str(uuid.uuid4())},
-            json={"therapist_id": therapist_id, "session_type": "intake", "start": start}))
+        held = await timed(
+            "hold",
+            http.post(
+                f"{base}/api/v1/holds",
+                headers={**headers, "Idempotency-Key": str(uuid.uuid4())},
+                json={"therapist_id": therapist_id, "session_type": "intake", "start": start},
+            ),
+        )
         if held.status_code == 201:
             await think(1, 3)
-            booked = await timed("book", http.post(
-                f"{base}/api/v1/appointments", json={"hold_id": held.json()["hold_id"]},
-                headers={**headers, "Idempotency-Key": str(uuid.uuid4())}))
+            booked = await timed(
+                "book",
+                http.post(
+                    f"{base}/api/v1/appointments",
+                    json={"hold_id": held.json()["hold_id"]},
+                    headers={**headers, "Idempotency-Key": str(uuid.uuid4())},
+                ),
+            )
             tally.booked += booked.status_code == 201
             return
         alternatives = held.json().get("alternatives") or []
@@ -136,16 +160,24 @@ async def _client(http: httpx2.AsyncClient, base: str, token: str, therapist_id:
     tally.gave_up += 1
 
 
-async def _load(urls: list[str], seats: list[tuple[str, int]],
-                paced: bool) -> tuple[Tally, float]:
+async def _load(urls: list[str], seats: list[tuple[str, int]], paced: bool) -> tuple[Tally, float]:
     tally = Tally()
     limits = httpx2.Limits(max_connections=CLIENTS, max_keepalive_connections=CLIENTS)
     async with httpx2.AsyncClient(timeout=60, limits=limits) as http:
         started = time.perf_counter()
-        await asyncio.gather(*(
-            _client(http, urls[i % len(urls)], token, therapist_id, tally,
-                    random.Random(i) if paced else None)
-            for i, (token, therapist_id) in enumerate(seats)))
+        await asyncio.gather(
+            *(
+                _client(
+                    http,
+                    urls[i % len(urls)],
+                    token,
+                    therapist_id,
+                    tally,
+                    random.Random(i) if paced else None,
+                )
+                for i, (token, therapist_id) in enumerate(seats)
+            )
+        )
         elapsed = time.perf_counter() - started
     return tally, elapsed
 
@@ -162,15 +194,20 @@ def _count_overlaps(url: str) -> int:
 def _report(label: str, tally: Tally, elapsed: float, overlaps: int) -> list[str]:
     requests = sum(len(v) for v in tally.latencies.values())
     every = [x for v in tally.latencies.values() for x in v]
-    rows = [f"{label}: {tally.booked} booked, {tally.gave_up} gave up, {requests} requests in "
-            f"{elapsed:.2f} s = {requests / elapsed:,.0f} requests/s; double bookings: {overlaps}"]
+    rows = [
+        f"{label}: {tally.booked} booked, {tally.gave_up} gave up, {requests} requests in "
+        f"{elapsed:.2f} s = {requests / elapsed:,.0f} requests/s; double bookings: {overlaps}"
+    ]
     for kind, values in [*tally.latencies.items(), ("all", every)]:
         if values:
-            rows.append(f"    {kind:<6} n={len(values):<4} "
-                        f"p50 {statistics.median(values) * 1e3:7.1f} ms   "
-                        f"p99 {float(np.percentile(values, 99)) * 1e3:7.1f} ms")
-    rows.append("    statuses: " + ", ".join(f"{k}: {v}" for k, v in
-                                             sorted(tally.statuses.items())))
+            rows.append(
+                f"    {kind:<6} n={len(values):<4} "
+                f"p50 {statistics.median(values) * 1e3:7.1f} ms   "
+                f"p99 {float(np.percentile(values, 99)) * 1e3:7.1f} ms"
+            )
+    rows.append(
+        "    statuses: " + ", ".join(f"{k}: {v}" for k, v in sorted(tally.statuses.items()))
+    )
     return rows
 
 
@@ -180,12 +217,18 @@ def _run(label: str, url: str, servers: int) -> list[str]:
     random.Random(7).shuffle(burst)
     rows = []
     with running_servers(url, count=servers) as urls:
-        for name, group, pace in (("burst, all at once, no pauses", burst, False),
-                                  ("paced, people pausing 1-3 s between steps", paced, True)):
+        for name, group, pace in (
+            ("burst, all at once, no pauses", burst, False),
+            ("paced, people pausing 1-3 s between steps", paced, True),
+        ):
             tally, elapsed = asyncio.run(_load(urls, group, pace))
-            rows += _report(f"{label}, {servers} server process(es), {CLIENTS} clients on "
-                            f"{THERAPISTS} therapists, {name}", tally, elapsed,
-                            _count_overlaps(url))
+            rows += _report(
+                f"{label}, {servers} server process(es), {CLIENTS} clients on "
+                f"{THERAPISTS} therapists, {name}",
+                tally,
+                elapsed,
+                _count_overlaps(url),
+            )
     return rows
 
 
@@ -202,8 +245,11 @@ def main() -> None:
             for row in _run("PostgreSQL", f"{POSTGRES}/{name}", servers=2):
                 print(row, flush=True)
         with tempfile.TemporaryDirectory() as folder:
-            for row in _run("SQLite (straightforward: one process, embedded file)",
-                            f"sqlite:///{Path(folder) / 'load.db'}", servers=1):
+            for row in _run(
+                "SQLite (straightforward: one process, embedded file)",
+                f"sqlite:///{Path(folder) / 'load.db'}",
+                servers=1,
+            ):
                 print(row, flush=True)
     finally:
         if name:

@@ -41,8 +41,9 @@ def _database(path: Path) -> Database:
     upgrade(database.engine)
     with database.session(write=True) as session:
         sync_reference_data(session, get_vocabulary())
-        write_network(session, generate_network(SIZE, 42, get_vocabulary(),
-                                                datetime.now(UTC).date()))
+        write_network(
+            session, generate_network(SIZE, 42, get_vocabulary(), datetime.now(UTC).date())
+        )
     return database
 
 
@@ -55,8 +56,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         database = _database(Path(folder) / "bench.db")
         with database.session() as session:
-            ids = list(session.scalars(Therapist.__table__.select().with_only_columns(
-                Therapist.id).order_by(Therapist.id)))
+            ids = list(
+                session.scalars(
+                    Therapist.__table__.select()
+                    .with_only_columns(Therapist.id)
+                    .order_by(Therapist.id)
+                )
+            )
             # from scratch: loading included, both first-session types
             runs = []
             for _ in range(3):
@@ -73,9 +79,9 @@ def main() -> None:
                     minutes = service.session_length(session, therapist_id, "intake")
                 except DomainError:
                     continue  # offers no individual first session
-                availability = load_availability(session, now, current,
-                                                 current + HORIZON_DAYS * MINUTES_PER_DAY,
-                                                 [therapist_id])[therapist_id]
+                availability = load_availability(
+                    session, now, current, current + HORIZON_DAYS * MINUTES_PER_DAY, [therapist_id]
+                )[therapist_id]
                 earliest_start(availability, minutes, current, HORIZON_DAYS)
             naive = (time.perf_counter() - started) / NAIVE_SAMPLE * SIZE
 
@@ -88,17 +94,23 @@ def main() -> None:
         rows = np.flatnonzero(first >= 0)[:60]
         incremental, full_rebuild = [], []
         with database.session(write=True) as session:
-            _client, _ = create_client(session, ClientCreate(name="Bench", state="NY",
-                                                            timezone="America/New_York"))
+            _client, _ = create_client(
+                session, ClientCreate(name="Bench", state="NY", timezone="America/New_York")
+            )
         for row in rows:
             therapist_id = int(index.grid.therapist_ids[row])
             start = index.grid.start_of(int(first[row]))
             try:
                 with database.session(write=True) as session:
                     therapist = session.get_one(Therapist, therapist_id)
-                    booker, _ = create_client(session, ClientCreate(
-                        name="Bench", state=therapist.practice_state,
-                        timezone=therapist.timezone))
+                    booker, _ = create_client(
+                        session,
+                        ClientCreate(
+                            name="Bench",
+                            state=therapist.practice_state,
+                            timezone=therapist.timezone,
+                        ),
+                    )
                     service.create_hold(session, booker, therapist_id, "intake", start, now, 10)
             except DomainError:
                 continue  # not taking new clients: openings exist, bookings do not
@@ -114,19 +126,27 @@ def main() -> None:
             full_rebuild.append(time.perf_counter() - started)
         database.dispose()
 
-    print(f"network: {SIZE:,} therapists (SQLite), horizon {HORIZON_DAYS} days, "
-          f"{found:.1%} have an intake opening")
+    print(
+        f"network: {SIZE:,} therapists (SQLite), horizon {HORIZON_DAYS} days, "
+        f"{found:.1%} have an intake opening"
+    )
     print(f"{'figure':<52}{'Confide':>14}{'straightforward':>18}{'ratio':>8}{'target':>10}")
-    print(f"{'earliest opening, all therapists, from scratch':<52}{_ms(scratch):>14}"
-          f"{_ms(naive):>18}{naive / scratch:>7.0f}x{'1,000 ms':>10}")
+    print(
+        f"{'earliest opening, all therapists, from scratch':<52}{_ms(scratch):>14}"
+        f"{_ms(naive):>18}{naive / scratch:>7.0f}x{'1,000 ms':>10}"
+    )
     p50, p99 = statistics.median(incremental), float(np.percentile(incremental, 99))
-    print(f"{'incremental update after one hold (p50 / max)':<52}"
-          f"{_ms(p50) + ' / ' + _ms(max(incremental)):>14}{_ms(full_rebuild[0]):>18}"
-          f"{full_rebuild[0] / p50:>7.0f}x{'5 ms':>10}")
-    print("(from scratch: loading from the database included, both first-session types; "
-          f"straightforward: per-therapist queries, timed on {NAIVE_SAMPLE} and scaled; "
-          "incremental: change detection and recompute of the changed therapist; its "
-          f"alternative is a full rebuild; p99 {_ms(p99)})")
+    print(
+        f"{'incremental update after one hold (p50 / max)':<52}"
+        f"{_ms(p50) + ' / ' + _ms(max(incremental)):>14}{_ms(full_rebuild[0]):>18}"
+        f"{full_rebuild[0] / p50:>7.0f}x{'5 ms':>10}"
+    )
+    print(
+        "(from scratch: loading from the database included, both first-session types; "
+        f"straightforward: per-therapist queries, timed on {NAIVE_SAMPLE} and scaled; "
+        "incremental: change detection and recompute of the changed therapist; its "
+        f"alternative is a full rebuild; p99 {_ms(p99)})"
+    )
 
 
 if __name__ == "__main__":

@@ -23,7 +23,9 @@ from confide.network.seeding import write_network
 from confide.vocab import get_vocabulary
 from confide.vocab.service import sync_reference_data
 
-POSTGRES_URL = os.environ.get("CONFIDE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+POSTGRES_URL = os.environ.get(
+    "CONFIDE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 REFERENCE_TABLES = {"payers", "plans", "alembic_version"}
 SEED_DAY = date(2026, 11, 25)
@@ -111,9 +113,13 @@ def postgres_shared(postgres_databases: PostgresDatabases) -> Iterator[Database]
 
 def truncate(database: Database) -> None:
     with database.engine.begin() as conn:
-        tables = [row[0] for row in conn.execute(text(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))
-            if row[0] not in REFERENCE_TABLES]
+        tables = [
+            row[0]
+            for row in conn.execute(
+                text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+            )
+            if row[0] not in REFERENCE_TABLES
+        ]
         if tables:
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
 

@@ -22,20 +22,41 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_servers(database_url: str, count: int = 2, *,
-                    workers: int = 1) -> Iterator[list[str]]:
+def running_servers(database_url: str, count: int = 2, *, workers: int = 1) -> Iterator[list[str]]:
     """Start `count` independent server processes on one database; yields their base URLs."""
-    env = {**os.environ, "CONFIDE_DATABASE_URL": database_url, "CONFIDE_ENVIRONMENT": "test",
-           "CONFIDE_SECRET_KEY": TEST_SECRET}
+    env = {
+        **os.environ,
+        "CONFIDE_DATABASE_URL": database_url,
+        "CONFIDE_ENVIRONMENT": "test",
+        "CONFIDE_SECRET_KEY": TEST_SECRET,
+    }
     processes, urls = [], []
     try:
         for _ in range(count):
             port = free_port()
-            processes.append(subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", "confide.main:create_app", "--factory",
-                 "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-                 "--log-level", "warning", "--no-access-log"],
-                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
+            processes.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "uvicorn",
+                        "confide.main:create_app",
+                        "--factory",
+                        "--host",
+                        "127.0.0.1",
+                        "--port",
+                        str(port),
+                        "--workers",
+                        str(workers),
+                        "--log-level",
+                        "warning",
+                        "--no-access-log",
+                    ],
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
+                )
+            )
             urls.append(f"http://127.0.0.1:{port}")
         for url, process in zip(urls, processes, strict=True):
             _wait_ready(url, process)

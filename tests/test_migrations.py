@@ -54,16 +54,19 @@ def test_overlap_guards_exist(empty_database: Database) -> None:
     migrate.upgrade(engine)
     with engine.connect() as conn:
         if engine.dialect.name == "postgresql":
-            names = set(conn.scalars(text(
-                "SELECT conname FROM pg_constraint WHERE contype = 'x'")))
-            assert names == {"ex_appointments_therapist_overlap",
-                             "ex_appointment_participants_client_overlap"}
+            names = set(conn.scalars(text("SELECT conname FROM pg_constraint WHERE contype = 'x'")))
+            assert names == {
+                "ex_appointments_therapist_overlap",
+                "ex_appointment_participants_client_overlap",
+            }
         else:
-            names = set(conn.scalars(text(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger'")))
-            assert {"tr_appointments_no_overlap_insert", "tr_appointments_no_overlap_update",
-                    "tr_appointment_participants_no_overlap_insert",
-                    "tr_appointment_participants_no_overlap_update"} <= names
+            names = set(conn.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")))
+            assert {
+                "tr_appointments_no_overlap_insert",
+                "tr_appointments_no_overlap_update",
+                "tr_appointment_participants_no_overlap_insert",
+                "tr_appointment_participants_no_overlap_update",
+            } <= names
             assert conn.scalar(text("PRAGMA journal_mode")) == "wal"
             assert conn.scalar(text("PRAGMA foreign_keys")) == 1
     empty_database.dispose()

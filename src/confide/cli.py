@@ -52,8 +52,14 @@ def serve(
     host = host or settings.host
     port = port or settings.port
     console.print(f"Confide on http://{host}:{port}  (API docs at /docs)")
-    uvicorn.run("confide.main:create_app", factory=True, host=host, port=port,
-                workers=workers or settings.workers, log_level="info")
+    uvicorn.run(
+        "confide.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers or settings.workers,
+        log_level="info",
+    )
 
 
 @db_app.command("upgrade")
@@ -64,21 +70,26 @@ def db_upgrade() -> None:
         migrate.upgrade(database.engine)
         with database.session(write=True) as session:
             changed = sync_reference_data(session, get_vocabulary())
-        console.print(f"Database at revision {migrate.current_revision(database.engine)}; "
-                      f"{changed} payer and plan rows updated.")
+        console.print(
+            f"Database at revision {migrate.current_revision(database.engine)}; "
+            f"{changed} payer and plan rows updated."
+        )
     finally:
         database.dispose()
 
 
 @app.command()
 def seed(
-    therapists: Annotated[int | None, typer.Option(
-        help="network size (default: CONFIDE_SEED_THERAPISTS)", min=1)] = None,
+    therapists: Annotated[
+        int | None, typer.Option(help="network size (default: CONFIDE_SEED_THERAPISTS)", min=1)
+    ] = None,
     seed: Annotated[int | None, typer.Option(help="random seed (default: CONFIDE_SEED)")] = None,
-    replace: Annotated[bool, typer.Option(
-        help="delete the existing network, with its appointments, first")] = False,
-    if_empty: Annotated[bool, typer.Option(
-        help="do nothing when the database already holds therapists")] = False,
+    replace: Annotated[
+        bool, typer.Option(help="delete the existing network, with its appointments, first")
+    ] = False,
+    if_empty: Annotated[
+        bool, typer.Option(help="do nothing when the database already holds therapists")
+    ] = False,
 ) -> None:
     """Generate the synthetic demo network (deterministic for a seed) and store it."""
     settings = get_settings()
@@ -95,17 +106,26 @@ def seed(
             console.print(f"[red]{NetworkNotEmpty(existing)}[/red]")
             raise typer.Exit(code=1)
         started = time.perf_counter()
-        network = generate_network(count, seed_value, get_vocabulary(),
-                                   datetime.now(UTC).date())
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=console) as progress:
-            task = progress.add_task(f"Seeding {count:,} therapists (seed {seed_value})",
-                                     total=count)
+        network = generate_network(count, seed_value, get_vocabulary(), datetime.now(UTC).date())
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+        ) as progress:
+            task = progress.add_task(
+                f"Seeding {count:,} therapists (seed {seed_value})", total=count
+            )
             with database.session(write=True) as session:
                 if existing:
                     progress.console.print(f"Replacing {existing:,} therapists.")
-                write_network(session, network, replace=replace,
-                              progress=lambda done: progress.advance(task, done))
+                write_network(
+                    session,
+                    network,
+                    replace=replace,
+                    progress=lambda done: progress.advance(task, done),
+                )
         console.print(f"Seeded {count:,} therapists in {time.perf_counter() - started:.1f} s.")
     finally:
         database.dispose()
@@ -120,15 +140,18 @@ def import_calendar(
     database = _database()
     try:
         with database.session(write=True) as session:
-            count = supply.import_calendar(session, therapist_id, path.read_bytes(),
-                                           datetime.now(UTC))
+            count = supply.import_calendar(
+                session, therapist_id, path.read_bytes(), datetime.now(UTC)
+            )
     except DomainError as error:
         console.print(f"[red]{error.message}[/red]")
         raise typer.Exit(code=1) from None
     finally:
         database.dispose()
-    console.print(f"Therapist {therapist_id}: {count} busy times over the next "
-                  f"{supply.CALENDAR_IMPORT_DAYS} days.")
+    console.print(
+        f"Therapist {therapist_id}: {count} busy times over the next "
+        f"{supply.CALENDAR_IMPORT_DAYS} days."
+    )
 
 
 @network_app.command("stats")
@@ -158,57 +181,107 @@ def _table(title: str, rows: Sequence[tuple[str, ...]], *headers: str) -> None:
 
 def print_stats(s: NetworkStats) -> None:
     console.print(f"[bold]{s.therapists:,} therapists[/bold] in {len(s.by_state)} states and DC")
-    ratio = sorted(((s.by_state.get(k, 0) / s.therapists) / share, k)
-                   for k, share in s.population_share.items())
-    _table("Therapists by state against population share (largest and smallest ten)",
-           [(k, f"{s.by_state.get(k, 0):,}", _pct(s.by_state.get(k, 0) / s.therapists),
-             _pct(s.population_share[k]))
-            for k in sorted(s.population_share, key=lambda k: -s.population_share[k])[:10]]
-           + [(k, f"{s.by_state.get(k, 0):,}", _pct(s.by_state.get(k, 0) / s.therapists),
-               _pct(s.population_share[k]))
-              for k in sorted(s.population_share, key=lambda k: s.population_share[k])[:10]],
-           "state", "therapists", "share", "population share")
-    console.print(f"State share / population share ranges from {ratio[0][0]:.2f} ({ratio[0][1]})"
-                  f" to {ratio[-1][0]:.2f} ({ratio[-1][1]})")
-    _table("Licence mix", [(k, _pct(v), _pct(s.couples_share_by_licence.get(k, 0)),
-                            _pct(s.relationship_primary_by_licence.get(k, 0)),
-                            _pct(s.couples_modality_by_licence.get(k, 0)),
-                            f"${s.individual_rate_median_by_licence.get(k, 0):.0f}")
-                           for k, v in s.licence_mix.items()],
-           "licence", "share", "sees couples", "primary concerns about relationships",
-           "couples modality", "median individual rate")
-    _table("Licensure and identity", [
-        ("licences per therapist", ", ".join(f"{k}: {_pct(v)}"
-                                             for k, v in s.licences_per_therapist.items())),
-        ("practice state among active licences", _pct(s.practice_state_licensed)),
-        ("valid NPIs (Luhn over 80840 + nine digits)", _pct(s.npi_valid)),
-        ("NPIs unique", "yes" if s.npi_unique else "NO"),
-        ("time zone fits the practice state", _pct(s.time_zone_consistent)),
-        ("Arizona therapists without DST", _pct(s.arizona_without_dst)),
-    ], "property", "value")
+    ratio = sorted(
+        ((s.by_state.get(k, 0) / s.therapists) / share, k)
+        for k, share in s.population_share.items()
+    )
+    _table(
+        "Therapists by state against population share (largest and smallest ten)",
+        [
+            (
+                k,
+                f"{s.by_state.get(k, 0):,}",
+                _pct(s.by_state.get(k, 0) / s.therapists),
+                _pct(s.population_share[k]),
+            )
+            for k in sorted(s.population_share, key=lambda k: -s.population_share[k])[:10]
+        ]
+        + [
+            (
+                k,
+                f"{s.by_state.get(k, 0):,}",
+                _pct(s.by_state.get(k, 0) / s.therapists),
+                _pct(s.population_share[k]),
+            )
+            for k in sorted(s.population_share, key=lambda k: s.population_share[k])[:10]
+        ],
+        "state",
+        "therapists",
+        "share",
+        "population share",
+    )
+    console.print(
+        f"State share / population share ranges from {ratio[0][0]:.2f} ({ratio[0][1]})"
+        f" to {ratio[-1][0]:.2f} ({ratio[-1][1]})"
+    )
+    _table(
+        "Licence mix",
+        [
+            (
+                k,
+                _pct(v),
+                _pct(s.couples_share_by_licence.get(k, 0)),
+                _pct(s.relationship_primary_by_licence.get(k, 0)),
+                _pct(s.couples_modality_by_licence.get(k, 0)),
+                f"${s.individual_rate_median_by_licence.get(k, 0):.0f}",
+            )
+            for k, v in s.licence_mix.items()
+        ],
+        "licence",
+        "share",
+        "sees couples",
+        "primary concerns about relationships",
+        "couples modality",
+        "median individual rate",
+    )
+    _table(
+        "Licensure and identity",
+        [
+            (
+                "licences per therapist",
+                ", ".join(f"{k}: {_pct(v)}" for k, v in s.licences_per_therapist.items()),
+            ),
+            ("practice state among active licences", _pct(s.practice_state_licensed)),
+            ("valid NPIs (Luhn over 80840 + nine digits)", _pct(s.npi_valid)),
+            ("NPIs unique", "yes" if s.npi_unique else "NO"),
+            ("time zone fits the practice state", _pct(s.time_zone_consistent)),
+            ("Arizona therapists without DST", _pct(s.arizona_without_dst)),
+        ],
+        "property",
+        "value",
+    )
     _table("Time zones", [(k, f"{v:,}") for k, v in s.time_zones.items()], "zone", "therapists")
-    _table("Couples, languages, insurance, rates, hours, supply", [
-        ("see couples", _pct(s.couples_share)),
-        ("speak Spanish", _pct(s.spanish_share)),
-        ("other languages", ", ".join(f"{k} {_pct(v)}" for k, v in s.other_languages.items())),
-        ("on at least one insurance panel", _pct(s.in_network_share)),
-        ("payers", ", ".join(f"{k} {_pct(v)}" for k, v in s.payer_share.items())),
-        ("on a Medicaid panel", _pct(s.medicaid_share)),
-        ("individual self-pay rate p5/p25/p50/p75/p95",
-         " / ".join(f"${v:.0f}" for v in s.individual_rate_percentiles.values())),
-        ("median couples self-pay rate", f"${s.couples_rate_median:.0f}"),
-        ("offer a sliding scale", _pct(s.sliding_scale_share)),
-        ("weekday share of weekly hours", _pct(s.weekday_hours_share)),
-        ("work weekday evenings (after 18:00)", _pct(s.evening_share)),
-        ("work Saturdays", _pct(s.saturday_share)),
-        ("not accepting new clients", _pct(s.not_accepting_share)),
-        ("paused", _pct(s.paused_share)),
-        ("not accepting or paused", _pct(s.unavailable_share)),
-    ], "property", "value")
+    _table(
+        "Couples, languages, insurance, rates, hours, supply",
+        [
+            ("see couples", _pct(s.couples_share)),
+            ("speak Spanish", _pct(s.spanish_share)),
+            ("other languages", ", ".join(f"{k} {_pct(v)}" for k, v in s.other_languages.items())),
+            ("on at least one insurance panel", _pct(s.in_network_share)),
+            ("payers", ", ".join(f"{k} {_pct(v)}" for k, v in s.payer_share.items())),
+            ("on a Medicaid panel", _pct(s.medicaid_share)),
+            (
+                "individual self-pay rate p5/p25/p50/p75/p95",
+                " / ".join(f"${v:.0f}" for v in s.individual_rate_percentiles.values()),
+            ),
+            ("median couples self-pay rate", f"${s.couples_rate_median:.0f}"),
+            ("offer a sliding scale", _pct(s.sliding_scale_share)),
+            ("weekday share of weekly hours", _pct(s.weekday_hours_share)),
+            ("work weekday evenings (after 18:00)", _pct(s.evening_share)),
+            ("work Saturdays", _pct(s.saturday_share)),
+            ("not accepting new clients", _pct(s.not_accepting_share)),
+            ("paused", _pct(s.paused_share)),
+            ("not accepting or paused", _pct(s.unavailable_share)),
+        ],
+        "property",
+        "value",
+    )
     for state in ("CA", "TX", "NY", "FL", "MA"):
         shares = s.payer_share_by_state.get(state, {})
-        console.print(f"Payers in {state}: " + ", ".join(
-            f"{k} {_pct(v)}" for k, v in list(shares.items())[:8]))
+        console.print(
+            f"Payers in {state}: "
+            + ", ".join(f"{k} {_pct(v)}" for k, v in list(shares.items())[:8])
+        )
 
 
 register_match(app)

@@ -42,7 +42,8 @@ class Settings(BaseSettings):
             )
         if self.environment != "development" and len(self.secret_key) < 32:
             raise ValueError(
-                "CONFIDE_SECRET_KEY must be at least 32 characters outside development")
+                "CONFIDE_SECRET_KEY must be at least 32 characters outside development"
+            )
         return self
 
     @property

@@ -48,8 +48,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.openings = OpeningsIndex(horizon_days=settings.match_horizon_days)
     errors.install(app)
     # fewer requests at work than pooled connections: see web/limits.py
-    app.add_middleware(ConcurrencyCap, limit=min(settings.requests_at_work,
-                                                 settings.db_pool_size))
+    app.add_middleware(ConcurrencyCap, limit=min(settings.requests_at_work, settings.db_pool_size))
     app.mount("/static", StaticFiles(directory=PACKAGE / "web" / "static"), name="static")
     app.include_router(pages_router)
     app.include_router(vocab_router)

@@ -21,22 +21,29 @@ class Directory:
 
     def __init__(self, database: Database) -> None:
         with database.engine.connect() as conn:
-            self.therapists = {r.id: r for r in conn.execute(text(
-                "SELECT id, accepting_new_clients, paused_until FROM therapists"))}
+            self.therapists = {
+                r.id: r
+                for r in conn.execute(
+                    text("SELECT id, accepting_new_clients, paused_until FROM therapists")
+                )
+            }
             self.licensed = defaultdict(set)
-            for r in conn.execute(text("SELECT therapist_id, state FROM licences "
-                                       "WHERE status = 'active'")):
+            for r in conn.execute(
+                text("SELECT therapist_id, state FROM licences WHERE status = 'active'")
+            ):
                 self.licensed[r.therapist_id].add(r.state)
             self.panels = defaultdict(set)
-            for r in conn.execute(text("SELECT therapist_id, plan_code, state "
-                                       "FROM panel_participations")):
+            for r in conn.execute(
+                text("SELECT therapist_id, plan_code, state FROM panel_participations")
+            ):
                 self.panels[r.therapist_id].add((r.plan_code, r.state))
             self.concerns = defaultdict(set)
             for r in conn.execute(text("SELECT therapist_id, concern FROM therapist_specialties")):
                 self.concerns[r.therapist_id].add(r.concern)
             self.populations = defaultdict(set)
-            for r in conn.execute(text("SELECT therapist_id, population "
-                                       "FROM therapist_populations")):
+            for r in conn.execute(
+                text("SELECT therapist_id, population FROM therapist_populations")
+            ):
                 self.populations[r.therapist_id].add(r.population)
 
     def accepting(self, tid: int) -> bool:
@@ -44,6 +51,7 @@ class Directory:
         paused = row.paused_until
         if isinstance(paused, str):
             from datetime import date
+
             paused = date.fromisoformat(paused)
         return bool(row.accepting_new_clients) and (paused is None or paused <= SEED_DAY)
 
@@ -58,7 +66,8 @@ class Directory:
                     ("plan" not in f or plan == f["plan"])
                     and ("payer" not in f or vocab.plans[plan].payer_code == f["payer"])
                     and ("state" not in f or state == f["state"])
-                    for plan, state in self.panels[tid])
+                    for plan, state in self.panels[tid]
+                )
                 if not ok:
                     continue
             if "concern" in f and f["concern"] not in self.concerns[tid]:
@@ -80,8 +89,9 @@ def _all_ids(client: TestClient, params: dict[str, Any]) -> tuple[list[int], int
     ids: list[int] = []
     page = 1
     while True:
-        response = client.get("/api/v1/therapists", params={**params, "page": page,
-                                                             "page_size": 100})
+        response = client.get(
+            "/api/v1/therapists", params={**params, "page": page, "page_size": 100}
+        )
         assert response.status_code == 200, response.text
         body = response.json()
         ids.extend(item["id"] for item in body["items"])
@@ -104,8 +114,9 @@ FILTERS = [
 ]
 
 
-@pytest.mark.parametrize("filters", FILTERS,
-                         ids=lambda f: ",".join(f"{k}={v}" for k, v in f.items()))
+@pytest.mark.parametrize(
+    "filters", FILTERS, ids=lambda f: ",".join(f"{k}={v}" for k, v in f.items())
+)
 def test_filters_agree_with_an_independent_query(
     seeded_client: TestClient, directory: Directory, filters: dict[str, Any], time_machine: Any
 ) -> None:
@@ -119,22 +130,23 @@ def test_filters_agree_with_an_independent_query(
 
 def test_pages_are_disjoint_and_ordered(seeded_client: TestClient) -> None:
     first = seeded_client.get("/api/v1/therapists", params={"state": "CA", "page_size": 25}).json()
-    second = seeded_client.get("/api/v1/therapists",
-                               params={"state": "CA", "page_size": 25, "page": 2}).json()
+    second = seeded_client.get(
+        "/api/v1/therapists", params={"state": "CA", "page_size": 25, "page": 2}
+    ).json()
     a, b = [i["id"] for i in first["items"]], [i["id"] for i in second["items"]]
     assert len(a) == len(b) == 25
     assert a == sorted(a)
     assert max(a) < min(b)
     assert first["total"] == second["total"] > 50
-    beyond = seeded_client.get("/api/v1/therapists",
-                               params={"state": "CA", "page": 10_000}).json()
+    beyond = seeded_client.get("/api/v1/therapists", params={"state": "CA", "page": 10_000}).json()
     assert beyond["items"] == []
     assert beyond["total"] == first["total"]
 
 
 def test_summary_fields_are_true(seeded_client: TestClient, directory: Directory) -> None:
-    body = seeded_client.get("/api/v1/therapists",
-                             params={"state": "MT", "population": "couples"}).json()
+    body = seeded_client.get(
+        "/api/v1/therapists", params={"state": "MT", "population": "couples"}
+    ).json()
     for item in body["items"]:
         assert "MT" in item["licensed_states"]
         assert set(item["licensed_states"]) == directory.licensed[item["id"]]
@@ -156,18 +168,21 @@ def test_detail_shows_the_whole_profile(seeded_client: TestClient) -> None:
     assert body["supply"]["minimum_notice_hours"] >= 24
 
 
-@pytest.mark.parametrize(("params", "field"), [
-    ({"state": "ZZ"}, "state"),
-    ({"payer": "acme"}, "payer"),
-    ({"plan": "acme-gold"}, "plan"),
-    ({"concern": "sadness"}, "concern"),
-    ({"population": "teens"}, "population"),
-    ({"accepting": "maybe"}, "accepting"),
-    ({"page": "abc"}, "page"),
-    ({"page": 0}, "page"),
-    ({"page_size": 1000}, "page_size"),
-    ({"stat": "CA"}, "stat"),
-])
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"state": "ZZ"}, "state"),
+        ({"payer": "acme"}, "payer"),
+        ({"plan": "acme-gold"}, "plan"),
+        ({"concern": "sadness"}, "concern"),
+        ({"population": "teens"}, "population"),
+        ({"accepting": "maybe"}, "accepting"),
+        ({"page": "abc"}, "page"),
+        ({"page": 0}, "page"),
+        ({"page_size": 1000}, "page_size"),
+        ({"stat": "CA"}, "stat"),
+    ],
+)
 def test_bad_query_parameters_name_the_field(
     seeded_client: TestClient, params: dict[str, Any], field: str
 ) -> None:
@@ -187,8 +202,9 @@ def test_unknown_codes_list_the_allowed_values(seeded_client: TestClient) -> Non
 
 
 def test_plan_of_another_payer_lists_that_payers_plans(seeded_client: TestClient) -> None:
-    response = seeded_client.get("/api/v1/therapists",
-                                 params={"payer": "cigna", "plan": "aetna-ppo"})
+    response = seeded_client.get(
+        "/api/v1/therapists", params={"payer": "cigna", "plan": "aetna-ppo"}
+    )
     assert response.status_code == 422
     field = response.json()["fields"][0]
     assert field["field"] == "plan"
@@ -201,18 +217,25 @@ def test_state_codes_are_case_insensitive(seeded_client: TestClient) -> None:
     assert lower == upper
 
 
-@pytest.mark.parametrize(("path", "status"), [
-    ("/api/v1/therapists/999999", 404),
-    ("/api/v1/therapists/0", 422),
-    ("/api/v1/therapists/abc", 422),
-    ("/api/v1/therapists/99999999999999999999", 422),
-])
-def test_missing_or_malformed_therapist_ids(seeded_client: TestClient, path: str,
-                                            status: int) -> None:
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/api/v1/therapists/999999", 404),
+        ("/api/v1/therapists/0", 422),
+        ("/api/v1/therapists/abc", 422),
+        ("/api/v1/therapists/99999999999999999999", 422),
+    ],
+)
+def test_missing_or_malformed_therapist_ids(
+    seeded_client: TestClient, path: str, status: int
+) -> None:
     response = seeded_client.get(path)
     assert response.status_code == status
     if status == 404:
-        assert response.json() == {"error": "not_found", "detail": "no therapist with id 999999",
-                                   "therapist_id": 999999}
+        assert response.json() == {
+            "error": "not_found",
+            "detail": "no therapist with id 999999",
+            "therapist_id": 999999,
+        }
     else:
         assert response.json()["fields"][0]["field"] == "therapist_id"

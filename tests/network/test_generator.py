@@ -20,11 +20,22 @@ DAY = date(2026, 11, 25)
 def _fingerprint(count: int, seed: int) -> tuple[object, ...]:
     net = generate_network(count, seed, get_vocabulary(), DAY)
     return (
-        tuple(net.npi), tuple(net.first_name), tuple(net.last_name), tuple(net.licence_type),
-        net.practice_state.tobytes(), net.licence_states.tobytes(), net.specialty.tobytes(),
-        net.modalities.tobytes(), net.languages.tobytes(), net.rate_cents.tobytes(),
-        net.panel_therapist.tobytes(), net.panel_plan.tobytes(), net.panel_state.tobytes(),
-        net.hours_template.tobytes(), net.accepting.tobytes(), tuple(net.location),
+        tuple(net.npi),
+        tuple(net.first_name),
+        tuple(net.last_name),
+        tuple(net.licence_type),
+        net.practice_state.tobytes(),
+        net.licence_states.tobytes(),
+        net.specialty.tobytes(),
+        net.modalities.tobytes(),
+        net.languages.tobytes(),
+        net.rate_cents.tobytes(),
+        net.panel_therapist.tobytes(),
+        net.panel_plan.tobytes(),
+        net.panel_state.tobytes(),
+        net.hours_template.tobytes(),
+        net.accepting.tobytes(),
+        tuple(net.location),
         tuple(net.bio(i) for i in range(count)),
     )
 
@@ -51,18 +62,43 @@ def test_refuses_zero() -> None:
 
 def _dump(database: Database) -> tuple[list[tuple[object, ...]], ...]:
     with database.session() as session:
-        therapists = [tuple(r) for r in session.execute(select(
-            Therapist.id, Therapist.npi, Therapist.first_name, Therapist.timezone,
-            Therapist.bio).order_by(Therapist.id))]
-        panels = [tuple(r) for r in session.execute(select(
-            PanelParticipation.therapist_id, PanelParticipation.plan_code,
-            PanelParticipation.state).order_by(PanelParticipation.therapist_id,
-                                               PanelParticipation.plan_code,
-                                               PanelParticipation.state))]
-        hours = [tuple(r) for r in session.execute(select(
-            WeeklyHours.therapist_id, WeeklyHours.weekday, WeeklyHours.start_minute,
-            WeeklyHours.end_minute).order_by(WeeklyHours.therapist_id, WeeklyHours.weekday,
-                                             WeeklyHours.start_minute))]
+        therapists = [
+            tuple(r)
+            for r in session.execute(
+                select(
+                    Therapist.id,
+                    Therapist.npi,
+                    Therapist.first_name,
+                    Therapist.timezone,
+                    Therapist.bio,
+                ).order_by(Therapist.id)
+            )
+        ]
+        panels = [
+            tuple(r)
+            for r in session.execute(
+                select(
+                    PanelParticipation.therapist_id,
+                    PanelParticipation.plan_code,
+                    PanelParticipation.state,
+                ).order_by(
+                    PanelParticipation.therapist_id,
+                    PanelParticipation.plan_code,
+                    PanelParticipation.state,
+                )
+            )
+        ]
+        hours = [
+            tuple(r)
+            for r in session.execute(
+                select(
+                    WeeklyHours.therapist_id,
+                    WeeklyHours.weekday,
+                    WeeklyHours.start_minute,
+                    WeeklyHours.end_minute,
+                ).order_by(WeeklyHours.therapist_id, WeeklyHours.weekday, WeeklyHours.start_minute)
+            )
+        ]
     return therapists, panels, hours
 
 
@@ -73,8 +109,7 @@ def test_writing_refuses_an_existing_network_then_replaces_when_asked(database: 
     before = _dump(database)
 
     second = generate_network(200, 4, get_vocabulary(), DAY)
-    with pytest.raises(NetworkNotEmpty, match="--replace"), database.session(
-            write=True) as session:
+    with pytest.raises(NetworkNotEmpty, match="--replace"), database.session(write=True) as session:
         write_network(session, second)
     assert _dump(database) == before  # the refused attempt changed nothing
 

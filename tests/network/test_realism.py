@@ -66,8 +66,15 @@ def test_npis_are_valid_and_unique(stats: NetworkStats) -> None:
 def test_stats_report_time_zones_consistent(stats: NetworkStats) -> None:
     assert stats.time_zone_consistent == 1.0
     assert 0.9 < stats.arizona_without_dst < 1.0
-    assert {"America/New_York", "America/Chicago", "America/Denver", "America/Phoenix",
-            "America/Los_Angeles", "America/Anchorage", "Pacific/Honolulu"} <= set(stats.time_zones)
+    assert {
+        "America/New_York",
+        "America/Chicago",
+        "America/Denver",
+        "America/Phoenix",
+        "America/Los_Angeles",
+        "America/Anchorage",
+        "Pacific/Honolulu",
+    } <= set(stats.time_zones)
 
 
 def test_time_zones_follow_the_practice_location(seeded_database: Database) -> None:
@@ -76,17 +83,19 @@ def test_time_zones_follow_the_practice_location(seeded_database: Database) -> N
     july = datetime(2026, 7, 15, 12, tzinfo=UTC)
     split_states_seen: dict[str, set[str]] = {}
     with seeded_database.session() as session:
-        rows = session.execute(select(Therapist.practice_state, Therapist.timezone,
-                                      Therapist.office_postal_code)).all()
+        rows = session.execute(
+            select(Therapist.practice_state, Therapist.timezone, Therapist.office_postal_code)
+        ).all()
     for state, zone, postal_code in rows:
         (place,) = zipcodes.matching(postal_code)
         assert place["state"] == state
         assert place["timezone"] == zone
         tz = ZoneInfo(zone)
         clocks = {(january.astimezone(tz).utcoffset(), july.astimezone(tz).utcoffset())}
-        allowed = {(january.astimezone(ZoneInfo(z)).utcoffset(),
-                    july.astimezone(ZoneInfo(z)).utcoffset())
-                   for z in vocab.states[state].time_zones}
+        allowed = {
+            (january.astimezone(ZoneInfo(z)).utcoffset(), july.astimezone(ZoneInfo(z)).utcoffset())
+            for z in vocab.states[state].time_zones
+        }
         assert clocks <= allowed, (state, zone)
         split_states_seen.setdefault(state, set()).add(str(clocks))
     # states split across two zones show both clocks; Arizona (outside the Navajo Nation) no DST
@@ -99,7 +108,8 @@ def test_time_zones_follow_the_practice_location(seeded_database: Database) -> N
     assert set(arizona) <= {"America/Phoenix", "America/Denver"}
     assert arizona["America/Phoenix"] / sum(arizona.values()) > 0.9
     assert ZoneInfo("America/Phoenix").utcoffset(july.replace(tzinfo=None)) == ZoneInfo(
-        "America/Phoenix").utcoffset(january.replace(tzinfo=None))
+        "America/Phoenix"
+    ).utcoffset(january.replace(tzinfo=None))
 
 
 def test_couples_work_concentrated_in_marriage_and_family_therapists(stats: NetworkStats) -> None:
@@ -144,8 +154,9 @@ def test_self_pay_rates_in_realistic_ranges(stats: NetworkStats) -> None:
     assert 0.15 <= stats.sliding_scale_share <= 0.40
 
 
-def test_weekly_hours_mostly_weekdays_days_and_evenings(stats: NetworkStats,
-                                                       seeded_database: Database) -> None:
+def test_weekly_hours_mostly_weekdays_days_and_evenings(
+    stats: NetworkStats, seeded_database: Database
+) -> None:
     assert stats.weekday_hours_share > 0.9
     assert 0.2 <= stats.evening_share <= 0.7
     assert 0.05 <= stats.saturday_share <= 0.35

@@ -35,17 +35,33 @@ def make_therapist(
 ) -> Therapist:
     now = datetime(2026, 1, 1, tzinfo=UTC)
     therapist = Therapist(
-        npi=str(next(_npis)), first_name="Robin", last_name="Hale", gender="woman",
-        licence_type="lmft", credential="LMFT", taxonomy_code="106H00000X",
-        practice_state=practice_state, timezone=zone, offers_telehealth=True,
-        offers_in_person=False, accepting_new_clients=accepting, paused_until=paused_until,
-        weekly_new_client_limit=weekly_new_client_limit, caseload_limit=caseload_limit,
-        minimum_notice_hours=minimum_notice_hours, booking_horizon_days=booking_horizon_days,
-        buffer_minutes=buffer_minutes, created_at=now, updated_at=now,
-        licences=[Licence(state=s, number=f"LMFT{i:05d}", status="active") for i, s in
-                  enumerate(licensed)],
-        services=[TherapistService(session_type=t, duration_minutes=m, self_pay_rate_cents=15000)
-                  for t, m in (durations or DURATIONS).items()],
+        npi=str(next(_npis)),
+        first_name="Robin",
+        last_name="Hale",
+        gender="woman",
+        licence_type="lmft",
+        credential="LMFT",
+        taxonomy_code="106H00000X",
+        practice_state=practice_state,
+        timezone=zone,
+        offers_telehealth=True,
+        offers_in_person=False,
+        accepting_new_clients=accepting,
+        paused_until=paused_until,
+        weekly_new_client_limit=weekly_new_client_limit,
+        caseload_limit=caseload_limit,
+        minimum_notice_hours=minimum_notice_hours,
+        booking_horizon_days=booking_horizon_days,
+        buffer_minutes=buffer_minutes,
+        created_at=now,
+        updated_at=now,
+        licences=[
+            Licence(state=s, number=f"LMFT{i:05d}", status="active") for i, s in enumerate(licensed)
+        ],
+        services=[
+            TherapistService(session_type=t, duration_minutes=m, self_pay_rate_cents=15000)
+            for t, m in (durations or DURATIONS).items()
+        ],
         weekly_hours=[WeeklyHours(weekday=d, start_minute=s, end_minute=e) for d, s, e in hours],
         time_off=[TimeOff(starts_on=a, ends_on=b) for a, b in time_off],
     )
@@ -54,8 +70,9 @@ def make_therapist(
     return therapist
 
 
-def make_client(api: TestClient, *, state: str = "NY", zone: str = "America/New_York",
-                name: str = "Sam") -> dict[str, str]:
+def make_client(
+    api: TestClient, *, state: str = "NY", zone: str = "America/New_York", name: str = "Sam"
+) -> dict[str, str]:
     """A client through the API; returns the Authorization header."""
     response = api.post("/api/v1/clients", json={"name": name, "state": state, "timezone": zone})
     assert response.status_code == 201, response.text

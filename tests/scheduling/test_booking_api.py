@@ -32,18 +32,28 @@ def therapist_id(database: Database) -> int:
 
 
 def slots(api: TestClient, therapist_id: int, **params: object) -> list[dict[str, str]]:
-    response = api.get(f"/api/v1/therapists/{therapist_id}/slots",
-                       params={"session_type": "intake", "days": 7, **params})
+    response = api.get(
+        f"/api/v1/therapists/{therapist_id}/slots",
+        params={"session_type": "intake", "days": 7, **params},
+    )
     assert response.status_code == 200, response.text
     return response.json()["slots"]
 
 
-def hold(api: TestClient, headers: dict[str, str], therapist_id: int, start: str | datetime,
-         session_type: str = "intake", **extra_headers: str):  # type: ignore[no-untyped-def]
+def hold(
+    api: TestClient,
+    headers: dict[str, str],
+    therapist_id: int,
+    start: str | datetime,
+    session_type: str = "intake",
+    **extra_headers: str,
+):  # type: ignore[no-untyped-def]
     start_text = start.isoformat() if isinstance(start, datetime) else start
-    return api.post("/api/v1/holds", json={"therapist_id": therapist_id,
-                                           "session_type": session_type, "start": start_text},
-                    headers={**headers, **extra_headers})
+    return api.post(
+        "/api/v1/holds",
+        json={"therapist_id": therapist_id, "session_type": session_type, "start": start_text},
+        headers={**headers, **extra_headers},
+    )
 
 
 def test_list_hold_book_and_calendar(client: TestClient, therapist_id: int, frozen) -> None:
@@ -59,8 +69,9 @@ def test_list_hold_book_and_calendar(client: TestClient, therapist_id: int, froz
     assert booked.status_code == 201, booked.text
     assert booked.json()["status"] == "booked"
     # the booked time and its buffer are gone from the list; 11:30 is next (10-11, +10 min)
-    after = [s["start"] for s in slots(client, therapist_id, start="2026-12-03",
-                                       tz="America/New_York")]
+    after = [
+        s["start"] for s in slots(client, therapist_id, start="2026-12-03", tz="America/New_York")
+    ]
     assert after[:2] == ["2026-12-03T11:30:00-05:00", "2026-12-03T12:00:00-05:00"]
     ics = client.get(f"/api/v1/appointments/{body['hold_id']}/calendar.ics", headers=me)
     assert ics.status_code == 200
@@ -80,8 +91,10 @@ def test_a_taken_slot_answers_409_with_bookable_alternatives(
     body = clash.json()
     assert body["error"] == "slot_unavailable"
     assert len(body["alternatives"]) == 3
-    listed = {datetime.fromisoformat(s["start"]) for s in slots(client, therapist_id,
-                                                                start="2026-12-07", tz="UTC")}
+    listed = {
+        datetime.fromisoformat(s["start"])
+        for s in slots(client, therapist_id, start="2026-12-07", tz="UTC")
+    }
     offered = [datetime.fromisoformat(a) for a in body["alternatives"]]
     assert set(offered) <= listed
     assert offered == sorted(offered)
@@ -89,8 +102,9 @@ def test_a_taken_slot_answers_409_with_bookable_alternatives(
     assert hold(client, second, therapist_id, body["alternatives"][0]).status_code == 201
 
 
-def test_expired_holds_never_block(client: TestClient, therapist_id: int,
-                                   frozen: time_machine.Coordinates) -> None:
+def test_expired_holds_never_block(
+    client: TestClient, therapist_id: int, frozen: time_machine.Coordinates
+) -> None:
     first, second = make_client(client), make_client(client, name="Lee")
     held = hold(client, first, therapist_id, MONDAY_9_NY).json()
     frozen.shift(timedelta(minutes=10, seconds=1))
@@ -111,8 +125,9 @@ def test_idempotency_key_replays_and_refuses_a_different_body(
     assert first.status_code == again.status_code == 201
     assert again.json() == first.json()
     assert again.headers["Idempotent-Replayed"] == "true"
-    other = hold(client, me, therapist_id, MONDAY_9_NY + timedelta(hours=2),
-                 **{"Idempotency-Key": "a1"})
+    other = hold(
+        client, me, therapist_id, MONDAY_9_NY + timedelta(hours=2), **{"Idempotency-Key": "a1"}
+    )
     assert other.status_code == 422
     assert other.json()["fields"][0]["field"] == "Idempotency-Key"
     book = {"hold_id": first.json()["hold_id"]}
@@ -133,34 +148,46 @@ def test_cancel_frees_the_time_and_the_calendar_says_cancelled(
     cancelled = client.post(f"/api/v1/appointments/{held['hold_id']}/cancel", headers=me)
     assert cancelled.status_code == 200
     assert cancelled.json()["status"] == "cancelled"
-    assert "2026-12-07T14:00:00Z" in [s["start"] for s in slots(client, therapist_id,
-                                                                  start="2026-12-07", tz="UTC")]
-    calendar = icalendar.Calendar.from_ical(client.get(
-        f"/api/v1/appointments/{held['hold_id']}/calendar.ics", headers=me).content)
+    assert "2026-12-07T14:00:00Z" in [
+        s["start"] for s in slots(client, therapist_id, start="2026-12-07", tz="UTC")
+    ]
+    calendar = icalendar.Calendar.from_ical(
+        client.get(f"/api/v1/appointments/{held['hold_id']}/calendar.ics", headers=me).content
+    )
     assert str(calendar["METHOD"]) == "CANCEL"
     assert int(calendar.walk("VEVENT")[0]["SEQUENCE"]) == 1
 
 
-def test_reschedule_is_all_or_nothing(client: TestClient, database: Database,
-                                      therapist_id: int, frozen) -> None:
+def test_reschedule_is_all_or_nothing(
+    client: TestClient, database: Database, therapist_id: int, frozen
+) -> None:
     me, other = make_client(client), make_client(client, name="Lee")
     held = hold(client, me, therapist_id, MONDAY_9_NY).json()
     client.post("/api/v1/appointments", json={"hold_id": held["hold_id"]}, headers=me)
     taken = MONDAY_9_NY + timedelta(hours=3)
     assert hold(client, other, therapist_id, taken).status_code == 201
-    refused = client.post(f"/api/v1/appointments/{held['hold_id']}/reschedule",
-                          json={"start": taken.isoformat()}, headers=me)
+    refused = client.post(
+        f"/api/v1/appointments/{held['hold_id']}/reschedule",
+        json={"start": taken.isoformat()},
+        headers=me,
+    )
     assert refused.status_code == 409
-    assert client.get(f"/api/v1/appointments/{held['hold_id']}",
-                      headers=me).json()["status"] == "booked"
+    assert (
+        client.get(f"/api/v1/appointments/{held['hold_id']}", headers=me).json()["status"]
+        == "booked"
+    )
     # moving by half an hour overlaps the old time: fine, the old one is released in the same go
-    moved = client.post(f"/api/v1/appointments/{held['hold_id']}/reschedule",
-                        json={"start": (MONDAY_9_NY + timedelta(minutes=30)).isoformat()},
-                        headers=me)
+    moved = client.post(
+        f"/api/v1/appointments/{held['hold_id']}/reschedule",
+        json={"start": (MONDAY_9_NY + timedelta(minutes=30)).isoformat()},
+        headers=me,
+    )
     assert moved.status_code == 201, moved.text
     assert moved.json()["rescheduled_from_id"] == held["hold_id"]
-    assert client.get(f"/api/v1/appointments/{held['hold_id']}",
-                      headers=me).json()["status"] == "cancelled"
+    assert (
+        client.get(f"/api/v1/appointments/{held['hold_id']}", headers=me).json()["status"]
+        == "cancelled"
+    )
 
 
 def test_appointments_are_private_to_their_participants(
@@ -168,15 +195,23 @@ def test_appointments_are_private_to_their_participants(
 ) -> None:
     me, stranger = make_client(client), make_client(client, name="Lee")
     held = hold(client, me, therapist_id, MONDAY_9_NY).json()
-    for path in (f"/api/v1/appointments/{held['hold_id']}",
-                 f"/api/v1/appointments/{held['hold_id']}/calendar.ics"):
+    for path in (
+        f"/api/v1/appointments/{held['hold_id']}",
+        f"/api/v1/appointments/{held['hold_id']}/calendar.ics",
+    ):
         assert client.get(path, headers=stranger).status_code == 404
         assert client.get(path).status_code == 401
         assert client.get(path, headers={"Authorization": "Bearer nope"}).status_code == 401
-    assert client.post(f"/api/v1/appointments/{held['hold_id']}/cancel",
-                       headers=stranger).status_code == 404
-    assert client.post("/api/v1/appointments", json={"hold_id": held["hold_id"]},
-                       headers=stranger).status_code == 404
+    assert (
+        client.post(f"/api/v1/appointments/{held['hold_id']}/cancel", headers=stranger).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            "/api/v1/appointments", json={"hold_id": held["hold_id"]}, headers=stranger
+        ).status_code
+        == 404
+    )
 
 
 def test_couples_need_both_states_licensed_and_both_partners_free(
@@ -187,8 +222,7 @@ def test_couples_need_both_states_licensed_and_both_partners_free(
     me, partner = make_client(client), make_client(client, state="NJ", name="Kai")
     no_partner = hold(client, me, therapist_id, MONDAY_9_NY, "couples_intake")
     assert no_partner.status_code == 422
-    assert no_partner.json()["fields"][0]["field"] == \
-        "session_type"
+    assert no_partner.json()["fields"][0]["field"] == "session_type"
     link_partners(client, me, partner)
     unlicensed = hold(client, me, other_therapist, MONDAY_9_NY, "couples_intake")
     assert unlicensed.status_code == 422
@@ -196,16 +230,20 @@ def test_couples_need_both_states_licensed_and_both_partners_free(
     # the partner already has an individual session with someone else at that time
     with database.session(write=True) as session:
         nj_therapist = make_therapist(session, licensed=("NJ",)).id
-    assert hold(client, partner, nj_therapist, MONDAY_9_NY + timedelta(minutes=30)
-                ).status_code == 201
+    assert (
+        hold(client, partner, nj_therapist, MONDAY_9_NY + timedelta(minutes=30)).status_code == 201
+    )
     clash = hold(client, me, therapist_id, MONDAY_9_NY, "couples_intake")
     assert clash.status_code == 409
     assert "partner" in clash.json()["detail"]
     together = hold(client, me, therapist_id, MONDAY_9_NY + timedelta(hours=3), "couples_intake")
     assert together.status_code == 201, together.text
     with database.session() as session:
-        people = session.scalars(select(AppointmentParticipant.client_id).where(
-            AppointmentParticipant.appointment_id == together.json()["hold_id"])).all()
+        people = session.scalars(
+            select(AppointmentParticipant.client_id).where(
+                AppointmentParticipant.appointment_id == together.json()["hold_id"]
+            )
+        ).all()
     assert len(people) == 2
 
 
@@ -228,17 +266,25 @@ def test_weekly_new_client_limit_and_not_accepting(
         assert refused.json()["error"] == "therapist_unavailable"
 
 
-@pytest.mark.parametrize(("zone", "local_start"), [
-    ("Asia/Kolkata", "2026-12-08T07:30:00+05:30"),
-    ("Australia/Adelaide", "2026-12-08T12:30:00+10:30"),
-])
+@pytest.mark.parametrize(
+    ("zone", "local_start"),
+    [
+        ("Asia/Kolkata", "2026-12-08T07:30:00+05:30"),
+        ("Australia/Adelaide", "2026-12-08T12:30:00+10:30"),
+    ],
+)
 def test_slots_in_a_client_zone_a_calendar_day_ahead(
     client: TestClient, database: Database, frozen, zone: str, local_start: str
 ) -> None:
     # Monday 18:00-21:00 in Los Angeles is Tuesday morning or midday for these clients
     with database.session(write=True) as session:
-        evening = make_therapist(session, zone="America/Los_Angeles", practice_state="CA",
-                                 licensed=("CA",), hours=[(0, 18 * 60, 21 * 60)]).id
+        evening = make_therapist(
+            session,
+            zone="America/Los_Angeles",
+            practice_state="CA",
+            licensed=("CA",),
+            hours=[(0, 18 * 60, 21 * 60)],
+        ).id
     listed = slots(client, evening, start="2026-12-08", days=1, tz=zone)
     assert listed[0]["start"] == local_start
     assert datetime.fromisoformat(listed[0]["start"]) == datetime(2026, 12, 8, 2, tzinfo=UTC)
@@ -259,9 +305,15 @@ def test_bad_input_names_the_field(client: TestClient, therapist_id: int, frozen
         response = client.get(f"/api/v1/therapists/{therapist_id}/slots", params=params)
         assert response.status_code == 422
         assert response.json()["fields"][0]["field"] == field
-    naive = client.post("/api/v1/holds", json={"therapist_id": therapist_id,
-                                               "session_type": "intake",
-                                               "start": "2026-12-07T09:00:00"}, headers=me)
+    naive = client.post(
+        "/api/v1/holds",
+        json={
+            "therapist_id": therapist_id,
+            "session_type": "intake",
+            "start": "2026-12-07T09:00:00",
+        },
+        headers=me,
+    )
     assert naive.status_code == 422
     assert naive.json()["fields"][0]["field"] == "start"
     off_grid = hold(client, me, therapist_id, MONDAY_9_NY + timedelta(minutes=10))
@@ -278,15 +330,39 @@ DST_DAYS = {
     "fall-london": ("Europe/London", date(2026, 10, 25)),
 }
 DST_EXPECTED = {
-    "spring-new-york": ["00:00-05:00", "00:30-05:00", "01:00-05:00", "01:30-05:00",
-                        "03:00-04:00", "03:30-04:00"],
-    "fall-new-york": ["00:00-04:00", "00:30-04:00", "01:00-04:00", "01:30-04:00",
-                      "01:00-05:00", "01:30-05:00", "02:00-05:00", "02:30-05:00",
-                      "03:00-05:00", "03:30-05:00"],
+    "spring-new-york": [
+        "00:00-05:00",
+        "00:30-05:00",
+        "01:00-05:00",
+        "01:30-05:00",
+        "03:00-04:00",
+        "03:30-04:00",
+    ],
+    "fall-new-york": [
+        "00:00-04:00",
+        "00:30-04:00",
+        "01:00-04:00",
+        "01:30-04:00",
+        "01:00-05:00",
+        "01:30-05:00",
+        "02:00-05:00",
+        "02:30-05:00",
+        "03:00-05:00",
+        "03:30-05:00",
+    ],
     "spring-london": ["00:00+00:00", "00:30+00:00", "02:00+01:00", "02:30+01:00"],
-    "fall-london": ["00:00+01:00", "00:30+01:00", "01:00+01:00", "01:30+01:00",
-                    "01:00+00:00", "01:30+00:00", "02:00+00:00", "02:30+00:00",
-                    "03:00+00:00", "03:30+00:00"],
+    "fall-london": [
+        "00:00+01:00",
+        "00:30+01:00",
+        "01:00+01:00",
+        "01:30+01:00",
+        "01:00+00:00",
+        "01:30+00:00",
+        "02:00+00:00",
+        "02:30+00:00",
+        "03:00+00:00",
+        "03:30+00:00",
+    ],
 }
 
 
@@ -296,10 +372,17 @@ def test_dst_days_through_the_api(client: TestClient, database: Database, case: 
     # Sunday 00:00-04:00 local (03:00 in London's spring, where the clocks skip 01:00-02:00)
     end = 4 * 60 if case != "spring-london" else 3 * 60
     with database.session(write=True) as session:
-        therapist = make_therapist(session, zone=zone, hours=[(6, 0, end)], buffer_minutes=0,
-                                   durations={"intake": 30}, weekly_new_client_limit=20).id
-    with time_machine.travel(datetime.combine(day, datetime.min.time(), UTC) - timedelta(days=3),
-                             tick=False):
+        therapist = make_therapist(
+            session,
+            zone=zone,
+            hours=[(6, 0, end)],
+            buffer_minutes=0,
+            durations={"intake": 30},
+            weekly_new_client_limit=20,
+        ).id
+    with time_machine.travel(
+        datetime.combine(day, datetime.min.time(), UTC) - timedelta(days=3), tick=False
+    ):
         me = make_client(client, zone=zone)
         listed = slots(client, therapist, start=day.isoformat(), days=1, tz=zone)
         shown = [s["start"][11:16] + s["start"][19:].replace("Z", "+00:00") for s in listed]

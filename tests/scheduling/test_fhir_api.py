@@ -39,35 +39,50 @@ def test_a_couples_appointment_is_one_fhir_appointment_for_its_participants(
     me, partner = make_client(client), make_client(client, state="NJ", name="Kai")
     stranger = make_client(client, name="Lee")
     link_partners(client, me, partner)
-    held = client.post("/api/v1/holds", headers=me, json={
-        "therapist_id": therapist_id, "session_type": "couples_intake",
-        "start": MONDAY_9_NY.isoformat()}).json()
+    held = client.post(
+        "/api/v1/holds",
+        headers=me,
+        json={
+            "therapist_id": therapist_id,
+            "session_type": "couples_intake",
+            "start": MONDAY_9_NY.isoformat(),
+        },
+    ).json()
     for who in (me, partner):
         response = client.get(f"/fhir/Appointment/{held['hold_id']}", headers=who)
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("application/fhir+json")
         appointment = Appointment.model_validate(response.json())
-        patients = [p.actor.reference for p in appointment.participant
-                    if p.actor.reference.startswith("Patient/")]
+        patients = [
+            p.actor.reference
+            for p in appointment.participant
+            if p.actor.reference.startswith("Patient/")
+        ]
         assert len(patients) == 2
         assert appointment.status == "pending"  # a hold, not yet booked
     assert client.get(f"/fhir/Appointment/{held['hold_id']}", headers=stranger).status_code == 404
     assert client.get(f"/fhir/Appointment/{held['hold_id']}").status_code == 401
 
 
-def test_practitioner_role_schedule_and_slots(client: TestClient, therapist_id: int,
-                                              frozen) -> None:
-    role = PractitionerRole.model_validate(client.get(
-        f"/fhir/PractitionerRole/{therapist_id}").json())
+def test_practitioner_role_schedule_and_slots(
+    client: TestClient, therapist_id: int, frozen
+) -> None:
+    role = PractitionerRole.model_validate(
+        client.get(f"/fhir/PractitionerRole/{therapist_id}").json()
+    )
     assert role.id == str(therapist_id)
-    schedule = Schedule.model_validate(client.get(
-        f"/fhir/Schedule/therapist-{therapist_id}").json())
+    schedule = Schedule.model_validate(
+        client.get(f"/fhir/Schedule/therapist-{therapist_id}").json()
+    )
     assert schedule.actor[0].reference == f"PractitionerRole/{therapist_id}"
-    bundle = Bundle.model_validate(client.get(
-        "/fhir/Slot", params={"schedule": f"Schedule/therapist-{therapist_id}"}).json())
+    bundle = Bundle.model_validate(
+        client.get("/fhir/Slot", params={"schedule": f"Schedule/therapist-{therapist_id}"}).json()
+    )
     fhir_starts = [entry.resource.start for entry in bundle.entry]
-    listed = client.get(f"/api/v1/therapists/{therapist_id}/slots",
-                        params={"days": 14, "start": NOW.date().isoformat(), "tz": "UTC"}).json()
+    listed = client.get(
+        f"/api/v1/therapists/{therapist_id}/slots",
+        params={"days": 14, "start": NOW.date().isoformat(), "tz": "UTC"},
+    ).json()
     listed_starts = [datetime.fromisoformat(s["start"]) for s in listed["slots"]]
     # the FHIR search covers the next 14 days from now, the list 14 calendar days from today
     assert fhir_starts == [s for s in listed_starts if s < NOW + timedelta(days=14)]
@@ -90,14 +105,20 @@ def test_bulk_publish_files_are_valid_and_their_slots_can_be_held(
     assert files["Schedule"]
     slots = [Slot.model_validate(s) for s in files["Slot"]]
     assert slots
-    assert all(s.schedule.reference == f"Schedule/therapist-{therapist_id}"
-                         for s in slots)
+    assert all(s.schedule.reference == f"Schedule/therapist-{therapist_id}" for s in slots)
     me = make_client(client)
     kinds = {s.serviceType[0].coding[0].code for s in slots}
     assert kinds == {"intake", "couples_intake"}
-    first = min((s for s in slots if s.serviceType[0].coding[0].code == "intake"),
-                key=lambda s: s.start)
-    held = client.post("/api/v1/holds", headers=me, json={
-        "therapist_id": therapist_id, "session_type": "intake",
-        "start": first.start.isoformat()})
+    first = min(
+        (s for s in slots if s.serviceType[0].coding[0].code == "intake"), key=lambda s: s.start
+    )
+    held = client.post(
+        "/api/v1/holds",
+        headers=me,
+        json={
+            "therapist_id": therapist_id,
+            "session_type": "intake",
+            "start": first.start.isoformat(),
+        },
+    )
     assert held.status_code == 201, held.text

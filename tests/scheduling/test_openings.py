@@ -30,8 +30,9 @@ def frozen():  # type: ignore[no-untyped-def]
         yield traveller
 
 
-def test_earliest_openings_follow_every_change(client: TestClient, database: Database,
-                                               frozen: time_machine.Coordinates) -> None:
+def test_earliest_openings_follow_every_change(
+    client: TestClient, database: Database, frozen: time_machine.Coordinates
+) -> None:
     with database.session(write=True) as session:
         a = make_therapist(session).id
         b = make_therapist(session, hours=[(4, 9 * 60, 12 * 60)]).id  # Fridays only
@@ -51,8 +52,11 @@ def test_earliest_openings_follow_every_change(client: TestClient, database: Dat
             return index.refresh(session, datetime.now(UTC))
 
     me = make_client(client)
-    held = client.post("/api/v1/holds", headers=me, json={
-        "therapist_id": a, "session_type": "intake", "start": THURSDAY_10_NY.isoformat()}).json()
+    held = client.post(
+        "/api/v1/holds",
+        headers=me,
+        json={"therapist_id": a, "session_type": "intake", "start": THURSDAY_10_NY.isoformat()},
+    ).json()
     assert refresh() == {a}  # b is untouched and not recomputed
     assert changes[-1] == {a}
     # 10:00-11:00 plus a 10-minute buffer: 11:30 is next
@@ -63,9 +67,15 @@ def test_earliest_openings_follow_every_change(client: TestClient, database: Dat
     assert a in refresh()
     assert index.grid.earliest("intake", row_a) == THURSDAY_10_NY + timedelta(minutes=30)
 
-    held = client.post("/api/v1/holds", headers=me, json={
-        "therapist_id": a, "session_type": "intake",
-        "start": (THURSDAY_10_NY + timedelta(minutes=30)).isoformat()}).json()
+    held = client.post(
+        "/api/v1/holds",
+        headers=me,
+        json={
+            "therapist_id": a,
+            "session_type": "intake",
+            "start": (THURSDAY_10_NY + timedelta(minutes=30)).isoformat(),
+        },
+    ).json()
     client.post("/api/v1/appointments", json={"hold_id": held["hold_id"]}, headers=me)
     refresh()
     assert index.grid.earliest("intake", row_a) == THURSDAY_10_NY + timedelta(hours=2)
@@ -78,10 +88,12 @@ def test_earliest_openings_follow_every_change(client: TestClient, database: Dat
     assert b in refresh()
     assert index.grid.earliest("intake", row_b) == datetime(2026, 12, 3, 18, 0, tzinfo=UTC)
 
-    ics = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\n"
-           b"UID:dentist@example\r\nDTSTAMP:20261101T000000Z\r\n"
-           b"DTSTART;TZID=America/New_York:20261203T130000\r\n"
-           b"DTEND;TZID=America/New_York:20261203T150000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    ics = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\n"
+        b"UID:dentist@example\r\nDTSTAMP:20261101T000000Z\r\n"
+        b"DTSTART;TZID=America/New_York:20261203T130000\r\n"
+        b"DTEND;TZID=America/New_York:20261203T150000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
     with database.session(write=True) as session:
         assert supply.import_calendar(session, b, ics, datetime.now(UTC)) == 1
     assert b in refresh()
@@ -116,41 +128,65 @@ def test_bad_hours_and_calendars_change_nothing(database: Database, frozen) -> N
 GRID_STARTS = st.integers(0, 7 * 48 - 1)
 
 
-@settings(max_examples=12, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
-def test_every_listed_start_can_be_held_and_no_other(database: Database, data: st.DataObject,
-                                                     ) -> None:
+def test_every_listed_start_can_be_held_and_no_other(
+    database: Database,
+    data: st.DataObject,
+) -> None:
     """Listing and holding agree, with buffers, time off, holds and outside busy times."""
     now = NOW + timedelta(minutes=data.draw(st.sampled_from([0, 7, 30, 95])))
     buffer = data.draw(st.sampled_from([0, 10, 15]))
     notice = data.draw(st.sampled_from([0, 24]))
     with database.session(write=True) as session:
         therapist = make_therapist(
-            session, buffer_minutes=buffer, minimum_notice_hours=notice,
-            hours=[(d, data.draw(st.sampled_from([8, 9])) * 60,
-                    data.draw(st.sampled_from([12, 17])) * 60) for d in range(6)],
+            session,
+            buffer_minutes=buffer,
+            minimum_notice_hours=notice,
+            hours=[
+                (
+                    d,
+                    data.draw(st.sampled_from([8, 9])) * 60,
+                    data.draw(st.sampled_from([12, 17])) * 60,
+                )
+                for d in range(6)
+            ],
             time_off=[(now.date() + timedelta(days=2), now.date() + timedelta(days=2))],
-            weekly_new_client_limit=100, caseload_limit=200)
-        client_row, _ = create_client(session, ClientCreate(
-            name="Probe", state="NY", timezone="America/New_York"))
-        other, _ = create_client(session, ClientCreate(
-            name="Other", state="NY", timezone="America/New_York"))
+            weekly_new_client_limit=100,
+            caseload_limit=200,
+        )
+        client_row, _ = create_client(
+            session, ClientCreate(name="Probe", state="NY", timezone="America/New_York")
+        )
+        other, _ = create_client(
+            session, ClientCreate(name="Other", state="NY", timezone="America/New_York")
+        )
         for _ in range(data.draw(st.integers(0, 3))):
             start = now + timedelta(hours=data.draw(st.integers(1, 120)))
             start = start.replace(minute=0, second=0, microsecond=0)
             try:
                 with session.begin_nested():
-                    service.create_hold(session, other, therapist.id, "individual", start,
-                                        now - timedelta(days=1), 60 * 24 * 30)
+                    service.create_hold(
+                        session,
+                        other,
+                        therapist.id,
+                        "individual",
+                        start,
+                        now - timedelta(days=1),
+                        60 * 24 * 30,
+                    )
             except DomainError:
                 pass
         ics_start = now + timedelta(hours=data.draw(st.integers(1, 100)))
-        ics = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\n"
-               "UID:x@t\r\nDTSTAMP:20261101T000000Z\r\n"
-               f"DTSTART:{ics_start:%Y%m%dT%H%M00Z}\r\n"
-               f"DTEND:{ics_start + timedelta(minutes=95):%Y%m%dT%H%M00Z}\r\n"
-               "END:VEVENT\r\nEND:VCALENDAR\r\n").encode()
+        ics = (
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\n"
+            "UID:x@t\r\nDTSTAMP:20261101T000000Z\r\n"
+            f"DTSTART:{ics_start:%Y%m%dT%H%M00Z}\r\n"
+            f"DTEND:{ics_start + timedelta(minutes=95):%Y%m%dT%H%M00Z}\r\n"
+            "END:VEVENT\r\nEND:VCALENDAR\r\n"
+        ).encode()
         supply.import_calendar(session, therapist.id, ics, now)
         therapist_id, client_id = therapist.id, client_row.id
     with database.session() as session:
@@ -164,8 +200,9 @@ def test_every_listed_start_can_be_held_and_no_other(database: Database, data: s
             probe_client = session.get_one(Client, client_id)
             try:
                 with session.begin_nested():
-                    service.create_hold(session, probe_client, therapist_id, "intake", start,
-                                        now, 10)
+                    service.create_hold(
+                        session, probe_client, therapist_id, "intake", start, now, 10
+                    )
                     held = True
                     raise _Undo
             except _Undo:

@@ -31,21 +31,28 @@ WHERE a.status IN ('held', 'booked') AND b.status IN ('held', 'booked')
 """
 
 
-async def _attempt(http: httpx2.AsyncClient, url: str, token: str, therapist_id: int,
-                   start: datetime) -> int:
-    response = await http.post(f"{url}/api/v1/holds", headers={"Authorization": f"Bearer {token}"},
-                               json={"therapist_id": therapist_id, "session_type": "intake",
-                                     "start": start.isoformat()})
+async def _attempt(
+    http: httpx2.AsyncClient, url: str, token: str, therapist_id: int, start: datetime
+) -> int:
+    response = await http.post(
+        f"{url}/api/v1/holds",
+        headers={"Authorization": f"Bearer {token}"},
+        json={"therapist_id": therapist_id, "session_type": "intake", "start": start.isoformat()},
+    )
     return response.status_code
 
 
-async def _race(urls: list[str], tokens: list[str], therapist_id: int,
-                start: datetime) -> Counter[int]:
+async def _race(
+    urls: list[str], tokens: list[str], therapist_id: int, start: datetime
+) -> Counter[int]:
     limits = httpx2.Limits(max_connections=ATTEMPTS)
     async with httpx2.AsyncClient(timeout=30, limits=limits) as http:
-        statuses = await asyncio.gather(*(
-            _attempt(http, urls[i % len(urls)], token, therapist_id, start)
-            for i, token in enumerate(tokens)))
+        statuses = await asyncio.gather(
+            *(
+                _attempt(http, urls[i % len(urls)], token, therapist_id, start)
+                for i, token in enumerate(tokens)
+            )
+        )
     return Counter(statuses)
 
 
@@ -54,24 +61,37 @@ def test_one_slot_many_clients_two_servers(postgres_databases: PostgresDatabases
     database = migrated(url)
     try:
         with database.session(write=True) as session:
-            therapist_id = make_therapist(session, hours=ALL_WEEK, minimum_notice_hours=1,
-                                          weekly_new_client_limit=ATTEMPTS,
-                                          caseload_limit=ATTEMPTS * 2).id
-            tokens = [create_client(session, ClientCreate(
-                name=f"Client {i}", state="NY", timezone="America/New_York"))[1]
-                for i in range(ATTEMPTS)]
+            therapist_id = make_therapist(
+                session,
+                hours=ALL_WEEK,
+                minimum_notice_hours=1,
+                weekly_new_client_limit=ATTEMPTS,
+                caseload_limit=ATTEMPTS * 2,
+            ).id
+            tokens = [
+                create_client(
+                    session,
+                    ClientCreate(name=f"Client {i}", state="NY", timezone="America/New_York"),
+                )[1]
+                for i in range(ATTEMPTS)
+            ]
         start = from_minute(grid_ceil(to_minute(datetime.now(UTC) + timedelta(hours=3))))
         with running_servers(url, count=2) as urls:
             statuses = asyncio.run(_race(urls, tokens, therapist_id, start))
             # the slot and its neighbours are gone from both servers' lists
-            listed = httpx2.get(f"{urls[1]}/api/v1/therapists/{therapist_id}/slots",
-                                params={"start": start.date().isoformat(), "days": 2}).json()
+            listed = httpx2.get(
+                f"{urls[1]}/api/v1/therapists/{therapist_id}/slots",
+                params={"start": start.date().isoformat(), "days": 2},
+            ).json()
         assert statuses == Counter({201: 1, 409: ATTEMPTS - 1}), statuses
-        assert start.isoformat().replace("+00:00", "Z") not in {s["start"] for s in
-                                                                 listed["slots"]}
+        assert start.isoformat().replace("+00:00", "Z") not in {s["start"] for s in listed["slots"]}
         with database.engine.connect() as conn:
             assert conn.execute(text(OVERLAPS)).scalar_one() == 0
-            assert conn.execute(text(
-                "SELECT count(*) FROM appointments WHERE status = 'held'")).scalar_one() == 1
+            assert (
+                conn.execute(
+                    text("SELECT count(*) FROM appointments WHERE status = 'held'")
+                ).scalar_one()
+                == 1
+            )
     finally:
         database.dispose()

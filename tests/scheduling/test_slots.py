@@ -50,24 +50,30 @@ SPRING_LONDON = date(2026, 3, 29)  # 01:00 GMT jumps to 02:00 BST
 FALL_LONDON = date(2026, 10, 25)  # 02:00 BST falls back to 01:00 GMT
 
 
-@pytest.mark.parametrize(("wall", "expected"), [
-    (h(1, 30), utc(2026, 3, 8, 6, 30)),  # before the jump: EST
-    (h(2), utc(2026, 3, 8, 7)),  # does not exist: the moment clocks jump (03:00 EDT)
-    (h(2, 30), utc(2026, 3, 8, 7)),
-    (h(3), utc(2026, 3, 8, 7)),  # after: EDT
-    (h(3, 30), utc(2026, 3, 8, 7, 30)),
-])
+@pytest.mark.parametrize(
+    ("wall", "expected"),
+    [
+        (h(1, 30), utc(2026, 3, 8, 6, 30)),  # before the jump: EST
+        (h(2), utc(2026, 3, 8, 7)),  # does not exist: the moment clocks jump (03:00 EDT)
+        (h(2, 30), utc(2026, 3, 8, 7)),
+        (h(3), utc(2026, 3, 8, 7)),  # after: EDT
+        (h(3, 30), utc(2026, 3, 8, 7, 30)),
+    ],
+)
 def test_new_york_spring_forward_wall_times(wall: int, expected: datetime) -> None:
     assert from_minute(wall_to_minute(SPRING_NY, wall, NY)) == expected
 
 
-@pytest.mark.parametrize(("wall", "earlier", "later"), [
-    (h(0, 30), utc(2026, 11, 1, 4, 30), utc(2026, 11, 1, 4, 30)),
-    (h(1), utc(2026, 11, 1, 5), utc(2026, 11, 1, 6)),  # happens twice
-    (h(1, 30), utc(2026, 11, 1, 5, 30), utc(2026, 11, 1, 6, 30)),
-    (h(2), utc(2026, 11, 1, 7), utc(2026, 11, 1, 7)),
-    (h(2, 30), utc(2026, 11, 1, 7, 30), utc(2026, 11, 1, 7, 30)),
-])
+@pytest.mark.parametrize(
+    ("wall", "earlier", "later"),
+    [
+        (h(0, 30), utc(2026, 11, 1, 4, 30), utc(2026, 11, 1, 4, 30)),
+        (h(1), utc(2026, 11, 1, 5), utc(2026, 11, 1, 6)),  # happens twice
+        (h(1, 30), utc(2026, 11, 1, 5, 30), utc(2026, 11, 1, 6, 30)),
+        (h(2), utc(2026, 11, 1, 7), utc(2026, 11, 1, 7)),
+        (h(2, 30), utc(2026, 11, 1, 7, 30), utc(2026, 11, 1, 7, 30)),
+    ],
+)
 def test_new_york_fall_back_wall_times(wall: int, earlier: datetime, later: datetime) -> None:
     assert from_minute(wall_to_minute(FALL_NY, wall, NY)) == earlier
     assert from_minute(wall_to_minute(FALL_NY, wall, NY, later=True)) == later
@@ -76,46 +82,58 @@ def test_new_york_fall_back_wall_times(wall: int, earlier: datetime, later: date
 def test_windows_across_new_york_spring_forward_lose_an_hour() -> None:
     sunday = SPRING_NY.weekday()
     assert windows([(sunday, h(1), h(4))], NY, SPRING_NY) == [
-        (utc(2026, 3, 8, 6), utc(2026, 3, 8, 8))]
+        (utc(2026, 3, 8, 6), utc(2026, 3, 8, 8))
+    ]
     # starting inside the skipped hour: work starts when the clocks reach 03:00
     assert windows([(sunday, h(2), h(5))], NY, SPRING_NY) == [
-        (utc(2026, 3, 8, 7), utc(2026, 3, 8, 9))]
+        (utc(2026, 3, 8, 7), utc(2026, 3, 8, 9))
+    ]
     # ending inside it: work ends at the jump
     assert windows([(sunday, h(0), h(2, 30))], NY, SPRING_NY) == [
-        (utc(2026, 3, 8, 5), utc(2026, 3, 8, 7))]
+        (utc(2026, 3, 8, 5), utc(2026, 3, 8, 7))
+    ]
 
 
 def test_windows_across_new_york_fall_back_gain_an_hour() -> None:
     sunday = FALL_NY.weekday()
     assert windows([(sunday, h(0), h(3))], NY, FALL_NY) == [
-        (utc(2026, 11, 1, 4), utc(2026, 11, 1, 8))]
+        (utc(2026, 11, 1, 4), utc(2026, 11, 1, 8))
+    ]
     assert windows([(sunday, h(1, 30), h(2, 30))], NY, FALL_NY) == [
-        (utc(2026, 11, 1, 5, 30), utc(2026, 11, 1, 7, 30))]
+        (utc(2026, 11, 1, 5, 30), utc(2026, 11, 1, 7, 30))
+    ]
 
 
 def test_windows_across_london_changes() -> None:
     sunday = 6
     assert windows([(sunday, h(0, 30), h(3))], LONDON, SPRING_LONDON) == [
-        (utc(2026, 3, 29, 0, 30), utc(2026, 3, 29, 2))]
+        (utc(2026, 3, 29, 0, 30), utc(2026, 3, 29, 2))
+    ]
     assert windows([(sunday, h(1, 30), h(2, 30))], LONDON, SPRING_LONDON) == [
-        (utc(2026, 3, 29, 1), utc(2026, 3, 29, 1, 30))]
+        (utc(2026, 3, 29, 1), utc(2026, 3, 29, 1, 30))
+    ]
     assert windows([(sunday, h(0), h(3))], LONDON, FALL_LONDON) == [
-        (utc(2026, 10, 24, 23), utc(2026, 10, 25, 3))]
+        (utc(2026, 10, 24, 23), utc(2026, 10, 25, 3))
+    ]
 
 
 def test_phoenix_keeps_the_same_utc_hours_all_year() -> None:
     winter, summer = date(2026, 1, 14), date(2026, 7, 15)
     for day in (winter, summer):
-        (start, end), = windows([(2, h(9), h(17))], "America/Phoenix", day)
+        ((start, end),) = windows([(2, h(9), h(17))], "America/Phoenix", day)
         assert (start.hour, end.hour) == (16, 0)
-    (ny_summer, _), = windows([(2, h(9), h(17))], NY, summer)
+    ((ny_summer, _),) = windows([(2, h(9), h(17))], NY, summer)
     assert ny_summer.hour == 13
 
 
 def test_touching_windows_join_even_across_midnight() -> None:
     day = date(2026, 12, 7)  # a Monday
-    joined = working_windows([(0, h(9), h(12)), (0, h(12), h(17)), (0, h(20), h(24)),
-                              (1, h(0), h(2))], NY, day, day + timedelta(days=1))
+    joined = working_windows(
+        [(0, h(9), h(12)), (0, h(12), h(17)), (0, h(20), h(24)), (1, h(0), h(2))],
+        NY,
+        day,
+        day + timedelta(days=1),
+    )
     assert [(from_minute(s), from_minute(e)) for s, e in joined] == [
         (utc(2026, 12, 7, 14), utc(2026, 12, 7, 22)),
         (utc(2026, 12, 8, 1), utc(2026, 12, 8, 7)),
@@ -124,11 +142,15 @@ def test_touching_windows_join_even_across_midnight() -> None:
 
 # --- free starts ----------------------------------------------------------------------------------
 
+
 def availability(**kw: object) -> Availability:
-    base: dict[str, object] = {"zone": NY,
-                               "weekly_hours": tuple((d, h(9), h(17)) for d in range(5)),
-                               "buffer_minutes": 10, "minimum_notice_hours": 24,
-                               "booking_horizon_days": 30}
+    base: dict[str, object] = {
+        "zone": NY,
+        "weekly_hours": tuple((d, h(9), h(17)) for d in range(5)),
+        "buffer_minutes": 10,
+        "minimum_notice_hours": 24,
+        "booking_horizon_days": 30,
+    }
     base.update(kw)
     return Availability(**base)  # type: ignore[arg-type]
 
@@ -171,8 +193,9 @@ def test_time_off_external_busy_notice_and_horizon() -> None:
     av = availability(days_off=frozenset({monday}))
     assert not free_starts(av, 60, NOW, to_minute(MONDAY), to_minute(MONDAY) + 8 * 60)
     av = availability(busy=((to_minute(MONDAY), to_minute(MONDAY) + 3 * 60),))
-    assert from_minute(free_starts(av, 60, NOW, to_minute(MONDAY), to_minute(MONDAY) + 600)[0]) \
-        == MONDAY + timedelta(hours=3)
+    assert from_minute(
+        free_starts(av, 60, NOW, to_minute(MONDAY), to_minute(MONDAY) + 600)[0]
+    ) == MONDAY + timedelta(hours=3)
     # 24 h notice from Monday 09:10: Monday is out, Tuesday 09:30 is the first
     now = to_minute(MONDAY) + 10
     first = earliest_start(availability(), 60, now, 14)
@@ -195,18 +218,25 @@ def test_notice_on_a_dst_day_counts_real_hours() -> None:
     assert from_minute(first).astimezone(ZoneInfo(NY)).hour == 10
 
 
-@pytest.mark.parametrize(("zone", "day", "expected_local"), [
-    (NY, SPRING_NY, ["01:00", "01:30", "03:00", "03:30"]),
-    (NY, FALL_NY, ["00:00", "00:30", "01:00", "01:30", "01:00", "01:30", "02:00", "02:30"]),
-    (LONDON, SPRING_LONDON, ["00:00", "00:30", "02:00", "02:30"]),
-    (LONDON, FALL_LONDON, ["00:00", "00:30", "01:00", "01:30", "01:00", "01:30", "02:00",
-                           "02:30"]),
-])
+@pytest.mark.parametrize(
+    ("zone", "day", "expected_local"),
+    [
+        (NY, SPRING_NY, ["01:00", "01:30", "03:00", "03:30"]),
+        (NY, FALL_NY, ["00:00", "00:30", "01:00", "01:30", "01:00", "01:30", "02:00", "02:30"]),
+        (LONDON, SPRING_LONDON, ["00:00", "00:30", "02:00", "02:30"]),
+        (
+            LONDON,
+            FALL_LONDON,
+            ["00:00", "00:30", "01:00", "01:30", "01:00", "01:30", "02:00", "02:30"],
+        ),
+    ],
+)
 def test_slots_skip_missing_times_and_list_repeated_ones_twice(
     zone: str, day: date, expected_local: list[str]
 ) -> None:
-    hours = ((day.weekday(), h(0) if day != SPRING_NY else h(1), h(4) if day == SPRING_NY
-              else h(3)),)
+    hours = (
+        (day.weekday(), h(0) if day != SPRING_NY else h(1), h(4) if day == SPRING_NY else h(3)),
+    )
     av = Availability(zone=zone, weekly_hours=hours, buffer_minutes=0, minimum_notice_hours=0)
     now = m(day.year, day.month, day.day) - 3 * 24 * 60
     start = wall_to_minute(day, 0, zone)
@@ -225,8 +255,15 @@ def test_is_free_start_agrees_with_the_list() -> None:
 
 # --- the property: listed starts are exactly the starts a minute-by-minute check allows ---------
 
-ZONES = [NY, LONDON, "America/Phoenix", "America/Chicago", "Australia/Adelaide", "Asia/Kolkata",
-         "America/Los_Angeles"]
+ZONES = [
+    NY,
+    LONDON,
+    "America/Phoenix",
+    "America/Chicago",
+    "Australia/Adelaide",
+    "Asia/Kolkata",
+    "America/Los_Angeles",
+]
 
 
 @st.composite
@@ -239,21 +276,29 @@ def scenarios(draw: st.DrawFn) -> tuple[Availability, int, int, int, int]:
             end = min(96, start // 15 + draw(st.integers(2, 48))) * 15
             hours.append((weekday, start, end))
     # around a DST change in March, October or November, or an ordinary week
-    anchor = draw(st.sampled_from([m(2026, 3, 6), m(2026, 3, 27), m(2026, 10, 23),
-                                   m(2026, 10, 30), m(2026, 12, 2)]))
+    anchor = draw(
+        st.sampled_from(
+            [m(2026, 3, 6), m(2026, 3, 27), m(2026, 10, 23), m(2026, 10, 30), m(2026, 12, 2)]
+        )
+    )
     now = anchor + draw(st.integers(0, 48 * 60))
     busy = []
     for _ in range(draw(st.integers(0, 5))):
         s = now + draw(st.integers(-600, 6 * 24 * 60))
         busy.append((s, s + draw(st.integers(5, 300))))
     first_day = from_minute(now).astimezone(ZoneInfo(zone)).date()
-    days_off = frozenset(first_day + timedelta(days=d)
-                         for d in draw(st.sets(st.integers(0, 6), max_size=2)))
-    av = Availability(zone=zone, weekly_hours=tuple(hours),
-                      buffer_minutes=draw(st.sampled_from([0, 10, 15])),
-                      minimum_notice_hours=draw(st.sampled_from([0, 2, 12, 24])),
-                      booking_horizon_days=draw(st.integers(2, 6)), days_off=days_off,
-                      busy=tuple(sorted(busy)))
+    days_off = frozenset(
+        first_day + timedelta(days=d) for d in draw(st.sets(st.integers(0, 6), max_size=2))
+    )
+    av = Availability(
+        zone=zone,
+        weekly_hours=tuple(hours),
+        buffer_minutes=draw(st.sampled_from([0, 10, 15])),
+        minimum_notice_hours=draw(st.sampled_from([0, 2, 12, 24])),
+        booking_horizon_days=draw(st.integers(2, 6)),
+        days_off=days_off,
+        busy=tuple(sorted(busy)),
+    )
     duration = draw(st.sampled_from([30, 45, 53, 60, 80]))
     start = now + draw(st.sampled_from([-120, 0, 600, 1440, 2000]))
     length = draw(st.sampled_from([1, 2, 3, 4])) * 1440 + draw(st.integers(0, 1439))

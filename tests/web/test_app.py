@@ -22,23 +22,44 @@ def test_vocab_serves_every_code_list(client: TestClient) -> None:
     assert {"medicare", "medicaid", "tricare", "aetna", "cigna", "unitedhealthcare"} <= payer_codes
     medicaid = next(p for p in body["payers"] if p["code"] == "medicaid")
     assert {tuple(plan["states"]) for plan in medicaid["plans"]} == {
-        (s,) for s in get_vocabulary().states}
-    assert [c["code"] for c in body["concerns"]][:3] == ["trust_issues", "infidelity",
-                                                          "relationship_abuse"]
+        (s,) for s in get_vocabulary().states
+    }
+    assert [c["code"] for c in body["concerns"]][:3] == [
+        "trust_issues",
+        "infidelity",
+        "relationship_abuse",
+    ]
     assert len(body["concerns"]) == 20
-    assert all(c["label"] and c["description"]
-                                               for c in body["concerns"])
+    assert all(c["label"] and c["description"] for c in body["concerns"])
     taxonomy = {t["code"]: t["taxonomy_code"] for t in body["licence_types"]}
-    assert taxonomy == {"lmft": "106H00000X", "lcsw": "1041C0700X", "lpc": "101YP2500X",
-                        "lmhc": "101YM0800X", "psychologist": "103T00000X",
-                        "psychiatrist": "2084P0800X", "pmhnp": "363LP0808X"}
+    assert taxonomy == {
+        "lmft": "106H00000X",
+        "lcsw": "1041C0700X",
+        "lpc": "101YP2500X",
+        "lmhc": "101YM0800X",
+        "psychologist": "103T00000X",
+        "psychiatrist": "2084P0800X",
+        "pmhnp": "363LP0808X",
+    }
     cpt = {t["code"]: (t["cpt_code"], t["default_minutes"]) for t in body["session_types"]}
     assert cpt["intake"] == ("90791", 60)
     assert cpt["individual"] == ("90837", 53)
     assert cpt["couples"] == ("90847", 80)
     modalities = {m["code"] for m in body["modalities"]}
-    assert {"eft", "gottman", "ibct", "cbt", "dbt", "act", "emdr", "cpt", "psychodynamic",
-            "solution_focused", "narrative", "motivational_interviewing"} <= modalities
+    assert {
+        "eft",
+        "gottman",
+        "ibct",
+        "cbt",
+        "dbt",
+        "act",
+        "emdr",
+        "cpt",
+        "psychodynamic",
+        "solution_focused",
+        "narrative",
+        "motivational_interviewing",
+    } <= modalities
     assert all(len(lang["code"]) == 2 for lang in body["languages"])
 
 
@@ -56,8 +77,12 @@ def test_home_page_says_what_confide_is_and_shows_crisis_help(client: TestClient
 def test_openapi_docs(client: TestClient) -> None:
     assert client.get("/docs").status_code == 200
     paths = client.get("/openapi.json").json()["paths"]
-    assert {"/healthz", "/api/v1/vocab", "/api/v1/therapists",
-            "/api/v1/therapists/{therapist_id}"} <= set(paths)
+    assert {
+        "/healthz",
+        "/api/v1/vocab",
+        "/api/v1/therapists",
+        "/api/v1/therapists/{therapist_id}",
+    } <= set(paths)
 
 
 def test_placeholder_secret_refused_outside_development() -> None:

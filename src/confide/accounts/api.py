@@ -22,8 +22,14 @@ router = APIRouter(prefix="/api/v1/clients", tags=["clients"])
 
 
 def _read(client: Client) -> ClientRead:
-    return ClientRead(id=client.id, name=client.name, email=client.email, state=client.state,
-                      timezone=client.timezone, has_partner=client.partner_id is not None)
+    return ClientRead(
+        id=client.id,
+        name=client.name,
+        email=client.email,
+        state=client.state,
+        timezone=client.timezone,
+        has_partner=client.partner_id is not None,
+    )
 
 
 @router.post("", status_code=201, response_model=ClientCreated)
@@ -43,14 +49,17 @@ def me(client: CurrentClient) -> ClientRead:
 def invite_partner(request: Request, client: CurrentClient) -> InvitationRead:
     """A code to give one's partner, valid for a week."""
     code, expires_at = service.invite_partner(
-        client, request.app.state.settings.secret_key, datetime.now(UTC))
+        client, request.app.state.settings.secret_key, datetime.now(UTC)
+    )
     return InvitationRead(code=code, expires_at=expires_at)
 
 
 @router.post("/me/partner", response_model=ClientRead)
-def accept_invitation(request: Request, session: SessionDep, client: CurrentClient,
-                      payload: PartnerLink) -> ClientRead:
+def accept_invitation(
+    request: Request, session: SessionDep, client: CurrentClient, payload: PartnerLink
+) -> ClientRead:
     """Link with the partner whose invitation code this is."""
-    service.accept_invitation(session, client, payload.code,
-                              request.app.state.settings.secret_key, datetime.now(UTC))
+    service.accept_invitation(
+        session, client, payload.code, request.app.state.settings.secret_key, datetime.now(UTC)
+    )
     return _read(client)

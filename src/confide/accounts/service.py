@@ -24,8 +24,13 @@ def _hash(token: str) -> str:
 def create_client(session: Session, payload: ClientCreate) -> tuple[Client, str]:
     """A new client and its bearer token (only its hash is stored)."""
     token = secrets.token_urlsafe(32)
-    client = Client(name=payload.name, email=payload.email, state=payload.state,
-                    timezone=payload.timezone, token_hash=_hash(token))
+    client = Client(
+        name=payload.name,
+        email=payload.email,
+        state=payload.state,
+        timezone=payload.timezone,
+        token_hash=_hash(token),
+    )
     session.add(client)
     session.flush()
     return client, token

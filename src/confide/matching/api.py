@@ -50,8 +50,11 @@ class LiveMatching:
         """The current index, refreshed when due; held so no update lands mid-query."""
         with self._lock:
             clock = time.monotonic()
-            due = (self._refreshed_at is None or self.openings.stale
-                   or clock - self._refreshed_at >= self.refresh_seconds)
+            due = (
+                self._refreshed_at is None
+                or self.openings.stale
+                or clock - self._refreshed_at >= self.refresh_seconds
+            )
             if force or due or self.index is None:
                 self.openings.refresh(session, now)
                 self._refreshed_at = clock

@@ -20,7 +20,5 @@ class Client(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     # SHA-256 of the client's bearer token; the token itself is shown once, at creation.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    partner_id: Mapped[int | None] = mapped_column(
-        ForeignKey("clients.id", ondelete="SET NULL")
-    )
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

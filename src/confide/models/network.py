@@ -37,7 +37,8 @@ class Plan(Base):
 
     code: Mapped[str] = mapped_column(String(60), primary_key=True)
     payer_code: Mapped[str] = mapped_column(
-        ForeignKey("payers.code", ondelete="CASCADE"), index=True)
+        ForeignKey("payers.code", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(String(160))
     product: Mapped[str] = mapped_column(String(40))
     # None: offered nationally; otherwise the two-letter codes of the states it is sold in.

@@ -14,14 +14,16 @@ router = APIRouter(prefix="/api/v1/therapists", tags=["therapists"])
 
 
 @router.get("", response_model=TherapistPage)
-def list_therapists(session: SessionDep,
-                    filters: Annotated[TherapistFilters, Query()]) -> TherapistPage:
+def list_therapists(
+    session: SessionDep, filters: Annotated[TherapistFilters, Query()]
+) -> TherapistPage:
     """Therapists filtered by licence state, insurance, concern, population and availability."""
     return service.list_therapists(session, filters)
 
 
 @router.get("/{therapist_id}", response_model=TherapistRead)
-def get_therapist(session: SessionDep,
-                  therapist_id: Annotated[int, Path(ge=1, le=2_147_483_647)]) -> TherapistRead:
+def get_therapist(
+    session: SessionDep, therapist_id: Annotated[int, Path(ge=1, le=2_147_483_647)]
+) -> TherapistRead:
     """One therapist's full profile."""
     return TherapistRead.from_model(service.get_therapist(session, therapist_id))

@@ -40,32 +40,68 @@ BASE_RATE = np.array([130.0, 125.0, 140.0, 185.0, 190.0, 260.0])
 
 # How often each concern appears in a profile, before adjustment by licence and couples work.
 CONCERN_POPULARITY = {
-    "trust_issues": 0.6, "infidelity": 0.55, "relationship_abuse": 0.35, "addiction": 0.45,
-    "emotional_unavailability": 0.35, "broken_promises": 0.3, "communication": 0.8,
-    "conflict": 0.6, "intimacy": 0.4, "jealousy": 0.25, "separation_divorce": 0.45,
-    "family_of_origin": 0.5, "attachment": 0.45, "anxiety": 1.4, "depression": 1.3,
-    "trauma_ptsd": 1.0, "grief": 0.55, "self_esteem": 0.7, "life_transitions": 0.6, "stress": 0.8,
+    "trust_issues": 0.6,
+    "infidelity": 0.55,
+    "relationship_abuse": 0.35,
+    "addiction": 0.45,
+    "emotional_unavailability": 0.35,
+    "broken_promises": 0.3,
+    "communication": 0.8,
+    "conflict": 0.6,
+    "intimacy": 0.4,
+    "jealousy": 0.25,
+    "separation_divorce": 0.45,
+    "family_of_origin": 0.5,
+    "attachment": 0.45,
+    "anxiety": 1.4,
+    "depression": 1.3,
+    "trauma_ptsd": 1.0,
+    "grief": 0.55,
+    "self_esteem": 0.7,
+    "life_transitions": 0.6,
+    "stress": 0.8,
 }
 MODALITY_RATE = {
-    "cbt": 0.60, "dbt": 0.14, "act": 0.28, "emdr": 0.13, "cpt": 0.07, "pe": 0.04, "cams": 0.05,
-    "psychodynamic": 0.24, "solution_focused": 0.25, "narrative": 0.11,
-    "motivational_interviewing": 0.18, "ifs": 0.15, "mindfulness": 0.33, "person_centered": 0.33,
+    "cbt": 0.60,
+    "dbt": 0.14,
+    "act": 0.28,
+    "emdr": 0.13,
+    "cpt": 0.07,
+    "pe": 0.04,
+    "cams": 0.05,
+    "psychodynamic": 0.24,
+    "solution_focused": 0.25,
+    "narrative": 0.11,
+    "motivational_interviewing": 0.18,
+    "ifs": 0.15,
+    "mindfulness": 0.33,
+    "person_centered": 0.33,
     "family_systems": 0.12,
 }
-COUPLES_MODALITY_RATE = {"eft": 0.45, "gottman": 0.50, "ibct": 0.12, "imago": 0.10,
-                         "discernment": 0.08}
+COUPLES_MODALITY_RATE = {
+    "eft": 0.45,
+    "gottman": 0.50,
+    "ibct": 0.12,
+    "imago": 0.10,
+    "discernment": 0.08,
+}
 
 # Weekly hours templates in local time: (weekday, start minute, end minute).
 _H = 60
 HOURS_TEMPLATES: tuple[tuple[tuple[int, int, int], ...], ...] = (
-    tuple((d, 9 * _H, 17 * _H) for d in range(5)),                       # weekday days
-    tuple((d, 12 * _H, 20 * _H) for d in range(4)),                      # afternoons and evenings
-    ((0, 8 * _H, 16 * _H), (1, 12 * _H, 20 * _H), (2, 8 * _H, 16 * _H),
-     (3, 12 * _H, 20 * _H), (4, 9 * _H, 13 * _H)),                        # alternating
-    tuple((d, 8 * _H, 18 * _H) for d in range(4)),                       # four long days
+    tuple((d, 9 * _H, 17 * _H) for d in range(5)),  # weekday days
+    tuple((d, 12 * _H, 20 * _H) for d in range(4)),  # afternoons and evenings
+    (
+        (0, 8 * _H, 16 * _H),
+        (1, 12 * _H, 20 * _H),
+        (2, 8 * _H, 16 * _H),
+        (3, 12 * _H, 20 * _H),
+        (4, 9 * _H, 13 * _H),
+    ),  # alternating
+    tuple((d, 8 * _H, 18 * _H) for d in range(4)),  # four long days
     ((1, 9 * _H, 17 * _H), (3, 9 * _H, 17 * _H), (5, 9 * _H, 13 * _H)),  # part time with Saturday
     (*tuple((d, 16 * _H, 21 * _H) for d in range(5)), (5, 9 * _H, 14 * _H)),  # evenings, Saturday
-    tuple((d, 7 * _H, 15 * _H) for d in range(5)),                       # early days
+    tuple((d, 7 * _H, 15 * _H) for d in range(5)),  # early days
     tuple((d, s, e) for d in range(5) for s, e in ((9 * _H, 12 * _H), (13 * _H, 18 * _H))),
 )
 HOURS_TEMPLATE_WEIGHTS = np.array([0.26, 0.14, 0.14, 0.10, 0.07, 0.06, 0.08, 0.15])
@@ -164,11 +200,14 @@ class SyntheticNetwork:
         vocab = self.vocab
         primary = [self.concern_codes[c] for c in np.flatnonzero(self.specialty[row] == 2)]
         labels = [vocab.concerns[c].label.lower() for c in primary]
-        methods = [vocab.modalities[self.modality_codes[m]].label
-                   for m in np.flatnonzero(self.modalities[row])][:3]
+        methods = [
+            vocab.modalities[self.modality_codes[m]].label
+            for m in np.flatnonzero(self.modalities[row])
+        ][:3]
         pops = self.populations[row]
-        who = ("couples and individuals" if pops[0] and pops[1]
-               else "couples" if pops[1] else "adults")
+        who = (
+            "couples and individuals" if pops[0] and pops[1] else "couples" if pops[1] else "adults"
+        )
         focus = _join(labels[:3]) if labels else "the challenges that bring people in"
         first = f"I work with {who} on {focus}."
         method = f" My approach draws on {_join(methods)}." if methods else ""
@@ -206,8 +245,9 @@ def _locations(state: str) -> tuple[Location, ...]:
             latitude, longitude = float(row["lat"]), float(row["long"])
         except (TypeError, ValueError):
             continue
-        rows.append(Location(row["zip_code"], row["city"].title(), latitude, longitude,
-                             row["timezone"]))
+        rows.append(
+            Location(row["zip_code"], row["city"].title(), latitude, longitude, row["timezone"])
+        )
     return tuple(sorted(rows, key=lambda loc: loc.postal_code))
 
 
@@ -245,29 +285,35 @@ def generate_network(count: int, seed: int, vocab: Vocabulary, today: date) -> S
 
     # Where they practise: every state present, then in proportion to population.
     covered = min(count, n_states)
-    practice = np.concatenate([
-        rng.permutation(n_states)[:covered],
-        rng.choice(n_states, size=count - covered, p=share),
-    ]).astype(np.int64)
+    practice = np.concatenate(
+        [
+            rng.permutation(n_states)[:covered],
+            rng.choice(n_states, size=count - covered, p=share),
+        ]
+    ).astype(np.int64)
     rng.shuffle(practice)
 
     location: list[Location] = [None] * count  # type: ignore[list-item]
     for s, code in enumerate(states):
         rows = np.flatnonzero(practice == s)
         options = _locations(code)
-        for row, pick in zip(rows.tolist(), rng.integers(len(options), size=len(rows)).tolist(),
-                             strict=True):
+        for row, pick in zip(
+            rows.tolist(), rng.integers(len(options), size=len(rows)).tolist(), strict=True
+        ):
             location[row] = options[pick]
 
     # Licence type; counsellors take their state's title (LPC or LMHC).
-    licence_share = np.array([
-        vocab.licence_types["lcsw"].workforce_share,
-        vocab.licence_types["lpc"].workforce_share + vocab.licence_types["lmhc"].workforce_share,
-        vocab.licence_types["lmft"].workforce_share,
-        vocab.licence_types["psychologist"].workforce_share,
-        vocab.licence_types["pmhnp"].workforce_share,
-        vocab.licence_types["psychiatrist"].workforce_share,
-    ])
+    licence_share = np.array(
+        [
+            vocab.licence_types["lcsw"].workforce_share,
+            vocab.licence_types["lpc"].workforce_share
+            + vocab.licence_types["lmhc"].workforce_share,
+            vocab.licence_types["lmft"].workforce_share,
+            vocab.licence_types["psychologist"].workforce_share,
+            vocab.licence_types["pmhnp"].workforce_share,
+            vocab.licence_types["psychiatrist"].workforce_share,
+        ]
+    )
     kind = rng.choice(len(LICENCE_TYPES), size=count, p=licence_share / licence_share.sum())
     doctoral = rng.random(count)
     licence_type: list[str] = []
@@ -289,19 +335,27 @@ def generate_network(count: int, seed: int, vocab: Vocabulary, today: date) -> S
     # Identity and names.
     gender = rng.choice(3, size=count, p=[0.70, 0.27, 0.03]).astype(np.int64)
     lists_pronouns = rng.random(count) < 0.7
-    spanish = rng.random(count) < np.array(
-        [vocab.states[s].spanish_share for s in states])[practice]
+    spanish = (
+        rng.random(count) < np.array([vocab.states[s].spanish_share for s in states])[practice]
+    )
     first_name = [""] * count
-    for g, table in enumerate((EnglishNames.first_names_female, EnglishNames.first_names_male,
-                               EnglishNames.first_names_nonbinary)):
+    for g, table in enumerate(
+        (
+            EnglishNames.first_names_female,
+            EnglishNames.first_names_male,
+            EnglishNames.first_names_nonbinary,
+        )
+    ):
         rows = np.flatnonzero(gender == g)
         for row, name in zip(rows.tolist(), _pick(rng, table, len(rows)), strict=True):
             first_name[row] = name
     last_name = _pick(rng, EnglishNames.last_names, count)
     hispanic_surname = spanish & (rng.random(count) < 0.6)
-    for row, name in zip(np.flatnonzero(hispanic_surname).tolist(),
-                         _pick(rng, SpanishNames.last_names, int(hispanic_surname.sum())),
-                         strict=True):
+    for row, name in zip(
+        np.flatnonzero(hispanic_surname).tolist(),
+        _pick(rng, SpanishNames.last_names, int(hispanic_surname.sum())),
+        strict=True,
+    ):
         last_name[row] = name
 
     # NPIs: unique nine-digit bases starting with 1 or 2, then the Luhn check digit.
@@ -347,7 +401,8 @@ def generate_network(count: int, seed: int, vocab: Vocabulary, today: date) -> S
     weights[couples] *= np.where(relationship, 1.6, 1.0)
     weights[kind == LICENCE_TYPES.index("lmft")] *= np.where(relationship, 2.0, 1.0)
     prescriber = (kind == LICENCE_TYPES.index("pmhnp")) | (
-        kind == LICENCE_TYPES.index("psychiatrist"))
+        kind == LICENCE_TYPES.index("psychiatrist")
+    )
     weights[prescriber] *= np.where(relationship, 0.08, 1.5)
     order = _top_k_rows(rng, weights)
     n_primary = rng.integers(2, 5, size=count)
@@ -399,8 +454,9 @@ def generate_network(count: int, seed: int, vocab: Vocabulary, today: date) -> S
     identities = rng.random((count, len(identity_codes))) < identity_share
     faith_codes = tuple(vocab.faiths)
     faith_share = np.array([vocab.faiths[c].share for c in faith_codes])
-    faith_pick = rng.choice(len(faith_codes) + 1, size=count,
-                            p=np.append(faith_share, 1 - faith_share.sum()))
+    faith_pick = rng.choice(
+        len(faith_codes) + 1, size=count, p=np.append(faith_share, 1 - faith_share.sum())
+    )
     faith = np.where(faith_pick < len(faith_codes), faith_pick, -1).astype(np.int64)
 
     # Services, durations and self-pay rates.
@@ -482,11 +538,15 @@ def generate_network(count: int, seed: int, vocab: Vocabulary, today: date) -> S
     panel_state = np.concatenate(panel_states).astype(np.int64)
     order_key = np.lexsort((panel_state, panel_plan, panel_therapist))
     panel_therapist, panel_plan, panel_state = (
-        panel_therapist[order_key], panel_plan[order_key], panel_state[order_key])
+        panel_therapist[order_key],
+        panel_plan[order_key],
+        panel_state[order_key],
+    )
 
     # Weekly hours.
-    hours_template = rng.choice(len(HOURS_TEMPLATES), size=count,
-                                p=HOURS_TEMPLATE_WEIGHTS / HOURS_TEMPLATE_WEIGHTS.sum())
+    hours_template = rng.choice(
+        len(HOURS_TEMPLATES), size=count, p=HOURS_TEMPLATE_WEIGHTS / HOURS_TEMPLATE_WEIGHTS.sum()
+    )
     hours_shift = rng.choice([-60, -30, 0, 0, 0, 30, 60], size=count).astype(np.int64)
     has_saturday = np.array([any(d == 5 for d, _, _ in t) for t in HOURS_TEMPLATES])
     saturday_extra = (~has_saturday[hours_template]) & (rng.random(count) < 0.12)
@@ -505,25 +565,52 @@ def generate_network(count: int, seed: int, vocab: Vocabulary, today: date) -> S
     time_off_days = np.where(away, rng.integers(2, 8, size=count), 0)
 
     return SyntheticNetwork(
-        vocab=vocab, today=today, state_codes=states, concern_codes=concern_codes,
-        modality_codes=modality_codes, language_codes=language_codes,
-        identity_codes=identity_codes, faith_codes=faith_codes, plan_codes=plan_codes,
+        vocab=vocab,
+        today=today,
+        state_codes=states,
+        concern_codes=concern_codes,
+        modality_codes=modality_codes,
+        language_codes=language_codes,
+        identity_codes=identity_codes,
+        faith_codes=faith_codes,
+        plan_codes=plan_codes,
         session_type_codes=session_type_codes,
-        npi=npis, first_name=first_name, last_name=last_name, gender=gender,
-        lists_pronouns=lists_pronouns, licence_type=licence_type, credential=credential,
-        practice_state=practice, location=location, offers_telehealth=telehealth,
-        offers_in_person=in_person, licence_states=licence_states,
-        licence_active=licence_active, licence_numbers=licence_numbers,
-        populations=populations, specialty=specialty, modalities=modalities,
-        languages=languages, identities=identities, faith=faith, duration=duration,
-        rate_cents=rate_cents, sliding_min_cents=sliding_min_cents,
-        panel_therapist=panel_therapist, panel_plan=panel_plan, panel_state=panel_state,
-        hours_template=hours_template.astype(np.int64), hours_shift=hours_shift,
-        saturday_extra=saturday_extra, accepting=accepting,
+        npi=npis,
+        first_name=first_name,
+        last_name=last_name,
+        gender=gender,
+        lists_pronouns=lists_pronouns,
+        licence_type=licence_type,
+        credential=credential,
+        practice_state=practice,
+        location=location,
+        offers_telehealth=telehealth,
+        offers_in_person=in_person,
+        licence_states=licence_states,
+        licence_active=licence_active,
+        licence_numbers=licence_numbers,
+        populations=populations,
+        specialty=specialty,
+        modalities=modalities,
+        languages=languages,
+        identities=identities,
+        faith=faith,
+        duration=duration,
+        rate_cents=rate_cents,
+        sliding_min_cents=sliding_min_cents,
+        panel_therapist=panel_therapist,
+        panel_plan=panel_plan,
+        panel_state=panel_state,
+        hours_template=hours_template.astype(np.int64),
+        hours_shift=hours_shift,
+        saturday_extra=saturday_extra,
+        accepting=accepting,
         paused_days=paused_days.astype(np.int64),
         weekly_new_client_limit=weekly_limit.astype(np.int64),
-        caseload_limit=caseload.astype(np.int64), minimum_notice_hours=notice.astype(np.int64),
-        booking_horizon_days=horizon.astype(np.int64), buffer_minutes=buffer.astype(np.int64),
+        caseload_limit=caseload.astype(np.int64),
+        minimum_notice_hours=notice.astype(np.int64),
+        booking_horizon_days=horizon.astype(np.int64),
+        buffer_minutes=buffer.astype(np.int64),
         time_off_start=time_off_start.astype(np.int64),
         time_off_days=time_off_days.astype(np.int64),
     )

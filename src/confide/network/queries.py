@@ -48,27 +48,40 @@ def accepting_clause(today: date):  # type: ignore[no-untyped-def]
 def _filtered(filters: TherapistFilters, today: date) -> Select[int]:
     query = select(Therapist.id)
     if filters.state:
-        query = query.where(exists().where(
-            Licence.therapist_id == Therapist.id, Licence.state == filters.state,
-            Licence.status == "active"))
+        query = query.where(
+            exists().where(
+                Licence.therapist_id == Therapist.id,
+                Licence.state == filters.state,
+                Licence.status == "active",
+            )
+        )
     if filters.plan or filters.payer:
         panel = [PanelParticipation.therapist_id == Therapist.id]
         if filters.plan:
             panel.append(PanelParticipation.plan_code == filters.plan)
         if filters.payer:
-            panel.append(PanelParticipation.plan_code.in_(
-                select(Plan.code).where(Plan.payer_code == filters.payer)))
+            panel.append(
+                PanelParticipation.plan_code.in_(
+                    select(Plan.code).where(Plan.payer_code == filters.payer)
+                )
+            )
         if filters.state:
             panel.append(PanelParticipation.state == filters.state)
         query = query.where(exists().where(*panel))
     if filters.concern:
-        query = query.where(exists().where(
-            TherapistSpecialty.therapist_id == Therapist.id,
-            TherapistSpecialty.concern == filters.concern))
+        query = query.where(
+            exists().where(
+                TherapistSpecialty.therapist_id == Therapist.id,
+                TherapistSpecialty.concern == filters.concern,
+            )
+        )
     if filters.population:
-        query = query.where(exists().where(
-            TherapistPopulation.therapist_id == Therapist.id,
-            TherapistPopulation.population == filters.population))
+        query = query.where(
+            exists().where(
+                TherapistPopulation.therapist_id == Therapist.id,
+                TherapistPopulation.population == filters.population,
+            )
+        )
     if filters.accepting is True:
         query = query.where(accepting_clause(today))
     elif filters.accepting is False:
@@ -81,10 +94,15 @@ def search_therapists(
 ) -> tuple[Sequence[Therapist], int]:
     ids = _filtered(filters, today)
     total = session.scalar(select(func.count()).select_from(ids.subquery())) or 0
-    page_ids = ids.order_by(Therapist.id).limit(filters.page_size).offset(
-        (filters.page - 1) * filters.page_size)
+    page_ids = (
+        ids.order_by(Therapist.id)
+        .limit(filters.page_size)
+        .offset((filters.page - 1) * filters.page_size)
+    )
     rows = session.scalars(
-        select(Therapist).where(Therapist.id.in_(page_ids)).order_by(Therapist.id)
+        select(Therapist)
+        .where(Therapist.id.in_(page_ids))
+        .order_by(Therapist.id)
         .options(selectinload(Therapist.licences), selectinload(Therapist.populations))
     ).all()
     return rows, total

@@ -93,11 +93,16 @@ class TherapistSummary(BaseModel):
     @classmethod
     def from_model(cls, t: Therapist) -> TherapistSummary:
         return cls(
-            id=t.id, name=f"{t.first_name} {t.last_name}", credential=t.credential,
-            licence_type=t.licence_type, pronouns=t.pronouns, practice_state=t.practice_state,
+            id=t.id,
+            name=f"{t.first_name} {t.last_name}",
+            credential=t.credential,
+            licence_type=t.licence_type,
+            pronouns=t.pronouns,
+            practice_state=t.practice_state,
             licensed_states=[lic.state for lic in t.licences if lic.status == "active"],
             populations=sorted(p.population for p in t.populations),
-            telehealth=t.offers_telehealth, in_person=t.offers_in_person,
+            telehealth=t.offers_telehealth,
+            in_person=t.offers_in_person,
             accepting_new_clients=t.accepting_new_clients,
         )
 
@@ -136,20 +141,42 @@ class TherapistRead(BaseModel):
     def from_model(cls, t: Therapist) -> TherapistRead:
         vocab = get_vocabulary()
         return cls(
-            id=t.id, npi=t.npi, first_name=t.first_name, last_name=t.last_name,
-            name=f"{t.first_name} {t.last_name}", credential=t.credential, pronouns=t.pronouns,
-            gender=t.gender, licence_type=t.licence_type, taxonomy_code=t.taxonomy_code,
-            bio=t.bio, practice_state=t.practice_state, timezone=t.timezone,
-            telehealth=t.offers_telehealth, in_person=t.offers_in_person,
-            office=OfficeRead(postal_code=t.office_postal_code, city=t.office_city,
-                              latitude=t.office_latitude, longitude=t.office_longitude),
+            id=t.id,
+            npi=t.npi,
+            first_name=t.first_name,
+            last_name=t.last_name,
+            name=f"{t.first_name} {t.last_name}",
+            credential=t.credential,
+            pronouns=t.pronouns,
+            gender=t.gender,
+            licence_type=t.licence_type,
+            taxonomy_code=t.taxonomy_code,
+            bio=t.bio,
+            practice_state=t.practice_state,
+            timezone=t.timezone,
+            telehealth=t.offers_telehealth,
+            in_person=t.offers_in_person,
+            office=OfficeRead(
+                postal_code=t.office_postal_code,
+                city=t.office_city,
+                latitude=t.office_latitude,
+                longitude=t.office_longitude,
+            ),
             faith=t.faith,
-            licences=[LicenceRead(state=lic.state, number=lic.number, status=lic.status,
-                                  verified_at=lic.verified_at, expires_on=lic.expires_on)
-                      for lic in t.licences],
+            licences=[
+                LicenceRead(
+                    state=lic.state,
+                    number=lic.number,
+                    status=lic.status,
+                    verified_at=lic.verified_at,
+                    expires_on=lic.expires_on,
+                )
+                for lic in t.licences
+            ],
             specialties=[
-                SpecialtyRead(concern=s.concern, label=vocab.concerns[s.concern].label,
-                              strength=s.strength)
+                SpecialtyRead(
+                    concern=s.concern, label=vocab.concerns[s.concern].label, strength=s.strength
+                )
                 for s in sorted(t.specialties, key=lambda s: (s.strength != "primary", s.concern))
             ],
             modalities=sorted(m.modality for m in t.modalities),
@@ -157,27 +184,42 @@ class TherapistRead(BaseModel):
             populations=sorted(p.population for p in t.populations),
             identities=sorted(i.identity for i in t.identities),
             services=[
-                ServiceRead(session_type=s.session_type,
-                            cpt_code=vocab.session_types[s.session_type].cpt_code,
-                            duration_minutes=s.duration_minutes,
-                            self_pay_rate=s.self_pay_rate_cents / 100,
-                            sliding_scale_min=dollars(s.sliding_scale_min_cents))
-                for s in sorted(t.services, key=lambda s: list(vocab.session_types).index(
-                    s.session_type))
+                ServiceRead(
+                    session_type=s.session_type,
+                    cpt_code=vocab.session_types[s.session_type].cpt_code,
+                    duration_minutes=s.duration_minutes,
+                    self_pay_rate=s.self_pay_rate_cents / 100,
+                    sliding_scale_min=dollars(s.sliding_scale_min_cents),
+                )
+                for s in sorted(
+                    t.services, key=lambda s: list(vocab.session_types).index(s.session_type)
+                )
             ],
             insurance=[
-                PanelRead(payer=vocab.plans[p.plan_code].payer_code, plan=p.plan_code,
-                          plan_name=vocab.plans[p.plan_code].name, state=p.state)
+                PanelRead(
+                    payer=vocab.plans[p.plan_code].payer_code,
+                    plan=p.plan_code,
+                    plan_name=vocab.plans[p.plan_code].name,
+                    state=p.state,
+                )
                 for p in sorted(t.panels, key=lambda p: (p.plan_code, p.state))
             ],
-            weekly_hours=[WeeklyHoursRead(weekday=h.weekday, start=hhmm(h.start_minute),
-                                          end=hhmm(h.end_minute)) for h in t.weekly_hours],
+            weekly_hours=[
+                WeeklyHoursRead(
+                    weekday=h.weekday, start=hhmm(h.start_minute), end=hhmm(h.end_minute)
+                )
+                for h in t.weekly_hours
+            ],
             time_off=[TimeOffRead(starts_on=o.starts_on, ends_on=o.ends_on) for o in t.time_off],
             supply=SupplyRead(
-                accepting_new_clients=t.accepting_new_clients, paused_until=t.paused_until,
+                accepting_new_clients=t.accepting_new_clients,
+                paused_until=t.paused_until,
                 weekly_new_client_limit=t.weekly_new_client_limit,
-                caseload_limit=t.caseload_limit, minimum_notice_hours=t.minimum_notice_hours,
-                booking_horizon_days=t.booking_horizon_days, buffer_minutes=t.buffer_minutes),
+                caseload_limit=t.caseload_limit,
+                minimum_notice_hours=t.minimum_notice_hours,
+                booking_horizon_days=t.booking_horizon_days,
+                buffer_minutes=t.buffer_minutes,
+            ),
         )
 
 
@@ -201,8 +243,9 @@ class TherapistFilters(BaseModel):
             plan = get_vocabulary().plans[self.plan]
             if plan.payer_code != self.payer:
                 allowed = [p.code for p in get_vocabulary().payers[self.payer].plans]
-                raise InvalidInput("plan", f"plan {self.plan!r} is not a {self.payer} plan",
-                                   allowed)
+                raise InvalidInput(
+                    "plan", f"plan {self.plan!r} is not a {self.payer} plan", allowed
+                )
         return self
 
 

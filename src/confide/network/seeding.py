@@ -29,8 +29,15 @@ from confide.network.generator import GENDERS, PRONOUNS, SyntheticNetwork
 from confide.vocab.registry import POPULATIONS
 
 CHUNK = 2000
-LICENCE_NUMBER_PREFIX = {"lcsw": "LCSW", "lpc": "LPC", "lmhc": "MHC", "lmft": "LMFT",
-                         "psychologist": "PSY", "psychiatrist": "MD", "pmhnp": "APRN"}
+LICENCE_NUMBER_PREFIX = {
+    "lcsw": "LCSW",
+    "lpc": "LPC",
+    "lmhc": "MHC",
+    "lmft": "LMFT",
+    "psychologist": "PSY",
+    "psychiatrist": "MD",
+    "pmhnp": "APRN",
+}
 Progress = Callable[[int], None]
 
 
@@ -51,9 +58,21 @@ def therapist_count(session: Session) -> int:
 
 def clear_network(session: Session) -> None:
     """Delete every therapist and everything hanging off them (appointments included)."""
-    for table in (Appointment, ExternalBusy, PanelParticipation, TimeOff, WeeklyHours,
-                  TherapistService, TherapistIdentity, TherapistLanguage, TherapistModality,
-                  TherapistPopulation, TherapistSpecialty, Licence, Therapist):
+    for table in (
+        Appointment,
+        ExternalBusy,
+        PanelParticipation,
+        TimeOff,
+        WeeklyHours,
+        TherapistService,
+        TherapistIdentity,
+        TherapistLanguage,
+        TherapistModality,
+        TherapistPopulation,
+        TherapistSpecialty,
+        Licence,
+        Therapist,
+    ):
         session.execute(delete(table))
 
 
@@ -78,10 +97,12 @@ def write_network(
         if progress is not None:
             progress(stop - start)
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text(
-            "SELECT setval(pg_get_serial_sequence('therapists', 'id'), "
-            "(SELECT COALESCE(MAX(id), 1) FROM therapists))"
-        ))
+        session.execute(
+            text(
+                "SELECT setval(pg_get_serial_sequence('therapists', 'id'), "
+                "(SELECT COALESCE(MAX(id), 1) FROM therapists))"
+            )
+        )
     session.flush()
     return network.size
 
@@ -96,36 +117,38 @@ def _chunk_rows(
     for row in rows:
         loc = net.location[row]
         gender = int(net.gender[row])
-        therapists.append({
-            "id": row + 1,
-            "npi": net.npi[row],
-            "first_name": net.first_name[row],
-            "last_name": net.last_name[row],
-            "pronouns": PRONOUNS[gender] if net.lists_pronouns[row] else None,
-            "gender": GENDERS[gender],
-            "licence_type": net.licence_type[row],
-            "credential": net.credential[row],
-            "taxonomy_code": vocab.licence_types[net.licence_type[row]].taxonomy_code,
-            "bio": net.bio(row),
-            "practice_state": net.state_codes[net.practice_state[row]],
-            "timezone": loc.timezone,
-            "offers_telehealth": bool(net.offers_telehealth[row]),
-            "offers_in_person": bool(net.offers_in_person[row]),
-            "office_postal_code": loc.postal_code,
-            "office_city": loc.city,
-            "office_latitude": loc.latitude,
-            "office_longitude": loc.longitude,
-            "faith": net.faith_codes[net.faith[row]] if net.faith[row] >= 0 else None,
-            "accepting_new_clients": bool(net.accepting[row]),
-            "paused_until": net.paused_until(row),
-            "weekly_new_client_limit": int(net.weekly_new_client_limit[row]),
-            "caseload_limit": int(net.caseload_limit[row]),
-            "minimum_notice_hours": int(net.minimum_notice_hours[row]),
-            "booking_horizon_days": int(net.booking_horizon_days[row]),
-            "buffer_minutes": int(net.buffer_minutes[row]),
-            "created_at": now,
-            "updated_at": now,
-        })
+        therapists.append(
+            {
+                "id": row + 1,
+                "npi": net.npi[row],
+                "first_name": net.first_name[row],
+                "last_name": net.last_name[row],
+                "pronouns": PRONOUNS[gender] if net.lists_pronouns[row] else None,
+                "gender": GENDERS[gender],
+                "licence_type": net.licence_type[row],
+                "credential": net.credential[row],
+                "taxonomy_code": vocab.licence_types[net.licence_type[row]].taxonomy_code,
+                "bio": net.bio(row),
+                "practice_state": net.state_codes[net.practice_state[row]],
+                "timezone": loc.timezone,
+                "offers_telehealth": bool(net.offers_telehealth[row]),
+                "offers_in_person": bool(net.offers_in_person[row]),
+                "office_postal_code": loc.postal_code,
+                "office_city": loc.city,
+                "office_latitude": loc.latitude,
+                "office_longitude": loc.longitude,
+                "faith": net.faith_codes[net.faith[row]] if net.faith[row] >= 0 else None,
+                "accepting_new_clients": bool(net.accepting[row]),
+                "paused_until": net.paused_until(row),
+                "weekly_new_client_limit": int(net.weekly_new_client_limit[row]),
+                "caseload_limit": int(net.caseload_limit[row]),
+                "minimum_notice_hours": int(net.minimum_notice_hours[row]),
+                "booking_horizon_days": int(net.booking_horizon_days[row]),
+                "buffer_minutes": int(net.buffer_minutes[row]),
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
     yield Therapist, therapists
 
     licences = []
@@ -136,15 +159,17 @@ def _chunk_rows(
                 continue
             number = int(net.licence_numbers[row, slot])
             active = bool(net.licence_active[row, slot])
-            licences.append({
-                "therapist_id": row + 1,
-                "state": net.state_codes[state_index],
-                "number": f"{LICENCE_NUMBER_PREFIX[net.licence_type[row]]}{number:06d}",
-                "status": "active" if active else "expired",
-                "verified_at": now - timedelta(days=number % 700),
-                "expires_on": net.today + timedelta(
-                    days=(number % 700 + 30) * (1 if active else -1)),
-            })
+            licences.append(
+                {
+                    "therapist_id": row + 1,
+                    "state": net.state_codes[state_index],
+                    "number": f"{LICENCE_NUMBER_PREFIX[net.licence_type[row]]}{number:06d}",
+                    "status": "active" if active else "expired",
+                    "verified_at": now - timedelta(days=number % 700),
+                    "expires_on": net.today
+                    + timedelta(days=(number % 700 + 30) * (1 if active else -1)),
+                }
+            )
     yield Licence, licences
 
     specialties: list[dict[str, Any]] = []
@@ -157,25 +182,36 @@ def _chunk_rows(
         tid = row + 1
         for c in np.flatnonzero(net.specialty[row]):
             strength = "primary" if net.specialty[row, c] == 2 else "secondary"
-            specialties.append({"therapist_id": tid, "concern": net.concern_codes[c],
-                                "strength": strength})
-        modalities.extend({"therapist_id": tid, "modality": net.modality_codes[m]}
-                          for m in np.flatnonzero(net.modalities[row]))
-        languages.extend({"therapist_id": tid, "language": net.language_codes[lang]}
-                         for lang in np.flatnonzero(net.languages[row]))
-        populations.extend({"therapist_id": tid, "population": POPULATIONS[p]}
-                           for p in np.flatnonzero(net.populations[row]))
-        identities.extend({"therapist_id": tid, "identity": net.identity_codes[i]}
-                          for i in np.flatnonzero(net.identities[row]))
+            specialties.append(
+                {"therapist_id": tid, "concern": net.concern_codes[c], "strength": strength}
+            )
+        modalities.extend(
+            {"therapist_id": tid, "modality": net.modality_codes[m]}
+            for m in np.flatnonzero(net.modalities[row])
+        )
+        languages.extend(
+            {"therapist_id": tid, "language": net.language_codes[lang]}
+            for lang in np.flatnonzero(net.languages[row])
+        )
+        populations.extend(
+            {"therapist_id": tid, "population": POPULATIONS[p]}
+            for p in np.flatnonzero(net.populations[row])
+        )
+        identities.extend(
+            {"therapist_id": tid, "identity": net.identity_codes[i]}
+            for i in np.flatnonzero(net.identities[row])
+        )
         for t in np.flatnonzero(net.duration[row]):
             sliding = int(net.sliding_min_cents[row, t])
-            services.append({
-                "therapist_id": tid,
-                "session_type": net.session_type_codes[t],
-                "duration_minutes": int(net.duration[row, t]),
-                "self_pay_rate_cents": int(net.rate_cents[row, t]),
-                "sliding_scale_min_cents": sliding or None,
-            })
+            services.append(
+                {
+                    "therapist_id": tid,
+                    "session_type": net.session_type_codes[t],
+                    "duration_minutes": int(net.duration[row, t]),
+                    "self_pay_rate_cents": int(net.rate_cents[row, t]),
+                    "sliding_scale_min_cents": sliding or None,
+                }
+            )
     yield TherapistSpecialty, specialties
     yield TherapistModality, modalities
     yield TherapistLanguage, languages
@@ -184,21 +220,34 @@ def _chunk_rows(
     yield TherapistService, services
 
     lo, hi = np.searchsorted(net.panel_therapist, [start, stop])
-    yield PanelParticipation, [
-        {"therapist_id": int(net.panel_therapist[i]) + 1,
-         "plan_code": net.plan_codes[net.panel_plan[i]],
-         "state": net.state_codes[net.panel_state[i]]}
-        for i in range(lo, hi)
-    ]
+    yield (
+        PanelParticipation,
+        [
+            {
+                "therapist_id": int(net.panel_therapist[i]) + 1,
+                "plan_code": net.plan_codes[net.panel_plan[i]],
+                "state": net.state_codes[net.panel_state[i]],
+            }
+            for i in range(lo, hi)
+        ],
+    )
 
     hours: list[dict[str, Any]] = []
     time_off: list[dict[str, Any]] = []
     for row in rows:
-        hours.extend({"therapist_id": row + 1, "weekday": d, "start_minute": s, "end_minute": e}
-                     for d, s, e in net.weekly_hours(row))
+        hours.extend(
+            {"therapist_id": row + 1, "weekday": d, "start_minute": s, "end_minute": e}
+            for d, s, e in net.weekly_hours(row)
+        )
         away = net.time_off(row)
         if away is not None:
-            time_off.append({"therapist_id": row + 1, "starts_on": away[0], "ends_on": away[1],
-                             "reason": "Away"})
+            time_off.append(
+                {
+                    "therapist_id": row + 1,
+                    "starts_on": away[0],
+                    "ends_on": away[1],
+                    "reason": "Away",
+                }
+            )
     yield WeeklyHours, hours
     yield TimeOff, time_off

@@ -87,9 +87,19 @@ def time_zone_fits_state(zone: str, state: str, vocab: Vocabulary) -> bool:
 def network_stats(session: Session, vocab: Vocabulary, today: date | None = None) -> NetworkStats:
     today = today or datetime.now(UTC).date()
     total = session.scalar(select(func.count()).select_from(Therapist)) or 0
-    people = list(session.execute(select(
-        Therapist.id, Therapist.npi, Therapist.practice_state, Therapist.licence_type,
-        Therapist.timezone, Therapist.accepting_new_clients, Therapist.paused_until)))
+    people = list(
+        session.execute(
+            select(
+                Therapist.id,
+                Therapist.npi,
+                Therapist.practice_state,
+                Therapist.licence_type,
+                Therapist.timezone,
+                Therapist.accepting_new_clients,
+                Therapist.paused_until,
+            )
+        )
+    )
     licence_of = {row.id: row.licence_type for row in people}
 
     by_state = Counter(row.practice_state for row in people)
@@ -98,24 +108,40 @@ def network_stats(session: Session, vocab: Vocabulary, today: date | None = None
 
     licence_mix = Counter(row.licence_type for row in people)
     per_therapist = Counter(
-        count for (count,) in session.execute(
-            select(func.count()).select_from(Licence).group_by(Licence.therapist_id)))
-    practice_licensed = session.scalar(
-        select(func.count()).select_from(Therapist).join(
-            Licence,
-            (Licence.therapist_id == Therapist.id) & (Licence.state == Therapist.practice_state)
-            & (Licence.status == "active"))) or 0
+        count
+        for (count,) in session.execute(
+            select(func.count()).select_from(Licence).group_by(Licence.therapist_id)
+        )
+    )
+    practice_licensed = (
+        session.scalar(
+            select(func.count())
+            .select_from(Therapist)
+            .join(
+                Licence,
+                (Licence.therapist_id == Therapist.id)
+                & (Licence.state == Therapist.practice_state)
+                & (Licence.status == "active"),
+            )
+        )
+        or 0
+    )
 
     npis = [row.npi for row in people]
     zones = Counter(row.timezone for row in people)
-    consistent = sum(time_zone_fits_state(row.timezone, row.practice_state, vocab)
-                     for row in people)
+    consistent = sum(
+        time_zone_fits_state(row.timezone, row.practice_state, vocab) for row in people
+    )
     arizona = [row for row in people if row.practice_state == "AZ"]
-    arizona_no_dst = sum(
-        1 for row in arizona if len(set(_zone_offsets(row.timezone))) == 1)
+    arizona_no_dst = sum(1 for row in arizona if len(set(_zone_offsets(row.timezone))) == 1)
 
-    couples_ids = set(session.scalars(select(TherapistPopulation.therapist_id).where(
-        TherapistPopulation.population == "couples")))
+    couples_ids = set(
+        session.scalars(
+            select(TherapistPopulation.therapist_id).where(
+                TherapistPopulation.population == "couples"
+            )
+        )
+    )
     by_licence_total = Counter(licence_of.values())
     couples_by_licence = Counter(licence_of[t] for t in couples_ids)
 
@@ -123,20 +149,31 @@ def network_stats(session: Session, vocab: Vocabulary, today: date | None = None
     primary_total: Counter[str] = Counter()
     primary_relationship: Counter[str] = Counter()
     for therapist_id, concern in session.execute(
-            select(TherapistSpecialty.therapist_id, TherapistSpecialty.concern)
-            .where(TherapistSpecialty.strength == "primary")):
+        select(TherapistSpecialty.therapist_id, TherapistSpecialty.concern).where(
+            TherapistSpecialty.strength == "primary"
+        )
+    ):
         primary_total[licence_of[therapist_id]] += 1
         if concern in relationship:
             primary_relationship[licence_of[therapist_id]] += 1
     couples_modalities = [m.code for m in vocab.modalities.values() if m.couples]
-    with_couples_modality = set(session.scalars(select(TherapistModality.therapist_id).where(
-        TherapistModality.modality.in_(couples_modalities))))
+    with_couples_modality = set(
+        session.scalars(
+            select(TherapistModality.therapist_id).where(
+                TherapistModality.modality.in_(couples_modalities)
+            )
+        )
+    )
 
     speakers = Counter(session.scalars(select(TherapistLanguage.language)))
 
-    panel_rows = list(session.execute(
-        select(PanelParticipation.therapist_id, Plan.payer_code, PanelParticipation.state)
-        .join(Plan, Plan.code == PanelParticipation.plan_code)))
+    panel_rows = list(
+        session.execute(
+            select(PanelParticipation.therapist_id, Plan.payer_code, PanelParticipation.state).join(
+                Plan, Plan.code == PanelParticipation.plan_code
+            )
+        )
+    )
     in_network = {row.therapist_id for row in panel_rows}
     payer_members: dict[str, set[int]] = defaultdict(set)
     payer_members_by_state: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
@@ -146,9 +183,16 @@ def network_stats(session: Session, vocab: Vocabulary, today: date | None = None
         if row.state == practice_of[row.therapist_id]:
             payer_members_by_state[row.state][row.payer_code].add(row.therapist_id)
 
-    rates = list(session.execute(select(
-        TherapistService.therapist_id, TherapistService.session_type,
-        TherapistService.self_pay_rate_cents, TherapistService.sliding_scale_min_cents)))
+    rates = list(
+        session.execute(
+            select(
+                TherapistService.therapist_id,
+                TherapistService.session_type,
+                TherapistService.self_pay_rate_cents,
+                TherapistService.sliding_scale_min_cents,
+            )
+        )
+    )
     individual = [r.self_pay_rate_cents / 100 for r in rates if r.session_type == "individual"]
     individual_by_licence: dict[str, list[float]] = defaultdict(list)
     for r in rates:
@@ -158,17 +202,27 @@ def network_stats(session: Session, vocab: Vocabulary, today: date | None = None
     sliding = {r.therapist_id for r in rates if r.sliding_scale_min_cents}
     cuts = quantiles(individual, n=20) if len(individual) >= 2 else [0.0] * 19
 
-    hours = list(session.execute(select(
-        WeeklyHours.therapist_id, WeeklyHours.weekday, WeeklyHours.start_minute,
-        WeeklyHours.end_minute)))
+    hours = list(
+        session.execute(
+            select(
+                WeeklyHours.therapist_id,
+                WeeklyHours.weekday,
+                WeeklyHours.start_minute,
+                WeeklyHours.end_minute,
+            )
+        )
+    )
     saturday = {h.therapist_id for h in hours if h.weekday == 5}
     evening = {h.therapist_id for h in hours if h.weekday < 5 and h.end_minute > 18 * 60}
     weekday_minutes = sum(h.end_minute - h.start_minute for h in hours if h.weekday < 5)
     all_minutes = sum(h.end_minute - h.start_minute for h in hours)
 
     not_accepting = sum(1 for row in people if not row.accepting_new_clients)
-    paused = sum(1 for row in people
-                 if row.accepting_new_clients and row.paused_until and row.paused_until > today)
+    paused = sum(
+        1
+        for row in people
+        if row.accepting_new_clients and row.paused_until and row.paused_until > today
+    )
 
     return NetworkStats(
         therapists=total,
@@ -184,27 +238,42 @@ def network_stats(session: Session, vocab: Vocabulary, today: date | None = None
         arizona_without_dst=_share(arizona_no_dst, len(arizona)),
         couples_share=_share(len(couples_ids), total),
         couples_share_by_licence={
-            k: _share(couples_by_licence[k], n) for k, n in by_licence_total.most_common()},
+            k: _share(couples_by_licence[k], n) for k, n in by_licence_total.most_common()
+        },
         relationship_primary_by_licence={
-            k: _share(primary_relationship[k], primary_total[k]) for k in by_licence_total},
+            k: _share(primary_relationship[k], primary_total[k]) for k in by_licence_total
+        },
         couples_modality_by_licence={
             k: _share(sum(1 for t in with_couples_modality if licence_of[t] == k), n)
-            for k, n in by_licence_total.most_common()},
+            for k, n in by_licence_total.most_common()
+        },
         spanish_share=_share(speakers["es"], total),
-        other_languages={k: _share(v, total) for k, v in speakers.most_common()
-                         if k not in ("en", "es")},
+        other_languages={
+            k: _share(v, total) for k, v in speakers.most_common() if k not in ("en", "es")
+        },
         in_network_share=_share(len(in_network), total),
-        payer_share={k: _share(len(v), total) for k, v in
-                     sorted(payer_members.items(), key=lambda kv: -len(kv[1]))},
+        payer_share={
+            k: _share(len(v), total)
+            for k, v in sorted(payer_members.items(), key=lambda kv: -len(kv[1]))
+        },
         payer_share_by_state={
-            state: {k: _share(len(v), by_state[state]) for k, v in
-                    sorted(members.items(), key=lambda kv: -len(kv[1]))}
-            for state, members in sorted(payer_members_by_state.items())},
+            state: {
+                k: _share(len(v), by_state[state])
+                for k, v in sorted(members.items(), key=lambda kv: -len(kv[1]))
+            }
+            for state, members in sorted(payer_members_by_state.items())
+        },
         medicaid_share=_share(len(payer_members.get("medicaid", ())), total),
-        individual_rate_percentiles={"p5": cuts[0], "p25": cuts[4], "p50": cuts[9],
-                                     "p75": cuts[14], "p95": cuts[18]},
+        individual_rate_percentiles={
+            "p5": cuts[0],
+            "p25": cuts[4],
+            "p50": cuts[9],
+            "p75": cuts[14],
+            "p95": cuts[18],
+        },
         individual_rate_median_by_licence={
-            k: median(v) for k, v in sorted(individual_by_licence.items())},
+            k: median(v) for k, v in sorted(individual_by_licence.items())
+        },
         couples_rate_median=median(couples_rates) if couples_rates else 0.0,
         sliding_scale_share=_share(len(sliding), total),
         saturday_share=_share(len(saturday), total),

@@ -28,9 +28,13 @@ from confide.scheduling.schemas import (
 router = APIRouter(prefix="/api/v1", tags=["scheduling"])
 
 Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
-IdempotencyKey = Annotated[str | None, Header(
-    alias="Idempotency-Key", description="retry safely: the same key and body replay the "
-    "first response")]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        description="retry safely: the same key and body replay the first response",
+    ),
+]
 JSON = "application/json"
 
 
@@ -40,13 +44,17 @@ def _now() -> datetime:
 
 def _read(appointment: Appointment) -> AppointmentRead:
     return AppointmentRead(
-        id=appointment.id, therapist_id=appointment.therapist_id,
-        session_type=appointment.session_type, status=appointment.status,
-        start=appointment.start_at, end=appointment.end_at,
+        id=appointment.id,
+        therapist_id=appointment.therapist_id,
+        session_type=appointment.session_type,
+        status=appointment.status,
+        start=appointment.start_at,
+        end=appointment.end_at,
         hold_expires_at=appointment.hold_expires_at,
         participants=[p.client_id for p in appointment.participants],
         rescheduled_from_id=appointment.rescheduled_from_id,
-        calendar_url=f"/api/v1/appointments/{appointment.id}/calendar.ics")
+        calendar_url=f"/api/v1/appointments/{appointment.id}/calendar.ics",
+    )
 
 
 def _after_commit(request: Request, background: BackgroundTasks) -> None:
@@ -54,16 +62,26 @@ def _after_commit(request: Request, background: BackgroundTasks) -> None:
     background.add_task(request.app.state.openings.mark_stale)
 
 
-def _idempotent(session: Session, client: Client, key: str | None, route: str,
-                payload: object, create: Callable[[], bytes]) -> Response:
+def _idempotent(
+    session: Session,
+    client: Client,
+    key: str | None,
+    route: str,
+    payload: object,
+    create: Callable[[], bytes],
+) -> Response:
     """Run `create` once per key: a retry with the same key and body gets the same response."""
     digest = idempotency.request_hash(route, payload)
     if key is not None:
         idempotency.check_key(key)
         stored = idempotency.replay(session, client.id, key, route, digest)
         if stored is not None:
-            return Response(stored.body, status_code=stored.status_code, media_type=JSON,
-                            headers={"Idempotent-Replayed": "true"})
+            return Response(
+                stored.body,
+                status_code=stored.status_code,
+                media_type=JSON,
+                headers={"Idempotent-Replayed": "true"},
+            )
     body: bytes = create()
     if key is not None:
         idempotency.remember(session, client.id, key, route, digest, 201, body, _now())
@@ -71,85 +89,141 @@ def _idempotent(session: Session, client: Client, key: str | None, route: str,
 
 
 @router.get("/therapists/{therapist_id}/slots", response_model=SlotList)
-def list_slots(session: SessionDep, therapist_id: Id,
-               query: Annotated[SlotQuery, Query()]) -> SlotList:
+def list_slots(
+    session: SessionDep, therapist_id: Id, query: Annotated[SlotQuery, Query()]
+) -> SlotList:
     """Bookable starts, shown in the time zone asked for; each one can be held as listed."""
-    duration, slots = service.list_slots(session, therapist_id, query.session_type, query.start,
-                                         query.days, query.tz, _now())
-    return SlotList(therapist_id=therapist_id, session_type=query.session_type,
-                    duration_minutes=duration, timezone=query.tz,
-                    slots=[SlotRead(start=s, end=e) for s, e in slots])
+    duration, slots = service.list_slots(
+        session, therapist_id, query.session_type, query.start, query.days, query.tz, _now()
+    )
+    return SlotList(
+        therapist_id=therapist_id,
+        session_type=query.session_type,
+        duration_minutes=duration,
+        timezone=query.tz,
+        slots=[SlotRead(start=s, end=e) for s, e in slots],
+    )
 
 
-@router.post("/holds", status_code=201, response_model=HoldCreated,
-             responses={409: {"description": "the time is taken; alternatives are listed"}})
-def create_hold(request: Request, background: BackgroundTasks, session: SessionDep,
-                client: CurrentClient, payload: HoldCreate,
-                idempotency_key: IdempotencyKey = None) -> Response:
+@router.post(
+    "/holds",
+    status_code=201,
+    response_model=HoldCreated,
+    responses={409: {"description": "the time is taken; alternatives are listed"}},
+)
+def create_hold(
+    request: Request,
+    background: BackgroundTasks,
+    session: SessionDep,
+    client: CurrentClient,
+    payload: HoldCreate,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
     """Hold a free start for a few minutes while the client confirms."""
+
     def create() -> bytes:
-        hold = service.create_hold(session, client, payload.therapist_id, payload.session_type,
-                                   payload.start, _now(),
-                                   request.app.state.settings.hold_minutes)
+        hold = service.create_hold(
+            session,
+            client,
+            payload.therapist_id,
+            payload.session_type,
+            payload.start,
+            _now(),
+            request.app.state.settings.hold_minutes,
+        )
         assert hold.hold_expires_at is not None
-        return HoldCreated(hold_id=hold.id, expires_at=hold.hold_expires_at,
-                           appointment_id=hold.id, start=hold.start_at,
-                           end=hold.end_at).model_dump_json().encode()
+        return (
+            HoldCreated(
+                hold_id=hold.id,
+                expires_at=hold.hold_expires_at,
+                appointment_id=hold.id,
+                start=hold.start_at,
+                end=hold.end_at,
+            )
+            .model_dump_json()
+            .encode()
+        )
 
     _after_commit(request, background)
-    return _idempotent(session, client, idempotency_key, "holds",
-                       payload.model_dump(mode="json"), create)
+    return _idempotent(
+        session, client, idempotency_key, "holds", payload.model_dump(mode="json"), create
+    )
 
 
 @router.post("/appointments", status_code=201, response_model=AppointmentRead)
-def book(request: Request, background: BackgroundTasks, session: SessionDep,
-         client: CurrentClient, payload: AppointmentCreate,
-         idempotency_key: IdempotencyKey = None) -> Response:
+def book(
+    request: Request,
+    background: BackgroundTasks,
+    session: SessionDep,
+    client: CurrentClient,
+    payload: AppointmentCreate,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
     """Confirm a hold: the appointment is booked."""
+
     def create() -> bytes:
         appointment = service.confirm_hold(session, client, payload.hold_id, _now())
         return _read(appointment).model_dump_json().encode()
 
     _after_commit(request, background)
-    return _idempotent(session, client, idempotency_key, "appointments",
-                       payload.model_dump(mode="json"), create)
+    return _idempotent(
+        session, client, idempotency_key, "appointments", payload.model_dump(mode="json"), create
+    )
 
 
 @router.get("/appointments/{appointment_id}", response_model=AppointmentRead)
-def get_appointment(session: SessionDep, client: CurrentClient,
-                    appointment_id: Id) -> AppointmentRead:
+def get_appointment(
+    session: SessionDep, client: CurrentClient, appointment_id: Id
+) -> AppointmentRead:
     """One of the client's own appointments."""
     return _read(service.get_appointment(session, client, appointment_id))
 
 
 @router.post("/appointments/{appointment_id}/cancel", response_model=AppointmentRead)
-def cancel(request: Request, background: BackgroundTasks, session: SessionDep,
-           client: CurrentClient, appointment_id: Id,
-           payload: CancelRequest | None = None) -> AppointmentRead:
+def cancel(
+    request: Request,
+    background: BackgroundTasks,
+    session: SessionDep,
+    client: CurrentClient,
+    appointment_id: Id,
+    payload: CancelRequest | None = None,
+) -> AppointmentRead:
     """Cancel a held or booked appointment."""
     reason = (payload or CancelRequest()).reason
     _after_commit(request, background)
     return _read(service.cancel_appointment(session, client, appointment_id, _now(), reason))
 
 
-@router.post("/appointments/{appointment_id}/reschedule", status_code=201,
-             response_model=AppointmentRead)
-def reschedule(request: Request, background: BackgroundTasks, session: SessionDep,
-               client: CurrentClient, appointment_id: Id, payload: Reschedule) -> AppointmentRead:
+@router.post(
+    "/appointments/{appointment_id}/reschedule", status_code=201, response_model=AppointmentRead
+)
+def reschedule(
+    request: Request,
+    background: BackgroundTasks,
+    session: SessionDep,
+    client: CurrentClient,
+    appointment_id: Id,
+    payload: Reschedule,
+) -> AppointmentRead:
     """Move a booked appointment to another free start, all at once or not at all."""
     _after_commit(request, background)
-    return _read(service.reschedule_appointment(session, client, appointment_id, payload.start,
-                                                _now()))
+    return _read(
+        service.reschedule_appointment(session, client, appointment_id, payload.start, _now())
+    )
 
 
-@router.get("/appointments/{appointment_id}/calendar.ics",
-            response_class=Response, responses={200: {"content": {"text/calendar": {}}}})
+@router.get(
+    "/appointments/{appointment_id}/calendar.ics",
+    response_class=Response,
+    responses={200: {"content": {"text/calendar": {}}}},
+)
 def calendar_file(session: SessionDep, client: CurrentClient, appointment_id: Id) -> Response:
     """The appointment as an iCalendar file (a cancellation once cancelled)."""
     appointment = service.get_appointment(session, client, appointment_id)
     therapist = session.get_one(Therapist, appointment.therapist_id)
     clients = [session.get_one(Client, p.client_id) for p in appointment.participants]
-    return Response(calendar.appointment_ics(appointment, therapist, clients=clients),
-                    media_type="text/calendar",
-                    headers={"Content-Disposition":
-                             f'attachment; filename="confide-{appointment.id}.ics"'})
+    return Response(
+        calendar.appointment_ics(appointment, therapist, clients=clients),
+        media_type="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="confide-{appointment.id}.ics"'},
+    )

@@ -55,9 +55,9 @@ def _fhir(resource: dict[str, object]) -> JSONResponse:
 def _schedule_therapist(schedule: str) -> int:
     reference = schedule.removeprefix("Schedule/")
     prefix = "therapist-"
-    if not reference.startswith(prefix) or not reference[len(prefix):].isdigit():
+    if not reference.startswith(prefix) or not reference[len(prefix) :].isdigit():
         raise InvalidInput("schedule", "use Schedule/therapist-<id>, as in the Schedule resource")
-    return int(reference[len(prefix):])
+    return int(reference[len(prefix) :])
 
 
 @router.get("/Appointment/{appointment_id}")
@@ -79,21 +79,26 @@ def practitioner_role(session: SessionDep, therapist_id: Id) -> JSONResponse:
 def schedule(session: SessionDep, therapist_id: Id) -> JSONResponse:
     """A therapist's bookable time as a FHIR Schedule over the slot horizon."""
     now = datetime.now(UTC)
-    return _fhir(fhir.fhir_schedule(get_therapist(session, therapist_id), now,
-                                    now + timedelta(days=SLOT_DAYS)))
+    return _fhir(
+        fhir.fhir_schedule(
+            get_therapist(session, therapist_id), now, now + timedelta(days=SLOT_DAYS)
+        )
+    )
 
 
 @router.get("/Slot")
-def slots(session: SessionDep,
-          schedule: Annotated[str, Query(description="Schedule/therapist-<id>")],
-          session_type: Annotated[SessionTypeCode, Query(alias="service-type")] = "intake",
-          ) -> JSONResponse:
+def slots(
+    session: SessionDep,
+    schedule: Annotated[str, Query(description="Schedule/therapist-<id>")],
+    session_type: Annotated[SessionTypeCode, Query(alias="service-type")] = "intake",
+) -> JSONResponse:
     """Free slots of one schedule over the next two weeks, as a FHIR searchset Bundle."""
     therapist_id = _schedule_therapist(schedule)
     now = datetime.now(UTC)
     _, free = service.list_slots(session, therapist_id, session_type, None, SLOT_DAYS, "UTC", now)
-    return _fhir(fhir.fhir_bundle([fhir.fhir_slot(therapist_id, session_type, s, e)
-                                   for s, e in free]))
+    return _fhir(
+        fhir.fhir_bundle([fhir.fhir_slot(therapist_id, session_type, s, e) for s, e in free])
+    )
 
 
 @router.get("/$bulk-publish")
@@ -105,9 +110,17 @@ def bulk_manifest(request: Request) -> JSONResponse:
 
 def _directory(database: Database) -> list[Therapist]:
     with database.session() as session:
-        return list(session.scalars(select(Therapist).order_by(Therapist.id).options(
-            selectinload(Therapist.licences), selectinload(Therapist.services),
-            selectinload(Therapist.specialties))))
+        return list(
+            session.scalars(
+                select(Therapist)
+                .order_by(Therapist.id)
+                .options(
+                    selectinload(Therapist.licences),
+                    selectinload(Therapist.services),
+                    selectinload(Therapist.specialties),
+                )
+            )
+        )
 
 
 @router.get("/locations.ndjson")
@@ -122,20 +135,29 @@ def bulk_schedules(request: Request) -> StreamingResponse:
     """Every therapist's Schedule, one per line."""
     now = datetime.now(UTC)
     therapists = _directory(request.app.state.database)
-    return _ndjson(bulk_publish.schedules_ndjson(therapists, now,
-                                                 now + timedelta(days=PUBLISHED_DAYS)))
+    return _ndjson(
+        bulk_publish.schedules_ndjson(therapists, now, now + timedelta(days=PUBLISHED_DAYS))
+    )
 
 
-def published_openings(session: Session, index: OpeningsIndex,
-                       now: datetime) -> Iterator[tuple[int, str, datetime, datetime]]:
+def published_openings(
+    session: Session, index: OpeningsIndex, now: datetime
+) -> Iterator[tuple[int, str, datetime, datetime]]:
     """The next few free first-session starts of every therapist, from the openings index."""
     index.refresh(session, now)
     grid = index.grid
     if grid is None:
         return
-    durations = {(tid, kind): minutes for tid, kind, minutes in session.execute(
-        select(TherapistService.therapist_id, TherapistService.session_type,
-               TherapistService.duration_minutes))}
+    durations = {
+        (tid, kind): minutes
+        for tid, kind, minutes in session.execute(
+            select(
+                TherapistService.therapist_id,
+                TherapistService.session_type,
+                TherapistService.duration_minutes,
+            )
+        )
+    }
     last_tick = min(grid.ticks, PUBLISHED_DAYS * 24 * 60 // grid.step_minutes)
     for session_type, free in grid.free.items():
         rows, ticks = np.nonzero(free[:, :last_tick])
@@ -161,4 +183,3 @@ def bulk_slots(request: Request) -> StreamingResponse:
         openings = list(published_openings(session, request.app.state.openings, now))
     booking_url = str(request.base_url).rstrip("/") + "/book"
     return _ndjson(bulk_publish.slots_ndjson(openings, booking_url=booking_url))
-

@@ -24,38 +24,64 @@ class StoredResponse:
 
 
 def request_hash(route: str, payload: object) -> str:
-    return hashlib.sha256(route.encode() + b"\0" + orjson.dumps(
-        payload, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    return hashlib.sha256(
+        route.encode() + b"\0" + orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
+    ).hexdigest()
 
 
 def check_key(key: str) -> str:
     if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
-        raise InvalidInput("Idempotency-Key",
-                           f"use 1 to {MAX_KEY_LENGTH} printable characters, e.g. a UUID")
+        raise InvalidInput(
+            "Idempotency-Key", f"use 1 to {MAX_KEY_LENGTH} printable characters, e.g. a UUID"
+        )
     return key
 
 
-def replay(session: Session, client_id: int, key: str, route: str,
-           digest: str) -> StoredResponse | None:
+def replay(
+    session: Session, client_id: int, key: str, route: str, digest: str
+) -> StoredResponse | None:
     """The stored first response for this key, or None; a different body under it is refused."""
-    record = session.scalars(select(IdempotencyRecord).where(
-        IdempotencyRecord.client_id == client_id, IdempotencyRecord.key == key)).one_or_none()
+    record = session.scalars(
+        select(IdempotencyRecord).where(
+            IdempotencyRecord.client_id == client_id, IdempotencyRecord.key == key
+        )
+    ).one_or_none()
     if record is None:
         return None
     if record.route != route or record.request_hash != digest:
-        raise InvalidInput("Idempotency-Key", "this key was already used with a different "
-                           "request; use a new key for a new request")
+        raise InvalidInput(
+            "Idempotency-Key",
+            "this key was already used with a different request; use a new key for a new request",
+        )
     return StoredResponse(record.status_code, record.response_body.encode())
 
 
-def remember(session: Session, client_id: int, key: str, route: str, digest: str,
-             status_code: int, body: bytes, now: datetime) -> None:
+def remember(
+    session: Session,
+    client_id: int,
+    key: str,
+    route: str,
+    digest: str,
+    status_code: int,
+    body: bytes,
+    now: datetime,
+) -> None:
     try:
         with session.begin_nested():
-            session.add(IdempotencyRecord(client_id=client_id, key=key, route=route,
-                                          request_hash=digest, status_code=status_code,
-                                          response_body=body.decode(), created_at=now))
+            session.add(
+                IdempotencyRecord(
+                    client_id=client_id,
+                    key=key,
+                    route=route,
+                    request_hash=digest,
+                    status_code=status_code,
+                    response_body=body.decode(),
+                    created_at=now,
+                )
+            )
             session.flush()
     except IntegrityError:
-        raise Conflict("a request with this Idempotency-Key is already being processed; "
-                       "retry in a moment to get its response") from None
+        raise Conflict(
+            "a request with this Idempotency-Key is already being processed; "
+            "retry in a moment to get its response"
+        ) from None

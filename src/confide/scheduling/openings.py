@@ -65,11 +65,14 @@ class OpeningsGrid:
         return first
 
 
-def _durations(session: Session, session_types: Sequence[str],
-               therapist_ids: Collection[int] | None) -> dict[str, dict[int, int]]:
-    query = select(TherapistService.therapist_id, TherapistService.session_type,
-                   TherapistService.duration_minutes).where(
-        TherapistService.session_type.in_(list(session_types)))
+def _durations(
+    session: Session, session_types: Sequence[str], therapist_ids: Collection[int] | None
+) -> dict[str, dict[int, int]]:
+    query = select(
+        TherapistService.therapist_id,
+        TherapistService.session_type,
+        TherapistService.duration_minutes,
+    ).where(TherapistService.session_type.in_(list(session_types)))
     if therapist_ids is not None:
         query = query.where(TherapistService.therapist_id.in_(list(therapist_ids)))
     durations: dict[str, dict[int, int]] = {t: {} for t in session_types}
@@ -79,7 +82,11 @@ def _durations(session: Session, session_types: Sequence[str],
 
 
 def compute_rows(
-    session: Session, now: datetime, base: int, ticks: int, therapist_ids: Sequence[int],
+    session: Session,
+    now: datetime,
+    base: int,
+    ticks: int,
+    therapist_ids: Sequence[int],
     session_types: Sequence[str],
 ) -> dict[str, npt.NDArray[np.bool_]]:
     """The free-start masks of some therapists (rows in the order of `therapist_ids`)."""
@@ -101,7 +108,9 @@ def compute_rows(
 
 
 def compute_openings(
-    session: Session, now: datetime, horizon_days: int,
+    session: Session,
+    now: datetime,
+    horizon_days: int,
     session_types: Sequence[str] = SESSION_TYPES,
     therapist_ids: Sequence[int] | None = None,
 ) -> OpeningsGrid:
@@ -112,13 +121,18 @@ def compute_openings(
     base = grid_floor(to_minute(now))
     ticks = horizon_days * MINUTES_PER_DAY // STEP_MINUTES
     free = compute_rows(session, now, base, ticks, ids, session_types)
-    return OpeningsGrid(base=from_minute(base), ticks=ticks,
-                        therapist_ids=np.asarray(ids, dtype=np.int64), free=free,
-                        computed_at=now)
+    return OpeningsGrid(
+        base=from_minute(base),
+        ticks=ticks,
+        therapist_ids=np.asarray(ids, dtype=np.int64),
+        free=free,
+        computed_at=now,
+    )
 
 
-def changed_therapists(session: Session, since: datetime, now: datetime,
-                       known_up_to: int = 0) -> set[int]:
+def changed_therapists(
+    session: Session, since: datetime, now: datetime, known_up_to: int = 0
+) -> set[int]:
     """Therapists whose supply or appointments changed since `since`, whose holds lapsed, or
     who joined after the highest id already known."""
     query = union(
@@ -126,8 +140,10 @@ def changed_therapists(session: Session, since: datetime, now: datetime,
         select(Therapist.id).where(Therapist.id > known_up_to),
         select(Appointment.therapist_id).where(Appointment.updated_at > since),
         select(Appointment.therapist_id).where(
-            Appointment.status == "held", Appointment.hold_expires_at > since,
-            Appointment.hold_expires_at <= now),
+            Appointment.status == "held",
+            Appointment.hold_expires_at > since,
+            Appointment.hold_expires_at <= now,
+        ),
     )
     return set(session.scalars(query))
 
@@ -161,8 +177,11 @@ class OpeningsIndex:
     def refresh(self, session: Session, now: datetime) -> set[int]:
         """Recompute the therapists that changed since the last refresh; returns their ids."""
         self.stale = False
-        if self.grid is None or self.watermark is None or (
-                now - self.grid.base > timedelta(minutes=REBASE_MINUTES)):
+        if (
+            self.grid is None
+            or self.watermark is None
+            or (now - self.grid.base > timedelta(minutes=REBASE_MINUTES))
+        ):
             return set(self.build(session, now).therapist_ids.tolist())
         with self._lock:
             known = int(self.grid.therapist_ids[-1]) if len(self.grid.therapist_ids) else 0
@@ -184,8 +203,9 @@ class OpeningsIndex:
             self._grow(missing)
             grid = self.grid
             assert grid is not None
-        masks = compute_rows(session, now, to_minute(grid.base), grid.ticks, ids,
-                             self.session_types)
+        masks = compute_rows(
+            session, now, to_minute(grid.base), grid.ticks, ids, self.session_types
+        )
         rows = np.searchsorted(grid.therapist_ids, np.asarray(ids, dtype=np.int64))
         for session_type in self.session_types:
             grid.free[session_type][rows] = masks[session_type]
@@ -200,8 +220,13 @@ class OpeningsIndex:
             grown = np.zeros((len(ids), grid.ticks), dtype=np.bool_)
             grown[old_rows] = mask
             free[session_type] = grown
-        self.grid = OpeningsGrid(base=grid.base, ticks=grid.ticks, therapist_ids=ids, free=free,
-                                 computed_at=grid.computed_at)
+        self.grid = OpeningsGrid(
+            base=grid.base,
+            ticks=grid.ticks,
+            therapist_ids=ids,
+            free=free,
+            computed_at=grid.computed_at,
+        )
 
     def _notify(self, changed: set[int]) -> None:
         for callback in self._listeners:

@@ -40,14 +40,22 @@ def load_availability(
     """Each therapist's Availability for starts in [start, end) epoch minutes (None: everyone)."""
     window_start, window_end = from_minute(start - 24 * 60), from_minute(end + 24 * 60)
     therapists = session.execute(
-        select(Therapist.id, Therapist.timezone, Therapist.buffer_minutes,
-               Therapist.minimum_notice_hours, Therapist.booking_horizon_days)
-        .where(_in(Therapist.id, therapist_ids))
+        select(
+            Therapist.id,
+            Therapist.timezone,
+            Therapist.buffer_minutes,
+            Therapist.minimum_notice_hours,
+            Therapist.booking_horizon_days,
+        ).where(_in(Therapist.id, therapist_ids))
     ).all()
     hours: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
     for tid, weekday, first, last in session.execute(
-        select(WeeklyHours.therapist_id, WeeklyHours.weekday, WeeklyHours.start_minute,
-               WeeklyHours.end_minute)
+        select(
+            WeeklyHours.therapist_id,
+            WeeklyHours.weekday,
+            WeeklyHours.start_minute,
+            WeeklyHours.end_minute,
+        )
         .where(_in(WeeklyHours.therapist_id, therapist_ids))
         .order_by(WeeklyHours.therapist_id, WeeklyHours.weekday, WeeklyHours.start_minute)
     ):
@@ -55,22 +63,29 @@ def load_availability(
     first_day, last_day = window_start.date() - timedelta(days=1), window_end.date()
     days_off: dict[int, set[date]] = defaultdict(set)
     for tid, starts_on, ends_on in session.execute(
-        select(TimeOff.therapist_id, TimeOff.starts_on, TimeOff.ends_on)
-        .where(_in(TimeOff.therapist_id, therapist_ids),
-               TimeOff.ends_on >= first_day, TimeOff.starts_on <= last_day)
+        select(TimeOff.therapist_id, TimeOff.starts_on, TimeOff.ends_on).where(
+            _in(TimeOff.therapist_id, therapist_ids),
+            TimeOff.ends_on >= first_day,
+            TimeOff.starts_on <= last_day,
+        )
     ):
         days_off[tid].update(days_between(max(starts_on, first_day), min(ends_on, last_day)))
     busy: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for tid, busy_start, busy_end in session.execute(
-        select(Appointment.therapist_id, Appointment.start_at, Appointment.blocked_until)
-        .where(_in(Appointment.therapist_id, therapist_ids), blocking_clause(now),
-               Appointment.start_at < window_end, Appointment.blocked_until > window_start)
+        select(Appointment.therapist_id, Appointment.start_at, Appointment.blocked_until).where(
+            _in(Appointment.therapist_id, therapist_ids),
+            blocking_clause(now),
+            Appointment.start_at < window_end,
+            Appointment.blocked_until > window_start,
+        )
     ):
         busy[tid].append((to_minute(busy_start), to_minute_ceil(busy_end)))
     for tid, busy_start, busy_end in session.execute(
-        select(ExternalBusy.therapist_id, ExternalBusy.start_at, ExternalBusy.end_at)
-        .where(_in(ExternalBusy.therapist_id, therapist_ids),
-               ExternalBusy.start_at < window_end, ExternalBusy.end_at > window_start)
+        select(ExternalBusy.therapist_id, ExternalBusy.start_at, ExternalBusy.end_at).where(
+            _in(ExternalBusy.therapist_id, therapist_ids),
+            ExternalBusy.start_at < window_end,
+            ExternalBusy.end_at > window_start,
+        )
     ):
         busy[tid].append((to_minute(busy_start), to_minute_ceil(busy_end)))
     return {

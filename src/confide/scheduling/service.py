@@ -48,12 +48,18 @@ def session_length(session: Session, therapist_id: int, session_type: str) -> in
     """Minutes of this session type with this therapist; InvalidInput when not offered."""
     service = session.get(TherapistService, (therapist_id, session_type))
     if service is None:
-        offered = sorted(session.scalars(select(TherapistService.session_type).where(
-            TherapistService.therapist_id == therapist_id)))
+        offered = sorted(
+            session.scalars(
+                select(TherapistService.session_type).where(
+                    TherapistService.therapist_id == therapist_id
+                )
+            )
+        )
         if not offered and session.get(Therapist, therapist_id) is None:
             raise NotFound(f"no therapist with id {therapist_id}", therapist_id=therapist_id)
-        raise InvalidInput("session_type",
-                           f"this therapist does not offer {session_type!r} sessions", offered)
+        raise InvalidInput(
+            "session_type", f"this therapist does not offer {session_type!r} sessions", offered
+        )
     return service.duration_minutes
 
 
@@ -90,16 +96,20 @@ def alternatives(
         week = start
         while len(found) < ALTERNATIVES and week < current + 60 * MINUTES_PER_DAY:
             # a week at a time: a conflict usually has free neighbours the same day
-            availability = load_availability(session, now, week, week + 7 * MINUTES_PER_DAY,
-                                             [therapist_id])
+            availability = load_availability(
+                session, now, week, week + 7 * MINUTES_PER_DAY, [therapist_id]
+            )
             if therapist_id not in availability:
                 return []
-            found += [s for s in free_starts(availability[therapist_id], duration, current,
-                                             week, week + 7 * MINUTES_PER_DAY)
-                      if s not in found]
+            found += [
+                s
+                for s in free_starts(
+                    availability[therapist_id], duration, current, week, week + 7 * MINUTES_PER_DAY
+                )
+                if s not in found
+            ]
             week += 7 * MINUTES_PER_DAY
-            if week > current + availability[therapist_id].booking_horizon_days * \
-                    MINUTES_PER_DAY:
+            if week > current + availability[therapist_id].booking_horizon_days * MINUTES_PER_DAY:
                 break
         if found:
             break
@@ -108,7 +118,9 @@ def alternatives(
 
 def _lock_therapist(session: Session, therapist_id: int) -> Therapist:
     therapist = session.scalars(
-        select(Therapist).where(Therapist.id == therapist_id).with_for_update()
+        select(Therapist)
+        .where(Therapist.id == therapist_id)
+        .with_for_update()
         .execution_options(populate_existing=True)
     ).one_or_none()
     if therapist is None:
@@ -117,7 +129,10 @@ def _lock_therapist(session: Session, therapist_id: int) -> Therapist:
 
 
 def sweep_expired_holds(
-    session: Session, now: datetime, *, therapist_id: int | None = None,
+    session: Session,
+    now: datetime,
+    *,
+    therapist_id: int | None = None,
     client_ids: Sequence[int] = (),
 ) -> set[int]:
     """Mark lapsed holds expired (of one therapist and some clients, or all); returns therapists."""
@@ -126,8 +141,12 @@ def sweep_expired_holds(
     if therapist_id is not None:
         scope.append(Appointment.therapist_id == therapist_id)
     if client_ids:
-        scope.append(exists().where(AppointmentParticipant.appointment_id == Appointment.id,
-                                    AppointmentParticipant.client_id.in_(list(client_ids))))
+        scope.append(
+            exists().where(
+                AppointmentParticipant.appointment_id == Appointment.id,
+                AppointmentParticipant.client_id.in_(list(client_ids)),
+            )
+        )
     query = select(Appointment.id, Appointment.therapist_id).where(*condition)
     if scope:
         query = query.where(or_(*scope))
@@ -135,72 +154,115 @@ def sweep_expired_holds(
     if not rows:
         return set()
     ids = [r.id for r in rows]
-    session.execute(update(Appointment).where(Appointment.id.in_(ids))
-                    .values(status="expired", updated_at=now), execution_options={
-                        "synchronize_session": False})
-    session.execute(update(AppointmentParticipant)
-                    .where(AppointmentParticipant.appointment_id.in_(ids))
-                    .values(status="expired"), execution_options={"synchronize_session": False})
+    session.execute(
+        update(Appointment).where(Appointment.id.in_(ids)).values(status="expired", updated_at=now),
+        execution_options={"synchronize_session": False},
+    )
+    session.execute(
+        update(AppointmentParticipant)
+        .where(AppointmentParticipant.appointment_id.in_(ids))
+        .values(status="expired"),
+        execution_options={"synchronize_session": False},
+    )
     session.expire_all()
     return {r.therapist_id for r in rows}
 
 
 def _licensed(session: Session, therapist_id: int, state: str) -> bool:
-    return bool(session.scalar(select(exists().where(
-        Licence.therapist_id == therapist_id, Licence.state == state,
-        Licence.status == "active"))))
+    return bool(
+        session.scalar(
+            select(
+                exists().where(
+                    Licence.therapist_id == therapist_id,
+                    Licence.state == state,
+                    Licence.status == "active",
+                )
+            )
+        )
+    )
 
 
 def _week_bounds(therapist: Therapist, start: int) -> tuple[datetime, datetime]:
     """Monday 00:00 to the next Monday 00:00, in the therapist's zone, around `start`."""
     local = from_minute(start).astimezone(zone(therapist.timezone)).date()
     monday = local - timedelta(days=local.weekday())
-    return (from_minute(wall_to_minute(monday, 0, therapist.timezone)),
-            from_minute(wall_to_minute(monday + timedelta(days=7), 0, therapist.timezone)))
+    return (
+        from_minute(wall_to_minute(monday, 0, therapist.timezone)),
+        from_minute(wall_to_minute(monday + timedelta(days=7), 0, therapist.timezone)),
+    )
 
 
-def new_clients_in_week(session: Session, therapist: Therapist, start: int,
-                        now: datetime) -> int:
+def new_clients_in_week(session: Session, therapist: Therapist, start: int, now: datetime) -> int:
     week_start, week_end = _week_bounds(therapist, start)
-    return session.scalar(select(func.count()).select_from(Appointment).where(
-        Appointment.therapist_id == therapist.id, Appointment.is_new_client.is_(True),
-        blocking_clause(now), Appointment.start_at >= week_start,
-        Appointment.start_at < week_end)) or 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Appointment)
+            .where(
+                Appointment.therapist_id == therapist.id,
+                Appointment.is_new_client.is_(True),
+                blocking_clause(now),
+                Appointment.start_at >= week_start,
+                Appointment.start_at < week_end,
+            )
+        )
+        or 0
+    )
 
 
 def caseload_clients(session: Session, therapist_id: int, now: datetime) -> set[int]:
     """Clients the therapist is seeing: a held, booked or recent session with them."""
     since = now - timedelta(days=CASELOAD_LOOKBACK_DAYS)
     rows = session.scalars(
-        select(AppointmentParticipant.client_id).join(Appointment).where(
-            Appointment.therapist_id == therapist_id, Appointment.start_at >= since,
-            (Appointment.status == "fulfilled") | blocking_clause(now))
+        select(AppointmentParticipant.client_id)
+        .join(Appointment)
+        .where(
+            Appointment.therapist_id == therapist_id,
+            Appointment.start_at >= since,
+            (Appointment.status == "fulfilled") | blocking_clause(now),
+        )
     )
     return set(rows)
 
 
-def _check_supply(session: Session, therapist: Therapist, clients: list[Client], start: int,
-                  now: datetime) -> None:
+def _check_supply(
+    session: Session, therapist: Therapist, clients: list[Client], start: int, now: datetime
+) -> None:
     today = now.astimezone(zone(therapist.timezone)).date()
     if not therapist.accepting_new_clients:
         raise TherapistUnavailable("this therapist is not taking new clients at the moment")
     if therapist.paused_until is not None and therapist.paused_until > today:
         raise TherapistUnavailable(
-            f"this therapist is not taking new clients until {therapist.paused_until:%d %b %Y}")
+            f"this therapist is not taking new clients until {therapist.paused_until:%d %b %Y}"
+        )
     if new_clients_in_week(session, therapist, start, now) >= therapist.weekly_new_client_limit:
         raise TherapistUnavailable(
-            "this therapist has no room for another new client that week; try a later week")
+            "this therapist has no room for another new client that week; try a later week"
+        )
     current = caseload_clients(session, therapist.id, now)
     newcomers = {c.id for c in clients} - current
     if newcomers and len(current) + len(newcomers) > therapist.caseload_limit:
         raise TherapistUnavailable("this therapist's caseload is full")
 
 
-def _participants_free(session: Session, clients: list[Client], start: datetime,
-                       end: datetime, now: datetime, ignore: int | None = None) -> None:
-    clash = select(AppointmentParticipant.client_id).join(Appointment).where(
-        AppointmentParticipant.client_id.in_([c.id for c in clients]), blocking_clause(now),
-        Appointment.start_at < end, Appointment.end_at > start)
+def _participants_free(
+    session: Session,
+    clients: list[Client],
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    ignore: int | None = None,
+) -> None:
+    clash = (
+        select(AppointmentParticipant.client_id)
+        .join(Appointment)
+        .where(
+            AppointmentParticipant.client_id.in_([c.id for c in clients]),
+            blocking_clause(now),
+            Appointment.start_at < end,
+            Appointment.end_at > start,
+        )
+    )
     if ignore is not None:
         clash = clash.where(Appointment.id != ignore)
     busy = set(session.scalars(clash))
@@ -208,8 +270,9 @@ def _participants_free(session: Session, clients: list[Client], start: datetime,
         who = "you" if len(busy) == 1 and clients[0].id in busy else "your partner"
         if len(busy) > 1:
             who = "you and your partner"
-        raise SlotUnavailable(f"{who} already have a session at that time",
-                              field="start", alternatives=[])
+        raise SlotUnavailable(
+            f"{who} already have a session at that time", field="start", alternatives=[]
+        )
 
 
 def _booking_parties(session: Session, client: Client, session_type: str) -> list[Client]:
@@ -217,8 +280,11 @@ def _booking_parties(session: Session, client: Client, session_type: str) -> lis
     if kind.format != "couples":
         return [client]
     if client.partner_id is None:
-        raise InvalidInput("session_type", "a couples session needs your partner linked to your "
-                           "account first: send them an invitation from your account")
+        raise InvalidInput(
+            "session_type",
+            "a couples session needs your partner linked to your "
+            "account first: send them an invitation from your account",
+        )
     partner = session.get(Client, client.partner_id)
     if partner is None:
         raise InvalidInput("session_type", "your linked partner's account no longer exists")
@@ -229,9 +295,12 @@ def _check_licensure(session: Session, therapist_id: int, clients: list[Client])
     for index, person in enumerate(clients):
         if not _licensed(session, therapist_id, person.state):
             whose = "you are" if index == 0 else "your partner is"
-            raise InvalidInput("therapist_id", f"this therapist is not licensed in "
-                               f"{person.state}, where {whose}; choose a therapist licensed "
-                               "there")
+            raise InvalidInput(
+                "therapist_id",
+                f"this therapist is not licensed in "
+                f"{person.state}, where {whose}; choose a therapist licensed "
+                "there",
+            )
 
 
 def _insert(session: Session, appointment: Appointment, duration: int, now: datetime) -> None:
@@ -243,17 +312,25 @@ def _insert(session: Session, appointment: Appointment, duration: int, now: date
         # another request took the time between our check and our insert
         near = to_minute(appointment.start_at)
         raise SlotUnavailable(
-            "that time was just taken", field="start",
-            alternatives=[a.isoformat() for a in alternatives(
-                session, appointment.therapist_id, duration, near, now)]) from None
+            "that time was just taken",
+            field="start",
+            alternatives=[
+                a.isoformat()
+                for a in alternatives(session, appointment.therapist_id, duration, near, now)
+            ],
+        ) from None
 
 
-def _unavailable(session: Session, therapist_id: int, duration: int, start: int,
-                 now: datetime) -> SlotUnavailable:
+def _unavailable(
+    session: Session, therapist_id: int, duration: int, start: int, now: datetime
+) -> SlotUnavailable:
     return SlotUnavailable(
-        "that time is not free with this therapist", field="start",
-        alternatives=[a.isoformat() for a in alternatives(session, therapist_id, duration,
-                                                            start, now)])
+        "that time is not free with this therapist",
+        field="start",
+        alternatives=[
+            a.isoformat() for a in alternatives(session, therapist_id, duration, start, now)
+        ],
+    )
 
 
 def create_hold(
@@ -287,14 +364,23 @@ def create_hold(
         therapist = _lock_therapist(session, therapist_id)
         _check_supply(session, therapist, parties, begin, now)
     appointment = Appointment(
-        therapist_id=therapist_id, session_type=session_type, status="held",
-        start_at=start_at, end_at=end_at,
+        therapist_id=therapist_id,
+        session_type=session_type,
+        status="held",
+        start_at=start_at,
+        end_at=end_at,
         blocked_until=end_at + timedelta(minutes=therapist.buffer_minutes),
         hold_expires_at=now + timedelta(minutes=hold_minutes),
-        is_new_client=kind.first_session, client_state=client.state,
-        created_by_client_id=client.id, calendar_sequence=0, created_at=now, updated_at=now,
-        participants=[AppointmentParticipant(client_id=c.id, start_at=start_at, end_at=end_at,
-                                             status="held") for c in parties],
+        is_new_client=kind.first_session,
+        client_state=client.state,
+        created_by_client_id=client.id,
+        calendar_sequence=0,
+        created_at=now,
+        updated_at=now,
+        participants=[
+            AppointmentParticipant(client_id=c.id, start_at=start_at, end_at=end_at, status="held")
+            for c in parties
+        ],
     )
     _insert(session, appointment, duration, now)
     return appointment
@@ -303,12 +389,12 @@ def create_hold(
 def get_appointment(session: Session, client: Client, appointment_id: int) -> Appointment:
     """An appointment the client takes part in; anyone else gets NotFound, not a hint."""
     appointment = session.scalars(
-        select(Appointment).where(Appointment.id == appointment_id)
+        select(Appointment)
+        .where(Appointment.id == appointment_id)
         .options(selectinload(Appointment.participants))
     ).one_or_none()
     if appointment is None or client.id not in {p.client_id for p in appointment.participants}:
-        raise NotFound(f"no appointment with id {appointment_id}",
-                       appointment_id=appointment_id)
+        raise NotFound(f"no appointment with id {appointment_id}", appointment_id=appointment_id)
     return appointment
 
 
@@ -326,27 +412,32 @@ def confirm_hold(session: Session, client: Client, hold_id: int, now: datetime) 
     if appointment.status == "booked":
         return appointment
     if appointment.status != "held":
-        raise HoldExpired(f"hold {hold_id} is {appointment.status}; hold a slot again",
-                          hold_id=hold_id)
+        raise HoldExpired(
+            f"hold {hold_id} is {appointment.status}; hold a slot again", hold_id=hold_id
+        )
     if appointment.hold_expires_at is None or appointment.hold_expires_at <= now:
-        raise HoldExpired(f"hold {hold_id} expired at {appointment.hold_expires_at:%H:%M} UTC; "
-                          "hold a slot again", hold_id=hold_id)
+        raise HoldExpired(
+            f"hold {hold_id} expired at {appointment.hold_expires_at:%H:%M} UTC; hold a slot again",
+            hold_id=hold_id,
+        )
     _set_status(appointment, "booked", now)
     appointment.hold_expires_at = None
     session.flush()
     return appointment
 
 
-def cancel_appointment(session: Session, client: Client, appointment_id: int, now: datetime,
-                       reason: str) -> Appointment:
+def cancel_appointment(
+    session: Session, client: Client, appointment_id: int, now: datetime, reason: str
+) -> Appointment:
     """Cancel a held or booked appointment; the calendar copy is bumped to a cancellation."""
     appointment = get_appointment(session, client, appointment_id)
     session.refresh(appointment, with_for_update=True)
     if appointment.status == "cancelled":
         return appointment
     if appointment.status not in ("held", "booked"):
-        raise InvalidInput("appointment_id",
-                           f"an appointment that is {appointment.status} cannot be cancelled")
+        raise InvalidInput(
+            "appointment_id", f"an appointment that is {appointment.status} cannot be cancelled"
+        )
     _set_status(appointment, "cancelled", now)
     appointment.cancel_reason = reason
     appointment.calendar_sequence += 1
@@ -354,14 +445,16 @@ def cancel_appointment(session: Session, client: Client, appointment_id: int, no
     return appointment
 
 
-def reschedule_appointment(session: Session, client: Client, appointment_id: int,
-                           start: datetime, now: datetime) -> Appointment:
+def reschedule_appointment(
+    session: Session, client: Client, appointment_id: int, start: datetime, now: datetime
+) -> Appointment:
     """Move a booked appointment in one transaction: if the new time fails, nothing changes."""
     old = get_appointment(session, client, appointment_id)
     therapist = _lock_therapist(session, old.therapist_id)
     if old.status != "booked":
-        raise InvalidInput("appointment_id",
-                           f"only a booked appointment can be moved; this one is {old.status}")
+        raise InvalidInput(
+            "appointment_id", f"only a booked appointment can be moved; this one is {old.status}"
+        )
     duration = session_length(session, old.therapist_id, old.session_type)
     parties = [session.get_one(Client, p.client_id) for p in old.participants]
     begin = to_minute(start)
@@ -378,14 +471,25 @@ def reschedule_appointment(session: Session, client: Client, appointment_id: int
     start_at, end_at = from_minute(begin), from_minute(begin + duration)
     _participants_free(session, parties, start_at, end_at, now)
     new = Appointment(
-        therapist_id=therapist.id, session_type=old.session_type, status="booked",
-        start_at=start_at, end_at=end_at,
+        therapist_id=therapist.id,
+        session_type=old.session_type,
+        status="booked",
+        start_at=start_at,
+        end_at=end_at,
         blocked_until=end_at + timedelta(minutes=therapist.buffer_minutes),
-        is_new_client=old.is_new_client, client_state=old.client_state,
-        created_by_client_id=client.id, rescheduled_from_id=old.id, calendar_sequence=0,
-        created_at=now, updated_at=now,
-        participants=[AppointmentParticipant(client_id=c.id, start_at=start_at, end_at=end_at,
-                                             status="booked") for c in parties],
+        is_new_client=old.is_new_client,
+        client_state=old.client_state,
+        created_by_client_id=client.id,
+        rescheduled_from_id=old.id,
+        calendar_sequence=0,
+        created_at=now,
+        updated_at=now,
+        participants=[
+            AppointmentParticipant(
+                client_id=c.id, start_at=start_at, end_at=end_at, status="booked"
+            )
+            for c in parties
+        ],
     )
     _insert(session, new, duration, now)
     return new

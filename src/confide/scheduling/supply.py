@@ -26,25 +26,38 @@ def _therapist(session: Session, therapist_id: int) -> Therapist:
     return therapist
 
 
-def set_weekly_hours(session: Session, therapist_id: int,
-                     windows: Iterable[tuple[int, int, int]], now: datetime) -> None:
+def set_weekly_hours(
+    session: Session, therapist_id: int, windows: Iterable[tuple[int, int, int]], now: datetime
+) -> None:
     """Replace the weekly hours: (weekday 0-6, start and end in local minutes, on quarter hours)."""
     therapist = _therapist(session, therapist_id)
     rows = sorted(set(windows))
     for weekday, start, end in rows:
-        if not (0 <= weekday <= 6 and 0 <= start < end <= 1440 and start % 15 == 0
-                and end % 15 == 0):
-            raise InvalidInput("weekly_hours", "each window needs a weekday 0-6 and a start "
-                               "before its end, on quarter hours within the day")
+        if not (
+            0 <= weekday <= 6 and 0 <= start < end <= 1440 and start % 15 == 0 and end % 15 == 0
+        ):
+            raise InvalidInput(
+                "weekly_hours",
+                "each window needs a weekday 0-6 and a start "
+                "before its end, on quarter hours within the day",
+            )
     session.execute(delete(WeeklyHours).where(WeeklyHours.therapist_id == therapist_id))
-    session.add_all(WeeklyHours(therapist_id=therapist_id, weekday=d, start_minute=s,
-                                end_minute=e) for d, s, e in rows)
+    session.add_all(
+        WeeklyHours(therapist_id=therapist_id, weekday=d, start_minute=s, end_minute=e)
+        for d, s, e in rows
+    )
     therapist.updated_at = now
     session.flush()
 
 
-def add_time_off(session: Session, therapist_id: int, first: date, last: date,
-                 now: datetime, reason: str | None = None) -> None:
+def add_time_off(
+    session: Session,
+    therapist_id: int,
+    first: date,
+    last: date,
+    now: datetime,
+    reason: str | None = None,
+) -> None:
     """Whole local days away, first and last included."""
     if last < first:
         raise InvalidInput("ends_on", "the last day away cannot be before the first")
@@ -57,11 +70,19 @@ def add_time_off(session: Session, therapist_id: int, first: date, last: date,
 def import_calendar(session: Session, therapist_id: int, data: bytes, now: datetime) -> int:
     """Replace the therapist's outside busy times with those of an .ics file; returns how many."""
     therapist = _therapist(session, therapist_id)
-    busy = busy_times_from_ics(data, now, now + timedelta(days=CALENDAR_IMPORT_DAYS),
-                               default_tz=therapist.timezone)
+    busy = busy_times_from_ics(
+        data, now, now + timedelta(days=CALENDAR_IMPORT_DAYS), default_tz=therapist.timezone
+    )
     session.execute(delete(ExternalBusy).where(ExternalBusy.therapist_id == therapist_id))
-    session.add_all(ExternalBusy(therapist_id=therapist_id, source_uid=b.source_uid[:255],
-                                 start_at=b.start_at, end_at=b.end_at) for b in busy)
+    session.add_all(
+        ExternalBusy(
+            therapist_id=therapist_id,
+            source_uid=b.source_uid[:255],
+            start_at=b.start_at,
+            end_at=b.end_at,
+        )
+        for b in busy
+    )
     therapist.updated_at = now
     session.flush()
     return len(busy)

@@ -17,8 +17,12 @@ def unknown_code(kind: str, value: object, allowed: Collection[str]) -> Pydantic
     return PydanticCustomError(
         "unknown_code",
         "{value} is not a known {kind}; allowed: {allowed_text}",
-        {"kind": kind, "value": repr(value), "allowed": sorted(allowed),
-         "allowed_text": ", ".join(sorted(allowed))},
+        {
+            "kind": kind,
+            "value": repr(value),
+            "allowed": sorted(allowed),
+            "allowed_text": ", ".join(sorted(allowed)),
+        },
     )
 
 

@@ -135,25 +135,46 @@ class Vocabulary:
                 for s in self.states.values()
             ],
             "concerns": [
-                {"code": c.code, "label": c.label, "description": c.description,
-                 "relationship": c.relationship}
+                {
+                    "code": c.code,
+                    "label": c.label,
+                    "description": c.description,
+                    "relationship": c.relationship,
+                }
                 for c in self.concerns.values()
             ],
             "modalities": [
-                {"code": m.code, "label": m.label, "couples": m.couples, "trauma": m.trauma,
-                 "crisis": m.crisis}
+                {
+                    "code": m.code,
+                    "label": m.label,
+                    "couples": m.couples,
+                    "trauma": m.trauma,
+                    "crisis": m.crisis,
+                }
                 for m in self.modalities.values()
             ],
             "licence_types": [
-                {"code": t.code, "label": t.label, "abbreviation": t.abbreviation,
-                 "taxonomy_code": t.taxonomy_code, "prescriber": t.prescriber}
+                {
+                    "code": t.code,
+                    "label": t.label,
+                    "abbreviation": t.abbreviation,
+                    "taxonomy_code": t.taxonomy_code,
+                    "prescriber": t.prescriber,
+                }
                 for t in self.licence_types.values()
             ],
-            "languages": [{"code": lang.code, "name": lang.name}
-                          for lang in self.languages.values()],
+            "languages": [
+                {"code": lang.code, "name": lang.name} for lang in self.languages.values()
+            ],
             "session_types": [
-                {"code": t.code, "label": t.label, "format": t.format, "cpt_code": t.cpt_code,
-                 "default_minutes": t.default_minutes, "first_session": t.first_session}
+                {
+                    "code": t.code,
+                    "label": t.label,
+                    "format": t.format,
+                    "cpt_code": t.cpt_code,
+                    "default_minutes": t.default_minutes,
+                    "first_session": t.first_session,
+                }
                 for t in self.session_types.values()
             ],
             "identities": [{"code": i.code, "label": i.label} for i in self.identities.values()],
@@ -163,13 +184,21 @@ class Vocabulary:
             "settings": list(SETTINGS),
             "formats": list(FORMATS),
             "payers": [
-                {"code": p.code, "name": p.name, "kind": p.kind,
-                 "states": sorted(p.states) if p.states is not None else None,
-                 "plans": [
-                     {"code": plan.code, "name": plan.name, "product": plan.product,
-                      "states": sorted(plan.states) if plan.states is not None else None}
-                     for plan in p.plans
-                 ]}
+                {
+                    "code": p.code,
+                    "name": p.name,
+                    "kind": p.kind,
+                    "states": sorted(p.states) if p.states is not None else None,
+                    "plans": [
+                        {
+                            "code": plan.code,
+                            "name": plan.name,
+                            "product": plan.product,
+                            "states": sorted(plan.states) if plan.states is not None else None,
+                        }
+                        for plan in p.plans
+                    ],
+                }
                 for p in self.payers.values()
             ],
         }
@@ -214,8 +243,13 @@ def _payers() -> dict[str, Payer]:
             plans.append(Plan(plan["code"], row["code"], plan["name"], plan["product"], states))
         for state, name in sorted(row.get("state_plans", {}).items()):
             plans.append(
-                Plan(f"{row['code']}-{state.lower()}", row["code"], name, "Medicaid",
-                     frozenset({state}))
+                Plan(
+                    f"{row['code']}-{state.lower()}",
+                    row["code"],
+                    name,
+                    "Medicaid",
+                    frozenset({state}),
+                )
             )
         if row.get("state_plans"):
             payer_states = frozenset(row["state_plans"])
@@ -235,8 +269,7 @@ def get_vocabulary() -> Vocabulary:
         licence_types={
             t["code"]: LicenceType(**t) for t in _load("licence_types.json")["licence_types"]
         },
-        languages={lang["code"]: Language(**lang)
-                   for lang in _load("languages.json")["languages"]},
+        languages={lang["code"]: Language(**lang) for lang in _load("languages.json")["languages"]},
         session_types={
             t["code"]: SessionType(**t) for t in _load("session_types.json")["session_types"]
         },

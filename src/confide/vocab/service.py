@@ -28,8 +28,15 @@ def sync_reference_data(session: Session, vocab: Vocabulary) -> int:
         fields = (plan.payer_code, plan.name, plan.product, states)
         plan_row = plans.get(plan.code)
         if plan_row is None:
-            session.add(Plan(code=plan.code, payer_code=plan.payer_code, name=plan.name,
-                             product=plan.product, states=states))
+            session.add(
+                Plan(
+                    code=plan.code,
+                    payer_code=plan.payer_code,
+                    name=plan.name,
+                    product=plan.product,
+                    states=states,
+                )
+            )
             changed += 1
         elif (plan_row.payer_code, plan_row.name, plan_row.product, plan_row.states) != fields:
             plan_row.payer_code, plan_row.name, plan_row.product, plan_row.states = fields

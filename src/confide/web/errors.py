@@ -33,12 +33,19 @@ def status_for(error: errors.DomainError) -> int:
 def domain_error_body(error: errors.DomainError) -> dict[str, Any]:
     if isinstance(error, errors.InvalidInput):
         # the same shape as a schema validation error, so clients handle one kind of 422
-        field: dict[str, Any] = {"field": error.field, "loc": error.field.split("."),
-                                 "msg": error.message, "type": "invalid_input"}
+        field: dict[str, Any] = {
+            "field": error.field,
+            "loc": error.field.split("."),
+            "msg": error.message,
+            "type": "invalid_input",
+        }
         if "allowed" in error.extra:
             field["allowed"] = error.extra["allowed"]
-        return {"error": "validation_error", "detail": f"{error.field}: {error.message}",
-                "fields": [field]}
+        return {
+            "error": "validation_error",
+            "detail": f"{error.field}: {error.message}",
+            "fields": [field],
+        }
     return {"error": error.code, "detail": error.message, **error.extra}
 
 
@@ -77,12 +84,16 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse({"error": "http_error", "detail": exc.detail},
-                            status_code=exc.status_code, headers=exc.headers)
+        return JSONResponse(
+            {"error": "http_error", "detail": exc.detail},
+            status_code=exc.status_code,
+            headers=exc.headers,
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         logger.exception("unhandled error on %s %s", request.method, request.url.path)
         return JSONResponse(
             {"error": "internal_error", "detail": "Something went wrong on our side."},
-            status_code=500)
+            status_code=500,
+        )

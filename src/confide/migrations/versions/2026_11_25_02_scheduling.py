@@ -57,13 +57,17 @@ def upgrade() -> None:
         sa.Column("start_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("end_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint("start_at < end_at", name=op.f("ck_external_busy_time_order")),
-        sa.ForeignKeyConstraint(["therapist_id"], ["therapists.id"],
-                                name=op.f("fk_external_busy_therapist_id_therapists"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["therapist_id"],
+            ["therapists.id"],
+            name=op.f("fk_external_busy_therapist_id_therapists"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_external_busy")),
     )
-    op.create_index("ix_external_busy_therapist_start", "external_busy",
-                    ["therapist_id", "start_at"])
+    op.create_index(
+        "ix_external_busy_therapist_start", "external_busy", ["therapist_id", "start_at"]
+    )
     op.create_table(
         "idempotency_records",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -74,9 +78,12 @@ def upgrade() -> None:
         sa.Column("status_code", sa.Integer(), nullable=False),
         sa.Column("response_body", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["client_id"], ["clients.id"],
-                                name=op.f("fk_idempotency_records_client_id_clients"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["client_id"],
+            ["clients.id"],
+            name=op.f("fk_idempotency_records_client_id_clients"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_idempotency_records")),
         sa.UniqueConstraint("client_id", "key", name=op.f("uq_idempotency_records_client_id_key")),
     )
@@ -95,16 +102,18 @@ def upgrade() -> None:
             f"WHERE (status IN {BLOCKING})"
         )
     else:
-        for statement in (_sqlite_overlap_triggers("appointments", "therapist_id", "blocked_until")
-                          + _sqlite_overlap_triggers("appointment_participants", "client_id",
-                                                     "end_at")):
+        for statement in _sqlite_overlap_triggers(
+            "appointments", "therapist_id", "blocked_until"
+        ) + _sqlite_overlap_triggers("appointment_participants", "client_id", "end_at"):
             op.execute(statement)
 
 
 def downgrade() -> None:
     if op.get_context().dialect.name == "postgresql":
-        op.execute("ALTER TABLE appointment_participants "
-                   "DROP CONSTRAINT ex_appointment_participants_client_overlap")
+        op.execute(
+            "ALTER TABLE appointment_participants "
+            "DROP CONSTRAINT ex_appointment_participants_client_overlap"
+        )
         op.execute("ALTER TABLE appointments DROP CONSTRAINT ex_appointments_therapist_overlap")
     else:
         for table in ("appointments", "appointment_participants"):
