@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from confide.config import Settings, get_settings
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+T = TypeVar("T")
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -104,6 +106,22 @@ def _request_session(request: Request) -> Iterator[Session]:
     database: Database = request.app.state.database
     with database.session(write=request.method in WRITE_METHODS) as session:
         yield session
+
+
+async def in_unit_of_work(request: Request, work: Callable[[Session], T], *, write: bool) -> T:
+    """Run `work` and commit, all on one worker thread, before the response is sent.
+
+    The dependency-based session below takes a thread hop per dependency and another for the
+    handler, and under load a transaction waits between hops while it holds row locks. Busy
+    routes (booking) run their whole unit of work in one go instead.
+    """
+    database: Database = request.app.state.database
+
+    def run() -> T:
+        with database.session(write=write) as session:
+            return work(session)
+
+    return await run_in_threadpool(run)
 
 
 # scope="function": the commit runs before the response is sent, so a failed commit is reported.

@@ -15,13 +15,20 @@ from confide.models import Client
 _bearer = HTTPBearer(auto_error=False, description="the client token from POST /api/v1/clients")
 
 
-def _current_client(
-    session: SessionDep,
+async def _client_token(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Client:
+) -> str:
     if credentials is None:
         raise Unauthorized("send the client token as 'Authorization: Bearer <token>'")
-    return service.authenticate(session, credentials.credentials)
+    return credentials.credentials
+
+
+# The token only; routes that run their own unit of work authenticate inside it.
+ClientToken = Annotated[str, Depends(_client_token)]
+
+
+def _current_client(session: SessionDep, token: ClientToken) -> Client:
+    return service.authenticate(session, token)
 
 
 CurrentClient = Annotated[Client, Depends(_current_client)]

@@ -9,8 +9,9 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Header, Path, Query, Request, Response
 from sqlalchemy.orm import Session
 
-from confide.accounts.deps import CurrentClient
-from confide.db import SessionDep
+from confide.accounts.deps import ClientToken, CurrentClient
+from confide.accounts.service import authenticate
+from confide.db import SessionDep, in_unit_of_work
 from confide.models import Appointment, Client, Therapist
 from confide.scheduling import calendar, idempotency, service
 from confide.scheduling.schemas import (
@@ -89,20 +90,24 @@ def _idempotent(
 
 
 @router.get("/therapists/{therapist_id}/slots", response_model=SlotList)
-def list_slots(
-    session: SessionDep, therapist_id: Id, query: Annotated[SlotQuery, Query()]
+async def list_slots(
+    request: Request, therapist_id: Id, query: Annotated[SlotQuery, Query()]
 ) -> SlotList:
     """Bookable starts, shown in the time zone asked for; each one can be held as listed."""
-    duration, slots = service.list_slots(
-        session, therapist_id, query.session_type, query.start, query.days, query.tz, _now()
-    )
-    return SlotList(
-        therapist_id=therapist_id,
-        session_type=query.session_type,
-        duration_minutes=duration,
-        timezone=query.tz,
-        slots=[SlotRead(start=s, end=e) for s, e in slots],
-    )
+
+    def work(session: Session) -> SlotList:
+        duration, slots = service.list_slots(
+            session, therapist_id, query.session_type, query.start, query.days, query.tz, _now()
+        )
+        return SlotList(
+            therapist_id=therapist_id,
+            session_type=query.session_type,
+            duration_minutes=duration,
+            timezone=query.tz,
+            slots=[SlotRead(start=s, end=e) for s, e in slots],
+        )
+
+    return await in_unit_of_work(request, work, write=False)
 
 
 @router.post(
@@ -111,105 +116,133 @@ def list_slots(
     response_model=HoldCreated,
     responses={409: {"description": "the time is taken; alternatives are listed"}},
 )
-def create_hold(
+async def create_hold(
     request: Request,
     background: BackgroundTasks,
-    session: SessionDep,
-    client: CurrentClient,
+    token: ClientToken,
     payload: HoldCreate,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Hold a free start for a few minutes while the client confirms."""
+    hold_minutes = request.app.state.settings.hold_minutes
 
-    def create() -> bytes:
-        hold = service.create_hold(
-            session,
-            client,
-            payload.therapist_id,
-            payload.session_type,
-            payload.start,
-            _now(),
-            request.app.state.settings.hold_minutes,
-        )
-        assert hold.hold_expires_at is not None
-        return (
-            HoldCreated(
+    def work(session: Session) -> Response:
+        client = authenticate(session, token)
+
+        def create() -> bytes:
+            hold = service.create_hold(
+                session,
+                client,
+                payload.therapist_id,
+                payload.session_type,
+                payload.start,
+                _now(),
+                hold_minutes,
+            )
+            assert hold.hold_expires_at is not None
+            created = HoldCreated(
                 hold_id=hold.id,
                 expires_at=hold.hold_expires_at,
                 appointment_id=hold.id,
                 start=hold.start_at,
                 end=hold.end_at,
             )
-            .model_dump_json()
-            .encode()
+            return created.model_dump_json().encode()
+
+        return _idempotent(
+            session, client, idempotency_key, "holds", payload.model_dump(mode="json"), create
         )
 
+    response = await in_unit_of_work(request, work, write=True)
     _after_commit(request, background)
-    return _idempotent(
-        session, client, idempotency_key, "holds", payload.model_dump(mode="json"), create
-    )
+    return response
 
 
 @router.post("/appointments", status_code=201, response_model=AppointmentRead)
-def book(
+async def book(
     request: Request,
     background: BackgroundTasks,
-    session: SessionDep,
-    client: CurrentClient,
+    token: ClientToken,
     payload: AppointmentCreate,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Confirm a hold: the appointment is booked."""
 
-    def create() -> bytes:
-        appointment = service.confirm_hold(session, client, payload.hold_id, _now())
-        return _read(appointment).model_dump_json().encode()
+    def work(session: Session) -> Response:
+        client = authenticate(session, token)
 
+        def create() -> bytes:
+            appointment = service.confirm_hold(session, client, payload.hold_id, _now())
+            return _read(appointment).model_dump_json().encode()
+
+        return _idempotent(
+            session,
+            client,
+            idempotency_key,
+            "appointments",
+            payload.model_dump(mode="json"),
+            create,
+        )
+
+    response = await in_unit_of_work(request, work, write=True)
     _after_commit(request, background)
-    return _idempotent(
-        session, client, idempotency_key, "appointments", payload.model_dump(mode="json"), create
-    )
+    return response
 
 
 @router.get("/appointments/{appointment_id}", response_model=AppointmentRead)
-def get_appointment(
-    session: SessionDep, client: CurrentClient, appointment_id: Id
+async def get_appointment(
+    request: Request, token: ClientToken, appointment_id: Id
 ) -> AppointmentRead:
     """One of the client's own appointments."""
-    return _read(service.get_appointment(session, client, appointment_id))
+
+    def work(session: Session) -> AppointmentRead:
+        client = authenticate(session, token)
+        return _read(service.get_appointment(session, client, appointment_id))
+
+    return await in_unit_of_work(request, work, write=False)
 
 
 @router.post("/appointments/{appointment_id}/cancel", response_model=AppointmentRead)
-def cancel(
+async def cancel(
     request: Request,
     background: BackgroundTasks,
-    session: SessionDep,
-    client: CurrentClient,
+    token: ClientToken,
     appointment_id: Id,
     payload: CancelRequest | None = None,
 ) -> AppointmentRead:
     """Cancel a held or booked appointment."""
     reason = (payload or CancelRequest()).reason
+
+    def work(session: Session) -> AppointmentRead:
+        client = authenticate(session, token)
+        return _read(service.cancel_appointment(session, client, appointment_id, _now(), reason))
+
+    read = await in_unit_of_work(request, work, write=True)
     _after_commit(request, background)
-    return _read(service.cancel_appointment(session, client, appointment_id, _now(), reason))
+    return read
 
 
 @router.post(
     "/appointments/{appointment_id}/reschedule", status_code=201, response_model=AppointmentRead
 )
-def reschedule(
+async def reschedule(
     request: Request,
     background: BackgroundTasks,
-    session: SessionDep,
-    client: CurrentClient,
+    token: ClientToken,
     appointment_id: Id,
     payload: Reschedule,
 ) -> AppointmentRead:
     """Move a booked appointment to another free start, all at once or not at all."""
+
+    def work(session: Session) -> AppointmentRead:
+        client = authenticate(session, token)
+        return _read(
+            service.reschedule_appointment(session, client, appointment_id, payload.start, _now())
+        )
+
+    read = await in_unit_of_work(request, work, write=True)
     _after_commit(request, background)
-    return _read(
-        service.reschedule_appointment(session, client, appointment_id, payload.start, _now())
-    )
+    return read
 
 
 @router.get(
