@@ -18,6 +18,7 @@ from confide.network.api import router as therapists_router
 from confide.scheduling.api import router as scheduling_router
 from confide.scheduling.fhir_api import router as fhir_router
 from confide.scheduling.openings import OpeningsIndex
+from confide.scheduling.pages import router as booking_pages_router
 from confide.vocab.api import router as vocab_router
 from confide.web import errors
 from confide.web.limits import ConcurrencyCap
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(clients_router)
     app.include_router(scheduling_router)
     app.include_router(fhir_router)
+    app.include_router(booking_pages_router)
     app.include_router(matching_router)
     install_matching(app, database, settings)
     return app

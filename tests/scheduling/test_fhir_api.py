@@ -112,6 +112,11 @@ def test_bulk_publish_files_are_valid_and_their_slots_can_be_held(
     first = min(
         (s for s in slots if s.serviceType[0].coding[0].code == "intake"), key=lambda s: s.start
     )
+    # the deep link opens our booking page for exactly that opening
+    deep_link = first.extension[0].valueUrl.removeprefix("http://testserver")
+    page = client.get(deep_link)
+    assert page.status_code == 200
+    assert "Book this session" in page.text
     held = client.post(
         "/api/v1/holds",
         headers=me,

@@ -36,6 +36,16 @@ def create_client(session: Session, payload: ClientCreate) -> tuple[Client, str]
     return client, token
 
 
+def link_partners(session: Session, first: Client, second: Client) -> None:
+    """Link two clients who signed up together as a couple."""
+    if first.id == second.id:
+        raise InvalidInput("partner", "a client cannot be their own partner")
+    if first.partner_id is not None or second.partner_id is not None:
+        raise Conflict("one of you is already linked with a partner")
+    first.partner_id, second.partner_id = second.id, first.id
+    session.flush()
+
+
 def authenticate(session: Session, token: str) -> Client:
     client = session.scalars(select(Client).where(Client.token_hash == _hash(token))).one_or_none()
     if client is None:

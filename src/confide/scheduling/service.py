@@ -30,7 +30,7 @@ from confide.models import (
     TherapistService,
 )
 from confide.scheduling.queries import blocking_clause, load_availability
-from confide.scheduling.slots import STEP_MINUTES, free_starts, is_free_start
+from confide.scheduling.slots import free_starts, is_free_start
 from confide.scheduling.timegrid import (
     MINUTES_PER_DAY,
     from_minute,
@@ -495,17 +495,11 @@ def reschedule_appointment(
     return new
 
 
-__all__ = [
-    "STEP_MINUTES",
-    "alternatives",
-    "cancel_appointment",
-    "caseload_clients",
-    "confirm_hold",
-    "create_hold",
-    "get_appointment",
-    "list_slots",
-    "new_clients_in_week",
-    "reschedule_appointment",
-    "session_length",
-    "sweep_expired_holds",
-]
+def opening_is_free(
+    session: Session, therapist_id: int, session_type: str, start: datetime, now: datetime
+) -> tuple[int, bool]:
+    """The session's length and whether `start` is still a free start with this therapist."""
+    duration = session_length(session, therapist_id, session_type)
+    begin = to_minute(start)
+    availability = load_availability(session, now, begin, begin + duration, [therapist_id])
+    return duration, is_free_start(availability[therapist_id], duration, to_minute(now), begin)
