@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, BackgroundTasks, Header, Path, Query, Request, Response
 from sqlalchemy.orm import Session
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from confide.accounts.deps import ClientToken, CurrentClient
 from confide.accounts.service import authenticate
 from confide.db import SessionDep, in_unit_of_work
+from confide.errors import SlotUnavailable
 from confide.models import Appointment, Client, Therapist
 from confide.scheduling import calendar, idempotency, service
 from confide.scheduling.schemas import (
@@ -37,6 +38,7 @@ IdempotencyKey = Annotated[
     ),
 ]
 JSON = "application/json"
+T = TypeVar("T")
 
 
 def _now() -> datetime:
@@ -61,6 +63,22 @@ def _read(appointment: Appointment) -> AppointmentRead:
 def _after_commit(request: Request, background: BackgroundTasks) -> None:
     """Tell this process's openings index, once the change is committed, that it is behind."""
     background.add_task(request.app.state.openings.mark_stale)
+
+
+async def _filling_alternatives(request: Request, call: Awaitable[T]) -> T:
+    """Await `call`; a conflict found under a lock gets its alternatives once that is over."""
+    try:
+        return await call
+    except SlotUnavailable as conflict:
+        if conflict.lookup is not None and not conflict.extra.get("alternatives"):
+            therapist_id, duration, near = conflict.lookup
+            found = await in_unit_of_work(
+                request,
+                lambda s: service.alternatives(s, therapist_id, duration, near, _now()),
+                write=False,
+            )
+            conflict.extra["alternatives"] = [a.isoformat() for a in found]
+        raise
 
 
 def _idempotent(
@@ -153,7 +171,7 @@ async def create_hold(
             session, client, idempotency_key, "holds", payload.model_dump(mode="json"), create
         )
 
-    response = await in_unit_of_work(request, work, write=True)
+    response = await _filling_alternatives(request, in_unit_of_work(request, work, write=True))
     _after_commit(request, background)
     return response
 
@@ -240,7 +258,7 @@ async def reschedule(
             service.reschedule_appointment(session, client, appointment_id, payload.start, _now())
         )
 
-    read = await in_unit_of_work(request, work, write=True)
+    read = await _filling_alternatives(request, in_unit_of_work(request, work, write=True))
     _after_commit(request, background)
     return read
 

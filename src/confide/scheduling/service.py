@@ -309,16 +309,11 @@ def _insert(session: Session, appointment: Appointment, duration: int, now: date
             session.add(appointment)
             session.flush()
     except IntegrityError:
-        # another request took the time between our check and our insert
-        near = to_minute(appointment.start_at)
-        raise SlotUnavailable(
-            "that time was just taken",
-            field="start",
-            alternatives=[
-                a.isoformat()
-                for a in alternatives(session, appointment.therapist_id, duration, near, now)
-            ],
-        ) from None
+        # Another request took the time between our check and our insert. Other times are
+        # looked up once this transaction (and the therapist's lock) is over: see `lookup`.
+        conflict = SlotUnavailable("that time was just taken", field="start", alternatives=[])
+        conflict.lookup = (appointment.therapist_id, duration, to_minute(appointment.start_at))
+        raise conflict from None
 
 
 def _unavailable(
