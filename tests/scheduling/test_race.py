@@ -39,6 +39,9 @@ async def _attempt(
         headers={"Authorization": f"Bearer {token}"},
         json={"therapist_id": therapist_id, "session_type": "intake", "start": start.isoformat()},
     )
+    if response.status_code == 409:
+        # every loser is offered other times, whichever way it lost (check or constraint)
+        assert len(response.json()["alternatives"]) == 3, response.text
     return response.status_code
 
 
