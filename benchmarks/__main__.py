@@ -6,7 +6,13 @@ import importlib
 import sys
 import time
 
-BENCHMARKS = ("earliest_opening", "booking_load", "matching", "concern_text_accuracy")
+BENCHMARKS = (
+    "earliest_opening",
+    "booking_load",
+    "matching",
+    "matching_http",
+    "concern_text_accuracy",
+)
 
 
 def main(names: list[str]) -> int:
