@@ -16,6 +16,7 @@ from pathlib import Path
 
 import httpx2
 import numpy as np
+from tests.serving import running_servers
 
 from confide.db import Database, create_db_engine
 from confide.migrate import upgrade
@@ -23,7 +24,6 @@ from confide.network.generator import generate_network
 from confide.network.seeding import write_network
 from confide.vocab import get_vocabulary
 from confide.vocab.service import sync_reference_data
-from tests.serving import running_servers
 
 SECONDS = 8.0
 CONCURRENCY = 32
