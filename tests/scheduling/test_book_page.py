@@ -63,6 +63,7 @@ def test_an_opening_can_be_seen_and_booked(
     done = book(client, therapist_id, MONDAY_9_NY, email="sam@example.org")
     assert done.status_code == 200, done.text
     assert "You are booked" in done.text
+    assert done.headers["cache-control"] == "no-store"
     token = re.search(r"<code>([\w-]+)</code>", done.text)
     assert token is not None
     with database.session() as session:

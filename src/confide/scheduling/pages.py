@@ -189,7 +189,9 @@ async def book_submit(
             status_for(error),
         )
     request.app.state.openings.mark_stale()
-    return _page(request, "booked.html", {"opening": opening, "booked": booked})
+    page = _page(request, "booked.html", {"opening": opening, "booked": booked})
+    page.headers["Cache-Control"] = "no-store"  # it shows the account codes, once
+    return page
 
 
 @router.post("/book/calendar")
