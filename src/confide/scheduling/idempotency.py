@@ -66,20 +66,20 @@ def remember(
     body: bytes,
     now: datetime,
 ) -> None:
+    """Store the first response; it is the last step of its unit of work, so no savepoint."""
+    session.add(
+        IdempotencyRecord(
+            client_id=client_id,
+            key=key,
+            route=route,
+            request_hash=digest,
+            status_code=status_code,
+            response_body=body.decode(),
+            created_at=now,
+        )
+    )
     try:
-        with session.begin_nested():
-            session.add(
-                IdempotencyRecord(
-                    client_id=client_id,
-                    key=key,
-                    route=route,
-                    request_hash=digest,
-                    status_code=status_code,
-                    response_body=body.decode(),
-                    created_at=now,
-                )
-            )
-            session.flush()
+        session.flush()
     except IntegrityError:
         raise Conflict(
             "a request with this Idempotency-Key is already being processed; "

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from confide.models import Appointment, ExternalBusy, Therapist, TimeOff, WeeklyHours
@@ -71,22 +71,20 @@ def load_availability(
     ):
         days_off[tid].update(days_between(max(starts_on, first_day), min(ends_on, last_day)))
     busy: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for tid, busy_start, busy_end in session.execute(
-        select(Appointment.therapist_id, Appointment.start_at, Appointment.blocked_until).where(
-            _in(Appointment.therapist_id, therapist_ids),
-            blocking_clause(now),
-            Appointment.start_at < window_end,
-            Appointment.blocked_until > window_start,
-        )
-    ):
-        busy[tid].append((to_minute(busy_start), to_minute_ceil(busy_end)))
-    for tid, busy_start, busy_end in session.execute(
-        select(ExternalBusy.therapist_id, ExternalBusy.start_at, ExternalBusy.end_at).where(
-            _in(ExternalBusy.therapist_id, therapist_ids),
-            ExternalBusy.start_at < window_end,
-            ExternalBusy.end_at > window_start,
-        )
-    ):
+    booked = select(
+        Appointment.therapist_id, Appointment.start_at, Appointment.blocked_until
+    ).where(
+        _in(Appointment.therapist_id, therapist_ids),
+        blocking_clause(now),
+        Appointment.start_at < window_end,
+        Appointment.blocked_until > window_start,
+    )
+    outside = select(ExternalBusy.therapist_id, ExternalBusy.start_at, ExternalBusy.end_at).where(
+        _in(ExternalBusy.therapist_id, therapist_ids),
+        ExternalBusy.start_at < window_end,
+        ExternalBusy.end_at > window_start,
+    )
+    for tid, busy_start, busy_end in session.execute(union_all(booked, outside)):
         busy[tid].append((to_minute(busy_start), to_minute_ceil(busy_end)))
     return {
         tid: Availability(

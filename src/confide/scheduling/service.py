@@ -304,10 +304,11 @@ def _check_licensure(session: Session, therapist_id: int, clients: list[Client])
 
 
 def _insert(session: Session, appointment: Appointment, duration: int, now: datetime) -> None:
+    # No savepoint: on a refusal the whole unit of work is rolled back, so nothing here needs
+    # the transaction afterwards.
     try:
-        with session.begin_nested():
-            session.add(appointment)
-            session.flush()
+        session.add(appointment)
+        session.flush()
     except IntegrityError:
         # Another request took the time between our check and our insert. Other times are
         # looked up once this transaction (and the therapist's lock) is over: see `lookup`.
