@@ -41,9 +41,9 @@ from confide.models import (
     TherapistService,
     TherapistSpecialty,
 )
+from confide.scheduling.capacity import CASELOAD_LOOKBACK_DAYS
 from confide.scheduling.openings import OpeningsGrid
 from confide.scheduling.queries import blocking_clause
-from confide.scheduling.service import CASELOAD_LOOKBACK_DAYS
 from confide.scheduling.timegrid import to_minute, wall_to_minute, zone
 from confide.vocab import Vocabulary, get_vocabulary
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy import exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -19,16 +19,15 @@ from confide.errors import (
     InvalidInput,
     NotFound,
     SlotUnavailable,
-    TherapistUnavailable,
 )
 from confide.models import (
     Appointment,
     AppointmentParticipant,
     Client,
-    Licence,
     Therapist,
     TherapistService,
 )
+from confide.scheduling import capacity
 from confide.scheduling.queries import blocking_clause, load_availability
 from confide.scheduling.slots import free_starts, is_free_start
 from confide.scheduling.timegrid import (
@@ -41,7 +40,6 @@ from confide.scheduling.timegrid import (
 from confide.vocab import get_vocabulary
 
 ALTERNATIVES = 3
-CASELOAD_LOOKBACK_DAYS = 90
 
 
 def session_length(session: Session, therapist_id: int, session_type: str) -> int:
@@ -168,83 +166,6 @@ def sweep_expired_holds(
     return {r.therapist_id for r in rows}
 
 
-def _licensed(session: Session, therapist_id: int, state: str) -> bool:
-    return bool(
-        session.scalar(
-            select(
-                exists().where(
-                    Licence.therapist_id == therapist_id,
-                    Licence.state == state,
-                    Licence.status == "active",
-                )
-            )
-        )
-    )
-
-
-def _week_bounds(therapist: Therapist, start: int) -> tuple[datetime, datetime]:
-    """Monday 00:00 to the next Monday 00:00, in the therapist's zone, around `start`."""
-    local = from_minute(start).astimezone(zone(therapist.timezone)).date()
-    monday = local - timedelta(days=local.weekday())
-    return (
-        from_minute(wall_to_minute(monday, 0, therapist.timezone)),
-        from_minute(wall_to_minute(monday + timedelta(days=7), 0, therapist.timezone)),
-    )
-
-
-def new_clients_in_week(session: Session, therapist: Therapist, start: int, now: datetime) -> int:
-    week_start, week_end = _week_bounds(therapist, start)
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(Appointment)
-            .where(
-                Appointment.therapist_id == therapist.id,
-                Appointment.is_new_client.is_(True),
-                blocking_clause(now),
-                Appointment.start_at >= week_start,
-                Appointment.start_at < week_end,
-            )
-        )
-        or 0
-    )
-
-
-def caseload_clients(session: Session, therapist_id: int, now: datetime) -> set[int]:
-    """Clients the therapist is seeing: a held, booked or recent session with them."""
-    since = now - timedelta(days=CASELOAD_LOOKBACK_DAYS)
-    rows = session.scalars(
-        select(AppointmentParticipant.client_id)
-        .join(Appointment)
-        .where(
-            Appointment.therapist_id == therapist_id,
-            Appointment.start_at >= since,
-            (Appointment.status == "fulfilled") | blocking_clause(now),
-        )
-    )
-    return set(rows)
-
-
-def _check_supply(
-    session: Session, therapist: Therapist, clients: list[Client], start: int, now: datetime
-) -> None:
-    today = now.astimezone(zone(therapist.timezone)).date()
-    if not therapist.accepting_new_clients:
-        raise TherapistUnavailable("this therapist is not taking new clients at the moment")
-    if therapist.paused_until is not None and therapist.paused_until > today:
-        raise TherapistUnavailable(
-            f"this therapist is not taking new clients until {therapist.paused_until:%d %b %Y}"
-        )
-    if new_clients_in_week(session, therapist, start, now) >= therapist.weekly_new_client_limit:
-        raise TherapistUnavailable(
-            "this therapist has no room for another new client that week; try a later week"
-        )
-    current = caseload_clients(session, therapist.id, now)
-    newcomers = {c.id for c in clients} - current
-    if newcomers and len(current) + len(newcomers) > therapist.caseload_limit:
-        raise TherapistUnavailable("this therapist's caseload is full")
-
-
 def _participants_free(
     session: Session,
     clients: list[Client],
@@ -293,7 +214,7 @@ def _booking_parties(session: Session, client: Client, session_type: str) -> lis
 
 def _check_licensure(session: Session, therapist_id: int, clients: list[Client]) -> None:
     for index, person in enumerate(clients):
-        if not _licensed(session, therapist_id, person.state):
+        if not capacity.licensed(session, therapist_id, person.state):
             whose = "you are" if index == 0 else "your partner is"
             raise InvalidInput(
                 "therapist_id",
@@ -358,7 +279,7 @@ def create_hold(
         # two new clients racing for a therapist's last place that week; it is taken this late
         # so it is held for a few statements only.
         therapist = _lock_therapist(session, therapist_id)
-        _check_supply(session, therapist, parties, begin, now)
+        capacity.check_capacity(session, therapist, parties, begin, now)
     appointment = Appointment(
         therapist_id=therapist_id,
         session_type=session_type,
