@@ -250,6 +250,38 @@ def _unavailable(
     )
 
 
+def _new_appointment(
+    therapist: Therapist,
+    session_type: str,
+    status: str,
+    begin: int,
+    duration: int,
+    parties: list[Client],
+    client: Client,
+    now: datetime,
+    **fields: object,
+) -> Appointment:
+    """An appointment row and its participants, busy until its end plus the buffer."""
+    start_at, end_at = from_minute(begin), from_minute(begin + duration)
+    return Appointment(
+        therapist_id=therapist.id,
+        session_type=session_type,
+        status=status,
+        start_at=start_at,
+        end_at=end_at,
+        blocked_until=end_at + timedelta(minutes=therapist.buffer_minutes),
+        created_by_client_id=client.id,
+        calendar_sequence=0,
+        created_at=now,
+        updated_at=now,
+        participants=[
+            AppointmentParticipant(client_id=c.id, start_at=start_at, end_at=end_at, status=status)
+            for c in parties
+        ],
+        **fields,
+    )
+
+
 def create_hold(
     session: Session,
     client: Client,
@@ -280,24 +312,18 @@ def create_hold(
         # so it is held for a few statements only.
         therapist = _lock_therapist(session, therapist_id)
         capacity.check_capacity(session, therapist, parties, begin, now)
-    appointment = Appointment(
-        therapist_id=therapist_id,
-        session_type=session_type,
-        status="held",
-        start_at=start_at,
-        end_at=end_at,
-        blocked_until=end_at + timedelta(minutes=therapist.buffer_minutes),
+    appointment = _new_appointment(
+        therapist,
+        session_type,
+        "held",
+        begin,
+        duration,
+        parties,
+        client,
+        now,
         hold_expires_at=now + timedelta(minutes=hold_minutes),
         is_new_client=kind.first_session,
         client_state=client.state,
-        created_by_client_id=client.id,
-        calendar_sequence=0,
-        created_at=now,
-        updated_at=now,
-        participants=[
-            AppointmentParticipant(client_id=c.id, start_at=start_at, end_at=end_at, status="held")
-            for c in parties
-        ],
     )
     _insert(session, appointment, duration, now)
     return appointment
@@ -387,26 +413,18 @@ def reschedule_appointment(
         raise _unavailable(session, therapist.id, duration, begin, now)
     start_at, end_at = from_minute(begin), from_minute(begin + duration)
     _participants_free(session, parties, start_at, end_at, now)
-    new = Appointment(
-        therapist_id=therapist.id,
-        session_type=old.session_type,
-        status="booked",
-        start_at=start_at,
-        end_at=end_at,
-        blocked_until=end_at + timedelta(minutes=therapist.buffer_minutes),
+    new = _new_appointment(
+        therapist,
+        old.session_type,
+        "booked",
+        begin,
+        duration,
+        parties,
+        client,
+        now,
         is_new_client=old.is_new_client,
         client_state=old.client_state,
-        created_by_client_id=client.id,
         rescheduled_from_id=old.id,
-        calendar_sequence=0,
-        created_at=now,
-        updated_at=now,
-        participants=[
-            AppointmentParticipant(
-                client_id=c.id, start_at=start_at, end_at=end_at, status="booked"
-            )
-            for c in parties
-        ],
     )
     _insert(session, new, duration, now)
     return new
