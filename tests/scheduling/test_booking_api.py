@@ -393,3 +393,18 @@ def test_dst_days_through_the_api(client: TestClient, database: Database, case: 
         for start in instants:
             assert hold(client, me, therapist, start.isoformat()).status_code == 201
         assert slots(client, therapist, start=day.isoformat(), days=1, tz=zone) == []
+
+
+def test_a_full_caseload_refuses_newcomers_only(
+    client: TestClient, database: Database, frozen
+) -> None:
+    with database.session(write=True) as session:
+        small = make_therapist(session, caseload_limit=1).id
+    seen, newcomer = make_client(client), make_client(client, name="Lee")
+    assert hold(client, seen, small, MONDAY_9_NY).status_code == 201
+    full = hold(client, newcomer, small, MONDAY_9_NY + timedelta(days=1))
+    assert full.status_code == 409
+    assert full.json()["detail"] == "this therapist's caseload is full"
+    # the client already in the caseload can book a follow-up session
+    again = hold(client, seen, small, MONDAY_9_NY + timedelta(days=2), "individual")
+    assert again.status_code == 201, again.text

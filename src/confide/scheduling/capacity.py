@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from confide.errors import TherapistUnavailable
@@ -42,37 +42,40 @@ def week_bounds(therapist: Therapist, start: int) -> tuple[datetime, datetime]:
     )
 
 
-def new_clients_in_week(session: Session, therapist: Therapist, start: int, now: datetime) -> int:
+def bookings_this_week_and_caseload(
+    session: Session, therapist: Therapist, start: int, now: datetime
+) -> tuple[int, set[int]]:
+    """New-client sessions held or booked in the week of `start`, and the clients the therapist
+    is seeing (a held, booked or recent session), read in one round trip."""
     week_start, week_end = week_bounds(therapist, start)
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(Appointment)
-            .where(
-                Appointment.therapist_id == therapist.id,
-                Appointment.is_new_client.is_(True),
-                blocking_clause(now),
-                Appointment.start_at >= week_start,
-                Appointment.start_at < week_end,
-            )
+    new_this_week = (
+        select(func.count())
+        .select_from(Appointment)
+        .where(
+            Appointment.therapist_id == therapist.id,
+            Appointment.is_new_client.is_(True),
+            blocking_clause(now),
+            Appointment.start_at >= week_start,
+            Appointment.start_at < week_end,
         )
-        or 0
+        .scalar_subquery()
     )
-
-
-def caseload_clients(session: Session, therapist_id: int, now: datetime) -> set[int]:
-    """Clients the therapist is seeing: a held, booked or recent session with them."""
-    since = now - timedelta(days=CASELOAD_LOOKBACK_DAYS)
-    rows = session.scalars(
-        select(AppointmentParticipant.client_id)
+    seeing = (
+        select(AppointmentParticipant.client_id, literal(-1).label("new_this_week"))
         .join(Appointment)
         .where(
-            Appointment.therapist_id == therapist_id,
-            Appointment.start_at >= since,
+            Appointment.therapist_id == therapist.id,
+            Appointment.start_at >= now - timedelta(days=CASELOAD_LOOKBACK_DAYS),
             (Appointment.status == "fulfilled") | blocking_clause(now),
         )
+        .distinct()
     )
-    return set(rows)
+    # the first row carries the week's count; the rest are the clients being seen
+    rows = session.execute(
+        union_all(select(literal(-1).label("client_id"), new_this_week), seeing)
+    ).all()
+    count = next(n for client_id, n in rows if client_id == -1)
+    return int(count), {client_id for client_id, _ in rows if client_id != -1}
 
 
 def check_capacity(
@@ -85,11 +88,11 @@ def check_capacity(
         raise TherapistUnavailable(
             f"this therapist is not taking new clients until {therapist.paused_until:%d %b %Y}"
         )
-    if new_clients_in_week(session, therapist, start, now) >= therapist.weekly_new_client_limit:
+    new_this_week, current = bookings_this_week_and_caseload(session, therapist, start, now)
+    if new_this_week >= therapist.weekly_new_client_limit:
         raise TherapistUnavailable(
             "this therapist has no room for another new client that week; try a later week"
         )
-    current = caseload_clients(session, therapist.id, now)
     newcomers = {c.id for c in clients} - current
     if newcomers and len(current) + len(newcomers) > therapist.caseload_limit:
         raise TherapistUnavailable("this therapist's caseload is full")

@@ -36,18 +36,37 @@ def load_availability(
     start: int,
     end: int,
     therapist_ids: Collection[int] | None = None,
+    *,
+    loaded: Therapist | None = None,
 ) -> dict[int, Availability]:
-    """Each therapist's Availability for starts in [start, end) epoch minutes (None: everyone)."""
+    """Each therapist's Availability for starts in [start, end) epoch minutes (None: everyone).
+
+    `loaded`: the one therapist asked for, already in the session, so its row is not read again.
+    """
     window_start, window_end = from_minute(start - 24 * 60), from_minute(end + 24 * 60)
-    therapists = session.execute(
-        select(
-            Therapist.id,
-            Therapist.timezone,
-            Therapist.buffer_minutes,
-            Therapist.minimum_notice_hours,
-            Therapist.booking_horizon_days,
-        ).where(_in(Therapist.id, therapist_ids))
-    ).all()
+    if loaded is not None and therapist_ids is not None and list(therapist_ids) == [loaded.id]:
+        therapists = [
+            (
+                loaded.id,
+                loaded.timezone,
+                loaded.buffer_minutes,
+                loaded.minimum_notice_hours,
+                loaded.booking_horizon_days,
+            )
+        ]
+    else:
+        therapists = [
+            (row[0], row[1], row[2], row[3], row[4])
+            for row in session.execute(
+                select(
+                    Therapist.id,
+                    Therapist.timezone,
+                    Therapist.buffer_minutes,
+                    Therapist.minimum_notice_hours,
+                    Therapist.booking_horizon_days,
+                ).where(_in(Therapist.id, therapist_ids))
+            )
+        ]
     hours: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
     for tid, weekday, first, last in session.execute(
         select(

@@ -301,7 +301,9 @@ def create_hold(
     begin = to_minute(start)
     kind = get_vocabulary().session_types[session_type]
     sweep_expired_holds(session, now, therapist_id=therapist_id, client_ids=[c.id for c in parties])
-    availability = load_availability(session, now, begin, begin + duration, [therapist_id])
+    availability = load_availability(
+        session, now, begin, begin + duration, [therapist_id], loaded=therapist
+    )
     if not is_free_start(availability[therapist_id], duration, to_minute(now), begin):
         raise _unavailable(session, therapist_id, duration, begin, now)
     start_at, end_at = from_minute(begin), from_minute(begin + duration)
