@@ -49,11 +49,11 @@ class SlotUnavailable(Conflict):
     """The start asked for is not (or no longer) free; `alternatives` lists nearby free starts.
 
     When the conflict is found under a lock, the alternatives are looked up after the
-    transaction ends: `lookup` says where (therapist id, session minutes, epoch minute).
+    transaction ends: `lookup` says where (therapist id, session type, epoch minute).
     """
 
     code = "slot_unavailable"
-    lookup: tuple[int, int, int] | None = None
+    lookup: tuple[int, str, int] | None = None
 
 
 class TherapistUnavailable(Conflict):

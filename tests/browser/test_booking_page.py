@@ -85,7 +85,7 @@ def test_a_person_books_a_published_opening(browser, tmp_path: Path) -> None:  #
             f"{base}/book?therapist={therapist_id}&session_type=intake"
             f"&start={start:%Y-%m-%dT%H:%M:%SZ}"
         )
-        assert page.get_by_text("This time has just been taken").is_visible()
+        assert page.get_by_text("This time can no longer be booked").is_visible()
         page.locator("main ul li a").first.click()
         assert page.get_by_role("button", name="Book this session").is_visible()
         page.close()

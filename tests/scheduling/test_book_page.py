@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import icalendar
 import pytest
@@ -88,7 +88,7 @@ def test_a_taken_opening_offers_other_times_and_books_nothing(
 ) -> None:
     assert book(client, therapist_id, MONDAY_9_NY).status_code == 200
     page = client.get(link(therapist_id, MONDAY_9_NY))
-    assert "This time has just been taken" in page.text
+    assert "This time can no longer be booked" in page.text
     others = re.findall(r'href="(/book\?[^"]+)"', page.text)
     assert len(others) == 3
     assert client.get(others[0].replace("&amp;", "&")).text.count("Book this session") == 1
@@ -154,3 +154,14 @@ def test_bad_form_input_keeps_what_was_typed(
     with database.session() as session:
         assert session.scalars(select(Appointment)).all() == []
         assert session.scalars(select(Client)).all() == []
+
+
+def test_a_paused_therapists_link_offers_no_form(
+    client: TestClient, database: Database, frozen
+) -> None:
+    with database.session(write=True) as session:
+        paused = make_therapist(session, paused_until=date(2026, 12, 20)).id
+    page = client.get(link(paused, MONDAY_9_NY))
+    assert page.status_code == 200
+    assert "This time can no longer be booked" in page.text
+    assert "Book this session" not in page.text

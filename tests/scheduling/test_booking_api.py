@@ -408,3 +408,33 @@ def test_a_full_caseload_refuses_newcomers_only(
     # the client already in the caseload can book a follow-up session
     again = hold(client, seen, small, MONDAY_9_NY + timedelta(days=2), "individual")
     assert again.status_code == 201, again.text
+
+
+def test_first_sessions_are_listed_only_where_a_new_client_fits(
+    client: TestClient, database: Database, frozen
+) -> None:
+    """Every listed first-session start can be held: paused, full weeks and full caseloads
+    list none, while follow-up sessions are still listed."""
+    with database.session(write=True) as session:
+        paused = make_therapist(session, paused_until=date(2026, 12, 20)).id
+        weekly = make_therapist(session, weekly_new_client_limit=1).id
+        one_place = make_therapist(session, caseload_limit=1).id
+    week = {"start": "2026-12-07", "days": 5, "tz": "UTC"}
+    assert slots(client, paused, **week) == []
+    assert slots(client, paused, session_type="individual", **week) != []
+    me = make_client(client)
+    refused = hold(client, me, paused, MONDAY_9_NY)
+    assert refused.status_code == 409
+    assert refused.json()["error"] == "therapist_unavailable"
+    # one new client fills the week: that week lists no first session, the next one does
+    assert hold(client, me, weekly, MONDAY_9_NY).status_code == 201
+    assert slots(client, weekly, **week) == []
+    assert slots(client, weekly, start="2026-12-14", days=5, tz="UTC") != []
+    assert slots(client, weekly, session_type="individual", **week) != []
+    # a couple needs two places; one is left
+    assert slots(client, one_place, **week) != []
+    assert slots(client, one_place, session_type="couples_intake", **week) == []
+    # and whatever is listed can be held, by someone new
+    newcomer = make_client(client, name="Lee")
+    first = slots(client, weekly, start="2026-12-14", days=5, tz="UTC")[0]["start"]
+    assert hold(client, newcomer, weekly, first).status_code == 201

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Sequence
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import numpy as np
 from sqlalchemy import func, select
@@ -41,10 +41,10 @@ from confide.models import (
     TherapistService,
     TherapistSpecialty,
 )
-from confide.scheduling.capacity import CASELOAD_LOOKBACK_DAYS
+from confide.scheduling.capacity import CASELOAD_LOOKBACK_DAYS, full_weeks
 from confide.scheduling.openings import OpeningsGrid
 from confide.scheduling.queries import blocking_clause
-from confide.scheduling.timegrid import to_minute, wall_to_minute, zone
+from confide.scheduling.timegrid import to_minute, zone
 from confide.vocab import Vocabulary, get_vocabulary
 
 
@@ -176,44 +176,6 @@ def load_columns(
     ):
         cols.active_clients[int(np.searchsorted(ids, tid))] = count
     return cols, panels, zones, weekly_limit
-
-
-def full_weeks(
-    session: Session,
-    now: datetime,
-    start: datetime,
-    end: datetime,
-    zones: dict[int, str],
-    weekly_limit: dict[int, int],
-    only: Sequence[int] | None = None,
-) -> dict[int, list[tuple[int, int]]]:
-    """Per therapist, the local weeks [start, end) in epoch minutes already holding as many new
-    clients as the weekly limit allows: no first session can be booked in them."""
-    counts: dict[tuple[int, date], int] = defaultdict(int)
-    for tid, start_at in session.execute(
-        select(Appointment.therapist_id, Appointment.start_at).where(
-            Appointment.is_new_client.is_(True),
-            blocking_clause(now),
-            Appointment.start_at >= start - timedelta(days=8),
-            Appointment.start_at < end + timedelta(days=8),
-            _where(Appointment.therapist_id, only),
-        )
-    ):
-        local = start_at.astimezone(zone(zones[tid])).date()
-        counts[(tid, local - timedelta(days=local.weekday()))] += 1
-    result: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for (tid, monday), count in counts.items():
-        if count >= weekly_limit[tid]:
-            result[tid].append(
-                (
-                    wall_to_minute(monday, 0, zones[tid]),
-                    wall_to_minute(monday + timedelta(days=7), 0, zones[tid]),
-                )
-            )
-    for tid, limit in weekly_limit.items():
-        if limit <= 0:
-            result[tid].append((to_minute(start) - 10080, to_minute(end) + 10080))
-    return result
 
 
 def pack_openings(

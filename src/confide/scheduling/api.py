@@ -71,10 +71,10 @@ async def _filling_alternatives(request: Request, call: Awaitable[T]) -> T:
         return await call
     except SlotUnavailable as conflict:
         if conflict.lookup is not None and not conflict.extra.get("alternatives"):
-            therapist_id, duration, near = conflict.lookup
+            therapist_id, session_type, near = conflict.lookup
             found = await in_unit_of_work(
                 request,
-                lambda s: service.alternatives(s, therapist_id, duration, near, _now()),
+                lambda s: service.alternatives(s, therapist_id, session_type, near, _now()),
                 write=False,
             )
             conflict.extra["alternatives"] = [a.isoformat() for a in found]

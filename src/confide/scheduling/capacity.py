@@ -5,7 +5,9 @@ Matching reads the same definitions, so what it offers is what a hold accepts.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import exists, func, literal, select, union_all
 from sqlalchemy.orm import Session
@@ -13,9 +15,15 @@ from sqlalchemy.orm import Session
 from confide.errors import TherapistUnavailable
 from confide.models import Appointment, AppointmentParticipant, Client, Licence, Therapist
 from confide.scheduling.queries import blocking_clause
-from confide.scheduling.timegrid import from_minute, wall_to_minute, zone
+from confide.scheduling.timegrid import from_minute, to_minute, wall_to_minute, zone
 
 CASELOAD_LOOKBACK_DAYS = 90
+# A range wide enough to close a therapist to new clients over any horizon asked about.
+WEEK = 7 * 24 * 60
+
+
+def _only(column, ids: Sequence[int] | None):  # type: ignore[no-untyped-def]
+    return True if ids is None else column.in_(list(ids))
 
 
 def licensed(session: Session, therapist_id: int, state: str) -> bool:
@@ -96,3 +104,94 @@ def check_capacity(
     newcomers = {c.id for c in clients} - current
     if newcomers and len(current) + len(newcomers) > therapist.caseload_limit:
         raise TherapistUnavailable("this therapist's caseload is full")
+
+
+def full_weeks(
+    session: Session,
+    now: datetime,
+    start: datetime,
+    end: datetime,
+    zones: dict[int, str],
+    weekly_limit: dict[int, int],
+    only: Sequence[int] | None = None,
+) -> dict[int, list[tuple[int, int]]]:
+    """Per therapist, the local weeks [start, end) in epoch minutes already holding as many new
+    clients as the weekly limit allows: no first session can be booked in them."""
+    counts: dict[tuple[int, date], int] = defaultdict(int)
+    for tid, start_at in session.execute(
+        select(Appointment.therapist_id, Appointment.start_at).where(
+            Appointment.is_new_client.is_(True),
+            blocking_clause(now),
+            Appointment.start_at >= start - timedelta(days=8),
+            Appointment.start_at < end + timedelta(days=8),
+            _only(Appointment.therapist_id, only),
+        )
+    ):
+        local = start_at.astimezone(zone(zones[tid])).date()
+        counts[(tid, local - timedelta(days=local.weekday()))] += 1
+    result: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for (tid, monday), count in counts.items():
+        if count >= weekly_limit[tid]:
+            result[tid].append(
+                (
+                    wall_to_minute(monday, 0, zones[tid]),
+                    wall_to_minute(monday + timedelta(days=7), 0, zones[tid]),
+                )
+            )
+    for tid, limit in weekly_limit.items():
+        if limit <= 0:
+            result[tid].append((to_minute(start) - 10080, to_minute(end) + 10080))
+    return result
+
+
+def first_session_blocks(
+    session: Session,
+    now: datetime,
+    start: int,
+    end: int,
+    only: Sequence[int] | None = None,
+    *,
+    places: int = 1,
+) -> dict[int, list[tuple[int, int]]]:
+    """Per therapist, the stretches of [start, end) epoch minutes in which no first session for
+    `places` new clients (two for a couple) can be booked: all of it when not taking new
+    clients (not accepting, paused, caseload without room), and otherwise the local weeks whose
+    new-client places are taken."""
+    rows = session.execute(
+        select(
+            Therapist.id,
+            Therapist.timezone,
+            Therapist.accepting_new_clients,
+            Therapist.paused_until,
+            Therapist.weekly_new_client_limit,
+            Therapist.caseload_limit,
+        ).where(_only(Therapist.id, only))
+    ).all()
+    seeing = dict(
+        session.execute(
+            select(
+                Appointment.therapist_id,
+                func.count(func.distinct(AppointmentParticipant.client_id)),
+            )
+            .join(AppointmentParticipant, AppointmentParticipant.appointment_id == Appointment.id)
+            .where(
+                Appointment.start_at >= now - timedelta(days=CASELOAD_LOOKBACK_DAYS),
+                (Appointment.status == "fulfilled") | blocking_clause(now),
+                _only(Appointment.therapist_id, only),
+            )
+            .group_by(Appointment.therapist_id)
+        ).all()
+    )
+    zones = {r.id: r.timezone for r in rows}
+    limits = {r.id: r.weekly_new_client_limit for r in rows}
+    blocks = full_weeks(session, now, from_minute(start), from_minute(end), zones, limits, only)
+    for r in rows:
+        today = now.astimezone(zone(r.timezone)).date()
+        closed = (
+            not r.accepting_new_clients
+            or (r.paused_until is not None and r.paused_until > today)
+            or seeing.get(r.id, 0) + places > r.caseload_limit
+        )
+        if closed:
+            blocks[r.id] = [(start - WEEK, end + WEEK)]
+    return dict(blocks)

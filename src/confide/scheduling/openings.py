@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -19,9 +19,11 @@ from sqlalchemy import select, union
 from sqlalchemy.orm import Session
 
 from confide.models import Appointment, Therapist, TherapistService
+from confide.scheduling.capacity import first_session_blocks
 from confide.scheduling.queries import load_availability
-from confide.scheduling.slots import STEP_MINUTES, free_start_mask, grid_floor
+from confide.scheduling.slots import STEP_MINUTES, free_start_mask, grid_floor, merge_busy
 from confide.scheduling.timegrid import MINUTES_PER_DAY, from_minute, to_minute
+from confide.vocab import get_vocabulary
 
 FIRST_SESSION = {"individual": "intake", "couples": "couples_intake"}
 SESSION_TYPES = tuple(FIRST_SESSION.values())
@@ -95,6 +97,16 @@ def compute_rows(
     ids = None if len(therapist_ids) > 500 else therapist_ids
     availability = load_availability(session, now, base, end, ids)
     durations = _durations(session, session_types, ids)
+    # first sessions also need room for new clients (two places for a couple)
+    kinds = get_vocabulary().session_types
+    blocks = {
+        kind: first_session_blocks(
+            session, now, base, end, ids, places=2 if kinds[kind].format == "couples" else 1
+        )
+        if kinds[kind].first_session
+        else {}
+        for kind in session_types
+    }
     masks = {t: np.zeros((len(therapist_ids), ticks), dtype=np.bool_) for t in session_types}
     for row, tid in enumerate(therapist_ids):
         av = availability.get(tid)
@@ -103,7 +115,9 @@ def compute_rows(
         for session_type in session_types:
             minutes = durations[session_type].get(tid)
             if minutes:
-                masks[session_type][row] = free_start_mask(av, minutes, current, base, ticks)
+                blocked = blocks[session_type].get(tid)
+                room = replace(av, busy=merge_busy([*av.busy, *blocked])) if blocked else av
+                masks[session_type][row] = free_start_mask(room, minutes, current, base, ticks)
     return masks
 
 

@@ -72,7 +72,7 @@ def _opening(session: Session, therapist_id: int, session_type: str, start_text:
         []
         if free
         else service.alternatives(
-            session, therapist_id, duration, int(start.timestamp() // 60), now
+            session, therapist_id, session_type, int(start.timestamp() // 60), now
         )
     )
     return Opening(therapist, session_type, start, duration, free, others)

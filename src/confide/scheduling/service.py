@@ -8,6 +8,7 @@ the database: an exclusion constraint (PostgreSQL) or a trigger (SQLite) refuses
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import exists, or_, select, update
@@ -29,7 +30,7 @@ from confide.models import (
 )
 from confide.scheduling import capacity
 from confide.scheduling.queries import blocking_clause, load_availability
-from confide.scheduling.slots import free_starts, is_free_start
+from confide.scheduling.slots import Availability, free_starts, is_free_start, merge_busy
 from confide.scheduling.timegrid import (
     MINUTES_PER_DAY,
     from_minute,
@@ -61,6 +62,22 @@ def session_length(session: Session, therapist_id: int, session_type: str) -> in
     return service.duration_minutes
 
 
+def bookable_availability(
+    session: Session, therapist_id: int, session_type: str, start: int, end: int, now: datetime
+) -> Availability | None:
+    """The therapist's time for starts in [start, end) of this session type. A first session
+    also needs room for a new client (two for a couple), so weeks or stretches without it count
+    as busy: what is listed is what a hold accepts."""
+    availability = load_availability(session, now, start, end, [therapist_id]).get(therapist_id)
+    kind = get_vocabulary().session_types[session_type]
+    if availability is None or not kind.first_session:
+        return availability
+    blocks = capacity.first_session_blocks(
+        session, now, start, end, [therapist_id], places=2 if kind.format == "couples" else 1
+    ).get(therapist_id, [])
+    return replace(availability, busy=merge_busy([*availability.busy, *blocks]))
+
+
 def list_slots(
     session: Session,
     therapist_id: int,
@@ -76,7 +93,8 @@ def list_slots(
     first_day = first_day or now.astimezone(client_zone).date()
     start = wall_to_minute(first_day, 0, tz)
     end = wall_to_minute(first_day + timedelta(days=days), 0, tz)
-    availability = load_availability(session, now, start, end, [therapist_id])[therapist_id]
+    availability = bookable_availability(session, therapist_id, session_type, start, end, now)
+    assert availability is not None  # session_length found the therapist
     starts = free_starts(availability, duration, to_minute(now), start, end)
     return duration, [
         (from_minute(s).astimezone(client_zone), from_minute(s + duration).astimezone(client_zone))
@@ -85,29 +103,27 @@ def list_slots(
 
 
 def alternatives(
-    session: Session, therapist_id: int, duration: int, near: int, now: datetime
+    session: Session, therapist_id: int, session_type: str, near: int, now: datetime
 ) -> list[datetime]:
-    """Up to three free starts at or after `near`, or failing that the earliest ones."""
+    """Up to three bookable starts at or after `near`, or failing that the earliest ones."""
+    duration = session_length(session, therapist_id, session_type)
     current = to_minute(now)
     found: list[int] = []
     for start in (max(near, current), current):
         week = start
         while len(found) < ALTERNATIVES and week < current + 60 * MINUTES_PER_DAY:
             # a week at a time: a conflict usually has free neighbours the same day
-            availability = load_availability(
-                session, now, week, week + 7 * MINUTES_PER_DAY, [therapist_id]
+            end = week + 7 * MINUTES_PER_DAY
+            availability = bookable_availability(
+                session, therapist_id, session_type, week, end, now
             )
-            if therapist_id not in availability:
+            if availability is None:
                 return []
             found += [
-                s
-                for s in free_starts(
-                    availability[therapist_id], duration, current, week, week + 7 * MINUTES_PER_DAY
-                )
-                if s not in found
+                s for s in free_starts(availability, duration, current, week, end) if s not in found
             ]
-            week += 7 * MINUTES_PER_DAY
-            if week > current + availability[therapist_id].booking_horizon_days * MINUTES_PER_DAY:
+            week = end
+            if week > current + availability.booking_horizon_days * MINUTES_PER_DAY:
                 break
         if found:
             break
@@ -234,18 +250,22 @@ def _insert(session: Session, appointment: Appointment, duration: int, now: date
         # Another request took the time between our check and our insert. Other times are
         # looked up once this transaction (and the therapist's lock) is over: see `lookup`.
         conflict = SlotUnavailable("that time was just taken", field="start", alternatives=[])
-        conflict.lookup = (appointment.therapist_id, duration, to_minute(appointment.start_at))
+        conflict.lookup = (
+            appointment.therapist_id,
+            appointment.session_type,
+            to_minute(appointment.start_at),
+        )
         raise conflict from None
 
 
 def _unavailable(
-    session: Session, therapist_id: int, duration: int, start: int, now: datetime
+    session: Session, therapist_id: int, session_type: str, start: int, now: datetime
 ) -> SlotUnavailable:
     return SlotUnavailable(
         "that time is not free with this therapist",
         field="start",
         alternatives=[
-            a.isoformat() for a in alternatives(session, therapist_id, duration, start, now)
+            a.isoformat() for a in alternatives(session, therapist_id, session_type, start, now)
         ],
     )
 
@@ -305,7 +325,7 @@ def create_hold(
         session, now, begin, begin + duration, [therapist_id], loaded=therapist
     )
     if not is_free_start(availability[therapist_id], duration, to_minute(now), begin):
-        raise _unavailable(session, therapist_id, duration, begin, now)
+        raise _unavailable(session, therapist_id, session_type, begin, now)
     start_at, end_at = from_minute(begin), from_minute(begin + duration)
     _participants_free(session, parties, start_at, end_at, now)
     if kind.first_session:
@@ -412,7 +432,7 @@ def reschedule_appointment(
     session.flush()
     availability = load_availability(session, now, begin, begin + duration, [therapist.id])
     if not is_free_start(availability[therapist.id], duration, to_minute(now), begin):
-        raise _unavailable(session, therapist.id, duration, begin, now)
+        raise _unavailable(session, therapist.id, old.session_type, begin, now)
     start_at, end_at = from_minute(begin), from_minute(begin + duration)
     _participants_free(session, parties, start_at, end_at, now)
     new = _new_appointment(
@@ -435,8 +455,11 @@ def reschedule_appointment(
 def opening_is_free(
     session: Session, therapist_id: int, session_type: str, start: datetime, now: datetime
 ) -> tuple[int, bool]:
-    """The session's length and whether `start` is still a free start with this therapist."""
+    """The session's length and whether `start` can still be booked with this therapist."""
     duration = session_length(session, therapist_id, session_type)
     begin = to_minute(start)
-    availability = load_availability(session, now, begin, begin + duration, [therapist_id])
-    return duration, is_free_start(availability[therapist_id], duration, to_minute(now), begin)
+    availability = bookable_availability(
+        session, therapist_id, session_type, begin, begin + duration, now
+    )
+    assert availability is not None
+    return duration, is_free_start(availability, duration, to_minute(now), begin)
