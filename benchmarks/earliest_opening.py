@@ -25,7 +25,6 @@ from confide.network.generator import generate_network
 from confide.network.seeding import write_network
 from confide.scheduling import service
 from confide.scheduling.openings import OpeningsIndex, compute_openings
-from confide.scheduling.queries import load_availability
 from confide.scheduling.slots import earliest_start
 from confide.scheduling.timegrid import MINUTES_PER_DAY, to_minute
 from confide.vocab import get_vocabulary
@@ -79,9 +78,15 @@ def main() -> None:
                     minutes = service.session_length(session, therapist_id, "intake")
                 except DomainError:
                     continue  # offers no individual first session
-                availability = load_availability(
-                    session, now, current, current + HORIZON_DAYS * MINUTES_PER_DAY, [therapist_id]
-                )[therapist_id]
+                availability = service.bookable_availability(
+                    session,
+                    therapist_id,
+                    "intake",
+                    current,
+                    current + HORIZON_DAYS * MINUTES_PER_DAY,
+                    now,
+                )
+                assert availability is not None
                 earliest_start(availability, minutes, current, HORIZON_DAYS)
             naive = (time.perf_counter() - started) / NAIVE_SAMPLE * SIZE
 

@@ -157,6 +157,18 @@ def first_session_blocks(
     `places` new clients (two for a couple) can be booked: all of it when not taking new
     clients (not accepting, paused, caseload without room), and otherwise the local weeks whose
     new-client places are taken."""
+    return first_session_blocks_for(session, now, start, end, only, (places,))[places]
+
+
+def first_session_blocks_for(
+    session: Session,
+    now: datetime,
+    start: int,
+    end: int,
+    only: Sequence[int] | None,
+    places: Sequence[int],
+) -> dict[int, dict[int, list[tuple[int, int]]]]:
+    """first_session_blocks for several numbers of places at once, from one set of reads."""
     rows = session.execute(
         select(
             Therapist.id,
@@ -184,14 +196,18 @@ def first_session_blocks(
     )
     zones = {r.id: r.timezone for r in rows}
     limits = {r.id: r.weekly_new_client_limit for r in rows}
-    blocks = full_weeks(session, now, from_minute(start), from_minute(end), zones, limits, only)
-    for r in rows:
-        today = now.astimezone(zone(r.timezone)).date()
-        closed = (
-            not r.accepting_new_clients
-            or (r.paused_until is not None and r.paused_until > today)
-            or seeing.get(r.id, 0) + places > r.caseload_limit
-        )
-        if closed:
-            blocks[r.id] = [(start - WEEK, end + WEEK)]
-    return dict(blocks)
+    weeks = full_weeks(session, now, from_minute(start), from_minute(end), zones, limits, only)
+    result: dict[int, dict[int, list[tuple[int, int]]]] = {}
+    for wanted in places:
+        blocks = {tid: list(ranges) for tid, ranges in weeks.items()}
+        for r in rows:
+            today = now.astimezone(zone(r.timezone)).date()
+            closed = (
+                not r.accepting_new_clients
+                or (r.paused_until is not None and r.paused_until > today)
+                or seeing.get(r.id, 0) + wanted > r.caseload_limit
+            )
+            if closed:
+                blocks[r.id] = [(start - WEEK, end + WEEK)]
+        result[wanted] = blocks
+    return result

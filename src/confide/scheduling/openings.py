@@ -19,7 +19,7 @@ from sqlalchemy import select, union
 from sqlalchemy.orm import Session
 
 from confide.models import Appointment, Therapist, TherapistService
-from confide.scheduling.capacity import first_session_blocks
+from confide.scheduling.capacity import first_session_blocks_for
 from confide.scheduling.queries import load_availability
 from confide.scheduling.slots import STEP_MINUTES, free_start_mask, grid_floor, merge_busy
 from confide.scheduling.timegrid import MINUTES_PER_DAY, from_minute, to_minute
@@ -99,14 +99,13 @@ def compute_rows(
     durations = _durations(session, session_types, ids)
     # first sessions also need room for new clients (two places for a couple)
     kinds = get_vocabulary().session_types
-    blocks = {
-        kind: first_session_blocks(
-            session, now, base, end, ids, places=2 if kinds[kind].format == "couples" else 1
-        )
-        if kinds[kind].first_session
-        else {}
+    places = {
+        kind: 2 if kinds[kind].format == "couples" else 1
         for kind in session_types
+        if kinds[kind].first_session
     }
+    by_places = first_session_blocks_for(session, now, base, end, ids, sorted(set(places.values())))
+    blocks = {kind: by_places[places[kind]] if kind in places else {} for kind in session_types}
     masks = {t: np.zeros((len(therapist_ids), ticks), dtype=np.bool_) for t in session_types}
     for row, tid in enumerate(therapist_ids):
         av = availability.get(tid)
