@@ -127,3 +127,24 @@ def test_bulk_publish_files_are_valid_and_their_slots_can_be_held(
         },
     )
     assert held.status_code == 201, held.text
+
+
+def test_bulk_files_are_made_once_per_period(
+    client: TestClient, therapist_id: int, frozen, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from confide.scheduling import fhir_api
+
+    reads: list[int] = []
+    directory = fhir_api._directory
+
+    def counting(database):  # type: ignore[no-untyped-def]
+        reads.append(1)
+        return directory(database)
+
+    monkeypatch.setattr(fhir_api, "_directory", counting)
+    first = client.get("/fhir/schedules.ndjson").text
+    assert client.get("/fhir/schedules.ndjson").text == first
+    assert len(reads) == 1
+    monkeypatch.setattr(fhir_api, "DIRECTORY_SECONDS", -1.0)  # the period is over
+    client.get("/fhir/schedules.ndjson")
+    assert len(reads) == 2

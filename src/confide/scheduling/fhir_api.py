@@ -3,7 +3,9 @@ Scheduling Links bulk publication of open first sessions for outside directories
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
@@ -30,6 +32,9 @@ SLOT_DAYS = 14
 # Outside directories need a therapist's next openings, not every one: a week, a few per type.
 PUBLISHED_DAYS = 7
 PUBLISHED_PER_TYPE = 8
+# How long a made bulk file is served again: the directory changes slowly, openings faster.
+DIRECTORY_SECONDS = 300.0
+SLOT_SECONDS = 60.0
 Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 
@@ -123,21 +128,49 @@ def _directory(database: Database) -> list[Therapist]:
         )
 
 
+_published_lock = threading.Lock()
+
+
+def _published(
+    request: Request, name: str, seconds: float, make: Callable[[], list[str]]
+) -> list[str]:
+    """A bulk file made at most once per `seconds` per process: directories poll these files,
+    and making one means reading and validating the whole network."""
+    with _published_lock:
+        cache: dict[str, tuple[float, list[str]]] | None = getattr(
+            request.app.state, "published", None
+        )
+        if cache is None:
+            cache = request.app.state.published = {}
+        made = cache.get(name)
+        if made is None or time.monotonic() - made[0] > seconds:
+            made = (time.monotonic(), make())
+            cache[name] = made
+    return made[1]
+
+
 @router.get("/locations.ndjson")
 def bulk_locations(request: Request) -> StreamingResponse:
     """Every therapist's office and telehealth Locations, one FHIR resource per line."""
-    therapists = _directory(request.app.state.database)
-    return _ndjson(bulk_publish.locations_ndjson(therapists))
+
+    def make() -> list[str]:
+        return list(bulk_publish.locations_ndjson(_directory(request.app.state.database)))
+
+    return _ndjson(iter(_published(request, "locations", DIRECTORY_SECONDS, make)))
 
 
 @router.get("/schedules.ndjson")
 def bulk_schedules(request: Request) -> StreamingResponse:
     """Every therapist's Schedule, one per line."""
-    now = datetime.now(UTC)
-    therapists = _directory(request.app.state.database)
-    return _ndjson(
-        bulk_publish.schedules_ndjson(therapists, now, now + timedelta(days=PUBLISHED_DAYS))
-    )
+
+    def make() -> list[str]:
+        now = datetime.now(UTC)
+        therapists = _directory(request.app.state.database)
+        return list(
+            bulk_publish.schedules_ndjson(therapists, now, now + timedelta(days=PUBLISHED_DAYS))
+        )
+
+    return _ndjson(iter(_published(request, "schedules", DIRECTORY_SECONDS, make)))
 
 
 def published_openings(
@@ -158,6 +191,8 @@ def published_openings(
             )
         )
     }
+    # the grid applied notice when it was computed; time has moved on since
+    notice = dict(session.execute(select(Therapist.id, Therapist.minimum_notice_hours)).all())
     last_tick = min(grid.ticks, PUBLISHED_DAYS * 24 * 60 // grid.step_minutes)
     for session_type, free in grid.free.items():
         rows, ticks = np.nonzero(free[:, :last_tick])
@@ -167,7 +202,7 @@ def published_openings(
             if shown.get(therapist_id, 0) >= PUBLISHED_PER_TYPE:
                 continue
             start = grid.start_of(tick)
-            if start < now:
+            if start < now + timedelta(hours=notice[therapist_id]):
                 continue
             shown[therapist_id] = shown.get(therapist_id, 0) + 1
             minutes = durations[(therapist_id, session_type)]
@@ -178,8 +213,12 @@ def published_openings(
 def bulk_slots(request: Request) -> StreamingResponse:
     """The next free first sessions of every therapist, each Slot with a booking link."""
     database: Database = request.app.state.database
-    now = datetime.now(UTC)
-    with database.session() as session:
-        openings = list(published_openings(session, request.app.state.openings, now))
     booking_url = str(request.base_url).rstrip("/") + "/book"
-    return _ndjson(bulk_publish.slots_ndjson(openings, booking_url=booking_url))
+
+    def make() -> list[str]:
+        now = datetime.now(UTC)
+        with database.session() as session:
+            openings = list(published_openings(session, request.app.state.openings, now))
+        return list(bulk_publish.slots_ndjson(openings, booking_url=booking_url))
+
+    return _ndjson(iter(_published(request, f"slots {booking_url}", SLOT_SECONDS, make)))
