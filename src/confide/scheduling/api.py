@@ -13,7 +13,7 @@ from confide.accounts.deps import ClientToken, CurrentClient
 from confide.accounts.service import authenticate
 from confide.db import SessionDep, in_unit_of_work
 from confide.errors import SlotUnavailable
-from confide.models import Appointment, Client, Therapist
+from confide.models import Appointment, Client
 from confide.scheduling import calendar, idempotency, service
 from confide.scheduling.schemas import (
     AppointmentCreate,
@@ -270,9 +270,9 @@ async def reschedule(
 )
 def calendar_file(session: SessionDep, client: CurrentClient, appointment_id: Id) -> Response:
     """The appointment as an iCalendar file (a cancellation once cancelled)."""
-    appointment = service.get_appointment(session, client, appointment_id)
-    therapist = session.get_one(Therapist, appointment.therapist_id)
-    clients = [session.get_one(Client, p.client_id) for p in appointment.participants]
+    appointment, therapist, clients = service.appointment_with_people(
+        session, client, appointment_id
+    )
     return Response(
         calendar.appointment_ics(appointment, therapist, clients=clients),
         media_type="text/calendar",

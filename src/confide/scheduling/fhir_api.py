@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from confide.accounts.deps import CurrentClient
 from confide.db import Database, SessionDep
 from confide.errors import InvalidInput
-from confide.models import Client, Therapist, TherapistService
+from confide.models import Therapist, TherapistService
 from confide.network.service import get_therapist
 from confide.scheduling import bulk_publish, fhir, service
 from confide.scheduling.openings import OpeningsIndex
@@ -68,9 +68,7 @@ def _schedule_therapist(schedule: str) -> int:
 @router.get("/Appointment/{appointment_id}")
 def appointment(session: SessionDep, client: CurrentClient, appointment_id: Id) -> JSONResponse:
     """One of the client's own appointments as a FHIR Appointment."""
-    found = service.get_appointment(session, client, appointment_id)
-    therapist = session.get_one(Therapist, found.therapist_id)
-    clients = [session.get_one(Client, p.client_id) for p in found.participants]
+    found, therapist, clients = service.appointment_with_people(session, client, appointment_id)
     return _fhir(fhir.fhir_appointment(found, therapist, clients))
 
 

@@ -23,7 +23,7 @@ from confide.errors import DomainError, InvalidInput
 from confide.models import Client, Therapist
 from confide.network.service import get_therapist
 from confide.scheduling import calendar, service
-from confide.scheduling.timegrid import zone
+from confide.scheduling.timegrid import to_minute, zone
 from confide.vocab import get_vocabulary
 from confide.web.errors import status_for
 from confide.web.templating import templates
@@ -71,9 +71,7 @@ def _opening(session: Session, therapist_id: int, session_type: str, start_text:
     others = (
         []
         if free
-        else service.alternatives(
-            session, therapist_id, session_type, int(start.timestamp() // 60), now
-        )
+        else service.alternatives(session, therapist_id, session_type, to_minute(start), now)
     )
     return Opening(therapist, session_type, start, duration, free, others)
 
@@ -202,9 +200,7 @@ async def calendar_download(
 
     def work(session: Session) -> bytes:
         client = accounts.authenticate(session, token)
-        found = service.get_appointment(session, client, appointment)
-        therapist = session.get_one(Therapist, found.therapist_id)
-        people = [session.get_one(Client, p.client_id) for p in found.participants]
+        found, therapist, people = service.appointment_with_people(session, client, appointment)
         return calendar.appointment_ics(found, therapist, clients=people)
 
     try:
