@@ -99,8 +99,15 @@ def test_windows_across_new_york_fall_back_gain_an_hour() -> None:
     assert windows([(sunday, h(0), h(3))], NY, FALL_NY) == [
         (utc(2026, 11, 1, 4), utc(2026, 11, 1, 8))
     ]
+    # 01:30-02:30: the clock reads 01:30-01:59 EDT, then 01:00-01:29 EST (outside the hours),
+    # then 01:30 EST to 02:30: two stretches
     assert windows([(sunday, h(1, 30), h(2, 30))], NY, FALL_NY) == [
-        (utc(2026, 11, 1, 5, 30), utc(2026, 11, 1, 7, 30))
+        (utc(2026, 11, 1, 5, 30), utc(2026, 11, 1, 6)),
+        (utc(2026, 11, 1, 6, 30), utc(2026, 11, 1, 7, 30)),
+    ]
+    # a window ending at 01:00 ends the first time the clock reads 01:00
+    assert windows([(sunday, h(0), h(1))], NY, FALL_NY) == [
+        (utc(2026, 11, 1, 4), utc(2026, 11, 1, 5))
     ]
 
 
@@ -320,7 +327,7 @@ def _reference_free(av: Availability, duration: int, now: int, t: int) -> bool:
     return not any(bs < reach and t < be for bs, be in av.busy)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(scenarios())
 def test_listed_starts_equal_a_minute_by_minute_reference(
     scenario: tuple[Availability, int, int, int, int],

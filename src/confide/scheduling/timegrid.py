@@ -1,10 +1,11 @@
 """Local wall time to UTC, day by day: the one place Confide turns weekly hours into instants.
 
 Instants are whole minutes since the Unix epoch (UTC), which keeps the slot engine in integer
-arithmetic. A wall time that does not exist (the hour skipped when clocks spring forward)
-resolves to the moment the clocks jump; one that happens twice (the hour repeated when clocks
-fall back) resolves to the earlier instant for a window's start and the later one for its end,
-so a window keeps every minute the therapist is really there.
+arithmetic. A working window holds exactly the instants at which the local clock reads a time
+inside it: the hour skipped when clocks spring forward has none, and the hour repeated when
+they fall back counts each time the clock shows it. A single wall time (a day's start, say)
+that does not exist resolves to the moment the clocks jump; one that happens twice resolves to
+the earlier instant unless the later one is asked for.
 """
 
 from __future__ import annotations
@@ -83,6 +84,47 @@ def _jump_instant(tz: ZoneInfo, wall: datetime, low: datetime, high: datetime) -
     return lo
 
 
+@cache
+def _change(zone_name: str, day: date) -> tuple[int, int, int]:
+    """Offsets (minutes east) before and after the day's clock change, and its instant."""
+    tz = zone(zone_name)
+    midnight = datetime.combine(day, time(0), tzinfo=tz)
+    low = to_minute(midnight)
+    high = to_minute(datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz))
+    before = _offset(tz, low)
+    while low < high:  # the first minute with the new offset
+        mid = (low + high) // 2
+        if _offset(tz, mid) == before:
+            low = mid + 1
+        else:
+            high = mid
+    return before, _offset(tz, low), low
+
+
+def _offset(tz: ZoneInfo, minute: int) -> int:
+    offset = from_minute(minute).astimezone(tz).utcoffset()
+    assert offset is not None
+    return int(offset.total_seconds() // 60)
+
+
+def wall_window(day: date, start: int, end: int, zone_name: str) -> list[tuple[int, int]]:
+    """The instants on `day` whose local clock reads from `start` up to `end` (minutes).
+
+    On a day the clocks change that is one or two stretches: skipped wall times have no
+    instants, and a repeated hour is counted each time the clock shows it.
+    """
+    midnight = to_minute(datetime.combine(day, time(0), tzinfo=UTC))
+    plain = _plain_offset(zone_name, day)
+    if plain is not None:
+        return [(midnight + start - plain, midnight + end - plain)]
+    before, after, change = _change(zone_name, day)
+    pieces = [
+        (midnight + start - before, min(midnight + end - before, change)),
+        (max(midnight + start - after, change), midnight + end - after),
+    ]
+    return [(a, b) for a, b in pieces if a < b]
+
+
 def local_date(minute: int, zone_name: str) -> date:
     return from_minute(minute).astimezone(zone(zone_name)).date()
 
@@ -106,10 +148,7 @@ def working_windows(
     while day <= last_day:
         if day not in days_off:
             for start, end in by_weekday.get(day.weekday(), ()):
-                begin = wall_to_minute(day, start, zone_name)
-                finish = wall_to_minute(day, end, zone_name, later=True)
-                if begin < finish:
-                    windows.append((begin, finish))
+                windows.extend(wall_window(day, start, end, zone_name))
         day += timedelta(days=1)
     windows.sort()
     # touching windows (9-12 and 12-17, or 18-24 and 0-2 the next day) are one stretch of work
