@@ -17,11 +17,11 @@ from confide import migrate
 from confide.config import get_settings
 from confide.db import Database
 from confide.errors import DomainError
+from confide.interop import service as interop
 from confide.matching.cli import register as register_match
 from confide.network.generator import generate_network
 from confide.network.seeding import NetworkNotEmpty, therapist_count, write_network
 from confide.network.stats import NetworkStats, network_stats
-from confide.scheduling import supply
 from confide.vocab import get_vocabulary
 from confide.vocab.service import sync_reference_data
 
@@ -140,7 +140,7 @@ def import_calendar(
     database = _database()
     try:
         with database.session(write=True) as session:
-            count = supply.import_calendar(
+            count = interop.import_calendar(
                 session, therapist_id, path.read_bytes(), datetime.now(UTC)
             )
     except DomainError as error:
@@ -150,7 +150,7 @@ def import_calendar(
         database.dispose()
     console.print(
         f"Therapist {therapist_id}: {count} busy times over the next "
-        f"{supply.CALENDAR_IMPORT_DAYS} days."
+        f"{interop.CALENDAR_IMPORT_DAYS} days."
     )
 
 

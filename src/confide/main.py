@@ -12,11 +12,12 @@ from confide import __version__
 from confide.accounts.api import router as clients_router
 from confide.config import Settings, get_settings
 from confide.db import Database
+from confide.interop.calendar_api import router as calendar_router
+from confide.interop.fhir_api import router as fhir_router
 from confide.matching.api import install_matching
 from confide.matching.api import router as matching_router
 from confide.network.api import router as therapists_router
 from confide.scheduling.api import router as scheduling_router
-from confide.scheduling.fhir_api import router as fhir_router
 from confide.scheduling.openings import OpeningsIndex
 from confide.scheduling.pages import router as booking_pages_router
 from confide.vocab.api import router as vocab_router
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(therapists_router)
     app.include_router(clients_router)
     app.include_router(scheduling_router)
+    app.include_router(calendar_router)
     app.include_router(fhir_router)
     app.include_router(booking_pages_router)
     app.include_router(matching_router)

@@ -15,6 +15,7 @@ from confide.accounts.schemas import ClientCreate
 from confide.accounts.service import create_client
 from confide.db import Database
 from confide.errors import DomainError, InvalidInput
+from confide.interop import service as calendar_import
 from confide.models import Client
 from confide.scheduling import service, supply
 from confide.scheduling.openings import OpeningsIndex, compute_openings
@@ -95,7 +96,7 @@ def test_earliest_openings_follow_every_change(
         b"DTEND;TZID=America/New_York:20261203T150000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
     )
     with database.session(write=True) as session:
-        assert supply.import_calendar(session, b, ics, datetime.now(UTC)) == 1
+        assert calendar_import.import_calendar(session, b, ics, datetime.now(UTC)) == 1
     assert b in refresh()
     assert index.grid.earliest("intake", row_b) == datetime(2026, 12, 3, 20, 0, tzinfo=UTC)
 
@@ -118,7 +119,7 @@ def test_bad_hours_and_calendars_change_nothing(database: Database, frozen) -> N
         supply.set_weekly_hours(session, therapist, [(7, 60, 120)], NOW)
     assert error.value.field == "weekly_hours"
     with pytest.raises(InvalidInput) as error, database.session(write=True) as session:
-        supply.import_calendar(session, therapist, b"not a calendar", NOW)
+        calendar_import.import_calendar(session, therapist, b"not a calendar", NOW)
     assert error.value.field == "calendar"
     with database.session() as session:
         grid = compute_openings(session, NOW, 14)
@@ -187,7 +188,7 @@ def test_every_listed_start_can_be_held_and_no_other(
             f"DTEND:{ics_start + timedelta(minutes=95):%Y%m%dT%H%M00Z}\r\n"
             "END:VEVENT\r\nEND:VCALENDAR\r\n"
         ).encode()
-        supply.import_calendar(session, therapist.id, ics, now)
+        calendar_import.import_calendar(session, therapist.id, ics, now)
         therapist_id, client_id = therapist.id, client_row.id
     with database.session() as session:
         _, listed = service.list_slots(session, therapist_id, "intake", now.date(), 9, "UTC", now)

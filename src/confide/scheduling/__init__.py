@@ -1,1 +1,1 @@
-"""Scheduling: availability, free slots, holds and appointments, calendar and FHIR output."""
+"""Scheduling: time and availability, free slots, capacity, holds and appointments, its pages."""

@@ -1,4 +1,4 @@
-"""JSON routes: free slots, holds, appointments, and an appointment's calendar file."""
+"""JSON routes: free slots, holds and appointments."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from typing import Annotated, TypeVar
 from fastapi import APIRouter, BackgroundTasks, Header, Path, Query, Request, Response
 from sqlalchemy.orm import Session
 
-from confide.accounts.deps import ClientToken, CurrentClient
+from confide.accounts.deps import ClientToken
 from confide.accounts.service import authenticate
-from confide.db import SessionDep, in_unit_of_work
+from confide.db import in_unit_of_work
 from confide.errors import SlotUnavailable
 from confide.models import Appointment, Client
-from confide.scheduling import calendar, idempotency, service
+from confide.scheduling import idempotency, service
 from confide.scheduling.schemas import (
     AppointmentCreate,
     AppointmentRead,
@@ -261,20 +261,3 @@ async def reschedule(
     read = await _filling_alternatives(request, in_unit_of_work(request, work, write=True))
     _after_commit(request, background)
     return read
-
-
-@router.get(
-    "/appointments/{appointment_id}/calendar.ics",
-    response_class=Response,
-    responses={200: {"content": {"text/calendar": {}}}},
-)
-def calendar_file(session: SessionDep, client: CurrentClient, appointment_id: Id) -> Response:
-    """The appointment as an iCalendar file (a cancellation once cancelled)."""
-    appointment, therapist, clients = service.appointment_with_people(
-        session, client, appointment_id
-    )
-    return Response(
-        calendar.appointment_ics(appointment, therapist, clients=clients),
-        media_type="text/calendar",
-        headers={"Content-Disposition": f'attachment; filename="confide-{appointment.id}.ics"'},
-    )

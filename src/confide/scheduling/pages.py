@@ -1,4 +1,4 @@
-"""The booking page that published openings link to: see an opening, book it, get a calendar file.
+"""The booking page that published openings link to: see an opening and book it.
 
 It books first sessions for people arriving from outside directories (SMART Scheduling Links
 deep links). Each submission runs in one unit of work: the account(s), the hold and the booking
@@ -22,7 +22,7 @@ from confide.db import in_unit_of_work
 from confide.errors import DomainError, InvalidInput
 from confide.models import Client, Therapist
 from confide.network.service import get_therapist
-from confide.scheduling import calendar, service
+from confide.scheduling import service
 from confide.scheduling.timegrid import to_minute, zone
 from confide.vocab import get_vocabulary
 from confide.web.errors import status_for
@@ -190,25 +190,3 @@ async def book_submit(
     page = _page(request, "booked.html", {"opening": opening, "booked": booked})
     page.headers["Cache-Control"] = "no-store"  # it shows the account codes, once
     return page
-
-
-@router.post("/book/calendar")
-async def calendar_download(
-    request: Request, appointment: Annotated[int, Form()], token: Annotated[str, Form()]
-) -> Response:
-    """The booked session as a calendar file, for the person holding its token."""
-
-    def work(session: Session) -> bytes:
-        client = accounts.authenticate(session, token)
-        found, therapist, people = service.appointment_with_people(session, client, appointment)
-        return calendar.appointment_ics(found, therapist, clients=people)
-
-    try:
-        body = await in_unit_of_work(request, work, write=False)
-    except DomainError as error:
-        return _error(request, error)
-    return Response(
-        body,
-        media_type="text/calendar",
-        headers={"Content-Disposition": f'attachment; filename="confide-{appointment}.ics"'},
-    )

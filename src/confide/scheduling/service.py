@@ -366,8 +366,7 @@ def get_appointment(session: Session, client: Client, appointment_id: int) -> Ap
 def appointment_with_people(
     session: Session, client: Client, appointment_id: int
 ) -> tuple[Appointment, Therapist, list[Client]]:
-    """One of the client's appointments with its therapist and every client in it, for the
-    calendar file and the FHIR resource."""
+    """One of the client's appointments with its therapist and every client in it."""
     appointment = get_appointment(session, client, appointment_id)
     therapist = session.get_one(Therapist, appointment.therapist_id)
     people = [session.get_one(Client, p.client_id) for p in appointment.participants]

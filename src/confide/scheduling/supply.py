@@ -6,17 +6,14 @@ that this therapist's openings must be recomputed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
 
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from confide.errors import InvalidInput, NotFound
 from confide.models import ExternalBusy, Therapist, TimeOff, WeeklyHours
-from confide.scheduling.calendar import busy_times_from_ics
-
-CALENDAR_IMPORT_DAYS = 90
 
 
 def _therapist(session: Session, therapist_id: int) -> Therapist:
@@ -67,21 +64,20 @@ def add_time_off(
     session.flush()
 
 
-def import_calendar(session: Session, therapist_id: int, data: bytes, now: datetime) -> int:
-    """Replace the therapist's outside busy times with those of an .ics file; returns how many."""
+def replace_external_busy(
+    session: Session,
+    therapist_id: int,
+    busy_times: Callable[[Therapist], Iterable[tuple[str, datetime, datetime]]],
+    now: datetime,
+) -> int:
+    """Replace the therapist's outside busy times with `busy_times(therapist)`: (source uid,
+    start, end) each; returns how many. The therapist is locked before they are read."""
     therapist = _therapist(session, therapist_id)
-    busy = busy_times_from_ics(
-        data, now, now + timedelta(days=CALENDAR_IMPORT_DAYS), default_tz=therapist.timezone
-    )
+    busy = list(busy_times(therapist))
     session.execute(delete(ExternalBusy).where(ExternalBusy.therapist_id == therapist_id))
     session.add_all(
-        ExternalBusy(
-            therapist_id=therapist_id,
-            source_uid=b.source_uid[:255],
-            start_at=b.start_at,
-            end_at=b.end_at,
-        )
-        for b in busy
+        ExternalBusy(therapist_id=therapist_id, source_uid=uid[:255], start_at=start, end_at=end)
+        for uid, start, end in busy
     )
     therapist.updated_at = now
     session.flush()

@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session, selectinload
 from confide.accounts.deps import CurrentClient
 from confide.db import Database, SessionDep
 from confide.errors import InvalidInput
+from confide.interop import fhir, smart
 from confide.models import Therapist, TherapistService
 from confide.network.service import get_therapist
-from confide.scheduling import bulk_publish, fhir, service
+from confide.scheduling import service
 from confide.scheduling.openings import OpeningsIndex
 from confide.vocab.fields import SessionTypeCode
 
@@ -108,7 +109,7 @@ def slots(
 def bulk_manifest(request: Request) -> JSONResponse:
     """The SMART Scheduling Links manifest: where the Location, Schedule and Slot files are."""
     base = str(request.url_for("bulk_manifest")).removesuffix("/$bulk-publish")
-    return JSONResponse(bulk_publish.manifest(base, datetime.now(UTC)))
+    return JSONResponse(smart.manifest(base, datetime.now(UTC)))
 
 
 def _directory(database: Database) -> list[Therapist]:
@@ -152,7 +153,7 @@ def bulk_locations(request: Request) -> StreamingResponse:
     """Every therapist's office and telehealth Locations, one FHIR resource per line."""
 
     def make() -> list[str]:
-        return list(bulk_publish.locations_ndjson(_directory(request.app.state.database)))
+        return list(smart.locations_ndjson(_directory(request.app.state.database)))
 
     return _ndjson(iter(_published(request, "locations", DIRECTORY_SECONDS, make)))
 
@@ -164,9 +165,7 @@ def bulk_schedules(request: Request) -> StreamingResponse:
     def make() -> list[str]:
         now = datetime.now(UTC)
         therapists = _directory(request.app.state.database)
-        return list(
-            bulk_publish.schedules_ndjson(therapists, now, now + timedelta(days=PUBLISHED_DAYS))
-        )
+        return list(smart.schedules_ndjson(therapists, now, now + timedelta(days=PUBLISHED_DAYS)))
 
     return _ndjson(iter(_published(request, "schedules", DIRECTORY_SECONDS, make)))
 
@@ -217,6 +216,6 @@ def bulk_slots(request: Request) -> StreamingResponse:
         now = datetime.now(UTC)
         with database.session() as session:
             openings = list(published_openings(session, request.app.state.openings, now))
-        return list(bulk_publish.slots_ndjson(openings, booking_url=booking_url))
+        return list(smart.slots_ndjson(openings, booking_url=booking_url))
 
     return _ndjson(iter(_published(request, f"slots {booking_url}", SLOT_SECONDS, make)))

@@ -14,7 +14,7 @@ from fhir.resources.R4B.schedule import Schedule
 from fhir.resources.R4B.slot import Slot
 
 from confide.errors import InvalidInput
-from confide.scheduling.bulk_publish import (
+from confide.interop.smart import (
     BOOKING_DEEP_LINK,
     booking_link,
     locations_ndjson,

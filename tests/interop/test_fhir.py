@@ -16,8 +16,7 @@ from fhir.resources.R4B.schedule import Schedule
 from fhir.resources.R4B.slot import Slot
 
 from confide.errors import InvalidInput
-from confide.models.scheduling import APPOINTMENT_STATUSES
-from confide.scheduling.fhir import (
+from confide.interop.fhir import (
     CPT_SYSTEM,
     NPI_SYSTEM,
     NUCC_SYSTEM,
@@ -29,6 +28,7 @@ from confide.scheduling.fhir import (
     fhir_schedule,
     fhir_slot,
 )
+from confide.models.scheduling import APPOINTMENT_STATUSES
 from tests.scheduling import sample_records as rec
 
 FHIR_ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")

@@ -9,8 +9,8 @@ import icalendar
 import pytest
 
 from confide.errors import InvalidInput
+from confide.interop.icalendar import PRODID, appointment_ics, appointment_uid
 from confide.models.scheduling import APPOINTMENT_STATUSES
-from confide.scheduling.calendar import PRODID, appointment_ics, appointment_uid
 from confide.vocab import get_vocabulary
 from tests.scheduling import sample_records as rec
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from confide.errors import InvalidInput
-from confide.scheduling.calendar import BusyTime, busy_times_from_ics
+from confide.interop.icalendar import BusyTime, busy_times_from_ics
 
 NEW_YORK_VTIMEZONE = """BEGIN:VTIMEZONE
 TZID:America/New_York

@@ -132,7 +132,7 @@ def test_bulk_publish_files_are_valid_and_their_slots_can_be_held(
 def test_bulk_files_are_made_once_per_period(
     client: TestClient, therapist_id: int, frozen, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from confide.scheduling import fhir_api
+    from confide.interop import fhir_api
 
     reads: list[int] = []
     directory = fhir_api._directory

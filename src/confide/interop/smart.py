@@ -14,14 +14,14 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from confide.models.network import Therapist
-from confide.scheduling.fhir import (
+from confide.interop.fhir import (
     fhir_locations,
     fhir_schedule,
     fhir_slot,
     schedule_id,
     slot_id,
 )
+from confide.models.network import Therapist
 
 BOOKING_DEEP_LINK = "http://fhir-registry.smarthealthit.org/StructureDefinition/booking-deep-link"
 MANIFEST_PATH = "$bulk-publish"

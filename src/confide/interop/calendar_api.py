@@ -1,0 +1,67 @@
+"""An appointment as an iCalendar file: for API clients, and from the booking page once booked."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Path, Request, Response
+from sqlalchemy.orm import Session
+
+from confide.accounts import service as accounts
+from confide.accounts.deps import CurrentClient
+from confide.db import SessionDep, in_unit_of_work
+from confide.errors import DomainError
+from confide.interop.icalendar import appointment_ics
+from confide.scheduling import service
+from confide.web.errors import status_for
+from confide.web.templating import templates
+
+router = APIRouter()
+
+Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
+
+
+def _ics(body: bytes, appointment_id: int) -> Response:
+    return Response(
+        body,
+        media_type="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="confide-{appointment_id}.ics"'},
+    )
+
+
+@router.get(
+    "/api/v1/appointments/{appointment_id}/calendar.ics",
+    tags=["scheduling"],
+    response_class=Response,
+    responses={200: {"content": {"text/calendar": {}}}},
+)
+def calendar_file(session: SessionDep, client: CurrentClient, appointment_id: Id) -> Response:
+    """The appointment as an iCalendar file (a cancellation once cancelled)."""
+    appointment, therapist, clients = service.appointment_with_people(
+        session, client, appointment_id
+    )
+    return _ics(appointment_ics(appointment, therapist, clients=clients), appointment.id)
+
+
+@router.post("/book/calendar", include_in_schema=False)
+async def calendar_download(
+    request: Request, appointment: Annotated[int, Form()], token: Annotated[str, Form()]
+) -> Response:
+    """The booked session as a calendar file, for the person holding its token."""
+
+    def work(session: Session) -> bytes:
+        client = accounts.authenticate(session, token)
+        found, therapist, people = service.appointment_with_people(session, client, appointment)
+        return appointment_ics(found, therapist, clients=people)
+
+    try:
+        body = await in_unit_of_work(request, work, write=False)
+    except DomainError as error:
+        # the booking page's own problem page: this form is on the page that follows a booking
+        return templates.TemplateResponse(
+            request,
+            "scheduling/book_problem.html",
+            {"message": error.message},
+            status_code=status_for(error),
+        )
+    return _ics(body, appointment)
