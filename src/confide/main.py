@@ -12,8 +12,8 @@ from confide import __version__
 from confide.accounts.api import router as clients_router
 from confide.config import Settings, get_settings
 from confide.db import Database
-from confide.matching.api import install_matching
 from confide.matching.api import router as matching_router
+from confide.matching.live import install_matching
 from confide.network.api import router as therapists_router
 from confide.scheduling.api import router as scheduling_router
 from confide.scheduling.fhir_api import router as fhir_router
