@@ -15,7 +15,7 @@ from rich.table import Table
 
 from confide import migrate
 from confide.config import get_settings
-from confide.db import Database
+from confide.db import create_db_engine, session_scope
 from confide.errors import DomainError
 from confide.interop import service as interop
 from confide.matching.cli import register as register_match
@@ -33,10 +33,6 @@ therapist_app = typer.Typer(help="One therapist's time.", no_args_is_help=True)
 app.add_typer(network_app, name="network")
 app.add_typer(therapist_app, name="therapist")
 console = Console()
-
-
-def _database() -> Database:
-    return Database.from_settings(get_settings())
 
 
 @app.command()
@@ -65,17 +61,15 @@ def serve(
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply every migration, then load payers and plans from the vocabulary."""
-    database = _database()
+    engine = create_db_engine(get_settings().database_url)
     try:
-        migrate.upgrade(database.engine)
-        with database.session(write=True) as session:
-            changed = sync_reference_data(session, get_vocabulary())
-        console.print(
-            f"Database at revision {migrate.current_revision(database.engine)}; "
-            f"{changed} payer and plan rows updated."
-        )
+        migrate.upgrade(engine)
+        revision = migrate.current_revision(engine)
     finally:
-        database.dispose()
+        engine.dispose()
+    with session_scope(write=True) as session:
+        changed = sync_reference_data(session, get_vocabulary())
+    console.print(f"Database at revision {revision}; {changed} payer and plan rows updated.")
 
 
 @app.command()
@@ -95,40 +89,34 @@ def seed(
     settings = get_settings()
     count = therapists or settings.seed_therapists
     seed_value = settings.seed if seed is None else seed
-    database = _database()
-    try:
-        with database.session() as session:
-            existing = therapist_count(session)
-        if existing and if_empty:
-            console.print(f"The network already holds {existing:,} therapists; not seeding.")
-            return
-        if existing and not replace:
-            console.print(f"[red]{NetworkNotEmpty(existing)}[/red]")
-            raise typer.Exit(code=1)
-        started = time.perf_counter()
-        network = generate_network(count, seed_value, get_vocabulary(), datetime.now(UTC).date())
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-        ) as progress:
-            task = progress.add_task(
-                f"Seeding {count:,} therapists (seed {seed_value})", total=count
+    with session_scope() as session:
+        existing = therapist_count(session)
+    if existing and if_empty:
+        console.print(f"The network already holds {existing:,} therapists; not seeding.")
+        return
+    if existing and not replace:
+        console.print(f"[red]{NetworkNotEmpty(existing)}[/red]")
+        raise typer.Exit(code=1)
+    started = time.perf_counter()
+    network = generate_network(count, seed_value, get_vocabulary(), datetime.now(UTC).date())
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as progress:
+        task = progress.add_task(f"Seeding {count:,} therapists (seed {seed_value})", total=count)
+        with session_scope(write=True) as session:
+            if existing:
+                progress.console.print(f"Replacing {existing:,} therapists.")
+            write_network(
+                session,
+                network,
+                replace=replace,
+                progress=lambda done: progress.advance(task, done),
             )
-            with database.session(write=True) as session:
-                if existing:
-                    progress.console.print(f"Replacing {existing:,} therapists.")
-                write_network(
-                    session,
-                    network,
-                    replace=replace,
-                    progress=lambda done: progress.advance(task, done),
-                )
-        console.print(f"Seeded {count:,} therapists in {time.perf_counter() - started:.1f} s.")
-    finally:
-        database.dispose()
+    console.print(f"Seeded {count:,} therapists in {time.perf_counter() - started:.1f} s.")
 
 
 @therapist_app.command("import-calendar")
@@ -137,17 +125,14 @@ def import_calendar(
     path: Annotated[Path, typer.Argument(help="an .ics file", exists=True, dir_okay=False)],
 ) -> None:
     """Take a therapist's busy times from their own calendar (.ics), recurring events expanded."""
-    database = _database()
     try:
-        with database.session(write=True) as session:
+        with session_scope(write=True) as session:
             count = interop.import_calendar(
                 session, therapist_id, path.read_bytes(), datetime.now(UTC)
             )
     except DomainError as error:
         console.print(f"[red]{error.message}[/red]")
         raise typer.Exit(code=1) from None
-    finally:
-        database.dispose()
     console.print(
         f"Therapist {therapist_id}: {count} busy times over the next "
         f"{interop.CALENDAR_IMPORT_DAYS} days."
@@ -157,12 +142,8 @@ def import_calendar(
 @network_app.command("stats")
 def stats() -> None:
     """Print the network's distributions: states, licences, couples, languages, insurance."""
-    database = _database()
-    try:
-        with database.session() as session:
-            result = network_stats(session, get_vocabulary())
-    finally:
-        database.dispose()
+    with session_scope() as session:
+        result = network_stats(session, get_vocabulary())
     print_stats(result)
 
 

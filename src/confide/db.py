@@ -1,22 +1,19 @@
-"""The database engine and the one-session-per-request (or per-command) unit of work."""
+"""The database engine, and units of work: `Database.session()` commits on success and rolls
+back on any error. A request gets its one through web/unit_of_work.py, a command through
+`session_scope()`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Any
 
-from fastapi import Depends, Request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
-from starlette.concurrency import run_in_threadpool
 
 from confide.config import Settings, get_settings
-
-WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-T = TypeVar("T")
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -75,10 +72,10 @@ class Database:
     def session(self, *, write: bool = False) -> Iterator[Session]:
         """One unit of work: commit on success, roll back on any error."""
         session = self.sessions()
-        if write and self.dialect == "sqlite":
-            # take SQLite's write lock up front (see _configure_sqlite); PostgreSQL locks rows
-            session.connection(execution_options={"confide_write": True})
         try:
+            if write and self.dialect == "sqlite":
+                # take SQLite's write lock up front (see _configure_sqlite); PostgreSQL locks rows
+                session.connection(execution_options={"confide_write": True})
             yield session
             session.commit()
         except BaseException:
@@ -93,36 +90,10 @@ class Database:
 
 @contextmanager
 def session_scope(*, write: bool = False) -> Iterator[Session]:
-    """A unit of work on the configured database, for scripts and the CLI."""
+    """A unit of work on the configured database: every CLI command's sessions come from here."""
     database = Database.from_settings(get_settings())
     try:
         with database.session(write=write) as session:
             yield session
     finally:
         database.dispose()
-
-
-def _request_session(request: Request) -> Iterator[Session]:
-    database: Database = request.app.state.database
-    with database.session(write=request.method in WRITE_METHODS) as session:
-        yield session
-
-
-async def in_unit_of_work(request: Request, work: Callable[[Session], T], *, write: bool) -> T:
-    """Run `work` and commit, all on one worker thread, before the response is sent.
-
-    The dependency-based session below takes a thread hop per dependency and another for the
-    handler, and under load a transaction waits between hops while it holds row locks. Busy
-    routes (booking) run their whole unit of work in one go instead.
-    """
-    database: Database = request.app.state.database
-
-    def run() -> T:
-        with database.session(write=write) as session:
-            return work(session)
-
-    return await run_in_threadpool(run)
-
-
-# scope="function": the commit runs before the response is sent, so a failed commit is reported.
-SessionDep = Annotated[Session, Depends(_request_session, scope="function")]

@@ -14,8 +14,8 @@ from confide.config import Settings, get_settings
 from confide.db import Database
 from confide.interop.calendar_api import router as calendar_router
 from confide.interop.fhir_api import router as fhir_router
-from confide.matching.api import install_matching
 from confide.matching.api import router as matching_router
+from confide.matching.live import install_matching
 from confide.network.api import router as therapists_router
 from confide.scheduling.api import router as scheduling_router
 from confide.scheduling.openings import OpeningsIndex

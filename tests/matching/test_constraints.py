@@ -13,7 +13,6 @@ from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from confide.matching.indexing import update_index
-from confide.matching.reference import grid_free_starts, reference_matches
 from confide.matching.schemas import MatchIntake
 from confide.matching.scoring import eligible
 from confide.matching.service import build_query, concerns_for
@@ -28,6 +27,7 @@ from confide.models import (
 )
 from confide.scheduling.timegrid import to_minute, wall_to_minute, zone
 from tests.matching.conftest import HORIZON_DAYS, NOW, SmallNetwork
+from tests.matching.reference import grid_free_starts, reference_matches
 
 BASE: dict[str, Any] = {
     "state": "CA",

@@ -301,7 +301,7 @@ def test_free_text_adds_concerns(small_network: SmallNetwork) -> None:
 
 
 def test_warm_up_builds_the_index(small_network: SmallNetwork) -> None:
-    from confide.matching.api import LiveMatching
+    from confide.matching.live import LiveMatching
     from confide.scheduling.openings import OpeningsIndex
 
     live = LiveMatching(small_network.database, OpeningsIndex(horizon_days=14), 2.0, 14)

@@ -8,12 +8,12 @@ import zipcodes
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from confide.matching.reference import grid_free_starts, reference_matches
 from confide.matching.schemas import MatchIntake
 from confide.matching.scoring import eligible
 from confide.matching.service import build_query, concerns_for
 from confide.vocab import get_vocabulary
 from tests.matching.conftest import HORIZON_DAYS, SmallNetwork
+from tests.matching.reference import grid_free_starts, reference_matches
 
 STATES = ("CA", "TX", "FL", "NY", "PA", "IL", "OH", "GA")
 VOCAB = get_vocabulary()

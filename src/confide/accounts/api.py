@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request
+from sqlalchemy.orm import Session
 
 from confide.accounts import service
-from confide.accounts.deps import CurrentClient
+from confide.accounts.deps import ClientToken
 from confide.accounts.schemas import (
     ClientCreate,
     ClientCreated,
@@ -15,8 +16,8 @@ from confide.accounts.schemas import (
     InvitationRead,
     PartnerLink,
 )
-from confide.db import SessionDep
 from confide.models import Client
+from confide.web.unit_of_work import UnitOfWorkDep
 
 router = APIRouter(prefix="/api/v1/clients", tags=["clients"])
 
@@ -33,33 +34,49 @@ def _read(client: Client) -> ClientRead:
 
 
 @router.post("", status_code=201, response_model=ClientCreated)
-def create_client(session: SessionDep, payload: ClientCreate) -> ClientCreated:
+async def create_client(uow: UnitOfWorkDep, payload: ClientCreate) -> ClientCreated:
     """Create a client; the response carries its bearer token, shown only this once."""
-    client, token = service.create_client(session, payload)
-    return ClientCreated(**_read(client).model_dump(), token=token)
+
+    def work(session: Session) -> ClientCreated:
+        client, token = service.create_client(session, payload)
+        return ClientCreated(**_read(client).model_dump(), token=token)
+
+    return await uow.write(work)
 
 
 @router.get("/me", response_model=ClientRead)
-def me(client: CurrentClient) -> ClientRead:
+async def me(uow: UnitOfWorkDep, token: ClientToken) -> ClientRead:
     """The client the token belongs to."""
-    return _read(client)
+    return await uow.read(lambda session: _read(service.authenticate(session, token)))
 
 
 @router.post("/me/invitations", status_code=201, response_model=InvitationRead)
-def invite_partner(request: Request, client: CurrentClient) -> InvitationRead:
+async def invite_partner(
+    request: Request, uow: UnitOfWorkDep, token: ClientToken
+) -> InvitationRead:
     """A code to give one's partner, valid for a week."""
-    code, expires_at = service.invite_partner(
-        client, request.app.state.settings.secret_key, datetime.now(UTC)
-    )
-    return InvitationRead(code=code, expires_at=expires_at)
+    secret_key = request.app.state.settings.secret_key
+    now = datetime.now(UTC)
+
+    def work(session: Session) -> InvitationRead:
+        client = service.authenticate(session, token)
+        code, expires_at = service.invite_partner(client, secret_key, now)
+        return InvitationRead(code=code, expires_at=expires_at)
+
+    return await uow.read(work)
 
 
 @router.post("/me/partner", response_model=ClientRead)
-def accept_invitation(
-    request: Request, session: SessionDep, client: CurrentClient, payload: PartnerLink
+async def accept_invitation(
+    request: Request, uow: UnitOfWorkDep, token: ClientToken, payload: PartnerLink
 ) -> ClientRead:
     """Link with the partner whose invitation code this is."""
-    service.accept_invitation(
-        session, client, payload.code, request.app.state.settings.secret_key, datetime.now(UTC)
-    )
-    return _read(client)
+    secret_key = request.app.state.settings.secret_key
+    now = datetime.now(UTC)
+
+    def work(session: Session) -> ClientRead:
+        client = service.authenticate(session, token)
+        service.accept_invitation(session, client, payload.code, secret_key, now)
+        return _read(client)
+
+    return await uow.write(work)

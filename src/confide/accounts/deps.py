@@ -1,4 +1,4 @@
-"""The authenticated client of a request."""
+"""The bearer token of a request; handlers authenticate it inside their unit of work."""
 
 from __future__ import annotations
 
@@ -7,10 +7,7 @@ from typing import Annotated
 from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from confide.accounts import service
-from confide.db import SessionDep
 from confide.errors import Unauthorized
-from confide.models import Client
 
 _bearer = HTTPBearer(auto_error=False, description="the client token from POST /api/v1/clients")
 
@@ -23,12 +20,5 @@ async def _client_token(
     return credentials.credentials
 
 
-# The token only; routes that run their own unit of work authenticate inside it.
+# The token only: the client is looked up in the request's one unit of work (web/unit_of_work.py).
 ClientToken = Annotated[str, Depends(_client_token)]
-
-
-def _current_client(session: SessionDep, token: ClientToken) -> Client:
-    return service.authenticate(session, token)
-
-
-CurrentClient = Annotated[Client, Depends(_current_client)]

@@ -8,13 +8,13 @@ from fastapi import APIRouter, Form, Path, Request, Response
 from sqlalchemy.orm import Session
 
 from confide.accounts import service as accounts
-from confide.accounts.deps import CurrentClient
-from confide.db import SessionDep, in_unit_of_work
+from confide.accounts.deps import ClientToken
 from confide.errors import DomainError
 from confide.interop.icalendar import appointment_ics
 from confide.scheduling import service
 from confide.web.errors import status_for
 from confide.web.templating import templates
+from confide.web.unit_of_work import UnitOfWorkDep
 
 router = APIRouter()
 
@@ -29,33 +29,34 @@ def _ics(body: bytes, appointment_id: int) -> Response:
     )
 
 
+def _appointment_ics(session: Session, token: str, appointment_id: int) -> bytes:
+    client = accounts.authenticate(session, token)
+    found, therapist, people = service.appointment_with_people(session, client, appointment_id)
+    return appointment_ics(found, therapist, clients=people)
+
+
 @router.get(
     "/api/v1/appointments/{appointment_id}/calendar.ics",
     tags=["scheduling"],
     response_class=Response,
     responses={200: {"content": {"text/calendar": {}}}},
 )
-def calendar_file(session: SessionDep, client: CurrentClient, appointment_id: Id) -> Response:
+async def calendar_file(uow: UnitOfWorkDep, token: ClientToken, appointment_id: Id) -> Response:
     """The appointment as an iCalendar file (a cancellation once cancelled)."""
-    appointment, therapist, clients = service.appointment_with_people(
-        session, client, appointment_id
-    )
-    return _ics(appointment_ics(appointment, therapist, clients=clients), appointment.id)
+    body = await uow.read(lambda s: _appointment_ics(s, token, appointment_id))
+    return _ics(body, appointment_id)
 
 
 @router.post("/book/calendar", include_in_schema=False)
 async def calendar_download(
-    request: Request, appointment: Annotated[int, Form()], token: Annotated[str, Form()]
+    request: Request,
+    uow: UnitOfWorkDep,
+    appointment: Annotated[int, Form()],
+    token: Annotated[str, Form()],
 ) -> Response:
     """The booked session as a calendar file, for the person holding its token."""
-
-    def work(session: Session) -> bytes:
-        client = accounts.authenticate(session, token)
-        found, therapist, people = service.appointment_with_people(session, client, appointment)
-        return appointment_ics(found, therapist, clients=people)
-
     try:
-        body = await in_unit_of_work(request, work, write=False)
+        body = await uow.read(lambda s: _appointment_ics(s, token, appointment))
     except DomainError as error:
         # the booking page's own problem page: this form is on the page that follows a booking
         return templates.TemplateResponse(

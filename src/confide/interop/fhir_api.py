@@ -15,8 +15,8 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from confide.accounts.deps import CurrentClient
-from confide.db import Database, SessionDep
+from confide.accounts.deps import ClientToken
+from confide.accounts.service import authenticate
 from confide.errors import InvalidInput
 from confide.interop import fhir, smart
 from confide.models import Therapist, TherapistService
@@ -24,6 +24,7 @@ from confide.network.service import get_therapist
 from confide.scheduling import service
 from confide.scheduling.openings import OpeningsIndex
 from confide.vocab.fields import SessionTypeCode
+from confide.web.unit_of_work import UnitOfWorkDep
 
 router = APIRouter(prefix="/fhir", tags=["fhir"])
 
@@ -67,64 +68,78 @@ def _schedule_therapist(schedule: str) -> int:
 
 
 @router.get("/Appointment/{appointment_id}")
-def appointment(session: SessionDep, client: CurrentClient, appointment_id: Id) -> JSONResponse:
+async def appointment(uow: UnitOfWorkDep, token: ClientToken, appointment_id: Id) -> JSONResponse:
     """One of the client's own appointments as a FHIR Appointment."""
-    found, therapist, clients = service.appointment_with_people(session, client, appointment_id)
-    return _fhir(fhir.fhir_appointment(found, therapist, clients))
+
+    def work(session: Session) -> fhir.JSON:
+        client = authenticate(session, token)
+        found, therapist, clients = service.appointment_with_people(session, client, appointment_id)
+        return fhir.fhir_appointment(found, therapist, clients)
+
+    return _fhir(await uow.read(work))
 
 
 @router.get("/PractitionerRole/{therapist_id}")
-def practitioner_role(session: SessionDep, therapist_id: Id) -> JSONResponse:
+async def practitioner_role(uow: UnitOfWorkDep, therapist_id: Id) -> JSONResponse:
     """A therapist as a FHIR PractitionerRole."""
-    return _fhir(fhir.fhir_practitioner_role(get_therapist(session, therapist_id)))
+    return _fhir(
+        await uow.read(
+            lambda session: fhir.fhir_practitioner_role(get_therapist(session, therapist_id))
+        )
+    )
 
 
 @router.get("/Schedule/therapist-{therapist_id}")
-def schedule(session: SessionDep, therapist_id: Id) -> JSONResponse:
+async def schedule(uow: UnitOfWorkDep, therapist_id: Id) -> JSONResponse:
     """A therapist's bookable time as a FHIR Schedule over the slot horizon."""
     now = datetime.now(UTC)
     return _fhir(
-        fhir.fhir_schedule(
-            get_therapist(session, therapist_id), now, now + timedelta(days=SLOT_DAYS)
+        await uow.read(
+            lambda session: fhir.fhir_schedule(
+                get_therapist(session, therapist_id), now, now + timedelta(days=SLOT_DAYS)
+            )
         )
     )
 
 
 @router.get("/Slot")
-def slots(
-    session: SessionDep,
+async def slots(
+    uow: UnitOfWorkDep,
     schedule: Annotated[str, Query(description="Schedule/therapist-<id>")],
     session_type: Annotated[SessionTypeCode, Query(alias="service-type")] = "intake",
 ) -> JSONResponse:
     """Free slots of one schedule over the next two weeks, as a FHIR searchset Bundle."""
     therapist_id = _schedule_therapist(schedule)
     now = datetime.now(UTC)
-    _, free = service.list_slots(session, therapist_id, session_type, None, SLOT_DAYS, "UTC", now)
-    return _fhir(
-        fhir.fhir_bundle([fhir.fhir_slot(therapist_id, session_type, s, e) for s, e in free])
-    )
+
+    def work(session: Session) -> fhir.JSON:
+        _, free = service.list_slots(
+            session, therapist_id, session_type, None, SLOT_DAYS, "UTC", now
+        )
+        return fhir.fhir_bundle([fhir.fhir_slot(therapist_id, session_type, s, e) for s, e in free])
+
+    return _fhir(await uow.read(work))
 
 
 @router.get("/$bulk-publish")
-def bulk_manifest(request: Request) -> JSONResponse:
+async def bulk_manifest(request: Request) -> JSONResponse:
     """The SMART Scheduling Links manifest: where the Location, Schedule and Slot files are."""
     base = str(request.url_for("bulk_manifest")).removesuffix("/$bulk-publish")
     return JSONResponse(smart.manifest(base, datetime.now(UTC)))
 
 
-def _directory(database: Database) -> list[Therapist]:
-    with database.session() as session:
-        return list(
-            session.scalars(
-                select(Therapist)
-                .order_by(Therapist.id)
-                .options(
-                    selectinload(Therapist.licences),
-                    selectinload(Therapist.services),
-                    selectinload(Therapist.specialties),
-                )
+def _directory(session: Session) -> list[Therapist]:
+    return list(
+        session.scalars(
+            select(Therapist)
+            .order_by(Therapist.id)
+            .options(
+                selectinload(Therapist.licences),
+                selectinload(Therapist.services),
+                selectinload(Therapist.specialties),
             )
         )
+    )
 
 
 _published_lock = threading.Lock()
@@ -149,25 +164,36 @@ def _published(
 
 
 @router.get("/locations.ndjson")
-def bulk_locations(request: Request) -> StreamingResponse:
+async def bulk_locations(request: Request, uow: UnitOfWorkDep) -> StreamingResponse:
     """Every therapist's office and telehealth Locations, one FHIR resource per line."""
 
-    def make() -> list[str]:
-        return list(smart.locations_ndjson(_directory(request.app.state.database)))
+    def work(session: Session) -> list[str]:
+        return _published(
+            request,
+            "locations",
+            DIRECTORY_SECONDS,
+            lambda: list(smart.locations_ndjson(_directory(session))),
+        )
 
-    return _ndjson(iter(_published(request, "locations", DIRECTORY_SECONDS, make)))
+    return _ndjson(iter(await uow.read(work)))
 
 
 @router.get("/schedules.ndjson")
-def bulk_schedules(request: Request) -> StreamingResponse:
+async def bulk_schedules(request: Request, uow: UnitOfWorkDep) -> StreamingResponse:
     """Every therapist's Schedule, one per line."""
 
-    def make() -> list[str]:
-        now = datetime.now(UTC)
-        therapists = _directory(request.app.state.database)
-        return list(smart.schedules_ndjson(therapists, now, now + timedelta(days=PUBLISHED_DAYS)))
+    def work(session: Session) -> list[str]:
+        def make() -> list[str]:
+            now = datetime.now(UTC)
+            return list(
+                smart.schedules_ndjson(
+                    _directory(session), now, now + timedelta(days=PUBLISHED_DAYS)
+                )
+            )
 
-    return _ndjson(iter(_published(request, "schedules", DIRECTORY_SECONDS, make)))
+        return _published(request, "schedules", DIRECTORY_SECONDS, make)
+
+    return _ndjson(iter(await uow.read(work)))
 
 
 def published_openings(
@@ -207,15 +233,16 @@ def published_openings(
 
 
 @router.get("/slots.ndjson")
-def bulk_slots(request: Request) -> StreamingResponse:
+async def bulk_slots(request: Request, uow: UnitOfWorkDep) -> StreamingResponse:
     """The next free first sessions of every therapist, each Slot with a booking link."""
-    database: Database = request.app.state.database
     booking_url = str(request.base_url).rstrip("/") + "/book"
 
-    def make() -> list[str]:
-        now = datetime.now(UTC)
-        with database.session() as session:
+    def work(session: Session) -> list[str]:
+        def make() -> list[str]:
+            now = datetime.now(UTC)
             openings = list(published_openings(session, request.app.state.openings, now))
-        return list(smart.slots_ndjson(openings, booking_url=booking_url))
+            return list(smart.slots_ndjson(openings, booking_url=booking_url))
 
-    return _ndjson(iter(_published(request, f"slots {booking_url}", SLOT_SECONDS, make)))
+        return _published(request, f"slots {booking_url}", SLOT_SECONDS, make)
+
+    return _ndjson(iter(await uow.read(work)))

@@ -1,111 +1,23 @@
-"""POST /api/v1/matches, and the per-process index that answers it."""
+"""POST /api/v1/matches."""
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, FastAPI, Request
-from sqlalchemy.orm import Session
+from fastapi import APIRouter
 
-from confide.config import Settings
-from confide.db import Database
-from confide.matching.index import MatchIndex
-from confide.matching.indexing import build_index, update_index
+from confide.matching.live import LiveMatchingDep
 from confide.matching.schemas import MatchIntake, MatchResponse
-from confide.matching.service import database_cards, find_matches
-from confide.scheduling.openings import OpeningsGrid, OpeningsIndex
+from confide.web.unit_of_work import UnitOfWorkDep
 
 router = APIRouter(prefix="/api/v1/matches", tags=["matching"])
 
 
-class LiveMatching:
-    """This process's MatchIndex, kept in step with the scheduling engine's OpeningsIndex.
-
-    At most every `refresh_seconds` a request asks the OpeningsIndex to pick up changes from the
-    database (its own rows and other processes'); the therapists it reports are re-read here.
-    """
-
-    def __init__(
-        self, database: Database, openings: OpeningsIndex, refresh_seconds: float, horizon_days: int
-    ) -> None:
-        self.database = database
-        self.openings = openings
-        self.refresh_seconds = refresh_seconds
-        self.horizon_days = horizon_days
-        self.index: MatchIndex | None = None
-        self._grid: OpeningsGrid | None = None
-        self._pending: set[int] = set()
-        self._refreshed_at: float | None = None
-        self._lock = threading.Lock()
-        openings.subscribe(self._pending.update)
-
-    @contextmanager
-    def reading(
-        self, session: Session, now: datetime, *, force: bool = False
-    ) -> Iterator[MatchIndex]:
-        """The current index, refreshed when due; held so no update lands mid-query."""
-        with self._lock:
-            clock = time.monotonic()
-            due = (
-                self._refreshed_at is None
-                or self.openings.stale
-                or clock - self._refreshed_at >= self.refresh_seconds
-            )
-            if force or due or self.index is None:
-                self.openings.refresh(session, now)
-                self._refreshed_at = clock
-            grid = self.openings.grid
-            assert grid is not None
-            if self.index is None or grid is not self._grid:
-                self.index = build_index(session, grid, now)
-                self._pending.clear()
-            elif self._pending:
-                changed, self._pending = set(self._pending), set()
-                self.index = update_index(self.index, session, grid, changed, now)
-            self._grid = grid
-            yield self.index
-
-    def warm_up(self, now: datetime | None = None) -> MatchIndex:
-        """Build the index now (e.g. in the app's lifespan) instead of on the first request."""
-        with (
-            self.database.session() as session,
-            self.reading(session, now or datetime.now(UTC), force=True) as index,
-        ):
-            return index
-
-
-def install_matching(app: FastAPI, database: Database, settings: Settings) -> LiveMatching:
-    """Attach the matching index to the app (built on the first request, not at start-up)."""
-    openings = getattr(app.state, "openings", None)
-    if openings is None:
-        openings = OpeningsIndex(horizon_days=settings.match_horizon_days)
-        app.state.openings = openings
-    live = LiveMatching(
-        database, openings, settings.index_refresh_seconds, settings.match_horizon_days
-    )
-    app.state.matching = live
-    return live
-
-
-def live_matching(request: Request) -> LiveMatching:
-    app = request.app
-    live: LiveMatching | None = getattr(app.state, "matching", None)
-    if live is None:
-        live = install_matching(app, app.state.database, app.state.settings)
-    return live
-
-
 @router.post("", response_model=MatchResponse)
-def create_matches(request: Request, intake: MatchIntake) -> MatchResponse:
+async def create_matches(
+    uow: UnitOfWorkDep, live: LiveMatchingDep, intake: MatchIntake
+) -> MatchResponse:
     """Therapists who can see this person soon, each with reasons and a first opening."""
-    live = live_matching(request)
     now = datetime.now(UTC)
-    # a read-only unit of work of its own: POST sessions take SQLite's write lock
-    with live.database.session() as session, live.reading(session, now) as index:
-        return find_matches(
-            index, intake, now, cards=database_cards(session), horizon_days=live.horizon_days
-        )
+    # a read: it may refresh this process's index, but writes nothing
+    return await uow.read(lambda session: live.matches(session, intake, now))

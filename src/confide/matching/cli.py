@@ -13,10 +13,10 @@ from rich.console import Console
 from rich.table import Table
 
 from confide.config import get_settings
-from confide.db import Database
+from confide.db import session_scope
 from confide.errors import InvalidInput
 from confide.matching.schemas import MatchIntake, MatchResponse
-from confide.matching.service import find_matches
+from confide.matching.service import database_cards, find_matches, index_from_database
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WINDOW = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)\s+(\d\d:\d\d)-(\d\d:\d\d)$", re.I)
@@ -117,13 +117,11 @@ def register(app: typer.Typer) -> None:
                 + (f"\nallowed: {', '.join(map(str, allowed))}" if allowed else "")
             )
             raise typer.Exit(code=2) from None
-        settings = get_settings()
-        database = Database.from_settings(settings)
-        try:
-            with database.session() as session:
-                response = find_matches(
-                    session, intake, datetime.now(UTC), horizon_days=settings.match_horizon_days
-                )
-        finally:
-            database.dispose()
+        horizon_days = get_settings().match_horizon_days
+        now = datetime.now(UTC)
+        with session_scope() as session:
+            index = index_from_database(session, now, horizon_days)
+            response = find_matches(
+                index, intake, now, cards=database_cards(session), horizon_days=horizon_days
+            )
         print_matches(console, response, intake.zone)

@@ -1,6 +1,6 @@
 """The matching index: every therapist as a row of NumPy columns, with the positions of every code.
 
-indexing.py fills it from the database; synthetic.py from a generated network.
+indexing.py fills it from the database; benchmarks/synthetic.py from a generated network.
 """
 
 from __future__ import annotations

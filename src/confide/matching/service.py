@@ -176,12 +176,12 @@ def database_cards(session: Session) -> Cards:
 def index_from_database(
     session: Session, now: datetime, horizon_days: int = DEFAULT_HORIZON_DAYS
 ) -> MatchIndex:
-    """A fresh index with fresh openings: for one-off use (the CLI, tests)."""
+    """A fresh index with fresh openings, for one-off use (`confide match`)."""
     return build_index(session, compute_openings(session, now, horizon_days), now)
 
 
 def find_matches(
-    source: Session | MatchIndex,
+    index: MatchIndex,
     intake: MatchIntake,
     now: datetime,
     *,
@@ -189,11 +189,6 @@ def find_matches(
     horizon_days: int | None = None,
 ) -> MatchResponse:
     """Therapists who can see this person soon, best first, each with reasons."""
-    if isinstance(source, Session):
-        index = index_from_database(source, now, horizon_days or DEFAULT_HORIZON_DAYS)
-        cards = cards or database_cards(source)
-    else:
-        index = source
     if horizon_days is None:
         horizon_days = index.ticks * index.step_minutes // MINUTES_PER_DAY
     concerns = concerns_for(intake)

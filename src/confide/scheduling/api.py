@@ -1,19 +1,18 @@
-"""JSON routes: free slots, holds and appointments."""
+"""JSON routes: free slots, holds, appointments, and an appointment's calendar file."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, TypeVar
 
-from fastapi import APIRouter, BackgroundTasks, Header, Path, Query, Request, Response
+from fastapi import APIRouter, Header, Path, Query, Request, Response
 from sqlalchemy.orm import Session
 
 from confide.accounts.deps import ClientToken
 from confide.accounts.service import authenticate
-from confide.db import in_unit_of_work
 from confide.errors import SlotUnavailable
-from confide.models import Appointment, Client
+from confide.models import Appointment
 from confide.scheduling import idempotency, service
 from confide.scheduling.schemas import (
     AppointmentCreate,
@@ -26,6 +25,7 @@ from confide.scheduling.schemas import (
     SlotQuery,
     SlotRead,
 )
+from confide.web.unit_of_work import UnitOfWork, UnitOfWorkDep
 
 router = APIRouter(prefix="/api/v1", tags=["scheduling"])
 
@@ -60,62 +60,43 @@ def _read(appointment: Appointment) -> AppointmentRead:
     )
 
 
-def _after_commit(request: Request, background: BackgroundTasks) -> None:
-    """Tell this process's openings index, once the change is committed, that it is behind."""
-    background.add_task(request.app.state.openings.mark_stale)
+async def _change_time(
+    request: Request, uow: UnitOfWork, work: Callable[[Session], T], now: datetime
+) -> T:
+    """Run a write that takes or frees time.
 
-
-async def _filling_alternatives(request: Request, call: Awaitable[T]) -> T:
-    """Await `call`; a conflict found under a lock gets its alternatives once that is over."""
+    A conflict found under a lock gets its alternatives once the transaction is over, and a
+    committed change tells this process's openings index that it is behind.
+    """
     try:
-        return await call
+        result = await uow.write(work)
     except SlotUnavailable as conflict:
         if conflict.lookup is not None and not conflict.extra.get("alternatives"):
             therapist_id, session_type, near = conflict.lookup
-            found = await in_unit_of_work(
-                request,
-                lambda s: service.alternatives(s, therapist_id, session_type, near, _now()),
-                write=False,
+            found = await uow.read(
+                lambda s: service.alternatives(s, therapist_id, session_type, near, now)
             )
             conflict.extra["alternatives"] = [a.isoformat() for a in found]
         raise
+    request.app.state.openings.mark_stale()
+    return result
 
 
-def _idempotent(
-    session: Session,
-    client: Client,
-    key: str | None,
-    route: str,
-    payload: object,
-    create: Callable[[], bytes],
-) -> Response:
-    """Run `create` once per key: a retry with the same key and body gets the same response."""
-    digest = idempotency.request_hash(route, payload)
-    if key is not None:
-        idempotency.check_key(key)
-        stored = idempotency.replay(session, client.id, key, route, digest)
-        if stored is not None:
-            return Response(
-                stored.body,
-                status_code=stored.status_code,
-                media_type=JSON,
-                headers={"Idempotent-Replayed": "true"},
-            )
-    body: bytes = create()
-    if key is not None:
-        idempotency.remember(session, client.id, key, route, digest, 201, body, _now())
-    return Response(body, status_code=201, media_type=JSON)
+def _created(stored: idempotency.StoredResponse) -> Response:
+    headers = {"Idempotent-Replayed": "true"} if stored.replayed else None
+    return Response(stored.body, status_code=stored.status_code, media_type=JSON, headers=headers)
 
 
 @router.get("/therapists/{therapist_id}/slots", response_model=SlotList)
 async def list_slots(
-    request: Request, therapist_id: Id, query: Annotated[SlotQuery, Query()]
+    uow: UnitOfWorkDep, therapist_id: Id, query: Annotated[SlotQuery, Query()]
 ) -> SlotList:
     """Bookable starts, shown in the time zone asked for; each one can be held as listed."""
+    now = _now()
 
     def work(session: Session) -> SlotList:
         duration, slots = service.list_slots(
-            session, therapist_id, query.session_type, query.start, query.days, query.tz, _now()
+            session, therapist_id, query.session_type, query.start, query.days, query.tz, now
         )
         return SlotList(
             therapist_id=therapist_id,
@@ -125,7 +106,7 @@ async def list_slots(
             slots=[SlotRead(start=s, end=e) for s, e in slots],
         )
 
-    return await in_unit_of_work(request, work, write=False)
+    return await uow.read(work)
 
 
 @router.post(
@@ -136,15 +117,16 @@ async def list_slots(
 )
 async def create_hold(
     request: Request,
-    background: BackgroundTasks,
+    uow: UnitOfWorkDep,
     token: ClientToken,
     payload: HoldCreate,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Hold a free start for a few minutes while the client confirms."""
     hold_minutes = request.app.state.settings.hold_minutes
+    now = _now()
 
-    def work(session: Session) -> Response:
+    def work(session: Session) -> idempotency.StoredResponse:
         client = authenticate(session, token)
 
         def create() -> bytes:
@@ -154,7 +136,7 @@ async def create_hold(
                 payload.therapist_id,
                 payload.session_type,
                 payload.start,
-                _now(),
+                now,
                 hold_minutes,
             )
             assert hold.hold_expires_at is not None
@@ -167,49 +149,53 @@ async def create_hold(
             )
             return created.model_dump_json().encode()
 
-        return _idempotent(
-            session, client, idempotency_key, "holds", payload.model_dump(mode="json"), create
+        return idempotency.run_once(
+            session,
+            client.id,
+            idempotency_key,
+            "holds",
+            payload.model_dump(mode="json"),
+            create,
+            now,
         )
 
-    response = await _filling_alternatives(request, in_unit_of_work(request, work, write=True))
-    _after_commit(request, background)
-    return response
+    return _created(await _change_time(request, uow, work, now))
 
 
 @router.post("/appointments", status_code=201, response_model=AppointmentRead)
 async def book(
     request: Request,
-    background: BackgroundTasks,
+    uow: UnitOfWorkDep,
     token: ClientToken,
     payload: AppointmentCreate,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Confirm a hold: the appointment is booked."""
+    now = _now()
 
-    def work(session: Session) -> Response:
+    def work(session: Session) -> idempotency.StoredResponse:
         client = authenticate(session, token)
 
         def create() -> bytes:
-            appointment = service.confirm_hold(session, client, payload.hold_id, _now())
+            appointment = service.confirm_hold(session, client, payload.hold_id, now)
             return _read(appointment).model_dump_json().encode()
 
-        return _idempotent(
+        return idempotency.run_once(
             session,
-            client,
+            client.id,
             idempotency_key,
             "appointments",
             payload.model_dump(mode="json"),
             create,
+            now,
         )
 
-    response = await in_unit_of_work(request, work, write=True)
-    _after_commit(request, background)
-    return response
+    return _created(await _change_time(request, uow, work, now))
 
 
 @router.get("/appointments/{appointment_id}", response_model=AppointmentRead)
 async def get_appointment(
-    request: Request, token: ClientToken, appointment_id: Id
+    uow: UnitOfWorkDep, token: ClientToken, appointment_id: Id
 ) -> AppointmentRead:
     """One of the client's own appointments."""
 
@@ -217,27 +203,26 @@ async def get_appointment(
         client = authenticate(session, token)
         return _read(service.get_appointment(session, client, appointment_id))
 
-    return await in_unit_of_work(request, work, write=False)
+    return await uow.read(work)
 
 
 @router.post("/appointments/{appointment_id}/cancel", response_model=AppointmentRead)
 async def cancel(
     request: Request,
-    background: BackgroundTasks,
+    uow: UnitOfWorkDep,
     token: ClientToken,
     appointment_id: Id,
     payload: CancelRequest | None = None,
 ) -> AppointmentRead:
     """Cancel a held or booked appointment."""
     reason = (payload or CancelRequest()).reason
+    now = _now()
 
     def work(session: Session) -> AppointmentRead:
         client = authenticate(session, token)
-        return _read(service.cancel_appointment(session, client, appointment_id, _now(), reason))
+        return _read(service.cancel_appointment(session, client, appointment_id, now, reason))
 
-    read = await in_unit_of_work(request, work, write=True)
-    _after_commit(request, background)
-    return read
+    return await _change_time(request, uow, work, now)
 
 
 @router.post(
@@ -245,19 +230,18 @@ async def cancel(
 )
 async def reschedule(
     request: Request,
-    background: BackgroundTasks,
+    uow: UnitOfWorkDep,
     token: ClientToken,
     appointment_id: Id,
     payload: Reschedule,
 ) -> AppointmentRead:
     """Move a booked appointment to another free start, all at once or not at all."""
+    now = _now()
 
     def work(session: Session) -> AppointmentRead:
         client = authenticate(session, token)
         return _read(
-            service.reschedule_appointment(session, client, appointment_id, payload.start, _now())
+            service.reschedule_appointment(session, client, appointment_id, payload.start, now)
         )
 
-    read = await _filling_alternatives(request, in_unit_of_work(request, work, write=True))
-    _after_commit(request, background)
-    return read
+    return await _change_time(request, uow, work, now)

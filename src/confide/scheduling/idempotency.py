@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,6 +22,7 @@ MAX_KEY_LENGTH = 255
 class StoredResponse:
     status_code: int
     body: bytes
+    replayed: bool = False
 
 
 def request_hash(route: str, payload: object) -> str:
@@ -53,7 +55,7 @@ def replay(
             "Idempotency-Key",
             "this key was already used with a different request; use a new key for a new request",
         )
-    return StoredResponse(record.status_code, record.response_body.encode())
+    return StoredResponse(record.status_code, record.response_body.encode(), replayed=True)
 
 
 def remember(
@@ -85,3 +87,26 @@ def remember(
             "a request with this Idempotency-Key is already being processed; "
             "retry in a moment to get its response"
         ) from None
+
+
+def run_once(
+    session: Session,
+    client_id: int,
+    key: str | None,
+    route: str,
+    payload: object,
+    create: Callable[[], bytes],
+    now: datetime,
+) -> StoredResponse:
+    """Run `create` (its JSON body answers 201) once per key: a retry with the same key and body
+    gets the first response again, marked replayed. Without a key, `create` just runs."""
+    if key is None:
+        return StoredResponse(201, create())
+    check_key(key)
+    digest = request_hash(route, payload)
+    stored = replay(session, client_id, key, route, digest)
+    if stored is not None:
+        return stored
+    body = create()
+    remember(session, client_id, key, route, digest, 201, body, now)
+    return StoredResponse(201, body)

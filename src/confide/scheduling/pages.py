@@ -1,13 +1,11 @@
-"""The booking page that published openings link to: see an opening and book it.
+"""The booking page that published openings link to: see an opening, book it, get a calendar file.
 
 It books first sessions for people arriving from outside directories (SMART Scheduling Links
-deep links). Each submission runs in one unit of work: the account(s), the hold and the booking
-all happen, or none does.
+deep links); the use cases are in booking.py.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -18,62 +16,14 @@ from sqlalchemy.orm import Session
 
 from confide.accounts import service as accounts
 from confide.accounts.schemas import ClientCreate
-from confide.db import in_unit_of_work
-from confide.errors import DomainError, InvalidInput
-from confide.models import Client, Therapist
-from confide.network.service import get_therapist
-from confide.scheduling import service
-from confide.scheduling.timegrid import to_minute, zone
+from confide.errors import DomainError
+from confide.scheduling import booking
 from confide.vocab import get_vocabulary
 from confide.web.errors import status_for
 from confide.web.templating import templates
+from confide.web.unit_of_work import UnitOfWorkDep
 
 router = APIRouter(include_in_schema=False)
-
-
-@dataclass(frozen=True)
-class Opening:
-    therapist: Therapist
-    session_type: str
-    start: datetime
-    duration: int
-    free: bool
-    alternatives: list[datetime]
-
-    @property
-    def couples(self) -> bool:
-        return get_vocabulary().session_types[self.session_type].format == "couples"
-
-    def local(self, moment: datetime) -> str:
-        here = moment.astimezone(zone(self.therapist.timezone))
-        return f"{here:%A %d %B %Y, %I:%M %p} ({here.tzname()})".replace(" 0", " ")
-
-
-def _parse_start(text: str) -> datetime:
-    try:
-        start = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise InvalidInput("start", "use an ISO 8601 time with an offset") from None
-    if start.tzinfo is None:
-        raise InvalidInput("start", "the time needs an offset, e.g. 2026-12-01T17:00:00Z")
-    return start
-
-
-def _opening(session: Session, therapist_id: int, session_type: str, start_text: str) -> Opening:
-    if session_type not in get_vocabulary().session_types:
-        raise InvalidInput(
-            "session_type", "unknown session type", sorted(get_vocabulary().session_types)
-        )
-    now = datetime.now(UTC)
-    start = _parse_start(start_text)
-    therapist = get_therapist(session, therapist_id)
-    duration, free = service.opening_is_free(session, therapist_id, session_type, start, now)
-    others = (
-        []
-        if free
-        else service.alternatives(session, therapist_id, session_type, to_minute(start), now)
-    )
-    return Opening(therapist, session_type, start, duration, free, others)
 
 
 def _page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
@@ -89,46 +39,47 @@ def _error(request: Request, error: DomainError) -> Response:
 
 @router.get("/book", response_class=HTMLResponse)
 async def book_page(
-    request: Request, therapist: int = 0, session_type: str = "intake", start: str = ""
+    request: Request,
+    uow: UnitOfWorkDep,
+    therapist: int = 0,
+    session_type: str = "intake",
+    start: str = "",
 ) -> Response:
     """One opening, with a form to book it."""
+    now = datetime.now(UTC)
     try:
-        opening = await in_unit_of_work(
-            request, lambda s: _opening(s, therapist, session_type, start), write=False
+        opening = await uow.read(
+            lambda s: booking.find_opening(s, therapist, session_type, start, now)
         )
     except DomainError as error:
         return _error(request, error)
     return _page(request, "book.html", {"opening": opening, "form": {}, "problem": None})
 
 
-@dataclass(frozen=True)
-class Booked:
-    appointment_id: int
-    tokens: list[tuple[str, str]]  # (name, token), shown once
-
-
-def _book(
-    session: Session,
-    therapist_id: int,
-    session_type: str,
-    start: datetime,
-    people: list[ClientCreate],
-    hold_minutes: int,
-) -> Booked:
-    clients: list[tuple[Client, str]] = [accounts.create_client(session, p) for p in people]
-    if len(clients) == 2:
-        accounts.link_partners(session, clients[0][0], clients[1][0])
-    now = datetime.now(UTC)
-    hold = service.create_hold(
-        session, clients[0][0], therapist_id, session_type, start, now, hold_minutes
-    )
-    service.confirm_hold(session, clients[0][0], hold.id, now)
-    return Booked(hold.id, [(c.name, token) for c, token in clients])
+def _people(form: dict[str, str], session_type: str) -> list[ClientCreate]:
+    """The person booking, and their partner for a couples session (ValidationError if amiss)."""
+    people = [
+        ClientCreate(
+            name=form["name"],
+            email=form["email"] or None,
+            state=form["state"],
+            timezone=form["timezone"],
+        )
+    ]
+    kind = get_vocabulary().session_types.get(session_type)
+    if kind is not None and kind.format == "couples":
+        people.append(
+            ClientCreate(
+                name=form["partner_name"], state=form["partner_state"], timezone=form["timezone"]
+            )
+        )
+    return people
 
 
 @router.post("/book", response_class=HTMLResponse)
 async def book_submit(
     request: Request,
+    uow: UnitOfWorkDep,
     therapist: Annotated[int, Form()],
     session_type: Annotated[str, Form()],
     start: Annotated[str, Form()],
@@ -148,45 +99,37 @@ async def book_submit(
         "partner_name": partner_name,
         "partner_state": partner_state,
     }
+    now = datetime.now(UTC)
+    problem: str | None = None
+    status = 422
     try:
-        opening = await in_unit_of_work(
-            request, lambda s: _opening(s, therapist, session_type, start), write=False
+        people = _people(form, session_type)
+    except ValidationError as error:
+        problem = "Please check: " + "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()
+        )
+    if problem is None:
+        hold_minutes = request.app.state.settings.hold_minutes
+        try:
+            booked = await uow.write(
+                lambda s: booking.book_opening(
+                    s, therapist, session_type, start, people, hold_minutes, now
+                )
+            )
+        except DomainError as error:
+            problem, status = error.message, status_for(error)
+        else:
+            request.app.state.openings.mark_stale()
+            page = _page(request, "booked.html", {"opening": booked.opening, "booked": booked})
+            page.headers["Cache-Control"] = "no-store"  # it shows the account codes, once
+            return page
+    # nothing was kept; show the opening as it is now, with other times if it is gone
+    try:
+        opening = await uow.read(
+            lambda s: booking.find_opening(s, therapist, session_type, start, now)
         )
     except DomainError as error:
         return _error(request, error)
-    try:
-        people = [ClientCreate(name=name, email=email or None, state=state, timezone=timezone)]
-        if opening.couples:
-            people.append(ClientCreate(name=partner_name, state=partner_state, timezone=timezone))
-    except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()
-        )
-        return _page(
-            request,
-            "book.html",
-            {"opening": opening, "form": form, "problem": f"Please check: {problems}"},
-            422,
-        )
-    hold_minutes = request.app.state.settings.hold_minutes
-    try:
-        booked = await in_unit_of_work(
-            request,
-            lambda s: _book(s, therapist, session_type, opening.start, people, hold_minutes),
-            write=True,
-        )
-    except DomainError as error:
-        # nothing was kept; show the opening as it is now, with other times if it is gone
-        opening = await in_unit_of_work(
-            request, lambda s: _opening(s, therapist, session_type, start), write=False
-        )
-        return _page(
-            request,
-            "book.html",
-            {"opening": opening, "form": form, "problem": error.message},
-            status_for(error),
-        )
-    request.app.state.openings.mark_stale()
-    page = _page(request, "booked.html", {"opening": opening, "booked": booked})
-    page.headers["Cache-Control"] = "no-store"  # it shows the account codes, once
-    return page
+    return _page(
+        request, "book.html", {"opening": opening, "form": form, "problem": problem}, status
+    )

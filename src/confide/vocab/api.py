@@ -12,6 +12,6 @@ router = APIRouter(prefix="/api/v1", tags=["vocabulary"])
 
 
 @router.get("/vocab")
-def vocabulary() -> dict[str, Any]:
+async def vocabulary() -> dict[str, Any]:
     """States, payers and plans, concerns, modalities, licence types, languages, session types."""
     return get_vocabulary().as_dict()

@@ -7,23 +7,27 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from confide.db import SessionDep
 from confide.models import Therapist
 from confide.web.templating import templates
+from confide.web.unit_of_work import UnitOfWorkDep
 
 router = APIRouter()
 
 
+def _therapist_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Therapist)) or 0
+
+
 @router.get("/healthz", tags=["health"])
-def healthz(session: SessionDep) -> dict[str, Any]:
+async def healthz(uow: UnitOfWorkDep) -> dict[str, Any]:
     """Liveness with the size of the network."""
-    count = session.scalar(select(func.count()).select_from(Therapist)) or 0
-    return {"status": "ok", "therapists": count}
+    return {"status": "ok", "therapists": await uow.read(_therapist_count)}
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-def home(request: Request, session: SessionDep) -> HTMLResponse:
+async def home(request: Request, uow: UnitOfWorkDep) -> HTMLResponse:
     """What Confide is, and where to start."""
-    count = session.scalar(select(func.count()).select_from(Therapist)) or 0
+    count = await uow.read(_therapist_count)
     return templates.TemplateResponse(request, "home.html", {"therapists": count})

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import numpy as np
+from tests.matching.reference import FreeStarts
 
 from confide.matching.index import (
     EPOCH_DAY,
@@ -22,7 +23,6 @@ from confide.matching.index import (
     index_rows_by_state,
     place_openings,
 )
-from confide.matching.reference import FreeStarts
 from confide.matching.scoring import U64, derive, pack_ticks
 from confide.network.generator import HOURS_TEMPLATES, SATURDAY_EXTRA, SyntheticNetwork
 from confide.scheduling.slots import STEP_MINUTES, grid_floor
