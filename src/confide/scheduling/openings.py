@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session
 
 from confide.models import Appointment, Therapist, TherapistService
 from confide.scheduling.capacity import first_session_blocks_for
+from confide.scheduling.intervals import merge_intervals
 from confide.scheduling.queries import load_availability
-from confide.scheduling.slots import STEP_MINUTES, free_start_mask, grid_floor, merge_busy
+from confide.scheduling.slots import STEP_MINUTES, free_start_mask, grid_floor
 from confide.scheduling.timegrid import MINUTES_PER_DAY, from_minute, to_minute
 from confide.vocab import get_vocabulary
 
@@ -115,7 +116,9 @@ def compute_rows(
             minutes = durations[session_type].get(tid)
             if minutes:
                 blocked = blocks[session_type].get(tid)
-                room = replace(av, busy=merge_busy([*av.busy, *blocked])) if blocked else av
+                room = av
+                if blocked:
+                    room = replace(av, busy=tuple(merge_intervals([*av.busy, *blocked])))
                 masks[session_type][row] = free_start_mask(room, minutes, current, base, ticks)
     return masks
 

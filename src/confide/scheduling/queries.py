@@ -10,7 +10,8 @@ from sqlalchemy import and_, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from confide.models import Appointment, ExternalBusy, Therapist, TimeOff, WeeklyHours
-from confide.scheduling.slots import Availability, merge_busy
+from confide.scheduling.intervals import merge_intervals
+from confide.scheduling.slots import Availability
 from confide.scheduling.timegrid import days_between, from_minute, to_minute, to_minute_ceil
 
 
@@ -113,7 +114,7 @@ def load_availability(
             minimum_notice_hours=notice,
             booking_horizon_days=horizon,
             days_off=frozenset(days_off.get(tid, ())),
-            busy=merge_busy(busy.get(tid, ())),
+            busy=tuple(merge_intervals(busy.get(tid, ()))),
         )
         for tid, zone, buffer, notice, horizon in therapists
     }
