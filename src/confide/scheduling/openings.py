@@ -18,7 +18,7 @@ import numpy.typing as npt
 from sqlalchemy import select, union
 from sqlalchemy.orm import Session
 
-from confide.models import Appointment, Therapist, TherapistService
+from confide.models import Appointment, Therapist, TherapistService, among
 from confide.scheduling.capacity import first_session_blocks_for
 from confide.scheduling.intervals import merge_intervals
 from confide.scheduling.queries import load_availability
@@ -75,9 +75,10 @@ def _durations(
         TherapistService.therapist_id,
         TherapistService.session_type,
         TherapistService.duration_minutes,
-    ).where(TherapistService.session_type.in_(list(session_types)))
-    if therapist_ids is not None:
-        query = query.where(TherapistService.therapist_id.in_(list(therapist_ids)))
+    ).where(
+        TherapistService.session_type.in_(list(session_types)),
+        among(TherapistService.therapist_id, therapist_ids),
+    )
     durations: dict[str, dict[int, int]] = {t: {} for t in session_types}
     for tid, session_type, minutes in session.execute(query):
         durations[session_type][tid] = minutes

@@ -27,10 +27,11 @@ from confide.models import (
     Client,
     Therapist,
     TherapistService,
+    blocking_clause,
 )
 from confide.scheduling import capacity
 from confide.scheduling.intervals import merge_intervals
-from confide.scheduling.queries import blocking_clause, load_availability
+from confide.scheduling.queries import load_availability
 from confide.scheduling.slots import Availability, free_starts, is_free_start
 from confide.scheduling.timegrid import (
     MINUTES_PER_DAY,
