@@ -10,7 +10,7 @@ from zoneinfo import available_timezones
 from pydantic import AfterValidator, BeforeValidator
 from pydantic_core import PydanticCustomError
 
-from confide.vocab.registry import GENDERS, POPULATIONS, Vocabulary, get_vocabulary
+from confide.vocab.registry import POPULATIONS, Vocabulary, get_vocabulary
 
 
 def unknown_code(kind: str, value: object, allowed: Collection[str]) -> PydanticCustomError:
@@ -65,5 +65,5 @@ PayerCode = Annotated[str, _code("payer", lambda v: v.payers)]
 PlanCode = Annotated[str, _code("plan", lambda v: v.plans)]
 SessionTypeCode = Annotated[str, _code("session type", lambda v: v.session_types)]
 PopulationCode = Annotated[str, _code("population", lambda _: POPULATIONS)]
-GenderCode = Annotated[str, _code("gender", lambda _: GENDERS)]
+GenderCode = Annotated[str, _code("gender", lambda v: v.genders)]
 TimeZoneName = Annotated[str, AfterValidator(_check_time_zone)]
