@@ -33,6 +33,7 @@ from confide.migrate import upgrade
 from confide.models import Therapist, TherapistService
 from confide.network.generator import generate_network
 from confide.network.seeding import write_network
+from confide.network.supply_queries import taking_new_clients
 from confide.vocab import get_vocabulary
 from confide.vocab.service import sync_reference_data
 
@@ -76,8 +77,7 @@ def _prepare(url: str) -> list[tuple[str, int]]:
                 .join(TherapistService)
                 .where(
                     TherapistService.session_type == "intake",
-                    Therapist.accepting_new_clients.is_(True),
-                    (Therapist.paused_until.is_(None)) | (Therapist.paused_until <= today),
+                    taking_new_clients(today),
                     Therapist.weekly_new_client_limit >= 3,
                 )
                 .order_by(Therapist.id)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from confide.matching.schemas import InsurancePayment, MatchIntake
 from confide.matching.service import care_format
 from confide.models.base import UTCDateTime
-from confide.scheduling.capacity import CASELOAD_LOOKBACK_DAYS
+from confide.network.supply_rules import CASELOAD_LOOKBACK_DAYS
 from confide.vocab import get_vocabulary
 
 EARTH_RADIUS_KM = 6371.0088

@@ -14,9 +14,9 @@ from rich.table import Table
 
 from confide.config import get_settings
 from confide.db import session_scope
-from confide.errors import InvalidInput
 from confide.matching.schemas import MatchIntake, MatchResponse
 from confide.matching.service import database_cards, find_matches, index_from_database
+from confide.vocab.fields import error_field
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WINDOW = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)\s+(\d\d:\d\d)-(\d\d:\d\d)$", re.I)
@@ -107,15 +107,11 @@ def register(app: typer.Typer) -> None:
             intake = MatchIntake.model_validate(data)
         except ValidationError as error:
             for item in error.errors():
-                where = ".".join(str(p) for p in item["loc"])
-                console.print(f"[red]{where}: {item['msg']}[/red]")
-            raise typer.Exit(code=2) from None
-        except InvalidInput as error:
-            allowed = error.extra.get("allowed")
-            console.print(
-                f"[red]{error.field}: {error.message}[/red]"
-                + (f"\nallowed: {', '.join(map(str, allowed))}" if allowed else "")
-            )
+                allowed = (item.get("ctx") or {}).get("allowed")
+                console.print(
+                    f"[red]{error_field(item['loc'], item.get('ctx'))}: {item['msg']}[/red]"
+                    + (f"\nallowed: {', '.join(map(str, allowed))}" if allowed else "")
+                )
             raise typer.Exit(code=2) from None
         horizon_days = get_settings().match_horizon_days
         now = datetime.now(UTC)

@@ -13,7 +13,6 @@ import numpy as np
 
 from confide.matching.scoring import COUPLES, FAMILIES, I64, INDIVIDUALS, Columns
 from confide.vocab import Vocabulary, get_vocabulary
-from confide.vocab.registry import GENDERS
 
 EPOCH_DAY = date(1970, 1, 1).toordinal()
 POPULATION_BITS = {"individuals": INDIVIDUALS, "couples": COUPLES, "families": FAMILIES}
@@ -31,7 +30,7 @@ class Codes:
     faiths: tuple[str, ...]
     plans: tuple[str, ...]
     session_types: tuple[str, ...]
-    genders: tuple[str, ...] = GENDERS
+    genders: tuple[str, ...]
     position: dict[str, dict[str, int]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -65,6 +64,7 @@ class Codes:
             faiths=tuple(vocab.faiths),
             plans=tuple(vocab.plans),
             session_types=tuple(vocab.session_types),
+            genders=tuple(vocab.genders),
         )
 
     def of(self, kind: str, code: str) -> int:

@@ -3,7 +3,7 @@ row when a therapist's supply or appointments change.
 
 Openings come from the scheduling engine's OpeningsGrid. The supply rules a hold checks and the
 slot engine does not (accepting, paused, weekly new-client limit, caseload) are applied here with
-the same definitions, so every opening matching offers can be held.
+the same definitions (network/supply_rules.py), so every opening matching offers can be held.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from confide.matching.index import (
@@ -29,8 +29,6 @@ from confide.matching.index import (
 )
 from confide.matching.scoring import I64, U64, Bool, Columns, derive, pack_ticks
 from confide.models import (
-    Appointment,
-    AppointmentParticipant,
     Licence,
     PanelParticipation,
     Therapist,
@@ -40,10 +38,11 @@ from confide.models import (
     TherapistPopulation,
     TherapistService,
     TherapistSpecialty,
+    among,
 )
-from confide.scheduling.capacity import CASELOAD_LOOKBACK_DAYS, full_weeks
+from confide.network.supply_queries import caseload_sizes
+from confide.scheduling.capacity import full_weeks
 from confide.scheduling.openings import OpeningsGrid
-from confide.scheduling.queries import blocking_clause
 from confide.scheduling.timegrid import to_minute, zone
 from confide.vocab import Vocabulary, get_vocabulary
 
@@ -51,10 +50,6 @@ from confide.vocab import Vocabulary, get_vocabulary
 def _rows(ids: I64, therapist_ids: Sequence[int]) -> I64:
     result: I64 = np.searchsorted(ids, np.asarray(therapist_ids, dtype=np.int64))
     return result
-
-
-def _where(column, ids: Sequence[int] | None):  # type: ignore[no-untyped-def]
-    return True if ids is None else column.in_(list(ids))
 
 
 def load_columns(
@@ -86,7 +81,7 @@ def load_columns(
             Therapist.office_longitude,
             Therapist.faith,
             Therapist.minimum_notice_hours,
-        ).where(_where(Therapist.id, only))
+        ).where(among(Therapist.id, only))
     ).all()
     zones: dict[int, str] = {}
     weekly_limit: dict[int, int] = {}
@@ -113,14 +108,14 @@ def load_columns(
 
     for tid, state in session.execute(
         select(Licence.therapist_id, Licence.state).where(
-            Licence.status == "active", _where(Licence.therapist_id, only)
+            Licence.status == "active", among(Licence.therapist_id, only)
         )
     ):
         row = int(np.searchsorted(ids, tid))
         cols.licence_bits[row] |= np.uint64(1 << pos["states"][state])
     for tid, population in session.execute(
         select(TherapistPopulation.therapist_id, TherapistPopulation.population).where(
-            _where(TherapistPopulation.therapist_id, only)
+            among(TherapistPopulation.therapist_id, only)
         )
     ):
         cols.populations[int(np.searchsorted(ids, tid))] |= POPULATION_BITS[population]
@@ -131,19 +126,19 @@ def load_columns(
     ):
         target = getattr(cols, kind)
         for tid, code in session.execute(
-            select(table.therapist_id, column).where(_where(table.therapist_id, only))
+            select(table.therapist_id, column).where(among(table.therapist_id, only))
         ):
             target[int(np.searchsorted(ids, tid))] |= np.uint32(1 << pos[kind][code])
     for tid, concern, strength in session.execute(
         select(
             TherapistSpecialty.therapist_id, TherapistSpecialty.concern, TherapistSpecialty.strength
-        ).where(_where(TherapistSpecialty.therapist_id, only))
+        ).where(among(TherapistSpecialty.therapist_id, only))
     ):
         cols.concern[pos["concerns"][concern], int(np.searchsorted(ids, tid))] = (
             2 if strength == "primary" else 1
         )
     for service in session.execute(
-        select(TherapistService).where(_where(TherapistService.therapist_id, only))
+        select(TherapistService).where(among(TherapistService.therapist_id, only))
     ).scalars():
         row = int(np.searchsorted(ids, service.therapist_id))
         place = pos["session_types"][service.session_type]
@@ -157,23 +152,11 @@ def load_columns(
     for tid, plan, state in session.execute(
         select(
             PanelParticipation.therapist_id, PanelParticipation.plan_code, PanelParticipation.state
-        ).where(_where(PanelParticipation.therapist_id, only))
+        ).where(among(PanelParticipation.therapist_id, only))
     ):
         panels[(pos["plans"][plan], pos["states"][state])].append(int(np.searchsorted(ids, tid)))
 
-    since = now - timedelta(days=CASELOAD_LOOKBACK_DAYS)
-    for tid, count in session.execute(
-        select(
-            Appointment.therapist_id, func.count(func.distinct(AppointmentParticipant.client_id))
-        )
-        .join(AppointmentParticipant, AppointmentParticipant.appointment_id == Appointment.id)
-        .where(
-            Appointment.start_at >= since,
-            (Appointment.status == "fulfilled") | blocking_clause(now),
-            _where(Appointment.therapist_id, only),
-        )
-        .group_by(Appointment.therapist_id)
-    ):
+    for tid, count in session.execute(caseload_sizes(now, only)):
         cols.active_clients[int(np.searchsorted(ids, tid))] = count
     return cols, panels, zones, weekly_limit
 

@@ -5,28 +5,44 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from functools import cache
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import zipcodes
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
-from confide.errors import InvalidInput
 from confide.vocab import get_vocabulary
 from confide.vocab.fields import (
     ConcernCode,
     FaithCode,
+    FormatCode,
     GenderCode,
     IdentityCode,
     LanguageCode,
     ModalityCode,
     PayerCode,
     PlanCode,
+    SettingCode,
     StateCode,
     TimeZoneName,
+    check_plan_of_payer,
+    check_plan_sold_in,
+    invalid,
+    listed,
+    one_of,
 )
 
 PREFERENCE_NAMES = ("therapist_gender", "languages", "modalities", "identities", "faith")
+PAYMENT_METHODS = ("insurance", "self_pay")
+PreferenceName = Annotated[str, one_of("preference", PREFERENCE_NAMES), listed(PREFERENCE_NAMES)]
 _HALF_HOUR = re.compile(r"^([01]\d|2[0-3]):(00|30)$|^24:00$")
 
 
@@ -41,16 +57,6 @@ class InsurancePayment(BaseModel):
     payer: PayerCode
     plan: PlanCode
 
-    @model_validator(mode="after")
-    def _plan_of_payer(self) -> InsurancePayment:
-        plan = get_vocabulary().plans[self.plan]
-        if plan.payer_code != self.payer:
-            allowed = [p.code for p in get_vocabulary().payers[self.payer].plans]
-            raise InvalidInput(
-                "payment.plan", f"plan {self.plan!r} is not a {self.payer} plan", allowed
-            )
-        return self
-
 
 class SelfPayPayment(BaseModel):
     model_config = _strict()
@@ -59,7 +65,19 @@ class SelfPayPayment(BaseModel):
     max_rate: float = Field(gt=0, le=5000, description="most you can pay per session, US dollars")
 
 
-Payment = Annotated[InsurancePayment | SelfPayPayment, Field(discriminator="method")]
+def _payment_method(value: Any) -> object:
+    return value.get("method") if isinstance(value, dict) else getattr(value, "method", None)
+
+
+Payment = Annotated[
+    Annotated[InsurancePayment, Tag("insurance")] | Annotated[SelfPayPayment, Tag("self_pay")],
+    Discriminator(
+        _payment_method,
+        custom_error_type="unknown_code",
+        custom_error_message="payment needs a method: insurance or self_pay",
+        custom_error_context={"field": "method", "allowed": list(PAYMENT_METHODS)},
+    ),
+]
 
 
 def _minute_of_day(value: str) -> int:
@@ -121,16 +139,16 @@ class Preferences(BaseModel):
         default_factory=list, max_length=10, description="met when the therapist lists all"
     )
     faith: FaithCode | None = None
-    required: list[
-        Literal["therapist_gender", "languages", "modalities", "identities", "faith"]
-    ] = Field(default_factory=list, description="preferences a therapist must meet to be shown")
+    required: list[PreferenceName] = Field(
+        default_factory=list, description="preferences a therapist must meet to be shown"
+    )
 
     @model_validator(mode="after")
     def _required_are_given(self) -> Preferences:
         for name in self.required:
             if not self.is_set(name):
-                raise InvalidInput(
-                    "preferences.required",
+                raise invalid(
+                    "required",
                     f"{name!r} is marked required but no {name} preference was given",
                     [n for n in PREFERENCE_NAMES if self.is_set(n)],
                 )
@@ -169,12 +187,12 @@ class MatchIntake(BaseModel):
     model_config = _strict()
 
     state: StateCode = Field(description="where the person is located during sessions")
-    format: Literal["individual", "couples"] = "individual"
+    format: FormatCode = "individual"
     partner_state: StateCode | None = Field(None, description="couples: the partner's state")
     concerns: list[ConcernCode] = Field(default_factory=list, max_length=20)
     concern_text: str | None = Field(None, max_length=2000)
     payment: Payment
-    setting: Literal["telehealth", "in_person", "either"] = "telehealth"
+    setting: SettingCode = "telehealth"
     postal_code: str | None = Field(None, description="five-digit US postal code")
     max_distance_km: float | None = Field(None, gt=0, le=500)
     preferences: Preferences = Field(default_factory=Preferences)
@@ -193,38 +211,35 @@ class MatchIntake(BaseModel):
     def _consistent(self) -> MatchIntake:
         vocab = get_vocabulary()
         if self.format == "couples" and self.partner_state is None:
-            raise InvalidInput(
+            raise invalid(
                 "partner_state",
                 "couples matching needs the partner's state (where they will be during sessions)",
                 sorted(vocab.states),
             )
         if isinstance(self.payment, InsurancePayment):
-            plan = vocab.plans[self.payment.plan]
-            if not plan.sold_in(self.state):
-                allowed = [p.code for p in vocab.payers[self.payment.payer].plans_in(self.state)]
-                raise InvalidInput(
-                    "payment.plan", f"plan {plan.code!r} is not sold in {self.state}", allowed
-                )
+            payer, plan = self.payment.payer, self.payment.plan
+            check_plan_of_payer(payer, plan, "payment.plan")
+            check_plan_sold_in(payer, plan, self.state, "payment.plan")
         if self.postal_code is not None and (
             not re.fullmatch(r"\d{5}", self.postal_code)
             or postal_location(self.postal_code) is None
         ):
-            raise InvalidInput(
+            raise invalid(
                 "postal_code", f"{self.postal_code!r} is not a known five-digit US postal code"
             )
         if self.setting == "in_person":
             if self.postal_code is None:
-                raise InvalidInput(
+                raise invalid(
                     "postal_code", "in-person sessions need your postal code to measure distance"
                 )
             if self.max_distance_km is None:
-                raise InvalidInput(
+                raise invalid(
                     "max_distance_km",
                     "in-person sessions need the farthest you would travel, in km",
                 )
         elif (self.postal_code is None) != (self.max_distance_km is None):
             missing = "max_distance_km" if self.max_distance_km is None else "postal_code"
-            raise InvalidInput(missing, "postal_code and max_distance_km go together")
+            raise invalid(missing, "postal_code and max_distance_km go together")
         if self.timezone is None:
             self.timezone = vocab.states[self.state].time_zones[0]
         return self

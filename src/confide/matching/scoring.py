@@ -1,4 +1,5 @@
-"""Hard filters, a vectorised score and top-k over the columnar index. Pure: NumPy and stdlib only.
+"""Hard filters, a vectorised score and top-k over the columnar index. Pure: NumPy, the stdlib and
+the pure supply rules only.
 
 Filters run in a fixed order on a shrinking candidate list, starting from the therapists licensed
 in the person's state, so `excluded` counts each therapist once, under the first constraint that
@@ -13,6 +14,8 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+from confide.network import supply_rules
 
 I8 = npt.NDArray[np.int8]
 I16 = npt.NDArray[np.int16]
@@ -54,7 +57,7 @@ class Columns:
     rows_by_state: list[I32]  # rows licensed in state s, ascending
     populations: U8  # INDIVIDUALS | COUPLES | FAMILIES
     accepting: Bool
-    paused_until: I32  # days since 1970-01-01 of the last paused day; -1 when not paused
+    paused_until: I32  # days since 1970-01-01 of the first day back; -1 when not paused
     utc_offset: I16  # minutes, the therapist's zone at build time: pauses end at local midnight
     caseload_limit: I32
     active_clients: I32
@@ -146,16 +149,12 @@ class Ranking:
     relax: dict[str, int] = field(default_factory=dict)
 
 
-NEVER = np.iinfo(np.int32).max
-
-
 def derive(cols: Columns) -> None:
     """Recompute the derived columns from the stored ones."""
-    # paused until day P (local): new clients from local midnight starting day P
-    pause_end = cols.paused_until.astype(np.int64) * 1440 - cols.utc_offset
-    start = np.where(cols.paused_until >= 0, pause_end, 0)
-    cols.available_from = np.where(cols.accepting, start, NEVER).astype(np.int32)
-    cols.room = (cols.caseload_limit - cols.active_clients).astype(np.int16)
+    cols.available_from = supply_rules.new_clients_from(
+        cols.accepting, cols.paused_until, cols.utc_offset
+    )
+    cols.room = supply_rules.caseload_room(cols.caseload_limit, cols.active_clients)
     cols.lowest_rate = [
         np.where(sliding > 0, sliding, rate).astype(np.int32) if rate.flags.writeable else rate
         for rate, sliding in zip(cols.rate_cents, cols.sliding_cents, strict=True)
@@ -280,12 +279,14 @@ def eligible(cols: Columns, q: Query, skip: frozenset[str] = frozenset()) -> Eli
     checks.append(
         (
             "format",
-            ((_at(cols.populations, rows) & np.uint8(q.population)) != 0)
+            supply_rules.serves(_at(cols.populations, rows), q.population)
             & (_at(cols.duration[s], rows) > 0),
         )
     )
-    checks.append(("accepting", _at(cols.available_from, rows) <= q.now_minute))
-    checks.append(("capacity", _at(cols.room, rows) >= q.newcomers))
+    checks.append(
+        ("accepting", supply_rules.taking_at(_at(cols.available_from, rows), q.now_minute))
+    )
+    checks.append(("capacity", supply_rules.room_for(_at(cols.room, rows), q.newcomers)))
 
     passing: Bool | None = None
     if "payment" not in skip:

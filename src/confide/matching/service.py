@@ -52,17 +52,6 @@ def concerns_for(intake: MatchIntake) -> list[str]:
     return concerns[:20]
 
 
-def _merged(windows: Sequence[tuple[int, int, int]]) -> tuple[tuple[int, int, int], ...]:
-    """Touching windows on the same day joined, so a session may run across them."""
-    merged: list[tuple[int, int, int]] = []
-    for day, start, end in sorted(windows):
-        if merged and merged[-1][0] == day and start <= merged[-1][2]:
-            merged[-1] = (day, merged[-1][1], max(end, merged[-1][2]))
-        else:
-            merged.append((day, start, end))
-    return tuple(merged)
-
-
 def window_masks(
     intake: MatchIntake, base: int, ticks: int, durations: Sequence[int]
 ) -> dict[int, Bool]:
@@ -73,8 +62,9 @@ def window_masks(
         zone=intake.zone,
         minimum_notice_hours=0,
         booking_horizon_days=366,
-        weekly_hours=_merged(
-            [(w.weekday, w.start_minute, w.end_minute) for w in intake.availability]
+        # the slot engine joins touching windows, so a session may run across them
+        weekly_hours=tuple(
+            sorted((w.weekday, w.start_minute, w.end_minute) for w in intake.availability)
         ),
     )
     return {d: free_start_mask(person, d, base, base, ticks) for d in durations if d > 0}

@@ -2,6 +2,7 @@
 
 from confide.models.base import Base, UTCDateTime, utcnow
 from confide.models.clients import Client
+from confide.models.filters import among
 from confide.models.network import (
     Licence,
     PanelParticipation,
@@ -24,6 +25,7 @@ from confide.models.scheduling import (
     AppointmentParticipant,
     ExternalBusy,
     IdempotencyRecord,
+    blocking_clause,
 )
 
 __all__ = [
@@ -49,5 +51,7 @@ __all__ = [
     "TimeOff",
     "UTCDateTime",
     "WeeklyHours",
+    "among",
+    "blocking_clause",
     "utcnow",
 ]

@@ -7,12 +7,15 @@ from datetime import datetime
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    ColumnElement,
     ForeignKey,
     Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
+    and_,
+    or_,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -70,6 +73,14 @@ class Appointment(Base):
         back_populates="appointment",
         cascade="all, delete-orphan",
         order_by="AppointmentParticipant.client_id",
+    )
+
+
+def blocking_clause(now: datetime) -> ColumnElement[bool]:
+    """Appointments that occupy time: booked, or held and not yet expired."""
+    return or_(
+        Appointment.status == "booked",
+        and_(Appointment.status == "held", Appointment.hold_expires_at > now),
     )
 
 

@@ -22,21 +22,10 @@ from faker.providers.person.es_MX import Provider as SpanishNames
 
 from confide.network.npi import check_digits
 from confide.vocab import Vocabulary
+from confide.vocab.registry import LicenceType
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
-
-GENDERS = ("woman", "man", "nonbinary")
-PRONOUNS = ("she/her", "he/him", "they/them")
-LICENCE_TYPES = ("lcsw", "counsellor", "lmft", "psychologist", "pmhnp", "psychiatrist")
-
-# Chance of seeing couples and families, by licence (index into LICENCE_TYPES).
-COUPLES_RATE = np.array([0.25, 0.30, 0.85, 0.33, 0.03, 0.02])
-FAMILIES_RATE = np.array([0.15, 0.15, 0.60, 0.12, 0.02, 0.02])
-# Chance of being on at least one insurance panel, by licence.
-IN_NETWORK_RATE = np.array([0.72, 0.68, 0.56, 0.64, 0.76, 0.55])
-# Self-pay individual session before regional adjustment, in dollars, by licence.
-BASE_RATE = np.array([130.0, 125.0, 140.0, 185.0, 190.0, 260.0])
 
 # How often each concern appears in a profile, before adjustment by licence and couples work.
 CONCERN_POPULARITY = {
@@ -228,6 +217,33 @@ _CLOSINGS = (
 )
 
 
+def licence_kinds(vocab: Vocabulary) -> list[LicenceType]:
+    """The licence types drawn from; the counsellor titles are drawn as one (the first stands
+    for them), since the practice state decides which a counsellor holds."""
+    kinds: list[LicenceType] = []
+    for licence in vocab.licence_types.values():
+        if not (licence.counsellor and any(k.counsellor for k in kinds)):
+            kinds.append(licence)
+    return kinds
+
+
+def _kind_share(vocab: Vocabulary, kind: LicenceType) -> float:
+    if not kind.counsellor:
+        return kind.workforce_share
+    return sum(t.workforce_share for t in vocab.licence_types.values() if t.counsellor)
+
+
+def _credential(licence: LicenceType, draw: float) -> str:
+    """The credential shown, picked by share for a uniform draw; else the abbreviation."""
+    credentials = list((licence.credentials or {}).items())
+    total = 0.0
+    for name, share in credentials:
+        total += share
+        if draw < total:
+            return name
+    return credentials[-1][0] if credentials else licence.abbreviation
+
+
 def _join(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
@@ -303,49 +319,32 @@ def generate_network(count: int, seed: int, vocab: Vocabulary, today: date) -> S
             location[row] = options[pick]
 
     # Licence type; counsellors take their state's title (LPC or LMHC).
-    licence_share = np.array(
-        [
-            vocab.licence_types["lcsw"].workforce_share,
-            vocab.licence_types["lpc"].workforce_share
-            + vocab.licence_types["lmhc"].workforce_share,
-            vocab.licence_types["lmft"].workforce_share,
-            vocab.licence_types["psychologist"].workforce_share,
-            vocab.licence_types["pmhnp"].workforce_share,
-            vocab.licence_types["psychiatrist"].workforce_share,
-        ]
-    )
-    kind = rng.choice(len(LICENCE_TYPES), size=count, p=licence_share / licence_share.sum())
+    kinds = licence_kinds(vocab)
+    licence_share = np.array([_kind_share(vocab, k) for k in kinds])
+    kind = rng.choice(len(kinds), size=count, p=licence_share / licence_share.sum())
     doctoral = rng.random(count)
     licence_type: list[str] = []
     credential: list[str] = []
     for row in range(count):
-        k = LICENCE_TYPES[int(kind[row])]
-        if k == "counsellor":
-            k = vocab.states[states[practice[row]]].counsellor_licence
+        drawn = kinds[int(kind[row])]
+        k = (
+            vocab.states[states[practice[row]]].counsellor_licence
+            if drawn.counsellor
+            else drawn.code
+        )
         licence_type.append(k)
-        if k == "psychologist":
-            credential.append("PhD" if doctoral[row] < 0.55 else "PsyD")
-        elif k == "psychiatrist":
-            credential.append("MD" if doctoral[row] < 0.85 else "DO")
-        elif k == "pmhnp":
-            credential.append("PMHNP-BC")
-        else:
-            credential.append(vocab.licence_types[k].abbreviation)
+        credential.append(_credential(vocab.licence_types[k], float(doctoral[row])))
 
     # Identity and names.
-    gender = rng.choice(3, size=count, p=[0.70, 0.27, 0.03]).astype(np.int64)
+    genders = list(vocab.genders.values())
+    gender = rng.choice(len(genders), size=count, p=[g.share for g in genders]).astype(np.int64)
     lists_pronouns = rng.random(count) < 0.7
     spanish = (
         rng.random(count) < np.array([vocab.states[s].spanish_share for s in states])[practice]
     )
     first_name = [""] * count
-    for g, table in enumerate(
-        (
-            EnglishNames.first_names_female,
-            EnglishNames.first_names_male,
-            EnglishNames.first_names_nonbinary,
-        )
-    ):
+    for g, listed in enumerate(genders):
+        table = getattr(EnglishNames, listed.first_names)
         rows = np.flatnonzero(gender == g)
         for row, name in zip(rows.tolist(), _pick(rng, table, len(rows)), strict=True):
             first_name[row] = name
@@ -387,8 +386,8 @@ def generate_network(count: int, seed: int, vocab: Vocabulary, today: date) -> S
     telehealth = ~in_person | (rng.random(count) < 0.80)
 
     # Populations served.
-    couples = rng.random(count) < COUPLES_RATE[kind]
-    families = rng.random(count) < FAMILIES_RATE[kind]
+    couples = rng.random(count) < np.array([k.couples_share for k in kinds])[kind]
+    families = rng.random(count) < np.array([k.families_share for k in kinds])[kind]
     individuals = ~couples | (rng.random(count) < 0.93)
     populations = np.stack([individuals, couples, families], axis=1)
 
@@ -399,10 +398,9 @@ def generate_network(count: int, seed: int, vocab: Vocabulary, today: date) -> S
     weights = np.tile(base, (count, 1))
     weights[~couples] *= np.where(relationship, 0.35, 1.0)
     weights[couples] *= np.where(relationship, 1.6, 1.0)
-    weights[kind == LICENCE_TYPES.index("lmft")] *= np.where(relationship, 2.0, 1.0)
-    prescriber = (kind == LICENCE_TYPES.index("pmhnp")) | (
-        kind == LICENCE_TYPES.index("psychiatrist")
-    )
+    is_mft = np.array([k.family_therapist for k in kinds])[kind]
+    weights[is_mft] *= np.where(relationship, 2.0, 1.0)
+    prescriber = np.array([k.prescriber for k in kinds])[kind]
     weights[prescriber] *= np.where(relationship, 0.08, 1.5)
     order = _top_k_rows(rng, weights)
     n_primary = rng.integers(2, 5, size=count)
@@ -418,7 +416,6 @@ def generate_network(count: int, seed: int, vocab: Vocabulary, today: date) -> S
     modality_codes = tuple(vocab.modalities)
     trauma_focus = specialty[:, concern_codes.index("trauma_ptsd")] > 0
     addiction_focus = specialty[:, concern_codes.index("addiction")] > 0
-    is_mft = kind == LICENCE_TYPES.index("lmft")
     modalities = np.zeros((count, len(modality_codes)), dtype=bool)
     draws = rng.random((count, len(modality_codes)))
     for m, code in enumerate(modality_codes):
@@ -464,7 +461,9 @@ def generate_network(count: int, seed: int, vocab: Vocabulary, today: date) -> S
     offered = np.zeros((count, len(session_type_codes)), dtype=bool)
     duration = np.zeros((count, len(session_type_codes)), dtype=np.int64)
     cost = np.array([vocab.states[s].cost_index for s in states])[practice]
-    individual_rate = BASE_RATE[kind] * cost * rng.lognormal(0.0, 0.12, size=count)
+    individual_rate = (
+        np.array([k.base_rate for k in kinds])[kind] * cost * rng.lognormal(0.0, 0.12, size=count)
+    )
     factors = {
         "intake": rng.uniform(1.05, 1.25, size=count),
         "individual": np.ones(count),
@@ -493,7 +492,7 @@ def generate_network(count: int, seed: int, vocab: Vocabulary, today: date) -> S
         sliding_min_cents[:, t] = np.where(offered[:, t] & sliding, floor, 0).astype(np.int64)
 
     # Insurance panels: payer presence varies by state; Medicaid less common.
-    in_network = rng.random(count) < IN_NETWORK_RATE[kind]
+    in_network = rng.random(count) < np.array([k.in_network_share for k in kinds])[kind]
     plan_codes = tuple(vocab.plans)
     plan_index = {code: i for i, code in enumerate(plan_codes)}
     panel_rows: list[IntArray] = []

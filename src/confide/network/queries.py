@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from confide.models import (
@@ -13,10 +13,10 @@ from confide.models import (
     PanelParticipation,
     Plan,
     Therapist,
-    TherapistPopulation,
     TherapistSpecialty,
 )
 from confide.network.schemas import TherapistFilters
+from confide.network.supply_queries import serves_population, taking_new_clients
 
 FULL_PROFILE = (
     selectinload(Therapist.licences),
@@ -36,13 +36,6 @@ def therapist_with_profile(session: Session, therapist_id: int) -> Therapist | N
     return session.scalars(
         select(Therapist).where(Therapist.id == therapist_id).options(*FULL_PROFILE)
     ).one_or_none()
-
-
-def accepting_clause(today: date):  # type: ignore[no-untyped-def]
-    return and_(
-        Therapist.accepting_new_clients.is_(True),
-        or_(Therapist.paused_until.is_(None), Therapist.paused_until <= today),
-    )
 
 
 def _filtered(filters: TherapistFilters, today: date) -> Select[int]:
@@ -76,16 +69,11 @@ def _filtered(filters: TherapistFilters, today: date) -> Select[int]:
             )
         )
     if filters.population:
-        query = query.where(
-            exists().where(
-                TherapistPopulation.therapist_id == Therapist.id,
-                TherapistPopulation.population == filters.population,
-            )
-        )
+        query = query.where(serves_population(filters.population))
     if filters.accepting is True:
-        query = query.where(accepting_clause(today))
+        query = query.where(taking_new_clients(today))
     elif filters.accepting is False:
-        query = query.where(~accepting_clause(today))
+        query = query.where(~taking_new_clients(today))
     return query
 
 

@@ -6,10 +6,16 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from confide.errors import InvalidInput
 from confide.models import Therapist
 from confide.vocab import get_vocabulary
-from confide.vocab.fields import ConcernCode, PayerCode, PlanCode, PopulationCode, StateCode
+from confide.vocab.fields import (
+    ConcernCode,
+    PayerCode,
+    PlanCode,
+    PopulationCode,
+    StateCode,
+    check_plan_of_payer,
+)
 
 
 def hhmm(minute: int) -> str:
@@ -240,12 +246,7 @@ class TherapistFilters(BaseModel):
     @model_validator(mode="after")
     def _plan_belongs_to_payer(self) -> TherapistFilters:
         if self.plan and self.payer:
-            plan = get_vocabulary().plans[self.plan]
-            if plan.payer_code != self.payer:
-                allowed = [p.code for p in get_vocabulary().payers[self.payer].plans]
-                raise InvalidInput(
-                    "plan", f"plan {self.plan!r} is not a {self.payer} plan", allowed
-                )
+            check_plan_of_payer(self.payer, self.plan, "plan")
         return self
 
 

@@ -25,19 +25,10 @@ from confide.models import (
     TimeOff,
     WeeklyHours,
 )
-from confide.network.generator import GENDERS, PRONOUNS, SyntheticNetwork
+from confide.network.generator import SyntheticNetwork
 from confide.vocab.registry import POPULATIONS
 
 CHUNK = 2000
-LICENCE_NUMBER_PREFIX = {
-    "lcsw": "LCSW",
-    "lpc": "LPC",
-    "lmhc": "MHC",
-    "lmft": "LMFT",
-    "psychologist": "PSY",
-    "psychiatrist": "MD",
-    "pmhnp": "APRN",
-}
 Progress = Callable[[int], None]
 
 
@@ -111,20 +102,21 @@ def _chunk_rows(
     net: SyntheticNetwork, start: int, stop: int
 ) -> Iterator[tuple[type[Any], list[dict[str, Any]]]]:
     vocab = net.vocab
+    genders = list(vocab.genders.values())
     now = datetime.combine(net.today, time(12, 0), tzinfo=UTC)
     rows = range(start, stop)
     therapists = []
     for row in rows:
         loc = net.location[row]
-        gender = int(net.gender[row])
+        gender = genders[int(net.gender[row])]
         therapists.append(
             {
                 "id": row + 1,
                 "npi": net.npi[row],
                 "first_name": net.first_name[row],
                 "last_name": net.last_name[row],
-                "pronouns": PRONOUNS[gender] if net.lists_pronouns[row] else None,
-                "gender": GENDERS[gender],
+                "pronouns": gender.pronouns if net.lists_pronouns[row] else None,
+                "gender": gender.code,
                 "licence_type": net.licence_type[row],
                 "credential": net.credential[row],
                 "taxonomy_code": vocab.licence_types[net.licence_type[row]].taxonomy_code,
@@ -153,6 +145,7 @@ def _chunk_rows(
 
     licences = []
     for row in rows:
+        prefix = vocab.licence_types[net.licence_type[row]].licence_number_prefix
         for slot in range(3):
             state_index = int(net.licence_states[row, slot])
             if state_index < 0:
@@ -163,7 +156,7 @@ def _chunk_rows(
                 {
                     "therapist_id": row + 1,
                     "state": net.state_codes[state_index],
-                    "number": f"{LICENCE_NUMBER_PREFIX[net.licence_type[row]]}{number:06d}",
+                    "number": f"{prefix}{number:06d}",
                     "status": "active" if active else "expired",
                     "verified_at": now - timedelta(days=number % 700),
                     "expires_on": net.today

@@ -23,7 +23,7 @@ from confide.models import (
     TherapistSpecialty,
     WeeklyHours,
 )
-from confide.network import npi
+from confide.network import npi, supply_rules
 from confide.vocab import Vocabulary
 
 WINTER = datetime(2026, 1, 15, 12, tzinfo=UTC)
@@ -221,7 +221,7 @@ def network_stats(session: Session, vocab: Vocabulary, today: date | None = None
     paused = sum(
         1
         for row in people
-        if row.accepting_new_clients and row.paused_until and row.paused_until > today
+        if row.accepting_new_clients and supply_rules.paused(row.paused_until, today)
     )
 
     return NetworkStats(

@@ -1,6 +1,7 @@
 """What a therapist can still take on: licensure, pauses, weekly new clients, caseload.
 
-Matching reads the same definitions, so what it offers is what a hold accepts.
+The rules are network/supply_rules.py and their SQL forms; matching applies the same ones, so
+what it offers is what a hold accepts.
 """
 
 from __future__ import annotations
@@ -13,17 +14,13 @@ from sqlalchemy import exists, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from confide.errors import TherapistUnavailable
-from confide.models import Appointment, AppointmentParticipant, Client, Licence, Therapist
-from confide.scheduling.queries import blocking_clause
+from confide.models import Appointment, AppointmentParticipant, Client, Licence, Therapist, among
+from confide.network import supply_rules
+from confide.network.supply_queries import caseload_sizes, counts_toward_weekly_limit, in_caseload
 from confide.scheduling.timegrid import from_minute, to_minute, wall_to_minute, zone
 
-CASELOAD_LOOKBACK_DAYS = 90
 # A range wide enough to close a therapist to new clients over any horizon asked about.
 WEEK = 7 * 24 * 60
-
-
-def _only(column, ids: Sequence[int] | None):  # type: ignore[no-untyped-def]
-    return True if ids is None else column.in_(list(ids))
 
 
 def licensed(session: Session, therapist_id: int, state: str) -> bool:
@@ -61,8 +58,7 @@ def bookings_this_week_and_caseload(
         .select_from(Appointment)
         .where(
             Appointment.therapist_id == therapist.id,
-            Appointment.is_new_client.is_(True),
-            blocking_clause(now),
+            counts_toward_weekly_limit(now),
             Appointment.start_at >= week_start,
             Appointment.start_at < week_end,
         )
@@ -71,11 +67,7 @@ def bookings_this_week_and_caseload(
     seeing = (
         select(AppointmentParticipant.client_id, literal(-1).label("new_this_week"))
         .join(Appointment)
-        .where(
-            Appointment.therapist_id == therapist.id,
-            Appointment.start_at >= now - timedelta(days=CASELOAD_LOOKBACK_DAYS),
-            (Appointment.status == "fulfilled") | blocking_clause(now),
-        )
+        .where(Appointment.therapist_id == therapist.id, in_caseload(now))
         .distinct()
     )
     # the first row carries the week's count; the rest are the clients being seen
@@ -92,17 +84,17 @@ def check_capacity(
     today = now.astimezone(zone(therapist.timezone)).date()
     if not therapist.accepting_new_clients:
         raise TherapistUnavailable("this therapist is not taking new clients at the moment")
-    if therapist.paused_until is not None and therapist.paused_until > today:
+    if supply_rules.paused(therapist.paused_until, today):
         raise TherapistUnavailable(
             f"this therapist is not taking new clients until {therapist.paused_until:%d %b %Y}"
         )
     new_this_week, current = bookings_this_week_and_caseload(session, therapist, start, now)
-    if new_this_week >= therapist.weekly_new_client_limit:
+    if supply_rules.week_full(new_this_week, therapist.weekly_new_client_limit):
         raise TherapistUnavailable(
             "this therapist has no room for another new client that week; try a later week"
         )
     newcomers = {c.id for c in clients} - current
-    if newcomers and len(current) + len(newcomers) > therapist.caseload_limit:
+    if not supply_rules.caseload_fits(len(current), len(newcomers), therapist.caseload_limit):
         raise TherapistUnavailable("this therapist's caseload is full")
 
 
@@ -120,18 +112,17 @@ def full_weeks(
     counts: dict[tuple[int, date], int] = defaultdict(int)
     for tid, start_at in session.execute(
         select(Appointment.therapist_id, Appointment.start_at).where(
-            Appointment.is_new_client.is_(True),
-            blocking_clause(now),
+            counts_toward_weekly_limit(now),
             Appointment.start_at >= start - timedelta(days=8),
             Appointment.start_at < end + timedelta(days=8),
-            _only(Appointment.therapist_id, only),
+            among(Appointment.therapist_id, only),
         )
     ):
         local = start_at.astimezone(zone(zones[tid])).date()
         counts[(tid, local - timedelta(days=local.weekday()))] += 1
     result: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for (tid, monday), count in counts.items():
-        if count >= weekly_limit[tid]:
+        if supply_rules.week_full(count, weekly_limit[tid]):
             result[tid].append(
                 (
                     wall_to_minute(monday, 0, zones[tid]),
@@ -139,7 +130,7 @@ def full_weeks(
                 )
             )
     for tid, limit in weekly_limit.items():
-        if limit <= 0:
+        if supply_rules.week_full(0, limit):  # no new clients in any week
             result[tid].append((to_minute(start) - 10080, to_minute(end) + 10080))
     return result
 
@@ -177,23 +168,9 @@ def first_session_blocks_for(
             Therapist.paused_until,
             Therapist.weekly_new_client_limit,
             Therapist.caseload_limit,
-        ).where(_only(Therapist.id, only))
+        ).where(among(Therapist.id, only))
     ).all()
-    seeing = dict(
-        session.execute(
-            select(
-                Appointment.therapist_id,
-                func.count(func.distinct(AppointmentParticipant.client_id)),
-            )
-            .join(AppointmentParticipant, AppointmentParticipant.appointment_id == Appointment.id)
-            .where(
-                Appointment.start_at >= now - timedelta(days=CASELOAD_LOOKBACK_DAYS),
-                (Appointment.status == "fulfilled") | blocking_clause(now),
-                _only(Appointment.therapist_id, only),
-            )
-            .group_by(Appointment.therapist_id)
-        ).all()
-    )
+    seeing: dict[int, int] = dict(session.execute(caseload_sizes(now, only)).all())
     zones = {r.id: r.timezone for r in rows}
     limits = {r.id: r.weekly_new_client_limit for r in rows}
     weeks = full_weeks(session, now, from_minute(start), from_minute(end), zones, limits, only)
@@ -202,11 +179,9 @@ def first_session_blocks_for(
         blocks = {tid: list(ranges) for tid, ranges in weeks.items()}
         for r in rows:
             today = now.astimezone(zone(r.timezone)).date()
-            closed = (
-                not r.accepting_new_clients
-                or (r.paused_until is not None and r.paused_until > today)
-                or seeing.get(r.id, 0) + wanted > r.caseload_limit
-            )
+            closed = not supply_rules.taking_new_clients(
+                r.accepting_new_clients, r.paused_until, today
+            ) or not supply_rules.caseload_fits(seeing.get(r.id, 0), wanted, r.caseload_limit)
             if closed:
                 blocks[r.id] = [(start - WEEK, end + WEEK)]
         result[wanted] = blocks

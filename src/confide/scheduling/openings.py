@@ -18,10 +18,11 @@ import numpy.typing as npt
 from sqlalchemy import select, union
 from sqlalchemy.orm import Session
 
-from confide.models import Appointment, Therapist, TherapistService
+from confide.models import Appointment, Therapist, TherapistService, among
 from confide.scheduling.capacity import first_session_blocks_for
+from confide.scheduling.intervals import merge_intervals
 from confide.scheduling.queries import load_availability
-from confide.scheduling.slots import STEP_MINUTES, free_start_mask, grid_floor, merge_busy
+from confide.scheduling.slots import STEP_MINUTES, free_start_mask, grid_floor
 from confide.scheduling.timegrid import MINUTES_PER_DAY, from_minute, to_minute
 from confide.vocab import get_vocabulary
 
@@ -74,9 +75,10 @@ def _durations(
         TherapistService.therapist_id,
         TherapistService.session_type,
         TherapistService.duration_minutes,
-    ).where(TherapistService.session_type.in_(list(session_types)))
-    if therapist_ids is not None:
-        query = query.where(TherapistService.therapist_id.in_(list(therapist_ids)))
+    ).where(
+        TherapistService.session_type.in_(list(session_types)),
+        among(TherapistService.therapist_id, therapist_ids),
+    )
     durations: dict[str, dict[int, int]] = {t: {} for t in session_types}
     for tid, session_type, minutes in session.execute(query):
         durations[session_type][tid] = minutes
@@ -115,7 +117,9 @@ def compute_rows(
             minutes = durations[session_type].get(tid)
             if minutes:
                 blocked = blocks[session_type].get(tid)
-                room = replace(av, busy=merge_busy([*av.busy, *blocked])) if blocked else av
+                room = av
+                if blocked:
+                    room = replace(av, busy=tuple(merge_intervals([*av.busy, *blocked])))
                 masks[session_type][row] = free_start_mask(room, minutes, current, base, ticks)
     return masks
 

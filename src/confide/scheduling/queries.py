@@ -6,28 +6,21 @@ from collections import defaultdict
 from collections.abc import Collection
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, or_, select, union_all
+from sqlalchemy import select, union_all
 from sqlalchemy.orm import Session
 
-from confide.models import Appointment, ExternalBusy, Therapist, TimeOff, WeeklyHours
-from confide.scheduling.slots import Availability, merge_busy
+from confide.models import (
+    Appointment,
+    ExternalBusy,
+    Therapist,
+    TimeOff,
+    WeeklyHours,
+    among,
+    blocking_clause,
+)
+from confide.scheduling.intervals import merge_intervals
+from confide.scheduling.slots import Availability
 from confide.scheduling.timegrid import days_between, from_minute, to_minute, to_minute_ceil
-
-
-def blocking_clause(now: datetime):  # type: ignore[no-untyped-def]
-    """Rows that occupy time: booked, or held and not yet expired."""
-    return or_(
-        Appointment.status == "booked",
-        and_(Appointment.status == "held", Appointment.hold_expires_at > now),
-    )
-
-
-def _in(column, ids: Collection[int] | None):  # type: ignore[no-untyped-def]
-    if ids is None:
-        return True
-    if len(ids) == 1:  # the common case, a booking: a plain comparison compiles once
-        return column == next(iter(ids))
-    return column.in_(list(ids))
 
 
 def load_availability(
@@ -64,7 +57,7 @@ def load_availability(
                     Therapist.buffer_minutes,
                     Therapist.minimum_notice_hours,
                     Therapist.booking_horizon_days,
-                ).where(_in(Therapist.id, therapist_ids))
+                ).where(among(Therapist.id, therapist_ids))
             )
         ]
     hours: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
@@ -75,7 +68,7 @@ def load_availability(
             WeeklyHours.start_minute,
             WeeklyHours.end_minute,
         )
-        .where(_in(WeeklyHours.therapist_id, therapist_ids))
+        .where(among(WeeklyHours.therapist_id, therapist_ids))
         .order_by(WeeklyHours.therapist_id, WeeklyHours.weekday, WeeklyHours.start_minute)
     ):
         hours[tid].append((weekday, first, last))
@@ -83,7 +76,7 @@ def load_availability(
     days_off: dict[int, set[date]] = defaultdict(set)
     for tid, starts_on, ends_on in session.execute(
         select(TimeOff.therapist_id, TimeOff.starts_on, TimeOff.ends_on).where(
-            _in(TimeOff.therapist_id, therapist_ids),
+            among(TimeOff.therapist_id, therapist_ids),
             TimeOff.ends_on >= first_day,
             TimeOff.starts_on <= last_day,
         )
@@ -93,13 +86,13 @@ def load_availability(
     booked = select(
         Appointment.therapist_id, Appointment.start_at, Appointment.blocked_until
     ).where(
-        _in(Appointment.therapist_id, therapist_ids),
+        among(Appointment.therapist_id, therapist_ids),
         blocking_clause(now),
         Appointment.start_at < window_end,
         Appointment.blocked_until > window_start,
     )
     outside = select(ExternalBusy.therapist_id, ExternalBusy.start_at, ExternalBusy.end_at).where(
-        _in(ExternalBusy.therapist_id, therapist_ids),
+        among(ExternalBusy.therapist_id, therapist_ids),
         ExternalBusy.start_at < window_end,
         ExternalBusy.end_at > window_start,
     )
@@ -113,7 +106,7 @@ def load_availability(
             minimum_notice_hours=notice,
             booking_horizon_days=horizon,
             days_off=frozenset(days_off.get(tid, ())),
-            busy=merge_busy(busy.get(tid, ())),
+            busy=tuple(merge_intervals(busy.get(tid, ()))),
         )
         for tid, zone, buffer, notice, horizon in therapists
     }

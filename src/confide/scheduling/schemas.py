@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
-from confide.vocab.fields import SessionTypeCode, TimeZoneName
+from confide.vocab.fields import SessionTypeCode, TimeZoneName, listed, one_of
+
+CANCEL_REASONS = ("client_request", "schedule_conflict", "other")
+CancelReason = Annotated[str, one_of("cancel reason", CANCEL_REASONS), listed(CANCEL_REASONS)]
 
 
 class SlotQuery(BaseModel):
@@ -43,7 +47,9 @@ class HoldCreate(BaseModel):
     @classmethod
     def _whole_minute(cls, value: datetime) -> datetime:
         if value.second or value.microsecond:
-            raise ValueError("start must be a whole minute, as listed by the slots endpoint")
+            raise PydanticCustomError(
+                "whole_minute", "start must be a whole minute, as listed by the slots endpoint"
+            )
         return value
 
 
@@ -64,7 +70,7 @@ class Reschedule(BaseModel):
 class CancelRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: Literal["client_request", "schedule_conflict", "other"] = "client_request"
+    reason: CancelReason = "client_request"
 
 
 class HoldCreated(BaseModel):

@@ -27,10 +27,12 @@ from confide.models import (
     Client,
     Therapist,
     TherapistService,
+    blocking_clause,
 )
 from confide.scheduling import capacity
-from confide.scheduling.queries import blocking_clause, load_availability
-from confide.scheduling.slots import Availability, free_starts, is_free_start, merge_busy
+from confide.scheduling.intervals import merge_intervals
+from confide.scheduling.queries import load_availability
+from confide.scheduling.slots import Availability, free_starts, is_free_start
 from confide.scheduling.timegrid import (
     MINUTES_PER_DAY,
     from_minute,
@@ -75,7 +77,7 @@ def bookable_availability(
     blocks = capacity.first_session_blocks(
         session, now, start, end, [therapist_id], places=2 if kind.format == "couples" else 1
     ).get(therapist_id, [])
-    return replace(availability, busy=merge_busy([*availability.busy, *blocks]))
+    return replace(availability, busy=tuple(merge_intervals([*availability.busy, *blocks])))
 
 
 def list_slots(

@@ -11,7 +11,6 @@ Listing slots and checking a booking both call `free_start_mask`, so they cannot
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -128,15 +127,3 @@ def earliest_start(
     """The first free start within `horizon_days` of now, or None."""
     starts = free_starts(availability, duration, now, now, now + horizon_days * MINUTES_PER_DAY)
     return starts[0] if starts else None
-
-
-def merge_busy(intervals: Sequence[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
-    """Sorted, overlapping intervals joined: fewer ranges for the mask to clear."""
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(intervals):
-        if merged and start <= merged[-1][1]:
-            if end > merged[-1][1]:
-                merged[-1] = (merged[-1][0], end)
-        else:
-            merged.append((start, end))
-    return tuple(merged)

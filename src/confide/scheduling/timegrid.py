@@ -15,6 +15,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
+from confide.scheduling.intervals import merge_intervals
+
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MINUTES_PER_DAY = 24 * 60
 
@@ -150,15 +152,8 @@ def working_windows(
             for start, end in by_weekday.get(day.weekday(), ()):
                 windows.extend(wall_window(day, start, end, zone_name))
         day += timedelta(days=1)
-    windows.sort()
     # touching windows (9-12 and 12-17, or 18-24 and 0-2 the next day) are one stretch of work
-    merged: list[tuple[int, int]] = []
-    for begin, finish in windows:
-        if merged and begin <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(finish, merged[-1][1]))
-        else:
-            merged.append((begin, finish))
-    return merged
+    return merge_intervals(windows)
 
 
 def days_between(first: date, last: date) -> Iterable[date]:

@@ -1,16 +1,20 @@
-"""Pydantic field types that accept only codes from the vocabulary, and say which are allowed."""
+"""The one way request models refuse input: fields that accept only known codes, and rules across
+fields, both raising errors that name the field and list what is allowed."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping, Sequence
 from functools import cache
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import available_timezones
 
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from confide.vocab.registry import GENDERS, POPULATIONS, Vocabulary, get_vocabulary
+from confide.vocab.registry import FORMATS, POPULATIONS, SETTINGS, Vocabulary, get_vocabulary
+
+# Where FastAPI says a value came from; not part of a field's name.
+_SOURCES = ("body", "query", "path", "header", "cookie", "form")
 
 
 def unknown_code(kind: str, value: object, allowed: Collection[str]) -> PydanticCustomError:
@@ -26,6 +30,42 @@ def unknown_code(kind: str, value: object, allowed: Collection[str]) -> Pydantic
     )
 
 
+def invalid(
+    field: str, message: str, allowed: Sequence[object] | None = None
+) -> PydanticCustomError:
+    """A rule across fields is broken; `field` (relative to the model raising it) is the one to
+    change, and `allowed` what it may be."""
+    context: dict[str, Any] = {"field": field}
+    if allowed is not None:
+        context["allowed"] = list(allowed)
+    # the message goes in last, as final text: braces in what a person typed stay as typed
+    return PydanticCustomError("invalid_input", "{message}", {**context, "message": message})
+
+
+def check_plan_of_payer(payer: str, plan: str, field: str) -> None:
+    """The plan must be one of the payer's; the error lists the payer's plans."""
+    vocab = get_vocabulary()
+    if vocab.plans[plan].payer_code != payer:
+        allowed = [p.code for p in vocab.payers[payer].plans]
+        raise invalid(field, f"plan {plan!r} is not a {payer} plan", allowed)
+
+
+def check_plan_sold_in(payer: str, plan: str, state: str, field: str) -> None:
+    """The plan must be sold in the state; the error lists the payer's plans sold there."""
+    vocab = get_vocabulary()
+    if not vocab.plans[plan].sold_in(state):
+        allowed = [p.code for p in vocab.payers[payer].plans_in(state)]
+        raise invalid(field, f"plan {plan!r} is not sold in {state}", allowed)
+
+
+def error_field(loc: Sequence[str | int], context: Mapping[str, Any] | None) -> str:
+    """A validation error's field as a dotted path: its location, plus the field a rule names."""
+    parts = [str(p) for p in loc if p not in _SOURCES]
+    if context and "field" in context:
+        parts.extend(str(context["field"]).split("."))
+    return ".".join(parts) if parts else ".".join(str(p) for p in loc)
+
+
 def _code(kind: str, allowed: Callable[[Vocabulary], Collection[str]]) -> AfterValidator:
     def check(value: str) -> str:
         options = allowed(get_vocabulary())
@@ -34,6 +74,16 @@ def _code(kind: str, allowed: Callable[[Vocabulary], Collection[str]]) -> AfterV
         return value
 
     return AfterValidator(check)
+
+
+def one_of(kind: str, values: Sequence[str]) -> AfterValidator:
+    """A check that the value is one of a fixed list (name it in an Annotated type)."""
+    return _code(kind, lambda _: values)
+
+
+def listed(values: Sequence[str]) -> WithJsonSchema:
+    """The fixed list as the field's enum in the OpenAPI schema."""
+    return WithJsonSchema({"type": "string", "enum": list(values)})
 
 
 def _upper(value: object) -> object:
@@ -64,6 +114,8 @@ FaithCode = Annotated[str, _code("faith", lambda v: v.faiths)]
 PayerCode = Annotated[str, _code("payer", lambda v: v.payers)]
 PlanCode = Annotated[str, _code("plan", lambda v: v.plans)]
 SessionTypeCode = Annotated[str, _code("session type", lambda v: v.session_types)]
-PopulationCode = Annotated[str, _code("population", lambda _: POPULATIONS)]
-GenderCode = Annotated[str, _code("gender", lambda _: GENDERS)]
+PopulationCode = Annotated[str, one_of("population", POPULATIONS)]
+GenderCode = Annotated[str, _code("gender", lambda v: v.genders)]
+FormatCode = Annotated[str, one_of("format", FORMATS), listed(FORMATS)]
+SettingCode = Annotated[str, one_of("setting", SETTINGS), listed(SETTINGS)]
 TimeZoneName = Annotated[str, AfterValidator(_check_time_zone)]

@@ -11,7 +11,6 @@ from typing import Any
 import us
 
 POPULATIONS = ("individuals", "couples", "families")
-GENDERS = ("woman", "man", "nonbinary")
 SETTINGS = ("telehealth", "in_person", "either")
 FORMATS = ("individual", "couples")
 
@@ -50,9 +49,26 @@ class LicenceType:
     label: str
     abbreviation: str
     taxonomy_code: str
+    licence_number_prefix: str
+    # the synthetic network's shares and rates (licence_types.json says what each means)
     workforce_share: float
+    couples_share: float
+    families_share: float
+    in_network_share: float
+    base_rate: float
+    credentials: dict[str, float] | None = None
     counsellor: bool = False
     prescriber: bool = False
+    family_therapist: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Gender:
+    code: str
+    label: str
+    pronouns: str
+    share: float
+    first_names: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +131,7 @@ class Vocabulary:
     session_types: dict[str, SessionType]
     identities: dict[str, Identity]
     faiths: dict[str, Identity]
+    genders: dict[str, Gender]
     payers: dict[str, Payer]
     plans: dict[str, Plan] = field(init=False)
 
@@ -180,7 +197,7 @@ class Vocabulary:
             "identities": [{"code": i.code, "label": i.label} for i in self.identities.values()],
             "faiths": [{"code": f.code, "label": f.label} for f in self.faiths.values()],
             "populations": list(POPULATIONS),
-            "genders": list(GENDERS),
+            "genders": list(self.genders),
             "settings": list(SETTINGS),
             "formats": list(FORMATS),
             "payers": [
@@ -275,5 +292,6 @@ def get_vocabulary() -> Vocabulary:
         },
         identities={i["code"]: Identity(**i) for i in identities["identities"]},
         faiths={f["code"]: Identity(**f) for f in identities["faiths"]},
+        genders={g["code"]: Gender(**g) for g in _load("genders.json")["genders"]},
         payers=_payers(),
     )

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from confide import errors
+from confide.vocab.fields import error_field
 
 logger = logging.getLogger("confide.web")
 
@@ -49,25 +50,19 @@ def domain_error_body(error: errors.DomainError) -> dict[str, Any]:
     return {"error": error.code, "detail": error.message, **error.extra}
 
 
-def _field_name(loc: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
-    return ".".join(parts) if parts else ".".join(str(p) for p in loc)
-
-
 def validation_body(exc: RequestValidationError) -> dict[str, Any]:
     fields = []
     for item in exc.errors():
+        loc = tuple(item.get("loc", ()))
+        ctx = item.get("ctx") or {}
         entry: dict[str, Any] = {
-            "field": _field_name(tuple(item.get("loc", ()))),
-            "loc": list(item.get("loc", ())),
+            "field": error_field(loc, ctx),
+            "loc": list(loc),
             "msg": item.get("msg", "invalid value"),
             "type": item.get("type", "value_error"),
         }
-        ctx = item.get("ctx") or {}
         if "allowed" in ctx:
             entry["allowed"] = ctx["allowed"]
-        elif "expected" in ctx:
-            entry["allowed"] = ctx["expected"]
         fields.append(entry)
     summary = "; ".join(f"{f['field']}: {f['msg']}" for f in fields)
     return {"error": "validation_error", "detail": summary, "fields": fields}

@@ -1,0 +1,60 @@
+"""The SQL forms of the supply rules, kept beside supply_rules.py so the two change together."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+
+from confide.models import (
+    Appointment,
+    AppointmentParticipant,
+    Therapist,
+    TherapistPopulation,
+    among,
+    blocking_clause,
+)
+from confide.network.supply_rules import CASELOAD_LOOKBACK_DAYS
+
+
+def taking_new_clients(today: date) -> ColumnElement[bool]:
+    """Therapists accepting new clients and not paused (supply_rules.taking_new_clients)."""
+    return and_(
+        Therapist.accepting_new_clients.is_(True),
+        or_(Therapist.paused_until.is_(None), Therapist.paused_until <= today),
+    )
+
+
+def serves_population(population: str) -> ColumnElement[bool]:
+    """Therapists who work with this population (supply_rules.serves)."""
+    return exists().where(
+        TherapistPopulation.therapist_id == Therapist.id,
+        TherapistPopulation.population == population,
+    )
+
+
+def counts_toward_weekly_limit(now: datetime) -> ColumnElement[bool]:
+    """Appointments that take one of the week's new-client places: held or booked first sessions."""
+    return and_(Appointment.is_new_client.is_(True), blocking_clause(now))
+
+
+def in_caseload(now: datetime) -> ColumnElement[bool]:
+    """Appointments whose clients are in the caseload: held, booked or fulfilled, and recent."""
+    return and_(
+        Appointment.start_at >= now - timedelta(days=CASELOAD_LOOKBACK_DAYS),
+        or_(Appointment.status == "fulfilled", blocking_clause(now)),
+    )
+
+
+def caseload_sizes(now: datetime, only: Collection[int] | None = None) -> Select[int, int]:
+    """(therapist id, clients in the caseload) for therapists with any (`only` these)."""
+    return (
+        select(
+            Appointment.therapist_id,
+            func.count(func.distinct(AppointmentParticipant.client_id)),
+        )
+        .join(AppointmentParticipant, AppointmentParticipant.appointment_id == Appointment.id)
+        .where(in_caseload(now), among(Appointment.therapist_id, only))
+        .group_by(Appointment.therapist_id)
+    )
