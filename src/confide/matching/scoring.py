@@ -54,7 +54,7 @@ class Columns:
     rows_by_state: list[I32]  # rows licensed in state s, ascending
     populations: U8  # INDIVIDUALS | COUPLES | FAMILIES
     accepting: Bool
-    paused_until: I32  # days since 1970-01-01 of the last paused day; -1 when not paused
+    paused_until: I32  # days since 1970-01-01 of the first day back; -1 when not paused
     utc_offset: I16  # minutes, the therapist's zone at build time: pauses end at local midnight
     caseload_limit: I32
     active_clients: I32
