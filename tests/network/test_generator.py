@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date
+import hashlib
+from dataclasses import fields
+from datetime import UTC, date, datetime, time
 
 import numpy as np
 import pytest
-from sqlalchemy import select
+import time_machine
+from sqlalchemy import func, select
 
 from confide.db import Database
-from confide.models import PanelParticipation, Therapist, WeeklyHours
-from confide.network.generator import generate_network
+from confide.models import Licence, PanelParticipation, Therapist, WeeklyHours
+from confide.network.generator import SyntheticNetwork, generate_network
 from confide.network.seeding import NetworkNotEmpty, therapist_count, write_network
 from confide.vocab import get_vocabulary
 
 DAY = date(2026, 11, 25)
+NETWORK_42_DIGEST = "23ef4cea2c9594025193ed22cadd0f55d107d3f9a11e6e3f4f54b1442141a853"
 
 
 def _fingerprint(count: int, seed: int) -> tuple[object, ...]:
@@ -42,6 +46,30 @@ def _fingerprint(count: int, seed: int) -> tuple[object, ...]:
 
 def test_same_seed_same_network() -> None:
     assert _fingerprint(800, 7) == _fingerprint(800, 7)
+
+
+def _digest(net: SyntheticNetwork) -> str:
+    """One hash over every column of the network, its bios, hours and time off included."""
+    digest = hashlib.sha256()
+    for column in fields(net):
+        value = getattr(net, column.name)
+        if column.name == "vocab":
+            continue
+        digest.update(column.name.encode())
+        if isinstance(value, np.ndarray):
+            digest.update(f"{value.dtype}{value.shape}".encode())
+            digest.update(np.ascontiguousarray(value).tobytes())
+        else:
+            digest.update(repr(value).encode())
+    for row in range(net.size):
+        digest.update(repr((net.bio(row), list(net.weekly_hours(row)), net.time_off(row))).encode())
+    return digest.hexdigest()
+
+
+def test_seed_42_gives_the_network_it_always_has() -> None:
+    # Changes only with a deliberate change to what is generated (or to NumPy's random streams).
+    net = generate_network(3000, 42, get_vocabulary(), DAY)
+    assert _digest(net) == NETWORK_42_DIGEST
 
 
 def test_other_seed_other_network() -> None:
@@ -147,3 +175,18 @@ def test_npis_follow_the_luhn_rule_with_the_80840_prefix() -> None:
     assert all(len(n) == 10 and n[0] in "12" and luhn_ok(n) for n in net.npi)
     assert len(set(net.npi)) == len(net.npi)
     assert np.all(net.licence_active[:, 0])
+
+
+@pytest.mark.parametrize("clock", [time(0, 5), time(6, 0)])
+def test_seeding_never_stamps_a_row_after_the_moment_it_runs(
+    database: Database, clock: time
+) -> None:
+    moment = datetime.combine(DAY, clock, tzinfo=UTC)
+    with time_machine.travel(moment, tick=False), database.session(write=True) as session:
+        write_network(session, generate_network(200, 9, get_vocabulary(), DAY))
+    with database.session() as session:
+        latest = session.execute(
+            select(func.max(Therapist.created_at), func.max(Therapist.updated_at))
+        ).one()
+        verified = session.scalar(select(func.max(Licence.verified_at)))
+    assert max(*latest, verified) <= moment

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -17,6 +18,7 @@ from tests.scheduling.factories import link_partners, make_client, make_therapis
 
 NOW = datetime(2026, 12, 2, 15, 0, tzinfo=UTC)  # a Wednesday, 10:00 in New York
 MONDAY_9_NY = datetime(2026, 12, 7, 14, 0, tzinfo=UTC)
+NEW_YORK = ZoneInfo("America/New_York")
 
 
 @pytest.fixture
@@ -100,6 +102,45 @@ def test_a_taken_slot_answers_409_with_bookable_alternatives(
     assert offered == sorted(offered)
     assert offered[0] >= MONDAY_9_NY + timedelta(minutes=30)
     assert hold(client, second, therapist_id, body["alternatives"][0]).status_code == 201
+
+
+def test_alternatives_for_a_start_months_ahead_begin_at_the_requested_time(
+    client: TestClient, database: Database, frozen
+) -> None:
+    with database.session(write=True) as session:
+        therapist_id = make_therapist(session, booking_horizon_days=365).id
+    first, second = make_client(client), make_client(client, name="Lee")
+    requested = datetime(2027, 11, 1, 10, 0, tzinfo=NEW_YORK)  # a Monday, eleven months ahead
+    assert hold(client, first, therapist_id, requested).status_code == 201
+    clash = hold(client, second, therapist_id, requested)
+    assert clash.status_code == 409
+    offered = [datetime.fromisoformat(a) for a in clash.json()["alternatives"]]
+    listed = [
+        datetime.fromisoformat(s["start"])
+        for s in slots(client, therapist_id, start="2027-11-01", tz="America/New_York")
+    ]
+    # 10:00-11:00 is held and the buffer runs to 11:10: the same morning, not next week
+    assert offered == [s for s in listed if s >= requested][:3]
+    assert offered == [requested + timedelta(minutes=m) for m in (90, 120, 150)]
+
+
+def test_alternatives_for_a_start_beyond_the_booking_horizon_are_the_last_listed_ones(
+    client: TestClient, therapist_id: int, frozen
+) -> None:
+    me = make_client(client)
+    requested = datetime(2027, 11, 1, 10, 0, tzinfo=NEW_YORK)  # the horizon is 30 days
+    clash = hold(client, me, therapist_id, requested)
+    assert clash.status_code == 409
+    offered = [datetime.fromisoformat(a) for a in clash.json()["alternatives"]]
+    listed = [
+        datetime.fromisoformat(s["start"])
+        for s in slots(client, therapist_id, start="2026-12-26", tz="America/New_York", days=14)
+    ]
+    horizon = NOW + timedelta(days=30)  # Friday 1 January, 10:00 in New York
+    assert max(listed) < horizon
+    assert offered == listed[-3:]
+    assert offered[-1] == datetime(2027, 1, 1, 9, 30, tzinfo=NEW_YORK)
+    assert hold(client, me, therapist_id, offered[-1]).status_code == 201
 
 
 def test_expired_holds_never_block(

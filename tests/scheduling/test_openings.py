@@ -3,8 +3,9 @@ lapsed holds, new hours and an imported calendar; on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
+import numpy as np
 import pytest
 import time_machine
 from fastapi.testclient import TestClient
@@ -16,13 +17,17 @@ from confide.accounts.service import create_client
 from confide.db import Database
 from confide.errors import DomainError, InvalidInput
 from confide.interop import service as calendar_import
-from confide.models import Client
+from confide.models import Client, Therapist
+from confide.network.generator import generate_network
+from confide.network.seeding import write_network
 from confide.scheduling import service, supply
 from confide.scheduling.openings import OpeningsIndex, compute_openings
+from confide.vocab import get_vocabulary
 from tests.scheduling.factories import make_client, make_therapist
 
 NOW = datetime(2026, 12, 2, 15, 0, tzinfo=UTC)  # Wednesday 10:00 in New York
 THURSDAY_10_NY = datetime(2026, 12, 3, 15, 0, tzinfo=UTC)
+SEEDING_DAY = date(2026, 12, 2)
 
 
 @pytest.fixture
@@ -124,6 +129,44 @@ def test_bad_hours_and_calendars_change_nothing(database: Database, frozen) -> N
     with database.session() as session:
         grid = compute_openings(session, NOW, 14)
     assert grid.earliest("intake", 0) == THURSDAY_10_NY
+
+
+def test_a_refresh_on_the_seeding_day_recomputes_only_the_therapist_who_changed(
+    database: Database,
+) -> None:
+    """Seeded rows are stamped in the past, so until noon UTC of the seeding day they do not
+    look changed: after one hold a refresh recomputes that therapist, not the network."""
+    now = datetime.combine(SEEDING_DAY, time(6, 0), tzinfo=UTC)
+    with time_machine.travel(now, tick=False):
+        with database.session(write=True) as session:
+            write_network(session, generate_network(300, 42, get_vocabulary(), SEEDING_DAY))
+        index = OpeningsIndex(horizon_days=14)
+        with database.session() as session:
+            grid = index.build(session, now)
+        first = grid.earliest_all("intake")
+        held = None
+        for row in np.flatnonzero(first >= 0).tolist():
+            therapist_id = int(grid.therapist_ids[row])
+            try:
+                with database.session(write=True) as session:
+                    therapist = session.get_one(Therapist, therapist_id)
+                    booker, _ = create_client(
+                        session,
+                        ClientCreate(
+                            name="Sam", state=therapist.practice_state, timezone=therapist.timezone
+                        ),
+                    )
+                    start = grid.start_of(int(first[row]))
+                    service.create_hold(session, booker, therapist_id, "intake", start, now, 10)
+            except DomainError:
+                continue  # not taking new clients this week
+            held = therapist_id
+            break
+        assert held is not None
+        with database.session() as session:
+            recomputed = index.refresh(session, now)
+        assert len(recomputed) == 1
+        assert recomputed == {held}
 
 
 GRID_STARTS = st.integers(0, 7 * 48 - 1)

@@ -1,7 +1,9 @@
 """Plain-language reasons for each therapist shown, notices, and what to relax when nothing fits.
 
-Every reason is read off the therapist's own row in the index, so it is true for them. Nothing
-here mentions the person's safety answers: a shortlist may be seen by a partner.
+Every reason is read off the therapist's own row in the index, so it is true for them. No reason
+mentions the person's safety answers, since a shortlist may be seen by a partner; the answers only
+add notices: crisis help for a risk of self-harm, and for partner violence the hotline with
+individual care offered in place of couples work.
 """
 
 from __future__ import annotations

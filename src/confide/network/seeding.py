@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import numpy as np
@@ -80,9 +80,10 @@ def write_network(
         raise NetworkNotEmpty(existing)
     if existing:
         clear_network(session)
+    stamp = written_at(network.today)
     for start in range(0, network.size, CHUNK):
         stop = min(start + CHUNK, network.size)
-        for table, rows in _chunk_rows(network, start, stop):
+        for table, rows in _chunk_rows(network, start, stop, stamp):
             if rows:
                 session.execute(insert(table), rows)
         if progress is not None:
@@ -98,12 +99,18 @@ def write_network(
     return network.size
 
 
+def written_at(today: date) -> datetime:
+    """The time seeded rows are stamped with: the start of the seeding day (UTC), so the same
+    network always gives the same rows, and never a moment still to come. Openings indexes
+    watch `updated_at`, and a stamp in the future looks like a change at every refresh."""
+    return min(datetime.combine(today, time(0, 0), tzinfo=UTC), datetime.now(UTC))
+
+
 def _chunk_rows(
-    net: SyntheticNetwork, start: int, stop: int
+    net: SyntheticNetwork, start: int, stop: int, now: datetime
 ) -> Iterator[tuple[type[Any], list[dict[str, Any]]]]:
     vocab = net.vocab
     genders = list(vocab.genders.values())
-    now = datetime.combine(net.today, time(12, 0), tzinfo=UTC)
     rows = range(start, stop)
     therapists = []
     for row in rows:

@@ -32,7 +32,7 @@ from confide.models import (
 from confide.scheduling import capacity
 from confide.scheduling.intervals import merge_intervals
 from confide.scheduling.queries import load_availability
-from confide.scheduling.slots import Availability, free_starts, is_free_start
+from confide.scheduling.slots import Availability, bookable_range, free_starts, is_free_start
 from confide.scheduling.timegrid import (
     MINUTES_PER_DAY,
     from_minute,
@@ -43,6 +43,7 @@ from confide.scheduling.timegrid import (
 from confide.vocab import get_vocabulary
 
 ALTERNATIVES = 3
+WEEK = 7 * MINUTES_PER_DAY
 
 
 def session_length(session: Session, therapist_id: int, session_type: str) -> int:
@@ -107,29 +108,26 @@ def list_slots(
 def alternatives(
     session: Session, therapist_id: int, session_type: str, near: int, now: datetime
 ) -> list[datetime]:
-    """Up to three bookable starts at or after `near`, or failing that the earliest ones."""
+    """Up to three listed starts nearest `near`: the first ones at or after it and, where the
+    booking horizon leaves fewer than three there, the last ones before it."""
     duration = session_length(session, therapist_id, session_type)
     current = to_minute(now)
-    found: list[int] = []
-    for start in (max(near, current), current):
-        week = start
-        while len(found) < ALTERNATIVES and week < current + 60 * MINUTES_PER_DAY:
-            # a week at a time: a conflict usually has free neighbours the same day
-            end = week + 7 * MINUTES_PER_DAY
-            availability = bookable_availability(
-                session, therapist_id, session_type, week, end, now
-            )
-            if availability is None:
-                return []
-            found += [
-                s for s in free_starts(availability, duration, current, week, end) if s not in found
-            ]
-            week = end
-            if week > current + availability.booking_horizon_days * MINUTES_PER_DAY:
-                break
-        if found:
-            break
-    return [from_minute(s) for s in sorted(found)[:ALTERNATIVES]]
+
+    def free_in(start: int, end: int) -> tuple[list[int], Availability]:
+        availability = bookable_availability(session, therapist_id, session_type, start, end, now)
+        assert availability is not None  # session_length found the therapist
+        return free_starts(availability, duration, current, start, end), availability
+
+    # the week from `near` first: a conflict usually has free neighbours the same day
+    begin = max(near, current)
+    after, availability = free_in(begin, begin + WEEK)
+    earliest, horizon = bookable_range(availability, current)
+    if len(after) < ALTERNATIVES and begin + WEEK < horizon:
+        after += free_in(begin + WEEK, horizon)[0]
+    before: list[int] = []
+    if len(after) < ALTERNATIVES and min(near, horizon) > earliest:
+        before = free_in(earliest, min(near, horizon))[0][len(after) - ALTERNATIVES :]
+    return [from_minute(s) for s in [*before, *after[:ALTERNATIVES]]]
 
 
 def _lock_therapist(session: Session, therapist_id: int) -> Therapist:
