@@ -12,9 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
-from sqlalchemy.orm import Session
 
-from confide.accounts import service as accounts
 from confide.accounts.schemas import ClientCreate
 from confide.errors import DomainError
 from confide.scheduling import booking
