@@ -36,6 +36,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy src
+	$(BIN)/lint-imports
 
 # The optional free-text concern model: a CPU build of PyTorch first, so nothing pulls CUDA.
 text-extra: $(TEXT_STAMP)
