@@ -1,4 +1,4 @@
-"""JSON routes: free slots, holds, appointments, and an appointment's calendar file."""
+"""JSON routes: free slots, holds and appointments."""
 
 from __future__ import annotations
 

@@ -98,36 +98,36 @@ async def book_submit(
         "partner_state": partner_state,
     }
     now = datetime.now(UTC)
-    problem: str | None = None
-    status = 422
+
+    async def refused(problem: str, status: int) -> Response:
+        # nothing was kept; show the opening as it is now, with other times if it is gone
+        try:
+            opening = await uow.read(
+                lambda s: booking.find_opening(s, therapist, session_type, start, now)
+            )
+        except DomainError as error:
+            return _error(request, error)
+        return _page(
+            request, "book.html", {"opening": opening, "form": form, "problem": problem}, status
+        )
+
     try:
         people = _people(form, session_type)
     except ValidationError as error:
-        problem = "Please check: " + "; ".join(
+        problems = "; ".join(
             f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()
         )
-    if problem is None:
-        hold_minutes = request.app.state.settings.hold_minutes
-        try:
-            booked = await uow.write(
-                lambda s: booking.book_opening(
-                    s, therapist, session_type, start, people, hold_minutes, now
-                )
-            )
-        except DomainError as error:
-            problem, status = error.message, status_for(error)
-        else:
-            request.app.state.openings.mark_stale()
-            page = _page(request, "booked.html", {"opening": booked.opening, "booked": booked})
-            page.headers["Cache-Control"] = "no-store"  # it shows the account codes, once
-            return page
-    # nothing was kept; show the opening as it is now, with other times if it is gone
+        return await refused(f"Please check: {problems}", 422)
+    hold_minutes = request.app.state.settings.hold_minutes
     try:
-        opening = await uow.read(
-            lambda s: booking.find_opening(s, therapist, session_type, start, now)
+        booked = await uow.write(
+            lambda s: booking.book_opening(
+                s, therapist, session_type, start, people, hold_minutes, now
+            )
         )
     except DomainError as error:
-        return _error(request, error)
-    return _page(
-        request, "book.html", {"opening": opening, "form": form, "problem": problem}, status
-    )
+        return await refused(error.message, status_for(error))
+    request.app.state.openings.mark_stale()
+    page = _page(request, "booked.html", {"opening": booked.opening, "booked": booked})
+    page.headers["Cache-Control"] = "no-store"  # it shows the account codes, once
+    return page
