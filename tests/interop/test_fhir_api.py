@@ -134,17 +134,37 @@ def test_bulk_files_are_made_once_per_period(
 ) -> None:
     from confide.interop import fhir_api
 
-    reads: list[int] = []
-    directory = fhir_api._directory
+    reads: list[str] = []
+    directory, openings = fhir_api._directory, fhir_api.published_openings
 
-    def counting(database):  # type: ignore[no-untyped-def]
-        reads.append(1)
+    def counting_directory(database):  # type: ignore[no-untyped-def]
+        reads.append("directory")
         return directory(database)
 
-    monkeypatch.setattr(fhir_api, "_directory", counting)
+    def counting_openings(session, index, now):  # type: ignore[no-untyped-def]
+        reads.append("openings")
+        return openings(session, index, now)
+
+    monkeypatch.setattr(fhir_api, "_directory", counting_directory)
+    monkeypatch.setattr(fhir_api, "published_openings", counting_openings)
     first = client.get("/fhir/schedules.ndjson").text
     assert client.get("/fhir/schedules.ndjson").text == first
-    assert len(reads) == 1
-    monkeypatch.setattr(fhir_api, "DIRECTORY_SECONDS", -1.0)  # the period is over
+    assert reads == ["directory"]
+    published = client.app.state.published  # type: ignore[attr-defined]
+    # just before its five minutes are over the file is served again; once they are, remade
+    published.directory.expire(published.directory.timer() + fhir_api.DIRECTORY_SECONDS - 5)
     client.get("/fhir/schedules.ndjson")
-    assert len(reads) == 2
+    assert reads == ["directory"]
+    published.directory.expire(published.directory.timer() + fhir_api.DIRECTORY_SECONDS + 1)
+    client.get("/fhir/schedules.ndjson")
+    assert reads == ["directory", "directory"]
+    # the slots file keeps for a minute
+    slots = client.get("/fhir/slots.ndjson").text
+    assert client.get("/fhir/slots.ndjson").text == slots
+    assert reads.count("openings") == 1
+    published.slots.expire(published.slots.timer() + fhir_api.SLOT_SECONDS - 5)
+    client.get("/fhir/slots.ndjson")
+    assert reads.count("openings") == 1
+    published.slots.expire(published.slots.timer() + fhir_api.SLOT_SECONDS + 1)
+    client.get("/fhir/slots.ndjson")
+    assert reads.count("openings") == 2

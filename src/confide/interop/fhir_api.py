@@ -4,12 +4,12 @@ Scheduling Links bulk publication of open first sessions for outside directories
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Literal
 
 import numpy as np
+from cachetools import TTLCache
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from sqlalchemy import select
@@ -142,25 +142,36 @@ def _directory(session: Session) -> list[Therapist]:
     )
 
 
+class PublishedFiles:
+    """The bulk files this process has made, each served again until its period is over:
+    directories poll these files, and making one means reading and validating the whole network."""
+
+    def __init__(self) -> None:
+        self.directory: TTLCache[str, list[str]] = TTLCache(maxsize=4, ttl=DIRECTORY_SECONDS)
+        # one per address the slots were asked for at, since their booking links carry it
+        self.slots: TTLCache[str, list[str]] = TTLCache(maxsize=16, ttl=SLOT_SECONDS)
+
+
 _published_lock = threading.Lock()
 
 
 def _published(
-    request: Request, name: str, seconds: float, make: Callable[[], list[str]]
+    request: Request,
+    period: Literal["directory", "slots"],
+    name: str,
+    make: Callable[[], list[str]],
 ) -> list[str]:
-    """A bulk file made at most once per `seconds` per process: directories poll these files,
-    and making one means reading and validating the whole network."""
+    """The bulk file `name`, made at most once per period per process."""
+    # one maker at a time, so a burst of polls after the period makes the file once
     with _published_lock:
-        cache: dict[str, tuple[float, list[str]]] | None = getattr(
-            request.app.state, "published", None
-        )
-        if cache is None:
-            cache = request.app.state.published = {}
+        files: PublishedFiles | None = getattr(request.app.state, "published", None)
+        if files is None:
+            files = request.app.state.published = PublishedFiles()
+        cache = files.directory if period == "directory" else files.slots
         made = cache.get(name)
-        if made is None or time.monotonic() - made[0] > seconds:
-            made = (time.monotonic(), make())
-            cache[name] = made
-    return made[1]
+        if made is None:
+            made = cache[name] = make()
+    return made
 
 
 @router.get("/locations.ndjson")
@@ -170,8 +181,8 @@ async def bulk_locations(request: Request, uow: UnitOfWorkDep) -> StreamingRespo
     def work(session: Session) -> list[str]:
         return _published(
             request,
+            "directory",
             "locations",
-            DIRECTORY_SECONDS,
             lambda: list(smart.locations_ndjson(_directory(session))),
         )
 
@@ -191,7 +202,7 @@ async def bulk_schedules(request: Request, uow: UnitOfWorkDep) -> StreamingRespo
                 )
             )
 
-        return _published(request, "schedules", DIRECTORY_SECONDS, make)
+        return _published(request, "directory", "schedules", make)
 
     return _ndjson(iter(await uow.read(work)))
 
@@ -243,6 +254,6 @@ async def bulk_slots(request: Request, uow: UnitOfWorkDep) -> StreamingResponse:
             openings = list(published_openings(session, request.app.state.openings, now))
             return list(smart.slots_ndjson(openings, booking_url=booking_url))
 
-        return _published(request, f"slots {booking_url}", SLOT_SECONDS, make)
+        return _published(request, "slots", booking_url, make)
 
     return _ndjson(iter(await uow.read(work)))
