@@ -12,12 +12,25 @@ import time_machine
 from sqlalchemy import func, select
 
 from confide.db import Database
-from confide.models import Licence, PanelParticipation, Therapist, WeeklyHours
+from confide.models import (
+    Licence,
+    PanelParticipation,
+    Therapist,
+    TherapistIdentity,
+    TherapistLanguage,
+    TherapistModality,
+    TherapistPopulation,
+    TherapistService,
+    TherapistSpecialty,
+    TimeOff,
+    WeeklyHours,
+)
 from confide.network.generator import SyntheticNetwork, generate_network
 from confide.network.seeding import NetworkNotEmpty, therapist_count, write_network
 from confide.vocab import get_vocabulary
 
 DAY = date(2026, 11, 25)
+NETWORK_42_ROWS_DIGEST = "8b677a89501fd27ac2423135c38eeb4e40425a31427359f768085949d5c07b23"
 NETWORK_42_DIGEST = "23ef4cea2c9594025193ed22cadd0f55d107d3f9a11e6e3f4f54b1442141a853"
 
 
@@ -190,3 +203,33 @@ def test_seeding_never_stamps_a_row_after_the_moment_it_runs(
         ).one()
         verified = session.scalar(select(func.max(Licence.verified_at)))
     assert max(*latest, verified) <= moment
+
+
+NETWORK_TABLES = (
+    Therapist,
+    Licence,
+    TherapistSpecialty,
+    TherapistModality,
+    TherapistLanguage,
+    TherapistPopulation,
+    TherapistIdentity,
+    TherapistService,
+    PanelParticipation,
+    WeeklyHours,
+    TimeOff,
+)
+
+
+def test_seed_42_writes_the_rows_it_always_has(database: Database) -> None:
+    with database.session(write=True) as session:
+        write_network(session, generate_network(500, 42, get_vocabulary(), DAY))
+    digest = hashlib.sha256()
+    with database.session() as session:
+        for model in NETWORK_TABLES:
+            table = model.__table__
+            columns = [c for c in table.columns if c.name != "id" or model is Therapist]
+            rows = sorted(repr(tuple(row)) for row in session.execute(select(*columns)))
+            digest.update(f"{table.name}:{len(rows)}".encode())
+            for row in rows:
+                digest.update(row.encode())
+    assert digest.hexdigest() == NETWORK_42_ROWS_DIGEST
