@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     # Requests a process works on at once; more wait their turn. Python runs one thread at a
     # time, so a few at work answer sooner than many sharing the interpreter (see web/limits.py).
     requests_at_work: int = Field(default=4, ge=1, le=200)
+    # On SIGTERM: stop accepting, give requests at work this long to finish, then exit.
+    shutdown_seconds: int = Field(default=10, ge=0, le=600)
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
