@@ -11,6 +11,7 @@ import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx2
@@ -28,9 +29,16 @@ class ServerProcess:
     """One uvicorn process serving Confide; it can be killed, stopped and started again."""
 
     def __init__(
-        self, database_url: str, log_dir: Path, *, workers: int = 1, env: Mapping[str, str] = {}
+        self,
+        database_url: str,
+        log_dir: Path,
+        *,
+        workers: int = 1,
+        env: Mapping[str, str] = {},
+        clock_ahead: timedelta | None = None,
     ) -> None:
         self.port = free_port()
+        self.clock_ahead = clock_ahead
         self.url = f"http://127.0.0.1:{self.port}"
         self.workers = workers
         self.env = {
@@ -47,11 +55,17 @@ class ServerProcess:
         shutdown_seconds = self.env.get("CONFIDE_SHUTDOWN_SECONDS", "10")
         # the log goes to a file: a pipe nobody reads would stall a server that logs a lot
         with self.log.open("ab") as log:
+            # with the clock set ahead, this module runs uvicorn (see the end of the file)
+            launcher = (
+                ["tests.serving", str(self.clock_ahead.total_seconds())]
+                if self.clock_ahead
+                else ["uvicorn"]
+            )
             self.process = subprocess.Popen(
                 [
                     sys.executable,
                     "-m",
-                    "uvicorn",
+                    *launcher,
                     "confide.main:create_app",
                     "--factory",
                     "--host",
@@ -113,13 +127,19 @@ class ServerProcess:
 
 @contextmanager
 def server_processes(
-    database_url: str, count: int = 2, *, workers: int = 1, env: Mapping[str, str] = {}
+    database_url: str,
+    count: int = 2,
+    *,
+    workers: int = 1,
+    env: Mapping[str, str] = {},
+    clock_ahead: timedelta | None = None,
 ) -> Iterator[list[ServerProcess]]:
     """Start `count` independent server processes on one database, each ready when yielded."""
     with ExitStack() as stack:
         log_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="confide-serve-")))
         servers = [
-            ServerProcess(database_url, log_dir, workers=workers, env=env) for _ in range(count)
+            ServerProcess(database_url, log_dir, workers=workers, env=env, clock_ahead=clock_ahead)
+            for _ in range(count)
         ]
         try:
             for server in servers:
@@ -142,3 +162,15 @@ def running_servers(
     """Start `count` independent server processes on one database; yields their base URLs."""
     with server_processes(database_url, count, workers=workers, env=env) as servers:
         yield [server.url for server in servers]
+
+
+if __name__ == "__main__":
+    # python -m tests.serving SECONDS UVICORN-ARGUMENTS...: uvicorn on a clock set SECONDS ahead
+    # (a later moment, e.g. past every hold's expiry, for processes that cannot be frozen).
+    import time_machine
+    import uvicorn.main
+
+    ahead = timedelta(seconds=float(sys.argv[1]))
+    sys.argv = ["uvicorn", *sys.argv[2:]]
+    with time_machine.travel(datetime.now(UTC) + ahead, tick=True):
+        uvicorn.main.main()

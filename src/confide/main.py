@@ -40,6 +40,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         readiness: Readiness = app.state.readiness
         readiness.start()
         yield
+        if owns_database:
+            # past CONFIDE_SHUTDOWN_SECONDS: the queries of requests still at work stop here
+            database.interrupt()
         readiness.stop(timeout=settings.shutdown_seconds)
         if owns_database:
             database.dispose()
