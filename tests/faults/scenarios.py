@@ -307,6 +307,20 @@ class Checks:
         return [name for name, held in self.results.items() if not held]
 
 
+@dataclass
+class Run:
+    """What one scenario did: its requests, the clients' journeys, when faults were injected."""
+
+    tally: Tally
+    journeys: list[Journey] = field(default_factory=list)
+    faults: list[float] = field(default_factory=list)
+    elapsed: float = 0.0
+
+    @property
+    def recovery(self) -> float:
+        return self.tally.recovery(self.faults)
+
+
 def check_bookings(url: str, journeys: Sequence[Journey], checks: Checks) -> None:
     """No overlap; what clients were told they have is exactly what the database holds."""
     with psycopg.connect(libpq(url)) as conn:
@@ -344,23 +358,25 @@ def client_count(journeys: Sequence[Journey]) -> Counter[str]:
 
 async def sigkill_during_bookings(
     world: World, urls: Sequence[str], kill: Any, clients: int, kill_after: int, therapists: int
-) -> tuple[list[Journey], Tally]:
+) -> Run:
     """Clients book all at once across the processes, on a few therapists so that they race;
     after `kill_after` successes, `kill()` (SIGKILL) one process. A quarter of the clients
     only hold, and walk away."""
-    tally = Tally()
+    run = Run(Tally())
     tokens = world.take_clients(clients)
     ids, starts = world.therapist_ids[:therapists], world.starts
 
     async def killer() -> None:
-        while len(tally.successes) < kill_after:
+        while len(run.tally.successes) < kill_after:
             await asyncio.sleep(0.002)
+        run.faults.append(time.monotonic())
         await asyncio.to_thread(kill)
 
+    started = time.monotonic()
     limits = httpx2.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx2.AsyncClient(timeout=60, limits=limits) as http:
         killing = asyncio.create_task(killer())
-        journeys = await asyncio.gather(
+        run.journeys = await asyncio.gather(
             *(
                 journey(
                     http,
@@ -369,14 +385,15 @@ async def sigkill_during_bookings(
                     token,
                     ids[i % len(ids)],
                     starts[(i // len(ids)) % len(starts)],
-                    tally,
+                    run.tally,
                     walk_away=i % 4 == 3,
                 )
                 for i, token in enumerate(tokens)
             )
         )
         await killing
-    return list(journeys), tally
+    run.elapsed = time.monotonic() - started
+    return run
 
 
 async def holds_free_at_expiry(
@@ -411,33 +428,42 @@ async def holds_free_at_expiry(
     return len(held), sum(s == 409 for s in blocked), sum(s == 201 for s in freed)
 
 
+@dataclass
+class Twins:
+    run: Run
+    # how the two first answers of each pair went together, e.g. "201 + 201"
+    first_answers: Counter[str] = field(default_factory=Counter)
+    # pairs whose final answers differ, in status or in a single byte: must be none
+    differing: int = 0
+    # pairs finally told they hold their start
+    holding: int = 0
+
+
 async def twin_requests(
-    world: World, urls: Sequence[str], pairs: int
-) -> tuple[Counter[str], int, Tally]:
+    world: World, urls: Sequence[str], pairs: int, lanes: int = 12, first_lane: int = 6
+) -> Twins:
     """Each pair sends one hold with one key to two processes at the same instant; two pairs
-    want each start. Returns how the first answers paired up, the pairs whose final answers
-    differ (must be 0), and the tally."""
+    want each start (of `lanes` therapists from `first_lane` on, out of other scenarios' way).
+    A twin told to wait asks again under the key until it has a final answer."""
     assert len(urls) >= 2
     tokens = world.take_clients(pairs)
-    tally = Tally()
-    first_answers: Counter[str] = Counter()
-    differing = 0
+    twins = Twins(Run(Tally()))
+    tally = twins.run.tally
 
     async def pair(i: int, http: httpx2.AsyncClient) -> None:
-        nonlocal differing
-        key = str(uuid.uuid4())
-        # out of the other scenarios' way: therapists 7 to 18, the fifth and sixth starts
+        slot = i // 2
         body = {
-            "therapist_id": world.therapist_ids[6 + (i // 2) % 12],
+            "therapist_id": world.therapist_ids[first_lane + slot % lanes],
             "session_type": "intake",
-            "start": world.starts[4 + (i // 24) % 2].isoformat(),
+            "start": world.starts[4 + (slot // lanes) % 4].isoformat(),
         }
+        key = str(uuid.uuid4())
         headers = {"Authorization": f"Bearer {tokens[i]}", "Idempotency-Key": key}
         both = await asyncio.gather(
             http.post(urls[0] + HOLD, json=body, headers=headers),
             http.post(urls[1] + HOLD, json=body, headers=headers),
         )
-        first_answers[" + ".join(sorted(label_of(r) for r in both))] += 1
+        twins.first_answers[" + ".join(sorted(label_of(r) for r in both))] += 1
         finals = []
         for n, response in enumerate(both):
             tally.statuses[label_of(response)] += 1
@@ -446,26 +472,26 @@ async def twin_requests(
                     http, urls, n, HOLD, token=tokens[i], key=key, body=body, tally=tally
                 )
             finals.append((response.status_code, response.content))
-        differing += finals[0] != finals[1]
+        twins.differing += finals[0] != finals[1]
+        twins.holding += finals[0][0] == 201
 
+    started = time.monotonic()
     limits = httpx2.Limits(max_connections=2 * pairs)
     async with httpx2.AsyncClient(timeout=60, limits=limits) as http:
         await asyncio.gather(*(pair(i, http) for i in range(pairs)))
-    return first_answers, differing, tally
+    twins.run.elapsed = time.monotonic() - started
+    return twins
 
 
 async def terminate_backends_under_load(
     world: World, urls: Sequence[str], clients: int, rounds: int, every: float
-) -> tuple[list[Journey], Tally, list[float], int]:
+) -> Run:
     """Clients look at slots, hold and book, arriving steadily, while every backend of the
-    database is terminated `rounds` times, `every` seconds apart. Returns the journeys, the
-    tally, when backends were terminated, and how many."""
-    tally = Tally()
+    database is terminated `rounds` times, `every` seconds apart."""
+    run = Run(Tally())
     tokens = world.take_clients(clients)
     ids, starts = world.therapist_ids, world.starts
     window = rounds * every
-    moments: list[float] = []
-    terminated = 0
 
     def terminate_all() -> int:
         with psycopg.connect(libpq(world.url), autocommit=True) as conn:
@@ -473,11 +499,10 @@ async def terminate_backends_under_load(
         return int(row[0]) if row else 0
 
     async def terminator() -> None:
-        nonlocal terminated
         await asyncio.sleep(every / 2)
         for _ in range(rounds):
-            moments.append(time.monotonic())
-            terminated += await asyncio.to_thread(terminate_all)
+            run.faults.append(time.monotonic())
+            await asyncio.to_thread(terminate_all)
             await asyncio.sleep(every)
 
     async def arrive(i: int, token: str, http: httpx2.AsyncClient) -> Journey:
@@ -489,13 +514,51 @@ async def terminate_backends_under_load(
             token,
             ids[i % len(ids)],
             starts[(i // len(ids)) % len(starts)],
-            tally,
+            run.tally,
             look_first=True,
         )
 
+    started = time.monotonic()
     limits = httpx2.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx2.AsyncClient(timeout=60, limits=limits) as http:
         killing = asyncio.create_task(terminator())
-        journeys = await asyncio.gather(*(arrive(i, t, http) for i, t in enumerate(tokens)))
+        run.journeys = await asyncio.gather(*(arrive(i, t, http) for i, t in enumerate(tokens)))
         await killing
-    return list(journeys), tally, moments, terminated
+    run.elapsed = time.monotonic() - started
+    return run
+
+
+async def restart_under_load(
+    world: World, urls: Sequence[str], restart: Any, clients: int, window: float
+) -> Run:
+    """Clients arrive steadily over `window` seconds; a third of the way in, `restart()` stops
+    one process (SIGTERM) and starts it again. Clients find another process meanwhile."""
+    run = Run(Tally())
+    tokens = world.take_clients(clients)
+    ids, starts = world.therapist_ids, world.starts
+
+    async def restarter() -> None:
+        await asyncio.sleep(window / 3)
+        run.faults.append(time.monotonic())
+        await asyncio.to_thread(restart)
+
+    async def arrive(i: int, token: str, http: httpx2.AsyncClient) -> Journey:
+        await asyncio.sleep(window * i / clients)
+        return await journey(
+            http,
+            urls,
+            i,
+            token,
+            ids[i % len(ids)],
+            starts[(i // len(ids)) % len(starts)],
+            run.tally,
+        )
+
+    started = time.monotonic()
+    limits = httpx2.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx2.AsyncClient(timeout=60, limits=limits) as http:
+        restarting = asyncio.create_task(restarter())
+        run.journeys = await asyncio.gather(*(arrive(i, t, http) for i, t in enumerate(tokens)))
+        await restarting
+    run.elapsed = time.monotonic() - started
+    return run
