@@ -49,9 +49,9 @@ def _revive(servers: list[ServerProcess]) -> None:
         server.wait_ready()
 
 
-def _bookings(url: str, run: Run, checks: Checks, label: str) -> None:
+def _bookings(world: scenarios.World, run: Run, checks: Checks, label: str) -> None:
     found = Checks()
-    scenarios.check_bookings(url, run.journeys, found)
+    scenarios.check_bookings(world, run.journeys, found)
     for name, held in found.results.items():
         checks.add(f"{label}: {name}", held)
     checks.add(f"{label}: no 500, every 503 temporarily_unavailable", run.tally.server_errors == 0)
@@ -69,7 +69,7 @@ def _scenarios(url: str, world: scenarios.World) -> tuple[list[tuple[str, ...]],
             )
         )
         label = f"SIGKILL 1 of {SERVERS} processes, {KILL_CLIENTS} clients booking"
-        _bookings(url, run, checks, "SIGKILL")
+        _bookings(world, run, checks, "SIGKILL")
         ends = scenarios.client_count(run.journeys)
         with server_processes(
             url, 1, env=ENV, clock_ahead=timedelta(minutes=HOLD_MINUTES, seconds=30)
@@ -111,7 +111,7 @@ def _scenarios(url: str, world: scenarios.World) -> tuple[list[tuple[str, ...]],
         run = asyncio.run(
             scenarios.terminate_backends_under_load(world, urls, CUT_CLIENTS, CUT_ROUNDS, CUT_EVERY)
         )
-        _bookings(url, run, checks, "backends terminated")
+        _bookings(world, run, checks, "backends terminated")
         ends = scenarios.client_count(run.journeys)
         checks.add("backends terminated: every client booked", ends["booked"] == CUT_CLIENTS)
         rows.append(
@@ -136,7 +136,7 @@ def _scenarios(url: str, world: scenarios.World) -> tuple[list[tuple[str, ...]],
         run = asyncio.run(
             scenarios.restart_under_load(world, urls, restart, RESTART_CLIENTS, RESTART_WINDOW)
         )
-        _bookings(url, run, checks, "restart")
+        _bookings(world, run, checks, "restart")
         ends = scenarios.client_count(run.journeys)
         checks.add("restart: every client booked", ends["booked"] == RESTART_CLIENTS)
         rows.append(

@@ -44,7 +44,10 @@ SELECT count(*) FROM appointments a JOIN appointments b
  AND tstzrange(a.start_at, a.blocked_until) && tstzrange(b.start_at, b.blocked_until)
 WHERE a.status IN ('held', 'booked') AND b.status IN ('held', 'booked')
 """
-BLOCKING = "SELECT id, status FROM appointments WHERE status IN ('held', 'booked')"
+BLOCKING = """
+SELECT id, status FROM appointments
+ WHERE status IN ('held', 'booked') AND created_by_client_id = ANY(%s)
+"""
 TWO_PER_CLIENT = """
 SELECT count(*) FROM (SELECT created_by_client_id FROM appointments
  WHERE status IN ('held', 'booked') GROUP BY 1 HAVING count(*) > 1) AS twice
@@ -67,6 +70,7 @@ class World:
     therapist_ids: list[int]
     tokens: list[str]
     starts: list[datetime]
+    client_ids: dict[str, int] = field(default_factory=dict)  # by token
     _next_token: int = 0
 
     def take_clients(self, count: int) -> list[str]:
@@ -94,18 +98,24 @@ def build_world(url: str, therapists: int, clients: int, starts: int = 8) -> Wor
                 ).id
                 for _ in range(therapists)
             ]
-            tokens = [
+            people = [
                 create_client(
                     session,
                     ClientCreate(name=f"Client {i}", state="NY", timezone="America/New_York"),
-                )[1]
+                )
                 for i in range(clients)
             ]
     finally:
         database.dispose()
     first = grid_ceil(to_minute(datetime.now(UTC) + timedelta(hours=3)))
-    # an hour and a half apart: an intake (60 min) and its buffer never reach the next one
-    return World(url, therapist_ids, tokens, [from_minute(first + 90 * k) for k in range(starts)])
+    return World(
+        url,
+        therapist_ids,
+        [token for _, token in people],
+        # an hour and a half apart: an intake (60 min) and its buffer never reach the next one
+        [from_minute(first + 90 * k) for k in range(starts)],
+        {token: person.id for person, token in people},
+    )
 
 
 @dataclass
@@ -321,11 +331,12 @@ class Run:
         return self.tally.recovery(self.faults)
 
 
-def check_bookings(url: str, journeys: Sequence[Journey], checks: Checks) -> None:
-    """No overlap; what clients were told they have is exactly what the database holds."""
-    with psycopg.connect(libpq(url)) as conn:
+def check_bookings(world: World, journeys: Sequence[Journey], checks: Checks) -> None:
+    """No overlap; what these clients were told they have is exactly what the database holds."""
+    clients = [world.client_ids[trip.token] for trip in journeys]
+    with psycopg.connect(libpq(world.url)) as conn:
         overlaps = conn.execute(OVERLAPS).fetchone()
-        blocking = dict(conn.execute(BLOCKING).fetchall())
+        blocking = dict(conn.execute(BLOCKING, [clients]).fetchall())
         twice = conn.execute(TWO_PER_CLIENT).fetchone()
     told = {trip.told_id for trip in journeys} - {None}
     booked = {int(trip.booked["id"]) for trip in journeys if trip.booked is not None}

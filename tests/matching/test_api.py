@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from fastapi.testclient import TestClient
 
-from confide.matching import api as matching_api
+from confide.matching import live as matching_live
 from confide.matching.api import router
 from confide.web.readiness import Readiness
 from tests.matching.conftest import NOW, SmallNetwork
@@ -183,7 +183,7 @@ def test_the_first_match_after_ready_builds_nothing(
     def no_cold_build(*args: object) -> None:
         raise AssertionError("a request built the matching index from scratch")
 
-    monkeypatch.setattr(matching_api, "build_index", no_cold_build)
+    monkeypatch.setattr(matching_live, "build_index", no_cold_build)
     response = api.post("/api/v1/matches", json=GOOD)
     assert response.status_code == 200, response.text
     assert response.json()["results"]

@@ -73,7 +73,7 @@ def test_not_ready_while_the_database_cannot_be_reached(
     with TestClient(app) as client:
         wait_ready(client)
 
-        def unreachable(_database: Database) -> None:
+        def unreachable(_session: object) -> None:
             raise OperationalError("SELECT 1", {}, Exception("connection refused"))
 
         monkeypatch.setattr(readiness, "_reach", unreachable)

@@ -16,9 +16,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
-from starlette.concurrency import run_in_threadpool
+from sqlalchemy.orm import Session
 
-from confide.db import Database
+from confide.web.unit_of_work import UnitOfWorkDep
 
 logger = logging.getLogger("confide.readiness")
 
@@ -78,9 +78,8 @@ def _not_ready(status: str, detail: str) -> JSONResponse:
     )
 
 
-def _reach(database: Database) -> None:
-    with database.engine.connect() as connection:
-        connection.execute(text("SELECT 1"))
+def _reach(session: Session) -> None:
+    session.execute(text("SELECT 1"))
 
 
 READY_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -97,14 +96,14 @@ READY_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 @router.get("/readyz", responses=READY_RESPONSES)
-async def readyz(request: Request) -> JSONResponse:
+async def readyz(request: Request, uow: UnitOfWorkDep) -> JSONResponse:
     """Readiness: 200 once this process has built its indexes and reaches the database."""
     readiness: Readiness | None = getattr(request.app.state, "readiness", None)
     if readiness is None or not readiness.built.is_set():
         # why a build failed goes to the log, not to whoever asks
         return _not_ready("starting", "building the openings and matching indexes")
     try:
-        await run_in_threadpool(_reach, request.app.state.database)
+        await uow.read(_reach)
     except SQLAlchemyError:
         return _not_ready("unavailable", "the database cannot be reached")
     return JSONResponse({"status": "ready"})

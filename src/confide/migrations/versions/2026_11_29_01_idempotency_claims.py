@@ -24,9 +24,7 @@ def upgrade() -> None:
             sa.Column("state", sa.String(length=12), nullable=False, server_default="done")
         )
         batch.add_column(sa.Column("claim_token", sa.String(length=32), nullable=True))
-        batch.add_column(
-            sa.Column("lease_expires_at", sa.DateTime(timezone=True), nullable=True)
-        )
+        batch.add_column(sa.Column("lease_expires_at", sa.DateTime(timezone=True), nullable=True))
     with op.batch_alter_table("idempotency_records") as batch:
         batch.alter_column("state", server_default=None)
         batch.alter_column("status_code", existing_type=sa.Integer(), nullable=True)
@@ -40,9 +38,7 @@ def upgrade() -> None:
             "done_has_answer",
             "state <> 'done' OR (status_code IS NOT NULL AND response_body IS NOT NULL)",
         )
-    op.create_index(
-        "ix_idempotency_records_created_at", "idempotency_records", ["created_at"]
-    )
+    op.create_index("ix_idempotency_records_created_at", "idempotency_records", ["created_at"])
 
 
 def downgrade() -> None:
