@@ -14,7 +14,7 @@ from confide.accounts.deps import ClientToken
 from confide.accounts.service import authenticate
 from confide.errors import DomainError, SlotUnavailable
 from confide.models import Appointment, Client
-from confide.scheduling import idempotency, service
+from confide.scheduling import service
 from confide.scheduling.schemas import (
     AppointmentCreate,
     AppointmentRead,
@@ -26,6 +26,7 @@ from confide.scheduling.schemas import (
     SlotQuery,
     SlotRead,
 )
+from confide.web import idempotency
 from confide.web.unit_of_work import Once, UnitOfWork, UnitOfWorkDep
 
 router = APIRouter(prefix="/api/v1", tags=["scheduling"])

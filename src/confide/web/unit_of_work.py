@@ -33,10 +33,10 @@ from starlette.concurrency import run_in_threadpool
 
 from confide.db import Database
 from confide.errors import DomainError
-from confide.scheduling import idempotency
-from confide.scheduling.idempotency import IdempotencyInProgress, StoredResponse
 from confide.transient import is_transient
+from confide.web import idempotency
 from confide.web.errors import domain_error_body, status_for
+from confide.web.idempotency import IdempotencyInProgress, StoredResponse
 
 T = TypeVar("T")
 logger = logging.getLogger("confide.web")

@@ -1,9 +1,9 @@
-"""Idempotency-Key: claimed before the work, one answer per key, a lease for a dead claim, a day
-to live; passing database failures tried again once under the key."""
+"""Holds and bookings under an Idempotency-Key through the app: a twin waits for the answer,
+a dead claim is taken over, a refusal is the key's answer byte for byte, a passing database
+failure is tried again once."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -14,10 +14,11 @@ from psycopg import errors as pg
 from sqlalchemy import exc, func, select
 
 from confide.db import Database
-from confide.errors import InvalidInput
-from confide.models import Appointment, Client, IdempotencyRecord
-from confide.scheduling import idempotency, service
-from confide.scheduling.idempotency import Claim, IdempotencyInProgress, StoredResponse
+from confide.models import Appointment, Client
+from confide.network import service as network
+from confide.scheduling import service
+from confide.web import idempotency
+from confide.web.idempotency import Claim
 from tests.scheduling.factories import make_client, make_therapist
 
 NOW = datetime(2026, 12, 2, 15, 0, tzinfo=UTC)
@@ -32,70 +33,9 @@ def frozen() -> Iterator[time_machine.Coordinates]:
         yield traveller
 
 
-@pytest.fixture
-def client_id(database: Database) -> int:
+def claim(database: Database, client_id: int, key: str, digest: str) -> object:
     with database.session(write=True) as session:
-        person = Client(
-            name="Sam", state="NY", timezone="America/New_York", token_hash=uuid.uuid4().hex
-        )
-        session.add(person)
-        session.flush()
-        return person.id
-
-
-def claim(database: Database, client_id: int, key: str = "k", digest: str = "d", now=NOW):  # type: ignore[no-untyped-def]
-    with database.session(write=True) as session:
-        return idempotency.claim(session, client_id, key, "holds", digest, now, LEASE)
-
-
-def test_the_first_claims_a_twin_waits_and_then_replays(database: Database, client_id: int) -> None:
-    first = claim(database, client_id)
-    assert isinstance(first, Claim)
-    assert claim(database, client_id) is None  # in progress
-    with database.session(write=True) as session:
-        idempotency.finish(session, first, 201, b'{"hold_id":7}')
-    again = claim(database, client_id)
-    assert again == StoredResponse(201, b'{"hold_id":7}', replayed=True)
-    with pytest.raises(InvalidInput, match="different request"):
-        claim(database, client_id, digest="other")
-
-
-def test_a_claim_whose_lease_ran_out_is_taken_over(database: Database, client_id: int) -> None:
-    dead = claim(database, client_id)
-    assert isinstance(dead, Claim)
-    assert claim(database, client_id, now=NOW + LEASE - timedelta(seconds=1)) is None
-    taker = claim(database, client_id, now=NOW + LEASE)
-    assert isinstance(taker, Claim)
-    assert taker.record_id == dead.record_id
-    assert taker.token != dead.token
-    # the slow first one cannot record its answer any more: the taker's counts
-    with pytest.raises(IdempotencyInProgress), database.session(write=True) as session:
-        idempotency.finish(session, dead, 201, b"{}")
-    with database.session(write=True) as session:
-        idempotency.finish(session, taker, 409, b'{"error":"slot_unavailable"}')
-    assert claim(database, client_id).status_code == 409  # type: ignore[union-attr]
-
-
-def test_a_released_key_is_claimed_afresh(database: Database, client_id: int) -> None:
-    first = claim(database, client_id)
-    assert isinstance(first, Claim)
-    with database.session(write=True) as session:
-        idempotency.release(session, first)
-    assert isinstance(claim(database, client_id), Claim)
-
-
-def test_keys_expire_after_a_day(database: Database, client_id: int) -> None:
-    first = claim(database, client_id)
-    assert isinstance(first, Claim)
-    with database.session(write=True) as session:
-        idempotency.finish(session, first, 201, b"{}")
-    assert isinstance(claim(database, client_id, now=NOW + timedelta(hours=23)), StoredResponse)
-    # a day on, the key is new again, even with another request
-    assert isinstance(
-        claim(database, client_id, digest="other", now=NOW + timedelta(days=1)), Claim
-    )
-    with database.session() as session:
-        assert session.scalar(select(func.count()).select_from(IdempotencyRecord)) == 1
+        return idempotency.claim(session, client_id, key, "holds", digest, NOW, LEASE)
 
 
 @pytest.fixture
@@ -239,8 +179,6 @@ def test_a_key_whose_work_failed_twice_is_free_for_the_retry(
 def test_a_read_is_tried_again_once(
     client: TestClient, therapist_id: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from confide.network import service as network
-
     real, calls = network.get_therapist, []
 
     def flaky(*args, **kwargs):  # type: ignore[no-untyped-def]
