@@ -116,8 +116,8 @@ def test_database_connections_cut_under_load(world: World, servers: list[ServerP
     assert_checks(checks)
     ends = scenarios.client_count(run.journeys)
     assert ends["booked"] == len(run.journeys), ends
-    # every process answers again soon after each cut
-    assert run.recovery < 5, run.recovery
+    # each cut is over in moments (the bound is loose: the machine may be busy)
+    assert run.recovery < 15, (run.recovery, run.tally.statuses)
 
 
 def _wait_for_lock_waiter(url: str, timeout: float = 10) -> None:
