@@ -41,7 +41,7 @@ def serve(
     port: Annotated[int | None, typer.Option(help="default: CONFIDE_PORT")] = None,
     workers: Annotated[int | None, typer.Option(help="default: CONFIDE_WORKERS")] = None,
 ) -> None:
-    """Serve the web app and API."""
+    """Serve the web app and API; ready (GET /readyz) once the indexes are built."""
     import uvicorn
 
     settings = get_settings()
@@ -55,6 +55,8 @@ def serve(
         port=port,
         workers=workers or settings.workers,
         log_level="info",
+        # on SIGTERM: stop accepting, let requests at work finish this long, then exit
+        timeout_graceful_shutdown=settings.shutdown_seconds,
     )
 
 

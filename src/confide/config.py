@@ -31,6 +31,13 @@ class Settings(BaseSettings):
     # Requests a process works on at once; more wait their turn. Python runs one thread at a
     # time, so a few at work answer sooner than many sharing the interpreter (see web/limits.py).
     requests_at_work: int = Field(default=4, ge=1, le=200)
+    # On SIGTERM: stop accepting, give requests at work this long to finish, then exit.
+    shutdown_seconds: int = Field(default=10, ge=0, le=600)
+    # A request with an Idempotency-Key claims it for this long; if its process dies, another
+    # takes the key over after that. Longer than any request takes, shutdown included.
+    idempotency_lease_seconds: float = Field(default=15.0, ge=0.5, le=600)
+    # A twin request waits this long for the first one's answer before 409 idempotency_in_progress.
+    idempotency_wait_seconds: float = Field(default=2.0, ge=0, le=60)
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

@@ -5,7 +5,7 @@ back on any error. A request gets its one through web/unit_of_work.py, a command
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +59,10 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.sessions = sessionmaker(engine, expire_on_commit=False, autoflush=True)
+        # the driver connections checked out now, so that `interrupt` can reach them
+        self._in_use: set[Any] = set()
+        event.listen(engine, "checkout", lambda conn, *_: self._in_use.add(conn))
+        event.listen(engine, "checkin", lambda conn, *_: self._in_use.discard(conn))
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Database:
@@ -83,6 +87,16 @@ class Database:
             raise
         finally:
             session.close()
+
+    def interrupt(self) -> None:
+        """Stop every statement running now (each fails, and its unit of work rolls back): a
+        process shutting down past its time does not wait for a query stuck on a lock."""
+        for connection in list(self._in_use):
+            with suppress(Exception):  # it may have finished meanwhile
+                if self.dialect == "sqlite":
+                    connection.interrupt()
+                else:
+                    connection.cancel_safe(timeout=1)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -9,6 +9,8 @@ class DomainError(Exception):
     """An expected failure a caller can act on. `code` is stable; `extra` goes into the body."""
 
     code = "domain_error"
+    # seconds after which asking again may get another answer (sent as Retry-After)
+    retry_after: int | None = None
 
     def __init__(self, message: str, **extra: Any) -> None:
         super().__init__(message)

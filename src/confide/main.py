@@ -24,6 +24,8 @@ from confide.vocab.api import router as vocab_router
 from confide.web import errors
 from confide.web.limits import ConcurrencyCap
 from confide.web.pages import router as pages_router
+from confide.web.readiness import Readiness
+from confide.web.readiness import router as readiness_router
 from confide.web.templating import PACKAGE
 
 
@@ -34,7 +36,14 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # build the indexes now, in the background: /readyz turns 200 when they are done
+        readiness: Readiness = app.state.readiness
+        readiness.start()
         yield
+        if owns_database:
+            # past CONFIDE_SHUTDOWN_SECONDS: the queries of requests still at work stop here
+            database.interrupt()
+        readiness.stop(timeout=settings.shutdown_seconds)
         if owns_database:
             database.dispose()
 
@@ -46,13 +55,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.state.settings = settings
     app.state.database = database
-    # built on first refresh, so start-up stays quick and tests on empty databases pay nothing
     app.state.openings = OpeningsIndex(horizon_days=settings.match_horizon_days)
     errors.install(app)
     # fewer requests at work than pooled connections: see web/limits.py
     app.add_middleware(ConcurrencyCap, limit=min(settings.requests_at_work, settings.db_pool_size))
     app.mount("/static", StaticFiles(directory=PACKAGE / "web" / "static"), name="static")
     app.include_router(pages_router)
+    app.include_router(readiness_router)
     app.include_router(vocab_router)
     app.include_router(therapists_router)
     app.include_router(clients_router)
@@ -61,5 +70,6 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(fhir_router)
     app.include_router(booking_pages_router)
     app.include_router(matching_router)
-    install_matching(app, database, settings)
+    live = install_matching(app, database, settings)
+    app.state.readiness = Readiness(live.warm_up)
     return app

@@ -9,8 +9,11 @@ import pytest
 import time_machine
 from fastapi.testclient import TestClient
 
+from confide.matching import live as matching_live
 from confide.matching.api import router
+from confide.web.readiness import Readiness
 from tests.matching.conftest import NOW, SmallNetwork
+from tests.web.test_readiness import wait_ready
 
 GOOD: dict[str, Any] = {
     "state": "CA",
@@ -166,3 +169,21 @@ def test_a_held_start_is_no_longer_offered(api: TestClient, small_network: Small
         again = api.post("/api/v1/matches", json={**GOOD, "limit": 50}).json()["results"]
     offered = {(r["therapist"]["id"], r["first_opening"]) for r in again}
     assert (first["therapist"]["id"], first["first_opening"]) not in offered
+
+
+def test_the_first_match_after_ready_builds_nothing(
+    api: TestClient, small_network: SmallNetwork, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the network was written after start-up: build again, as a restarted process would
+    state = api.app.state  # type: ignore[attr-defined]
+    state.readiness = Readiness(state.matching.warm_up)
+    state.readiness.start()
+    wait_ready(api)
+
+    def no_cold_build(*args: object) -> None:
+        raise AssertionError("a request built the matching index from scratch")
+
+    monkeypatch.setattr(matching_live, "build_index", no_cold_build)
+    response = api.post("/api/v1/matches", json=GOOD)
+    assert response.status_code == 200, response.text
+    assert response.json()["results"]

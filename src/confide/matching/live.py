@@ -1,4 +1,4 @@
-"""This process's matching index: built on first use, kept in step with the openings index."""
+"""This process's matching index: built at start-up, kept in step with the openings index."""
 
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ class LiveMatching:
             )
 
     def warm_up(self, now: datetime | None = None) -> MatchIndex:
-        """Build the index now (e.g. in the app's lifespan) instead of on the first request."""
+        """Build the index now (at start-up) instead of on the first request."""
         with (
             self.database.session() as session,
             self.reading(session, now or datetime.now(UTC), force=True) as index,
@@ -85,7 +85,7 @@ class LiveMatching:
 
 
 def install_matching(app: FastAPI, database: Database, settings: Settings) -> LiveMatching:
-    """Attach the matching index to the app (built on the first request, not at start-up)."""
+    """Attach the matching index to the app; the app builds it at start-up (web/readiness.py)."""
     openings = getattr(app.state, "openings", None)
     if openings is None:
         openings = OpeningsIndex(horizon_days=settings.match_horizon_days)

@@ -121,16 +121,36 @@ class ExternalBusy(Base):
 
 
 class IdempotencyRecord(Base):
-    """The first successful response to a POST sent with an Idempotency-Key, kept per client."""
+    """A request sent with an Idempotency-Key, per client: claimed before the work is done, then
+    its first answer, replayed to every retry for a day.
+
+    While in progress, `claim_token` names the request at work and `lease_expires_at` says when
+    another may take the key over (its process may have died); once done, the answer is kept.
+    """
 
     __tablename__ = "idempotency_records"
-    __table_args__ = (UniqueConstraint("client_id", "key"),)
+    __table_args__ = (
+        UniqueConstraint("client_id", "key"),
+        CheckConstraint("state IN ('in_progress', 'done')", name="state"),
+        CheckConstraint(
+            "state <> 'in_progress' OR (claim_token IS NOT NULL AND lease_expires_at IS NOT NULL)",
+            name="claim_has_lease",
+        ),
+        CheckConstraint(
+            "state <> 'done' OR (status_code IS NOT NULL AND response_body IS NOT NULL)",
+            name="done_has_answer",
+        ),
+        Index("ix_idempotency_records_created_at", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(255))
     route: Mapped[str] = mapped_column(String(80))
     request_hash: Mapped[str] = mapped_column(String(64))
-    status_code: Mapped[int] = mapped_column(Integer)
-    response_body: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(12))
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    lease_expires_at: Mapped[datetime | None] = mapped_column()
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    response_body: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

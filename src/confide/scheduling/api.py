@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import Annotated, TypeVar
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from confide.accounts.deps import ClientToken
 from confide.accounts.service import authenticate
-from confide.errors import SlotUnavailable
-from confide.models import Appointment
-from confide.scheduling import idempotency, service
+from confide.errors import DomainError, SlotUnavailable
+from confide.models import Appointment, Client
+from confide.scheduling import service
 from confide.scheduling.schemas import (
     AppointmentCreate,
     AppointmentRead,
@@ -25,7 +26,8 @@ from confide.scheduling.schemas import (
     SlotQuery,
     SlotRead,
 )
-from confide.web.unit_of_work import UnitOfWork, UnitOfWorkDep
+from confide.web import idempotency
+from confide.web.unit_of_work import Once, UnitOfWork, UnitOfWorkDep
 
 router = APIRouter(prefix="/api/v1", tags=["scheduling"])
 
@@ -38,6 +40,10 @@ IdempotencyKey = Annotated[
     ),
 ]
 JSON = "application/json"
+IDEMPOTENT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    409: {"description": "idempotency_in_progress: a request with this key is still at work"},
+    503: {"description": "temporarily_unavailable: retry with the same key after Retry-After"},
+}
 T = TypeVar("T")
 
 
@@ -60,26 +66,69 @@ def _read(appointment: Appointment) -> AppointmentRead:
     )
 
 
+async def _alternatives(uow: UnitOfWork, refusal: DomainError, now: datetime) -> None:
+    """A conflict found under a lock gets its alternatives once the transaction is over."""
+    if (
+        isinstance(refusal, SlotUnavailable)
+        and refusal.lookup is not None
+        and not refusal.extra.get("alternatives")
+    ):
+        therapist_id, session_type, near = refusal.lookup
+        found = await uow.read(
+            lambda s: service.alternatives(s, therapist_id, session_type, near, now)
+        )
+        refusal.extra["alternatives"] = [a.isoformat() for a in found]
+
+
 async def _change_time(
     request: Request, uow: UnitOfWork, work: Callable[[Session], T], now: datetime
 ) -> T:
     """Run a write that takes or frees time.
 
-    A conflict found under a lock gets its alternatives once the transaction is over, and a
-    committed change tells this process's openings index that it is behind.
+    A conflict gets its alternatives (see `_alternatives`), and a committed change tells this
+    process's openings index that it is behind.
     """
     try:
         result = await uow.write(work)
     except SlotUnavailable as conflict:
-        if conflict.lookup is not None and not conflict.extra.get("alternatives"):
-            therapist_id, session_type, near = conflict.lookup
-            found = await uow.read(
-                lambda s: service.alternatives(s, therapist_id, session_type, near, now)
-            )
-            conflict.extra["alternatives"] = [a.isoformat() for a in found]
+        await _alternatives(uow, conflict, now)
         raise
     request.app.state.openings.mark_stale()
     return result
+
+
+async def _create(
+    request: Request,
+    uow: UnitOfWork,
+    token: str,
+    key: str | None,
+    route: str,
+    payload: BaseModel,
+    create: Callable[[Session, Client], bytes],
+    now: datetime,
+) -> Response:
+    """A booking POST: 201 with `create`'s JSON body. With an Idempotency-Key, the work runs once
+    per key across every process, and every request with the key gets the first answer."""
+    if key is None:
+        body = await _change_time(request, uow, lambda s: create(s, authenticate(s, token)), now)
+        return _created(idempotency.StoredResponse(201, body))
+    settings = request.app.state.settings
+    once = Once(
+        key=key,
+        route=route,
+        payload=payload.model_dump(mode="json"),
+        client_id=lambda s: authenticate(s, token).id,
+        lease=timedelta(seconds=settings.idempotency_lease_seconds),
+        wait_seconds=settings.idempotency_wait_seconds,
+    )
+    stored = await uow.write_once(
+        once,
+        lambda s: create(s, authenticate(s, token)),
+        settle=lambda refusal: _alternatives(uow, refusal, now),
+    )
+    if stored.status_code == 201:
+        request.app.state.openings.mark_stale()
+    return _created(stored)
 
 
 def _created(stored: idempotency.StoredResponse) -> Response:
@@ -113,7 +162,13 @@ async def list_slots(
     "/holds",
     status_code=201,
     response_model=HoldCreated,
-    responses={409: {"description": "the time is taken; alternatives are listed"}},
+    responses={
+        **IDEMPOTENT_RESPONSES,
+        409: {
+            "description": "the time is taken (slot_unavailable; alternatives are listed), or "
+            "a request with this key is still at work (idempotency_in_progress)"
+        },
+    },
 )
 async def create_hold(
     request: Request,
@@ -126,43 +181,35 @@ async def create_hold(
     hold_minutes = request.app.state.settings.hold_minutes
     now = _now()
 
-    def work(session: Session) -> idempotency.StoredResponse:
-        client = authenticate(session, token)
-
-        def create() -> bytes:
-            hold = service.create_hold(
-                session,
-                client,
-                payload.therapist_id,
-                payload.session_type,
-                payload.start,
-                now,
-                hold_minutes,
-            )
-            assert hold.hold_expires_at is not None
-            created = HoldCreated(
-                hold_id=hold.id,
-                expires_at=hold.hold_expires_at,
-                appointment_id=hold.id,
-                start=hold.start_at,
-                end=hold.end_at,
-            )
-            return created.model_dump_json().encode()
-
-        return idempotency.run_once(
+    def create(session: Session, client: Client) -> bytes:
+        hold = service.create_hold(
             session,
-            client.id,
-            idempotency_key,
-            "holds",
-            payload.model_dump(mode="json"),
-            create,
+            client,
+            payload.therapist_id,
+            payload.session_type,
+            payload.start,
             now,
+            hold_minutes,
         )
+        assert hold.hold_expires_at is not None
+        created = HoldCreated(
+            hold_id=hold.id,
+            expires_at=hold.hold_expires_at,
+            appointment_id=hold.id,
+            start=hold.start_at,
+            end=hold.end_at,
+        )
+        return created.model_dump_json().encode()
 
-    return _created(await _change_time(request, uow, work, now))
+    return await _create(request, uow, token, idempotency_key, "holds", payload, create, now)
 
 
-@router.post("/appointments", status_code=201, response_model=AppointmentRead)
+@router.post(
+    "/appointments",
+    status_code=201,
+    response_model=AppointmentRead,
+    responses=IDEMPOTENT_RESPONSES,
+)
 async def book(
     request: Request,
     uow: UnitOfWorkDep,
@@ -173,24 +220,11 @@ async def book(
     """Confirm a hold: the appointment is booked."""
     now = _now()
 
-    def work(session: Session) -> idempotency.StoredResponse:
-        client = authenticate(session, token)
+    def create(session: Session, client: Client) -> bytes:
+        appointment = service.confirm_hold(session, client, payload.hold_id, now)
+        return _read(appointment).model_dump_json().encode()
 
-        def create() -> bytes:
-            appointment = service.confirm_hold(session, client, payload.hold_id, now)
-            return _read(appointment).model_dump_json().encode()
-
-        return idempotency.run_once(
-            session,
-            client.id,
-            idempotency_key,
-            "appointments",
-            payload.model_dump(mode="json"),
-            create,
-            now,
-        )
-
-    return _created(await _change_time(request, uow, work, now))
+    return await _create(request, uow, token, idempotency_key, "appointments", payload, create, now)
 
 
 @router.get("/appointments/{appointment_id}", response_model=AppointmentRead)

@@ -194,10 +194,11 @@ class OpeningsIndex:
     def refresh(self, session: Session, now: datetime) -> set[int]:
         """Recompute the therapists that changed since the last refresh; returns their ids."""
         self.stale = False
+        # from scratch when the grid is too old, or starts after now (the clock was set back)
         if (
             self.grid is None
             or self.watermark is None
-            or (now - self.grid.base > timedelta(minutes=REBASE_MINUTES))
+            or not timedelta(0) <= now - self.grid.base <= timedelta(minutes=REBASE_MINUTES)
         ):
             return set(self.build(session, now).therapist_ids.tolist())
         with self._lock:

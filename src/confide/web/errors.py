@@ -8,12 +8,16 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy import exc as db
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from confide import errors
+from confide.transient import is_transient
 from confide.vocab.fields import error_field
 
 logger = logging.getLogger("confide.web")
+# How long a client told 503 temporarily_unavailable waits before trying again.
+RETRY_AFTER_SECONDS = 1
 
 STATUS_BY_ERROR: dict[type[errors.DomainError], int] = {
     errors.NotFound: 404,
@@ -71,7 +75,8 @@ def validation_body(exc: RequestValidationError) -> dict[str, Any]:
 def install(app: FastAPI) -> None:
     @app.exception_handler(errors.DomainError)
     async def _domain(request: Request, exc: errors.DomainError) -> JSONResponse:
-        return JSONResponse(domain_error_body(exc), status_code=status_for(exc))
+        headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else None
+        return JSONResponse(domain_error_body(exc), status_code=status_for(exc), headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -85,9 +90,30 @@ def install(app: FastAPI) -> None:
             headers=exc.headers,
         )
 
+    @app.exception_handler(db.DBAPIError)
+    @app.exception_handler(db.TimeoutError)
+    async def _database(request: Request, exc: Exception) -> JSONResponse:
+        if not is_transient(exc):
+            return await _unexpected(request, exc)
+        # a lost connection, a deadlock, a lock timeout: not the request's fault, nor a bug
+        logger.warning(
+            "database briefly unavailable on %s %s: %s",
+            request.method,
+            request.url.path,
+            str(exc).splitlines()[0][:200],
+        )
+        return JSONResponse(
+            {
+                "error": "temporarily_unavailable",
+                "detail": "The service is briefly unavailable; please try again in a moment.",
+            },
+            status_code=503,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        logger.exception("unhandled error on %s %s", request.method, request.url.path)
+        logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
         return JSONResponse(
             {"error": "internal_error", "detail": "Something went wrong on our side."},
             status_code=500,

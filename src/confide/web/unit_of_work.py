@@ -9,20 +9,56 @@ end on one thread and never waits for the event loop while it holds its locks (s
 Handlers and their dependencies are `async def`: FastAPI runs a plain `def` on a worker thread of
 its own, a hop per dependency. A request runs one unit of work; the only second one allowed is a
 read after a failed write, to look up what is free now once the locks are released.
+
+A unit of work that is safe to repeat (a read; a write under an Idempotency-Key) is tried once
+more when the database fails in passing (a cut connection, a deadlock): see confide/transient.py.
+A write under a key claims the key in a short transaction first, so that however many processes
+are asked, the work runs once and every request with the key gets its one answer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
+from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from confide.db import Database
+from confide.errors import DomainError
+from confide.transient import is_transient
+from confide.web import idempotency
+from confide.web.errors import domain_error_body, status_for
+from confide.web.idempotency import IdempotencyInProgress, StoredResponse
 
 T = TypeVar("T")
+logger = logging.getLogger("confide.web")
+# before trying a unit of work again: the pool has dropped the connections that broke
+RETRY_PAUSE_SECONDS = 0.05
+# a twin waiting for the answer to its key looks again after this long, doubling up to the last
+FIRST_LOOK_SECONDS = 0.02
+LONGEST_LOOK_SECONDS = 0.25
+
+
+@dataclass(frozen=True, slots=True)
+class Once:
+    """A write sent with an Idempotency-Key: `client_id` says whose key it is (authenticating)."""
+
+    key: str
+    route: str
+    payload: object
+    client_id: Callable[[Session], int]
+    # how long a claim keeps the key from others (longer than any unit of work takes)
+    lease: timedelta
+    # how long a twin waits for the answer before it is told to ask again
+    wait_seconds: float
 
 
 class UnitOfWork:
@@ -42,16 +78,108 @@ class UnitOfWork:
         """Run `work` in a writing transaction and commit it."""
         return await self._run(work, write=True)
 
-    async def _run(self, work: Callable[[Session], T], *, write: bool) -> T:
+    async def write_once(
+        self,
+        once: Once,
+        work: Callable[[Session], bytes],
+        settle: Callable[[DomainError], Awaitable[None]] | None = None,
+    ) -> StoredResponse:
+        """Run `work` (its JSON body answers 201) once per key, and answer every request with the
+        key alike: the first answer, recorded with the key, or the domain error the work raised
+        (after `settle` completes it, e.g. with other free times, by a read)."""
+        self._start(write=True)
+        idempotency.check_key(once.key)
+        digest = idempotency.request_hash(once.route, once.payload)
+
+        def claim(session: Session) -> idempotency.Claim | StoredResponse | None:
+            now = datetime.now(UTC)
+            client_id = once.client_id(session)
+            return idempotency.claim(
+                session, client_id, once.key, once.route, digest, now, once.lease
+            )
+
+        try:
+            found = await self._transaction(claim, write=True, repeatable=True)
+            deadline, pause = time.monotonic() + once.wait_seconds, FIRST_LOOK_SECONDS
+            while found is None:  # a twin is at work: wait for its answer
+                if time.monotonic() >= deadline:
+                    raise IdempotencyInProgress()
+                await asyncio.sleep(pause)
+                pause = min(2 * pause, LONGEST_LOOK_SECONDS)
+                found = await self._transaction(claim, write=True, repeatable=True)
+        except BaseException:
+            self._state = "done"
+            raise
+        if isinstance(found, StoredResponse):
+            self._state = "done"
+            return found
+        claimed = found
+
+        def run(session: Session) -> bytes:
+            body = work(session)
+            idempotency.finish(session, claimed, 201, body)
+            return body
+
+        try:
+            try:
+                body = await self._transaction(run, write=True, repeatable=True)
+            except IdempotencyInProgress:
+                raise  # another request took the key over: it answers
+            except DomainError as refusal:
+                self._state = "failed"  # `settle` may read once
+                if settle is not None:
+                    await settle(refusal)
+                # the bytes the error handler would send: a replay is this answer, byte for byte
+                rendered = bytes(JSONResponse(domain_error_body(refusal)).body)
+                answer = StoredResponse(status_for(refusal), rendered)
+                await self._transaction(
+                    lambda s: idempotency.finish(s, claimed, answer.status_code, answer.body),
+                    write=True,
+                    repeatable=True,
+                )
+                return answer
+        except IdempotencyInProgress:
+            raise
+        except BaseException:
+            # a passing failure, or a bug: free the key, so that a retry runs the work afresh
+            try:
+                await self._transaction(
+                    lambda s: idempotency.release(s, claimed), write=True, repeatable=False
+                )
+            except Exception:  # the lease frees it later
+                logger.warning("could not release Idempotency-Key %r", once.key)
+            raise
+        finally:
+            self._state = "done"
+        return StoredResponse(201, body)
+
+    def _start(self, *, write: bool) -> None:
         if self._state == "done" or (self._state == "failed" and write):
             raise RuntimeError("a request runs one unit of work (and a read after a failed write)")
+
+    async def _run(self, work: Callable[[Session], T], *, write: bool) -> T:
+        self._start(write=write)
         try:
-            result = await run_in_threadpool(self._in_thread, work, write)
+            result = await self._transaction(work, write=write, repeatable=not write)
         except BaseException:
             self._state = "failed" if write and self._state == "new" else "done"
             raise
         self._state = "done"
         return result
+
+    async def _transaction(
+        self, work: Callable[[Session], T], *, write: bool, repeatable: bool
+    ) -> T:
+        """One transaction on a worker thread; one safe to repeat is tried again once when the
+        database failed in passing."""
+        try:
+            return await run_in_threadpool(self._in_thread, work, write)
+        except Exception as error:
+            if not (repeatable and is_transient(error)):
+                raise
+            logger.info("trying again after a passing database failure: %s", type(error).__name__)
+        await asyncio.sleep(RETRY_PAUSE_SECONDS)
+        return await run_in_threadpool(self._in_thread, work, write)
 
     def _in_thread(self, work: Callable[[Session], T], write: bool) -> T:
         # Where every request's transaction begins and ends.

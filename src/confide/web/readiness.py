@@ -1,0 +1,109 @@
+"""Ready before serving: the indexes are built at start-up, and GET /readyz says when they are.
+
+A load balancer sends traffic to a process once /readyz answers 200, so no request pays for a
+cold index. /healthz stays the cheap liveness check: a process still building is alive.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from confide.web.unit_of_work import UnitOfWorkDep
+
+logger = logging.getLogger("confide.readiness")
+
+RETRY_AFTER_SECONDS = 1
+# While the database is not there yet, try again after this long, doubling up to the longest.
+FIRST_RETRY_SECONDS = 0.5
+LONGEST_RETRY_SECONDS = 15.0
+
+router = APIRouter(tags=["health"])
+
+
+class Readiness:
+    """Builds this process's indexes on a background thread, trying again until it can."""
+
+    def __init__(self, build: Callable[[], object]) -> None:
+        self._build = build
+        self.built = threading.Event()
+        self.problem: str | None = None
+        self.build_seconds: float | None = None
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        # a daemon thread: a process told to stop does not wait for a build it no longer needs
+        self._thread = threading.Thread(target=self._run, name="confide-indexes", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float) -> None:
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        delay = FIRST_RETRY_SECONDS
+        while not self._stopping.is_set():
+            started = time.perf_counter()
+            try:
+                self._build()
+            except Exception as error:  # most often the database is not up yet
+                self.problem = f"{type(error).__name__}: {error}".splitlines()[0][:300]
+                logger.warning("building the indexes failed (%s); retrying", self.problem)
+                self._stopping.wait(delay)
+                delay = min(2 * delay, LONGEST_RETRY_SECONDS)
+                continue
+            self.build_seconds = time.perf_counter() - started
+            self.problem = None
+            self.built.set()
+            logger.info("indexes built in %.2f s", self.build_seconds)
+            return
+
+
+def _not_ready(status: str, detail: str) -> JSONResponse:
+    return JSONResponse(
+        {"status": status, "detail": detail},
+        status_code=503,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
+def _reach(session: Session) -> None:
+    session.execute(text("SELECT 1"))
+
+
+READY_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/json": {"example": {"status": "ready"}}}},
+    503: {
+        "description": "still building the indexes, or the database cannot be reached",
+        "content": {
+            "application/json": {
+                "example": {"status": "starting", "detail": "building the indexes"}
+            }
+        },
+    },
+}
+
+
+@router.get("/readyz", responses=READY_RESPONSES)
+async def readyz(request: Request, uow: UnitOfWorkDep) -> JSONResponse:
+    """Readiness: 200 once this process has built its indexes and reaches the database."""
+    readiness: Readiness | None = getattr(request.app.state, "readiness", None)
+    if readiness is None or not readiness.built.is_set():
+        # why a build failed goes to the log, not to whoever asks
+        return _not_ready("starting", "building the openings and matching indexes")
+    try:
+        await uow.read(_reach)
+    except SQLAlchemyError:
+        return _not_ready("unavailable", "the database cannot be reached")
+    return JSONResponse({"status": "ready"})
