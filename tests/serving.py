@@ -13,6 +13,7 @@ from contextlib import contextmanager
 import httpx2
 
 TEST_SECRET = "race-and-benchmark-secret-key-0123456789"
+TEST_ENCRYPTION_KEYS = "bench-1:YmVuY2htYXJrIGFuZCByYWNlIGZpZWxkIGtleSAhISE="
 
 
 def free_port() -> int:
@@ -29,6 +30,7 @@ def running_servers(database_url: str, count: int = 2, *, workers: int = 1) -> I
         "CONFIDE_DATABASE_URL": database_url,
         "CONFIDE_ENVIRONMENT": "test",
         "CONFIDE_SECRET_KEY": TEST_SECRET,
+        "CONFIDE_ENCRYPTION_KEYS": TEST_ENCRYPTION_KEYS,
     }
     processes, urls = [], []
     try:
