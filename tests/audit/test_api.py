@@ -34,7 +34,12 @@ def admin_client(database: Database) -> Iterator[TestClient]:
         for number in range(6):
             actor = Actor(7, "client", "203.0.113.9") if number % 2 else SYSTEM
             record(
-                session, actor, "read", "appointment", 30 + number % 3, "ok",
+                session,
+                actor,
+                "read",
+                "appointment",
+                30 + number % 3,
+                "ok",
                 NOW + timedelta(minutes=number),
             )
     with TestClient(app) as client:
@@ -55,7 +60,8 @@ def test_admins_page_through_events_newest_first(admin_client: TestClient) -> No
 
 def test_filters_by_actor_object_and_time(admin_client: TestClient) -> None:
     by_actor = admin_client.get("/api/v1/audit/events", params={"actor_user_id": 7}).json()
-    assert {i["actor_user_id"] for i in by_actor["items"]} == {7} and by_actor["total"] == 3
+    assert {i["actor_user_id"] for i in by_actor["items"]} == {7}
+    assert by_actor["total"] == 3
     by_object = admin_client.get(
         "/api/v1/audit/events", params={"object_type": "appointment", "object_id": "31"}
     ).json()
@@ -120,7 +126,8 @@ def test_the_csv_export_can_be_verified_offline(admin_client: TestClient) -> Non
     # the export itself is recorded
     last = admin_client.get("/api/v1/audit/events", params={"per_page": 1}).json()["items"]
     after = admin_client.get("/api/v1/audit/events", params={"action": "export"}).json()
-    assert after["total"] == 1 and after["items"][0]["actor_role"] == "admin"
+    assert after["total"] == 1
+    assert after["items"][0]["actor_role"] == "admin"
     assert last[0]["object_type"] == "audit_log"
 
 

@@ -1,4 +1,4 @@
-"""The pure chain: a fixed hashing recipe, and the first tampered row named for each kind of change."""
+"""The pure chain: a fixed hashing recipe; the first tampered row named for each kind of change."""
 
 from __future__ import annotations
 
@@ -83,7 +83,8 @@ def test_an_edited_last_row_is_named() -> None:
     rows = chained(4)
     rows[3] = replace(rows[3], actor_user_id=99)
     broken = verify(rows).broken
-    assert broken is not None and (broken.row_id, broken.problem) == (4, "edited")
+    assert broken is not None
+    assert (broken.row_id, broken.problem) == (4, "edited")
 
 
 def test_a_deleted_row_is_named() -> None:
@@ -116,7 +117,8 @@ def test_a_row_put_in_place_of_another_is_named() -> None:
     rows[2] = replace(rows[2], object_id="777", row_hash="f" * 64)
     # the forged row claims row 3's place; row 4 still links to the real row 3's hash
     broken = verify(rows).broken
-    assert broken is not None and broken.row_id == 3
+    assert broken is not None
+    assert broken.row_id == 3
 
 
 def test_a_row_inserted_between_is_named() -> None:

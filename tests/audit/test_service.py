@@ -30,7 +30,12 @@ def record_some(database: Database, count: int) -> None:
             actor = (CLIENT, THERAPIST, SYSTEM)[number % 3]
             action = ("read", "create", "update")[number % 3]
             record(
-                session, actor, action, "appointment", 40 + number, "ok",
+                session,
+                actor,
+                action,
+                "appointment",
+                40 + number,
+                "ok",
                 NOW + timedelta(seconds=number),
             )
 
@@ -51,20 +56,30 @@ def test_recorded_events_form_a_chain_that_verifies(database: Database) -> None:
     with database.session() as session:
         rows = list(queries.chain_rows(session))
     assert [r.id for r in rows] == [1, 2, 3, 4, 5, 6]
-    assert rows[0].actor_user_id == 7 and rows[0].address == "203.0.113.9"
-    assert rows[1].address == "2001:db8::1" and rows[2].actor_role == "system"
-    assert rows[5].occurred_at == NOW and rows[5].object_id == "7"
+    assert rows[0].actor_user_id == 7
+    assert rows[0].address == "203.0.113.9"
+    assert rows[1].address == "2001:db8::1"
+    assert rows[2].actor_role == "system"
+    assert rows[5].occurred_at == NOW
+    assert rows[5].object_id == "7"
     assert all(rows[i].prev_hash == rows[i - 1].row_hash for i in range(1, 6))
 
 
 def test_a_rolled_back_unit_of_work_leaves_no_event_and_no_gap(database: Database) -> None:
     record_some(database, 2)
-    with pytest.raises(RuntimeError), database.session(write=True) as session:
-        record(session, CLIENT, "read", "appointment", 1, "ok", NOW)
-        raise RuntimeError("the work failed")
+
+    def failing_work() -> None:
+        with database.session(write=True) as session:
+            record(session, CLIENT, "read", "appointment", 1, "ok", NOW)
+            raise RuntimeError("the work failed")
+
+    with pytest.raises(RuntimeError):
+        failing_work()
     record_some(database, 1)
     report = verified(database)
-    assert report.intact and report.count == 3 and report.head_id == 3
+    assert report.intact
+    assert report.count == 3
+    assert report.head_id == 3
 
 
 @pytest.mark.parametrize(
@@ -134,7 +149,8 @@ def test_a_row_inserted_with_a_made_up_hash_is_named(database: Database) -> None
     with bypassing_triggers(database) as conn:
         conn.execute(AuditEvent.__table__.insert().values(**_fields(forged)))
     report = verified(database)
-    assert report.broken is not None and report.broken.row_id == 4
+    assert report.broken is not None
+    assert report.broken.row_id == 4
     assert "put in by hand" in report.broken.message
 
 
@@ -145,7 +161,8 @@ def test_an_anchor_catches_the_last_rows_deleted(database: Database) -> None:
         conn.execute(text("DELETE FROM audit_events WHERE id >= 3"))
     assert verified(database).intact  # a plain chain cannot see its end cut off...
     report = verified(database, anchors=(head_hash,))
-    assert report.broken is not None and report.broken.problem == "anchor_missing"  # ...an anchor can
+    assert report.broken is not None
+    assert report.broken.problem == "anchor_missing"
 
 
 def test_sqlite_refuses_to_record_in_a_reading_unit_of_work(database: Database) -> None:

@@ -1,4 +1,4 @@
-"""Encrypted columns on both databases: models read plain values, the database holds only ciphertext."""
+"""Encrypted columns on both databases: models read plain values, the database only ciphertext."""
 
 from __future__ import annotations
 
@@ -43,6 +43,11 @@ def add_record(database: Database, client_id: int, **fields: object) -> int:
         return record.id
 
 
+def load(database: Database, record_id: int) -> SafetyRecord | None:
+    with database.session() as session:
+        return session.get(SafetyRecord, record_id)
+
+
 def raw_row(database: Database, record_id: int) -> dict[str, str | None]:
     with database.engine.connect() as conn:
         row = conn.execute(
@@ -74,7 +79,8 @@ def test_null_stays_null(database: Database, client_id: int) -> None:
     assert raw_row(database, record_id)["detail"] is None
     with database.session() as session:
         record = session.get(SafetyRecord, record_id)
-        assert record is not None and record.detail is None
+        assert record is not None
+        assert record.detail is None
 
 
 def test_a_value_altered_in_the_database_fails_to_load(database: Database, client_id: int) -> None:
@@ -89,8 +95,8 @@ def test_a_value_altered_in_the_database_fails_to_load(database: Database, clien
             text("UPDATE safety_records SET detail = :v WHERE id = :id"),
             {"v": altered.rstrip("="), "id": record_id},
         )
-    with pytest.raises(DecryptionError), database.session() as session:
-        session.get(SafetyRecord, record_id)
+    with pytest.raises(DecryptionError):
+        load(database, record_id)
 
 
 def test_a_value_copied_into_another_column_fails_to_load(
@@ -103,9 +109,8 @@ def test_a_value_copied_into_another_column_fails_to_load(
             text("UPDATE safety_records SET self_harm_risk = partner_violence WHERE id = :id"),
             {"id": record_id},
         )
-    with pytest.raises(DecryptionError, match="safety_records.self_harm_risk"):
-        with database.session() as session:
-            session.get(SafetyRecord, record_id)
+    with pytest.raises(DecryptionError, match=r"safety_records\.self_harm_risk"):
+        load(database, record_id)
 
 
 def test_every_encrypted_column_is_bound_to_its_own_table_and_column() -> None:

@@ -67,8 +67,9 @@ def test_rotation_reencrypts_everything_then_the_old_key_can_go(
     before = read_back(database)
     both = Keyring.parse(f"{NEW},{OLD}")
     install_keyring(both)
-    reports = {(r.table, r.column): r for r in rotate_keys(database, both, Base.metadata,
-                                                           batch_size=3)}
+    reports = {
+        (r.table, r.column): r for r in rotate_keys(database, both, Base.metadata, batch_size=3)
+    }
     detail = reports[("safety_records", "detail")]
     assert (detail.values, detail.reencrypted, detail.found_under) == (6, 6, {"old": 6})
     assert reports[("safety_records", "source")].reencrypted == RECORDS

@@ -1,4 +1,4 @@
-"""Safety records: kept per answer, a disclosure never undone by a later "no", every access audited."""
+"""Safety records: one per answer, a disclosure never undone by a later "no", all access audited."""
 
 from __future__ import annotations
 

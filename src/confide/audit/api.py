@@ -66,7 +66,8 @@ def audit_router(admin: Callable[..., Any]) -> APIRouter:
         actor: Actor = Depends(_admin_actor),
     ) -> StreamingResponse:
         """The matching events as CSV, oldest first with their hashes (the export is recorded)."""
-        spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, mode="w+", newline="")
+        # closed by the response's background task once sent, or below on failure
+        spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, mode="w+", newline="")  # noqa: SIM115
         try:
             await in_unit_of_work(
                 request,

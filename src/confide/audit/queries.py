@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
-from sqlalchemy import ColumnElement, Row, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from confide.audit.chain import ChainRow
@@ -35,17 +34,13 @@ def chain_head(session: Session) -> tuple[int, str] | None:
     return None if head is None else (head.id, head.row_hash)
 
 
-def _chain_row(row: Row[Any]) -> ChainRow:
-    return ChainRow(*row)
-
-
 def chain_rows(session: Session, *, batch_size: int = 2_000) -> Iterator[ChainRow]:
     """Every row in id order, streamed (a server-side cursor on PostgreSQL)."""
     result = session.execute(
         select(*CHAIN_COLUMNS).order_by(AuditEvent.id).execution_options(yield_per=batch_size)
     )
     for row in result:
-        yield _chain_row(row)
+        yield ChainRow(**row._mapping)
 
 
 def _conditions(filters: AuditFilter) -> list[ColumnElement[bool]]:
@@ -62,9 +57,10 @@ def _conditions(filters: AuditFilter) -> list[ColumnElement[bool]]:
 
 
 def count_events(session: Session, filters: AuditFilter) -> int:
-    return session.scalar(
-        select(func.count()).select_from(AuditEvent).where(*_conditions(filters))
-    ) or 0
+    return (
+        session.scalar(select(func.count()).select_from(AuditEvent).where(*_conditions(filters)))
+        or 0
+    )
 
 
 def events_page(
@@ -93,4 +89,4 @@ def iter_events(
         .execution_options(yield_per=batch_size)
     )
     for row in result:
-        yield _chain_row(row)
+        yield ChainRow(**row._mapping)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import TextIO
+from typing import IO, NoReturn
 
 from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
@@ -58,12 +58,13 @@ class AuditUnitOfWorkError(RuntimeError):
     """record() was called where it cannot keep the chain: a programming error, not input."""
 
 
-def _refuse(problem: str) -> None:
+def _refuse(problem: str) -> NoReturn:
     raise ValueError(f"audit record refused: {problem}")
 
 
-def _check(actor: Actor, action: str, object_type: str, object_id: str | None, outcome: str,
-           now: datetime) -> None:
+def _check(
+    actor: Actor, action: str, object_type: str, object_id: str | None, outcome: str, now: datetime
+) -> None:
     if actor.role not in ACTOR_ROLES:
         _refuse(f"role {actor.role!r} is not one of {ACTOR_ROLES}")
     if actor.user_id is not None and not 1 <= actor.user_id < 2**31:
@@ -148,7 +149,7 @@ def list_events(session: Session, actor: Actor, query: AuditQuery, now: datetime
 
 
 def export_csv(
-    session: Session, actor: Actor, filters: AuditFilter, out: TextIO, now: datetime
+    session: Session, actor: Actor, filters: AuditFilter, out: IO[str], now: datetime
 ) -> int:
     """Write the matching events to `out` as CSV, oldest first, hashes included; returns the count.
 

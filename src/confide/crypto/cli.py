@@ -37,7 +37,9 @@ def register(app: typer.Typer, console: Console) -> None:
         database = Database.from_settings(settings)
         try:
             with Progress(
-                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
                 console=console,
             ) as progress:
                 task = progress.add_task(

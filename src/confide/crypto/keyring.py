@@ -58,9 +58,7 @@ class Keyring:
             if not KEY_ID.fullmatch(key_id):
                 raise KeyringError(f"key id {key_id!r}: use 1-32 letters, digits, '-' or '_'")
             if len(key) != KEY_BYTES:
-                raise KeyringError(
-                    f"key {key_id!r} is {len(key)} bytes; AES-256 needs {KEY_BYTES}"
-                )
+                raise KeyringError(f"key {key_id!r} is {len(key)} bytes; AES-256 needs {KEY_BYTES}")
         if current_id not in keys:
             raise KeyringError(f"the current key id {current_id!r} is not among {sorted(keys)}")
         self.keys = dict(keys)

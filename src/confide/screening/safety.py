@@ -1,4 +1,4 @@
-"""Each client's private safety record: written by the intake, read by booking; every access audited.
+"""A client's private safety record: written by the intake, read by booking, every access audited.
 
 A partner-violence disclosure, once made, stays disclosed: a later "no" may be given with the
 partner watching, so only a clinician (not built yet) should ever set one aside. Couples work is
