@@ -10,9 +10,9 @@ from typer.testing import CliRunner, Result
 
 from confide.cli import app
 from confide.config import get_settings
-from confide.crypto import Keyring, install_keyring
+from confide.crypto import install_keyring
 from confide.db import Database
-from tests.conftest import TEST_ENCRYPTION_KEYS
+from tests.conftest import TEST_ENCRYPTION_KEYS, TEST_KEYRING
 
 
 @contextmanager
@@ -30,7 +30,7 @@ def confide_command(
         yield CliRunner()
     finally:
         get_settings.cache_clear()
-        install_keyring(Keyring.parse(TEST_ENCRYPTION_KEYS))
+        install_keyring(TEST_KEYRING)
 
 
 def run(runner: CliRunner, *args: str) -> Result:

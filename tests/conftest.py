@@ -36,12 +36,16 @@ BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 TEST_ENCRYPTION_KEYS = "test-1:dGVzdCBrZXkgb25lIGZvciBjb25maWRlIGZpZWxkcyE="
 
 
-@pytest.fixture(autouse=True, scope="session")
+TEST_KEYRING = Keyring.parse(TEST_ENCRYPTION_KEYS)
+install_keyring(TEST_KEYRING)  # for session fixtures too
+
+
+@pytest.fixture(autouse=True)
 def field_keyring() -> Keyring:
-    """The process's keyring, as create_app and the CLI install it from settings."""
-    keyring = Keyring.parse(TEST_ENCRYPTION_KEYS)
-    install_keyring(keyring)
-    return keyring
+    """The process's keyring, as create_app and the CLI install it from settings; each test
+    starts with it, whatever an earlier test installed."""
+    install_keyring(TEST_KEYRING)
+    return TEST_KEYRING
 
 
 def _postgres_reachable() -> str | None:
