@@ -17,10 +17,10 @@ from confide import migrate
 from confide.audit.cli import register as register_audit
 from confide.config import get_settings
 from confide.crypto import install_keyring
-from confide.crypto.cli import register as register_keys
 from confide.db import create_db_engine, session_scope
 from confide.errors import DomainError
 from confide.interop import service as interop
+from confide.keys.cli import register as register_keys
 from confide.matching.cli import register as register_match
 from confide.network.generator import generate_network
 from confide.network.seeding import NetworkNotEmpty, therapist_count, write_network

@@ -21,7 +21,7 @@ from tests.conftest import settings_for
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 
 
-def stand_in_admin(x_test_role: str = Header("admin")) -> Actor:
+async def stand_in_admin(x_test_role: str = Header("admin")) -> Actor:
     """Tests only: the accounts work supplies the real dependency."""
     return Actor(user_id=1, role=x_test_role, address="192.0.2.1")
 

@@ -12,8 +12,8 @@ from sqlalchemy.exc import StatementError
 
 from confide.crypto import DecryptionError, Keyring, KeyringNotInstalled, install_keyring
 from confide.crypto.columns import EncryptedColumn
-from confide.crypto.rotation import encrypted_columns
 from confide.db import Database
+from confide.keys.service import encrypted_columns
 from confide.models import Base, Client, SafetyRecord
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)

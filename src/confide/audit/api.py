@@ -11,14 +11,14 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import IO, Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 from starlette.background import BackgroundTask
 
 from confide.audit import service
 from confide.audit.schemas import Actor, AuditFilter, AuditPage, AuditQuery
-from confide.db import in_unit_of_work
 from confide.errors import Forbidden
+from confide.web.unit_of_work import UnitOfWorkDep
 
 SPOOL_BYTES = 8 * 1024 * 1024  # an export larger than this goes to a temporary file
 
@@ -37,7 +37,7 @@ def audit_router(admin: Callable[..., Any]) -> APIRouter:
 
     # Dependencies as default values: the annotations are strings (future import), and a
     # string cannot name `admin`, which exists only in this call.
-    def _admin_actor(actor: Actor = Depends(admin)) -> Actor:
+    async def _admin_actor(actor: Actor = Depends(admin)) -> Actor:
         if actor.role != "admin":
             raise Forbidden("only an admin reads the audit trail")
         return actor
@@ -46,14 +46,13 @@ def audit_router(admin: Callable[..., Any]) -> APIRouter:
 
     @router.get("/events", response_model=AuditPage)
     async def list_audit_events(
-        request: Request,
         query: Annotated[AuditQuery, Query()],
+        uow: UnitOfWorkDep,
         actor: Actor = Depends(_admin_actor),
     ) -> AuditPage:
         """A page of the audit trail, newest first (the read is recorded too)."""
-        return await in_unit_of_work(
-            request, lambda s: service.list_events(s, actor, query, _now()), write=True
-        )
+        # a write: the read is recorded, and on SQLite recording needs the write lock up front
+        return await uow.write(lambda s: service.list_events(s, actor, query, _now()))
 
     @router.get(
         "/events.csv",
@@ -61,19 +60,15 @@ def audit_router(admin: Callable[..., Any]) -> APIRouter:
         responses={200: {"content": {"text/csv": {}}, "description": "oldest first"}},
     )
     async def export_audit_events(
-        request: Request,
         filters: Annotated[AuditFilter, Query()],
+        uow: UnitOfWorkDep,
         actor: Actor = Depends(_admin_actor),
     ) -> StreamingResponse:
         """The matching events as CSV, oldest first with their hashes (the export is recorded)."""
         # closed by the response's background task once sent, or below on failure
         spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, mode="w+", newline="")  # noqa: SIM115
         try:
-            await in_unit_of_work(
-                request,
-                lambda s: service.export_csv(s, actor, filters, spool, _now()),
-                write=True,
-            )
+            await uow.write(lambda s: service.export_csv(s, actor, filters, spool, _now()))
         except BaseException:
             spool.close()
             raise

@@ -8,8 +8,7 @@ import typer
 from rich.console import Console
 
 from confide.audit.service import verify_chain
-from confide.config import get_settings
-from confide.db import Database
+from confide.db import session_scope
 
 
 def register(app: typer.Typer, console: Console) -> None:
@@ -24,12 +23,8 @@ def register(app: typer.Typer, console: Console) -> None:
         ] = None,
     ) -> None:
         """Check every row's hash and link; exit 1 naming the first row edited, deleted or added."""
-        database = Database.from_settings(get_settings())
-        try:
-            with database.session() as session:
-                report = verify_chain(session, anchors=anchor or ())
-        finally:
-            database.dispose()
+        with session_scope() as session:
+            report = verify_chain(session, anchors=anchor or ())
         if report.broken is not None:
             console.print(
                 f"[red]Audit trail broken at row {report.broken.row_id} "

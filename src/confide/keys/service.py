@@ -14,8 +14,8 @@ from typing import Any
 
 from sqlalchemy import Column, MetaData, Table, Text, bindparam, func, select, type_coerce
 
-from confide.crypto.columns import EncryptedColumn
-from confide.crypto.keyring import Keyring, key_id_of
+from confide.crypto import EncryptedColumn, Keyring
+from confide.crypto.keyring import key_id_of
 from confide.db import Database
 
 

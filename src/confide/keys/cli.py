@@ -11,8 +11,8 @@ from rich.table import Table
 
 from confide.config import get_settings
 from confide.crypto.keyring import generate_key
-from confide.crypto.rotation import rotate_keys, rows_to_visit
 from confide.db import Database
+from confide.keys.service import rotate_keys, rows_to_visit
 from confide.models import Base
 
 
@@ -34,6 +34,7 @@ def register(app: typer.Typer, console: Console) -> None:
         """Re-encrypt every encrypted value with the current key (safe to run again)."""
         settings = get_settings()
         keyring = settings.field_keyring()
+        # one engine for the rotation's many short units of work (session_scope makes one each)
         database = Database.from_settings(settings)
         try:
             with Progress(

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select, text
 
 from confide.crypto import Keyring, install_keyring
-from confide.crypto.rotation import rotate_keys
 from confide.db import Database
+from confide.keys.service import rotate_keys
 from confide.models import Base, Client, SafetyRecord
 from tests.cli_env import confide_command, run
 from tests.conftest import TEST_ENCRYPTION_KEYS
