@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx2
 
 TEST_SECRET = "race-and-benchmark-secret-key-0123456789"
+TEST_ENCRYPTION_KEYS = "bench-1:YmVuY2htYXJrIGFuZCByYWNlIGZpZWxkIGtleSAhISE="
 
 
 def free_port() -> int:
@@ -46,6 +47,7 @@ class ServerProcess:
             "CONFIDE_DATABASE_URL": database_url,
             "CONFIDE_ENVIRONMENT": "test",
             "CONFIDE_SECRET_KEY": TEST_SECRET,
+            "CONFIDE_ENCRYPTION_KEYS": TEST_ENCRYPTION_KEYS,
             **env,
         }
         self.log = log_dir / f"server-{self.port}.log"

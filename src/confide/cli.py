@@ -14,10 +14,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from confide import migrate
+from confide.audit.cli import register as register_audit
 from confide.config import get_settings
+from confide.crypto import install_keyring
 from confide.db import create_db_engine, session_scope
 from confide.errors import DomainError
 from confide.interop import service as interop
+from confide.keys.cli import register as register_keys
 from confide.matching.cli import register as register_match
 from confide.network.generator import generate_network
 from confide.network.seeding import NetworkNotEmpty, therapist_count, write_network
@@ -33,6 +36,17 @@ therapist_app = typer.Typer(help="One therapist's time.", no_args_is_help=True)
 app.add_typer(network_app, name="network")
 app.add_typer(therapist_app, name="therapist")
 console = Console()
+
+
+@app.callback()
+def main() -> None:
+    """Confide: therapist matching and booking."""
+    # every command may read or write encrypted columns; settings are read here, not at import
+    install_keyring(get_settings().field_keyring())
+
+
+register_audit(app, console)
+register_keys(app, console)
 
 
 @app.command()

@@ -4,8 +4,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from confide.crypto.keyring import Keyring, KeyringError
 
 PLACEHOLDER_SECRET = "change-me"
 DEFAULT_DATABASE_URL = "sqlite:///" + str(Path("var") / "confide.db")
@@ -38,6 +40,12 @@ class Settings(BaseSettings):
     idempotency_lease_seconds: float = Field(default=15.0, ge=0.5, le=600)
     # A twin request waits this long for the first one's answer before 409 idempotency_in_progress.
     idempotency_wait_seconds: float = Field(default=2.0, ge=0, le=60)
+    # Field encryption keys, "kid1:base64key,kid2:base64key" (32-byte keys; `confide keys
+    # generate` makes one). New values use CONFIDE_ENCRYPTION_KEY_ID, else the first; older
+    # keys stay listed until `confide keys rotate` has moved every value off them. Empty in
+    # development means a fixed placeholder key, refused anywhere else.
+    encryption_keys: SecretStr = SecretStr("")
+    encryption_key_id: str | None = None
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
@@ -51,7 +59,26 @@ class Settings(BaseSettings):
             raise ValueError(
                 "CONFIDE_SECRET_KEY must be at least 32 characters outside development"
             )
+        try:
+            keyring = self.field_keyring()
+        except KeyringError as error:
+            raise ValueError(f"CONFIDE_ENCRYPTION_KEYS: {error}") from None
+        if self.environment != "development" and keyring.holds_development_key:
+            raise ValueError(
+                "CONFIDE_ENCRYPTION_KEYS is empty or holds the development placeholder key; "
+                "set real keys (`confide keys generate`) when "
+                f"CONFIDE_ENVIRONMENT={self.environment}"
+            )
         return self
+
+    def field_keyring(self) -> Keyring:
+        """The keys that seal health data at rest (see confide.crypto)."""
+        keys = self.encryption_keys.get_secret_value().strip()
+        if not keys:
+            if self.encryption_key_id is not None:
+                raise KeyringError("CONFIDE_ENCRYPTION_KEY_ID is set but no key is listed")
+            return Keyring.development()
+        return Keyring.parse(keys, self.encryption_key_id)
 
     @property
     def is_sqlite(self) -> bool:

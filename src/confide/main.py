@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from confide import __version__
 from confide.accounts.api import router as clients_router
 from confide.config import Settings, get_settings
+from confide.crypto import install_keyring
 from confide.db import Database
 from confide.interop.calendar_api import router as calendar_router
 from confide.interop.fhir_api import router as fhir_router
@@ -33,6 +34,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     settings = settings or get_settings()
     owns_database = database is None
     database = database or Database.from_settings(settings)
+    # one keyring per process, reached by the encrypted column types (see confide.crypto)
+    install_keyring(settings.field_keyring())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -8,6 +8,7 @@ from pydantic import ValidationError
 
 from confide.config import PLACEHOLDER_SECRET, Settings
 from confide.vocab import get_vocabulary
+from tests.conftest import TEST_ENCRYPTION_KEYS
 
 
 def test_healthz_counts_therapists(client: TestClient) -> None:
@@ -91,7 +92,7 @@ def test_placeholder_secret_refused_outside_development() -> None:
         Settings(environment="production", secret_key=PLACEHOLDER_SECRET)
     with pytest.raises(ValidationError, match="at least 32"):
         Settings(environment="production", secret_key="short")
-    Settings(environment="production", secret_key="x" * 40)
+    Settings(environment="production", secret_key="x" * 40, encryption_keys=TEST_ENCRYPTION_KEYS)
 
 
 def test_settings_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,5 +1,6 @@
 """All ORM tables, on one metadata for Alembic."""
 
+from confide.models.audit import ACTOR_ROLES, AuditEvent
 from confide.models.base import Base, UTCDateTime, utcnow
 from confide.models.clients import Client
 from confide.models.filters import among
@@ -18,6 +19,7 @@ from confide.models.network import (
     TimeOff,
     WeeklyHours,
 )
+from confide.models.safety import SafetyRecord
 from confide.models.scheduling import (
     APPOINTMENT_STATUSES,
     BLOCKING_STATUSES,
@@ -29,10 +31,12 @@ from confide.models.scheduling import (
 )
 
 __all__ = [
+    "ACTOR_ROLES",
     "APPOINTMENT_STATUSES",
     "BLOCKING_STATUSES",
     "Appointment",
     "AppointmentParticipant",
+    "AuditEvent",
     "Base",
     "Client",
     "ExternalBusy",
@@ -41,6 +45,7 @@ __all__ = [
     "PanelParticipation",
     "Payer",
     "Plan",
+    "SafetyRecord",
     "Therapist",
     "TherapistIdentity",
     "TherapistLanguage",
