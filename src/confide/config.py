@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     # Requests a process works on at once; more wait their turn. Python runs one thread at a
     # time, so a few at work answer sooner than many sharing the interpreter (see web/limits.py).
     requests_at_work: int = Field(default=4, ge=1, le=200)
+    # True when a TLS-terminating proxy serves Confide: every answer then carries HSTS (without
+    # it, only requests that arrive as https do; uvicorn trusts X-Forwarded-Proto from 127.0.0.1)
+    behind_tls_proxy: bool = False
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

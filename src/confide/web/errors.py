@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from confide import errors
 from confide.vocab.fields import error_field
+from confide.web.security import apply_security_headers
 
 logger = logging.getLogger("confide.web")
 
@@ -88,7 +89,14 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         logger.exception("unhandled error on %s %s", request.method, request.url.path)
-        return JSONResponse(
+        response = JSONResponse(
             {"error": "internal_error", "detail": "Something went wrong on our side."},
             status_code=500,
         )
+        # Starlette answers a 500 outside every middleware, so this answer adds its own headers
+        apply_security_headers(
+            request.scope,
+            response.headers,
+            behind_tls_proxy=request.app.state.settings.behind_tls_proxy,
+        )
+        return response
