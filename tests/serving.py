@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx2
 
@@ -22,13 +23,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_servers(database_url: str, count: int = 2, *, workers: int = 1) -> Iterator[list[str]]:
-    """Start `count` independent server processes on one database; yields their base URLs."""
+def running_servers(
+    database_url: str, count: int = 2, *, workers: int = 1, rate_limits: bool = False
+) -> Iterator[list[str]]:
+    """Start `count` independent server processes on one database; yields their base URLs.
+
+    Rate limits are off unless asked for: races and benchmarks send floods on purpose."""
     env = {
         **os.environ,
         "CONFIDE_DATABASE_URL": database_url,
         "CONFIDE_ENVIRONMENT": "test",
         "CONFIDE_SECRET_KEY": TEST_SECRET,
+        "CONFIDE_RATE_LIMITS_ENABLED": "true" if rate_limits else "false",
     }
     processes, urls = [], []
     try:
@@ -84,3 +90,43 @@ def _wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 30)
             pass
         time.sleep(0.1)
     raise RuntimeError(f"server at {url} did not answer within {timeout} s")
+
+
+@contextmanager
+def confide_serve(database_url: str, log_path: Path, **settings: str) -> Iterator[str]:
+    """Run `confide serve` as a user would, its output (both streams) going to `log_path`."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "CONFIDE_DATABASE_URL": database_url,
+        "CONFIDE_ENVIRONMENT": "test",
+        "CONFIDE_SECRET_KEY": TEST_SECRET,
+        **{f"CONFIDE_{name.upper()}": value for name, value in settings.items()},
+    }
+    url = f"http://127.0.0.1:{port}"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "confide.cli",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            # a whole process start, imports included: slow on a busy machine
+            _wait_ready(url, process, timeout=120)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()

@@ -44,6 +44,8 @@ def serve(
     """Serve the web app and API."""
     import uvicorn
 
+    from confide.web.access_log import serving_log_config
+
     settings = get_settings()
     host = host or settings.host
     port = port or settings.port
@@ -55,6 +57,7 @@ def serve(
         port=port,
         workers=workers or settings.workers,
         log_level="info",
+        log_config=serving_log_config(),
     )
 
 
