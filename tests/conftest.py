@@ -142,7 +142,10 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
 
 
 def settings_for(url: str) -> Settings:
-    return Settings(environment="test", database_url=url, secret_key="t" * 40)
+    # most tests send many requests from one address; tests/web/test_rate_limits.py has them on
+    return Settings(
+        environment="test", database_url=url, secret_key="t" * 40, rate_limits_enabled=False
+    )
 
 
 @pytest.fixture

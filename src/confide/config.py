@@ -4,11 +4,23 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from limits import parse_many
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRET = "change-me"
 DEFAULT_DATABASE_URL = "sqlite:///" + str(Path("var") / "confide.db")
+# Each named limit applies per client address and, where the request names one, per account
+# ("N/period", several joined by ";"). CONFIDE_RATE_LIMITS (JSON) overrides some or all.
+DEFAULT_RATE_LIMITS: dict[str, str] = {
+    "register": "5/hour",
+    "signin": "10/minute;30/hour",
+    "reset": "5/hour",
+    "tokens": "10/hour",
+    "holds": "10/minute;30/hour",
+    "matches": "60/minute",
+    "book": "5/minute;10/hour",
+}
 
 
 class Settings(BaseSettings):
@@ -34,6 +46,29 @@ class Settings(BaseSettings):
     # True when a TLS-terminating proxy serves Confide: every answer then carries HSTS (without
     # it, only requests that arrive as https do; uvicorn trusts X-Forwarded-Proto from 127.0.0.1)
     behind_tls_proxy: bool = False
+    # rate limits are counted in this process's memory unless Redis is given (shared by processes)
+    redis_url: str | None = None
+    rate_limits_enabled: bool = True
+    rate_limits: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_RATE_LIMITS))
+
+    @field_validator("rate_limits", mode="before")
+    @classmethod
+    def _complete_rate_limits(cls, value: object) -> object:
+        if not isinstance(value, dict):
+            return value
+        unknown = sorted(set(value) - set(DEFAULT_RATE_LIMITS))
+        if unknown:
+            raise ValueError(
+                f"unknown rate limit {', '.join(unknown)}; known: {', '.join(DEFAULT_RATE_LIMITS)}"
+            )
+        for name, text in value.items():
+            try:
+                parse_many(text)
+            except ValueError:
+                raise ValueError(
+                    f"rate limit {name}: {text!r} is not like '10/minute' or '5/minute;20/hour'"
+                ) from None
+        return {**DEFAULT_RATE_LIMITS, **value}
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

@@ -25,6 +25,7 @@ from confide.web import errors
 from confide.web.docs import install_docs
 from confide.web.limits import ConcurrencyCap
 from confide.web.pages import router as pages_router
+from confide.web.rate_limits import RateLimiter
 from confide.web.security import SecurityHeaders
 from confide.web.templating import PACKAGE
 
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.state.settings = settings
     app.state.database = database
+    app.state.rate_limiter = RateLimiter.from_settings(settings)
     # built on first refresh, so start-up stays quick and tests on empty databases pay nothing
     app.state.openings = OpeningsIndex(horizon_days=settings.match_horizon_days)
     errors.install(app)

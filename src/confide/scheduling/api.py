@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, TypeVar
 
-from fastapi import APIRouter, Header, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from sqlalchemy.orm import Session
 
 from confide.accounts.deps import ClientToken
@@ -25,6 +25,7 @@ from confide.scheduling.schemas import (
     SlotQuery,
     SlotRead,
 )
+from confide.web.rate_limits import RATE_LIMITED, RateLimit, bearer_account
 from confide.web.unit_of_work import UnitOfWork, UnitOfWorkDep
 
 router = APIRouter(prefix="/api/v1", tags=["scheduling"])
@@ -113,7 +114,8 @@ async def list_slots(
     "/holds",
     status_code=201,
     response_model=HoldCreated,
-    responses={409: {"description": "the time is taken; alternatives are listed"}},
+    responses={409: {"description": "the time is taken; alternatives are listed"}, **RATE_LIMITED},
+    dependencies=[Depends(RateLimit("holds", account=bearer_account))],
 )
 async def create_hold(
     request: Request,

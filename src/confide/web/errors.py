@@ -22,6 +22,7 @@ STATUS_BY_ERROR: dict[type[errors.DomainError], int] = {
     errors.Unauthorized: 401,
     errors.Forbidden: 403,
     errors.Conflict: 409,
+    errors.RateLimited: 429,
 }
 
 
@@ -72,7 +73,10 @@ def validation_body(exc: RequestValidationError) -> dict[str, Any]:
 def install(app: FastAPI) -> None:
     @app.exception_handler(errors.DomainError)
     async def _domain(request: Request, exc: errors.DomainError) -> JSONResponse:
-        return JSONResponse(domain_error_body(exc), status_code=status_for(exc))
+        headers = (
+            {"Retry-After": str(exc.retry_after)} if isinstance(exc, errors.RateLimited) else None
+        )
+        return JSONResponse(domain_error_body(exc), status_code=status_for(exc), headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
