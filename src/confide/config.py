@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Literal
 
 from limits import parse_many
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRET = "change-me"
@@ -50,6 +50,15 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     rate_limits_enabled: bool = True
     rate_limits: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_RATE_LIMITS))
+    # mail goes through SMTP when a host is set; otherwise each message is an .eml file here
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_starttls: bool = True
+    smtp_ca_file: Path | None = None  # trust this CA for the SMTP server (a private relay)
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    mail_from: str = "Confide <no-reply@localhost>"
+    outbox_dir: Path = Path("var") / "outbox"
 
     @field_validator("rate_limits", mode="before")
     @classmethod
