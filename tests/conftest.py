@@ -159,11 +159,13 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
 
 
 def settings_for(url: str) -> Settings:
+    # most tests send many requests from one address; tests/web/test_rate_limits.py has them on
     return Settings(
         environment="test",
         database_url=url,
         secret_key="t" * 40,
         encryption_keys=TEST_ENCRYPTION_KEYS,
+        rate_limits_enabled=False,
     )
 
 

@@ -48,6 +48,9 @@ class ServerProcess:
             "CONFIDE_ENVIRONMENT": "test",
             "CONFIDE_SECRET_KEY": TEST_SECRET,
             "CONFIDE_ENCRYPTION_KEYS": TEST_ENCRYPTION_KEYS,
+            # races, fault tests and benchmarks send floods on purpose; a test that wants the
+            # limits passes CONFIDE_RATE_LIMITS_ENABLED=true in `env`
+            "CONFIDE_RATE_LIMITS_ENABLED": "false",
             **env,
         }
         self.log = log_dir / f"server-{self.port}.log"
@@ -159,11 +162,74 @@ def server_processes(
 
 @contextmanager
 def running_servers(
-    database_url: str, count: int = 2, *, workers: int = 1, env: Mapping[str, str] = {}
+    database_url: str,
+    count: int = 2,
+    *,
+    workers: int = 1,
+    env: Mapping[str, str] = {},
+    rate_limits: bool = False,
 ) -> Iterator[list[str]]:
-    """Start `count` independent server processes on one database; yields their base URLs."""
+    """Start `count` independent server processes on one database; yields their base URLs.
+
+    Rate limits are off unless asked for: races and benchmarks send floods on purpose."""
+    env = {**env, "CONFIDE_RATE_LIMITS_ENABLED": "true" if rate_limits else "false"}
     with server_processes(database_url, count, workers=workers, env=env) as servers:
         yield [server.url for server in servers]
+
+
+def _wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server at {url} exited with {process.returncode}")
+        try:
+            if httpx2.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx2.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"server at {url} did not answer within {timeout} s")
+
+
+@contextmanager
+def confide_serve(database_url: str, log_path: Path, **settings: str) -> Iterator[str]:
+    """Run `confide serve` as a user would, its output (both streams) going to `log_path`."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "CONFIDE_DATABASE_URL": database_url,
+        "CONFIDE_ENVIRONMENT": "test",
+        "CONFIDE_SECRET_KEY": TEST_SECRET,
+        "CONFIDE_ENCRYPTION_KEYS": TEST_ENCRYPTION_KEYS,
+        **{f"CONFIDE_{name.upper()}": value for name, value in settings.items()},
+    }
+    url = f"http://127.0.0.1:{port}"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "confide.cli",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            # a whole process start, imports included: slow on a busy machine
+            _wait_ready(url, process, timeout=120)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 if __name__ == "__main__":

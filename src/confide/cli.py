@@ -58,6 +58,8 @@ def serve(
     """Serve the web app and API; ready (GET /readyz) once the indexes are built."""
     import uvicorn
 
+    from confide.web.access_log import serving_log_config
+
     settings = get_settings()
     host = host or settings.host
     port = port or settings.port
@@ -71,6 +73,7 @@ def serve(
         log_level="info",
         # on SIGTERM: stop accepting, let requests at work finish this long, then exit
         timeout_graceful_shutdown=settings.shutdown_seconds,
+        log_config=serving_log_config(),
     )
 
 

@@ -4,13 +4,25 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from limits import parse_many
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from confide.crypto.keyring import Keyring, KeyringError
 
 PLACEHOLDER_SECRET = "change-me"
 DEFAULT_DATABASE_URL = "sqlite:///" + str(Path("var") / "confide.db")
+# Each named limit applies per client address and, where the request names one, per account
+# ("N/period", several joined by ";"). CONFIDE_RATE_LIMITS (JSON) overrides some or all.
+DEFAULT_RATE_LIMITS: dict[str, str] = {
+    "register": "5/hour",
+    "signin": "10/minute;30/hour",
+    "reset": "5/hour",
+    "tokens": "10/hour",
+    "holds": "10/minute;30/hour",
+    "matches": "60/minute",
+    "book": "5/minute;10/hour",
+}
 
 
 class Settings(BaseSettings):
@@ -33,19 +45,41 @@ class Settings(BaseSettings):
     # Requests a process works on at once; more wait their turn. Python runs one thread at a
     # time, so a few at work answer sooner than many sharing the interpreter (see web/limits.py).
     requests_at_work: int = Field(default=4, ge=1, le=200)
-    # On SIGTERM: stop accepting, give requests at work this long to finish, then exit.
-    shutdown_seconds: int = Field(default=10, ge=0, le=600)
-    # A request with an Idempotency-Key claims it for this long; if its process dies, another
-    # takes the key over after that. Longer than any request takes, shutdown included.
-    idempotency_lease_seconds: float = Field(default=15.0, ge=0.5, le=600)
-    # A twin request waits this long for the first one's answer before 409 idempotency_in_progress.
-    idempotency_wait_seconds: float = Field(default=2.0, ge=0, le=60)
-    # Field encryption keys, "kid1:base64key,kid2:base64key" (32-byte keys; `confide keys
-    # generate` makes one). New values use CONFIDE_ENCRYPTION_KEY_ID, else the first; older
-    # keys stay listed until `confide keys rotate` has moved every value off them. Empty in
-    # development means a fixed placeholder key, refused anywhere else.
-    encryption_keys: SecretStr = SecretStr("")
-    encryption_key_id: str | None = None
+    # True when a TLS-terminating proxy serves Confide: every answer then carries HSTS (without
+    # it, only requests that arrive as https do; uvicorn trusts X-Forwarded-Proto from 127.0.0.1)
+    behind_tls_proxy: bool = False
+    # rate limits are counted in this process's memory unless Redis is given (shared by processes)
+    redis_url: str | None = None
+    rate_limits_enabled: bool = True
+    rate_limits: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_RATE_LIMITS))
+    # mail goes through SMTP when a host is set; otherwise each message is an .eml file here
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_starttls: bool = True
+    smtp_ca_file: Path | None = None  # trust this CA for the SMTP server (a private relay)
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    mail_from: str = "Confide <no-reply@localhost>"
+    outbox_dir: Path = Path("var") / "outbox"
+
+    @field_validator("rate_limits", mode="before")
+    @classmethod
+    def _complete_rate_limits(cls, value: object) -> object:
+        if not isinstance(value, dict):
+            return value
+        unknown = sorted(set(value) - set(DEFAULT_RATE_LIMITS))
+        if unknown:
+            raise ValueError(
+                f"unknown rate limit {', '.join(unknown)}; known: {', '.join(DEFAULT_RATE_LIMITS)}"
+            )
+        for name, text in value.items():
+            try:
+                parse_many(text)
+            except ValueError:
+                raise ValueError(
+                    f"rate limit {name}: {text!r} is not like '10/minute' or '5/minute;20/hour'"
+                ) from None
+        return {**DEFAULT_RATE_LIMITS, **value}
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

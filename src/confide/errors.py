@@ -66,3 +66,16 @@ class TherapistUnavailable(Conflict):
 
 class HoldExpired(Conflict):
     code = "hold_expired"
+
+
+class RateLimited(DomainError):
+    """Too many requests of one kind from one address or account; try again after a while."""
+
+    code = "rate_limited"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            f"Too many requests; please try again in {retry_after} seconds.",
+            retry_after=retry_after,
+        )
+        self.retry_after = retry_after

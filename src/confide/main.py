@@ -23,10 +23,13 @@ from confide.scheduling.openings import OpeningsIndex
 from confide.scheduling.pages import router as booking_pages_router
 from confide.vocab.api import router as vocab_router
 from confide.web import errors
+from confide.web.docs import install_docs
 from confide.web.limits import ConcurrencyCap
 from confide.web.pages import router as pages_router
 from confide.web.readiness import Readiness
 from confide.web.readiness import router as readiness_router
+from confide.web.rate_limits import RateLimiter
+from confide.web.security import SecurityHeaders
 from confide.web.templating import PACKAGE
 
 
@@ -55,14 +58,19 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         version=__version__,
         description="Therapist matching and booking for relationships hurt by broken trust.",
         lifespan=lifespan,
+        docs_url=None,  # web/docs.py serves it from local assets, without inline script
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.database = database
+    app.state.rate_limiter = RateLimiter.from_settings(settings)
     app.state.openings = OpeningsIndex(horizon_days=settings.match_horizon_days)
     errors.install(app)
     # fewer requests at work than pooled connections: see web/limits.py
     app.add_middleware(ConcurrencyCap, limit=min(settings.requests_at_work, settings.db_pool_size))
+    app.add_middleware(SecurityHeaders, behind_tls_proxy=settings.behind_tls_proxy)
     app.mount("/static", StaticFiles(directory=PACKAGE / "web" / "static"), name="static")
+    install_docs(app)
     app.include_router(pages_router)
     app.include_router(readiness_router)
     app.include_router(vocab_router)

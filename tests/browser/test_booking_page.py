@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,40 +9,13 @@ import httpx2
 import icalendar
 import pytest
 
-from tests.conftest import IN_CI, migrated
+from tests.conftest import migrated
 from tests.scheduling.factories import make_therapist
 from tests.serving import running_servers
 
-CHROMIUM = os.environ.get("CONFIDE_CHROMIUM", "/usr/bin/chromium")
 ALL_WEEK = tuple((d, 0, 24 * 60) for d in range(7))
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
-        message = f"Chromium not found at {CHROMIUM}"
-        if IN_CI:
-            pytest.fail(message + "; under CI=true the browser tests are required")
-        pytest.skip(message + "; browser tests skipped (make test installs it when run as root)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-sync",
-            ],
-        )
-        yield launched
-        launched.close()
 
 
 def test_a_person_books_a_published_opening(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

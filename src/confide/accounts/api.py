@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 
 from confide.accounts import service
@@ -17,6 +17,7 @@ from confide.accounts.schemas import (
     PartnerLink,
 )
 from confide.models import Client
+from confide.web.rate_limits import RATE_LIMITED, RateLimit
 from confide.web.unit_of_work import UnitOfWorkDep
 
 router = APIRouter(prefix="/api/v1/clients", tags=["clients"])
@@ -33,7 +34,13 @@ def _read(client: Client) -> ClientRead:
     )
 
 
-@router.post("", status_code=201, response_model=ClientCreated)
+@router.post(
+    "",
+    status_code=201,
+    response_model=ClientCreated,
+    responses=RATE_LIMITED,
+    dependencies=[Depends(RateLimit("register"))],
+)
 async def create_client(uow: UnitOfWorkDep, payload: ClientCreate) -> ClientCreated:
     """Create a client; the response carries its bearer token, shown only this once."""
 

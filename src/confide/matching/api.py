@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
 from confide.matching.live import LiveMatchingDep
 from confide.matching.schemas import MatchIntake, MatchResponse
+from confide.web.rate_limits import RATE_LIMITED, RateLimit
 from confide.web.unit_of_work import UnitOfWorkDep
 
 router = APIRouter(prefix="/api/v1/matches", tags=["matching"])
 
 
-@router.post("", response_model=MatchResponse)
+@router.post(
+    "",
+    response_model=MatchResponse,
+    responses=RATE_LIMITED,
+    dependencies=[Depends(RateLimit("matches"))],
+)
 async def create_matches(
     uow: UnitOfWorkDep, live: LiveMatchingDep, intake: MatchIntake
 ) -> MatchResponse:

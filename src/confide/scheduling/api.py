@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Header, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
@@ -27,6 +27,7 @@ from confide.scheduling.schemas import (
     SlotRead,
 )
 from confide.web import idempotency
+from confide.web.rate_limits import RATE_LIMITED, RateLimit, bearer_account
 from confide.web.unit_of_work import Once, UnitOfWork, UnitOfWorkDep
 
 router = APIRouter(prefix="/api/v1", tags=["scheduling"])
@@ -168,7 +169,9 @@ async def list_slots(
             "description": "the time is taken (slot_unavailable; alternatives are listed), or "
             "a request with this key is still at work (idempotency_in_progress)"
         },
+        **RATE_LIMITED,
     },
+    dependencies=[Depends(RateLimit("holds", account=bearer_account))],
 )
 async def create_hold(
     request: Request,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request, Response
+from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
@@ -18,6 +18,7 @@ from confide.errors import DomainError
 from confide.scheduling import booking
 from confide.vocab import get_vocabulary
 from confide.web.errors import status_for
+from confide.web.rate_limits import RateLimit
 from confide.web.templating import templates
 from confide.web.unit_of_work import UnitOfWorkDep
 
@@ -74,7 +75,7 @@ def _people(form: dict[str, str], session_type: str) -> list[ClientCreate]:
     return people
 
 
-@router.post("/book", response_class=HTMLResponse)
+@router.post("/book", response_class=HTMLResponse, dependencies=[Depends(RateLimit("book"))])
 async def book_submit(
     request: Request,
     uow: UnitOfWorkDep,

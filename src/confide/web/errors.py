@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from confide import errors
 from confide.transient import is_transient
 from confide.vocab.fields import error_field
+from confide.web.security import apply_security_headers
 
 logger = logging.getLogger("confide.web")
 # How long a client told 503 temporarily_unavailable waits before trying again.
@@ -25,6 +26,7 @@ STATUS_BY_ERROR: dict[type[errors.DomainError], int] = {
     errors.Unauthorized: 401,
     errors.Forbidden: 403,
     errors.Conflict: 409,
+    errors.RateLimited: 429,
 }
 
 
@@ -114,7 +116,14 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-        return JSONResponse(
+        response = JSONResponse(
             {"error": "internal_error", "detail": "Something went wrong on our side."},
             status_code=500,
         )
+        # Starlette answers a 500 outside every middleware, so this answer adds its own headers
+        apply_security_headers(
+            request.scope,
+            response.headers,
+            behind_tls_proxy=request.app.state.settings.behind_tls_proxy,
+        )
+        return response
