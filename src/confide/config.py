@@ -45,6 +45,19 @@ class Settings(BaseSettings):
     # Requests a process works on at once; more wait their turn. Python runs one thread at a
     # time, so a few at work answer sooner than many sharing the interpreter (see web/limits.py).
     requests_at_work: int = Field(default=4, ge=1, le=200)
+    # On SIGTERM: stop accepting, give requests at work this long to finish, then exit.
+    shutdown_seconds: int = Field(default=10, ge=0, le=600)
+    # A request with an Idempotency-Key claims it for this long; if its process dies, another
+    # takes the key over after that. Longer than any request takes, shutdown included.
+    idempotency_lease_seconds: float = Field(default=15.0, ge=0.5, le=600)
+    # A twin request waits this long for the first one's answer before 409 idempotency_in_progress.
+    idempotency_wait_seconds: float = Field(default=2.0, ge=0, le=60)
+    # Field encryption keys, "kid1:base64key,kid2:base64key" (32-byte keys; `confide keys
+    # generate` makes one). New values use CONFIDE_ENCRYPTION_KEY_ID, else the first; older
+    # keys stay listed until `confide keys rotate` has moved every value off them. Empty in
+    # development means a fixed placeholder key, refused anywhere else.
+    encryption_keys: SecretStr = SecretStr("")
+    encryption_key_id: str | None = None
     # True when a TLS-terminating proxy serves Confide: every answer then carries HSTS (without
     # it, only requests that arrive as https do; uvicorn trusts X-Forwarded-Proto from 127.0.0.1)
     behind_tls_proxy: bool = False

@@ -26,9 +26,9 @@ from confide.web import errors
 from confide.web.docs import install_docs
 from confide.web.limits import ConcurrencyCap
 from confide.web.pages import router as pages_router
+from confide.web.rate_limits import RateLimiter
 from confide.web.readiness import Readiness
 from confide.web.readiness import router as readiness_router
-from confide.web.rate_limits import RateLimiter
 from confide.web.security import SecurityHeaders
 from confide.web.templating import PACKAGE
 
