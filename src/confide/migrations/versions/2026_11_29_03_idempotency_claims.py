@@ -1,8 +1,8 @@
 """Idempotency keys are claimed before the work: a state (in progress, done), the claim's token
 and lease, the answer empty until done, and an index to find expired keys.
 
-Revision ID: 20261129_01
-Revises: 20261125_03
+Revision ID: 20261129_03
+Revises: 20261129_02
 Create Date: 2026-11-29 12:00:00
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "20261129_01"
-down_revision = "20261125_03"
+revision = "20261129_03"
+down_revision = "20261129_02"
 branch_labels = None
 depends_on = None
 
