@@ -19,6 +19,7 @@ from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword
 
 from confide.config import Settings
 from confide.notifications.mail import Attachment, send_mail
+from tests.conftest import TEST_ENCRYPTION_KEYS
 from tests.serving import free_port
 
 ICS = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Confide//EN\r\nEND:VCALENDAR\r\n"
@@ -43,7 +44,9 @@ class Inbox:
 
 
 def settings(**values: Any) -> Settings:
-    return Settings(environment="test", secret_key="m" * 40, **values)
+    return Settings(
+        environment="test", secret_key="m" * 40, encryption_keys=TEST_ENCRYPTION_KEYS, **values
+    )
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from confide.db import Database
 from confide.main import create_app
 from confide.models import Appointment, Client
 from confide.web.rate_limits import RateLimit, RateLimiter
-from tests.conftest import IN_CI
+from tests.conftest import IN_CI, TEST_ENCRYPTION_KEYS
 from tests.scheduling.factories import make_client, make_therapist
 
 NOW = datetime(2026, 12, 2, 15, 0, tzinfo=UTC)  # a Wednesday, 10:00 in New York
@@ -39,6 +39,7 @@ def limited_app(database: Database, limits: dict[str, str], **overrides: object)
         environment="test",
         database_url=str(database.engine.url),
         secret_key="t" * 40,
+        encryption_keys=TEST_ENCRYPTION_KEYS,
         rate_limits={"register": "1000/hour", **limits},
         **overrides,  # type: ignore[arg-type]
     )
@@ -85,7 +86,10 @@ def test_limits_are_on_by_default(database: Database, monkeypatch: pytest.Monkey
     monkeypatch.delenv("CONFIDE_RATE_LIMITS_ENABLED", raising=False)
     monkeypatch.delenv("CONFIDE_RATE_LIMITS", raising=False)
     settings = Settings(
-        environment="test", database_url=str(database.engine.url), secret_key="d" * 40
+        environment="test",
+        database_url=str(database.engine.url),
+        secret_key="d" * 40,
+        encryption_keys=TEST_ENCRYPTION_KEYS,
     )
     assert settings.rate_limits_enabled
     assert settings.rate_limits == DEFAULT_RATE_LIMITS
