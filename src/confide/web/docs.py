@@ -18,7 +18,7 @@ def install_docs(app: FastAPI) -> None:
     app.mount(ASSETS, StaticFiles(directory=str(swagger_ui_path)), name="swagger_ui")
 
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
-    def docs(request: Request) -> HTMLResponse:
+    async def docs(request: Request) -> HTMLResponse:
         """Swagger UI over this app's OpenAPI schema."""
         return templates.TemplateResponse(
             request, "docs.html", {"openapi_url": app.openapi_url, "title": app.title}
