@@ -124,6 +124,8 @@ class Tally:
 
     statuses: Counter[str] = field(default_factory=Counter)
     successes: list[tuple[float, float]] = field(default_factory=list)
+    # walk-away holds by the process that gave them
+    walk_away_holds: Counter[str] = field(default_factory=Counter)
     # 503s without Retry-After or without the temporarily_unavailable code
     bad_503: int = 0
 
@@ -285,6 +287,7 @@ async def journey(
         trip.refused = "no free alternative"
         return trip
     if walk_away:
+        tally.walk_away_holds[trip.held_by or ""] += 1
         return trip
     response, _ = await answer(
         http,
@@ -371,14 +374,19 @@ async def sigkill_during_bookings(
     world: World, urls: Sequence[str], kill: Any, clients: int, kill_after: int, therapists: int
 ) -> Run:
     """Clients book all at once across the processes, on a few therapists so that they race;
-    after `kill_after` successes, `kill()` (SIGKILL) one process. A quarter of the clients
-    only hold, and walk away."""
+    after `kill_after` successes, and a walk-away hold from the first process, `kill()`
+    (SIGKILL) that process. A quarter of the clients only hold, and walk away."""
     run = Run(Tally())
     tokens = world.take_clients(clients)
     ids, starts = world.therapist_ids[:therapists], world.starts
 
+    finished = asyncio.Event()
+
     async def killer() -> None:
-        while len(run.tally.successes) < kill_after:
+        # the holds the dead process gave out are to free themselves later: have some
+        while not finished.is_set() and (
+            len(run.tally.successes) < kill_after or not run.tally.walk_away_holds[urls[0]]
+        ):
             await asyncio.sleep(0.002)
         run.faults.append(time.monotonic())
         await asyncio.to_thread(kill)
@@ -402,6 +410,7 @@ async def sigkill_during_bookings(
                 for i, token in enumerate(tokens)
             )
         )
+        finished.set()
         await killing
     run.elapsed = time.monotonic() - started
     return run

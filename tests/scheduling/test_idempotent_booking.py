@@ -4,9 +4,11 @@ failure is tried again once."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
+import psycopg
 import pytest
 import time_machine
 from fastapi.testclient import TestClient
@@ -35,7 +37,9 @@ def frozen() -> Iterator[time_machine.Coordinates]:
 
 def claim(database: Database, client_id: int, key: str, digest: str) -> object:
     with database.session(write=True) as session:
-        return idempotency.claim(session, client_id, key, "holds", digest, NOW, LEASE)
+        return idempotency.claim(
+            session, client_id, key, "holds", digest, NOW, LEASE, idempotency.new_token()
+        )
 
 
 @pytest.fixture
@@ -190,3 +194,39 @@ def test_a_read_is_tried_again_once(
     monkeypatch.setattr(network, "get_therapist", flaky)
     assert client.get(f"/api/v1/therapists/{therapist_id}").status_code == 200
     assert len(calls) == 2
+
+
+@pytest.mark.parametrize("lost", ["claim", "work"])
+def test_a_write_committed_before_its_connection_broke_answers_once(
+    lost: str,
+    client: TestClient,
+    database: Database,
+    therapist_id: int,
+    frozen: time_machine.Coordinates,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A commit went through but its acknowledgement was lost: trying again finds the key
+    claimed by this very request, or answered, instead of waiting for itself or refusing the
+    time its own hold took."""
+    me = make_client(client)
+    dialect = database.engine.dialect
+    commit, commits = dialect.do_commit, []
+
+    def lose_the_acknowledgement(dbapi_connection: object) -> None:
+        commit(dbapi_connection)
+        commits.append(1)
+        if len(commits) == ("claim", "work").index(lost) + 1:
+            if database.dialect == "sqlite":
+                raise sqlite3.OperationalError("database is locked")
+            raise psycopg.OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(dialect, "do_commit", lose_the_acknowledgement)
+    held = client.post(
+        HOLDS, json=hold_body(therapist_id), headers={**me, "Idempotency-Key": "ack"}
+    )
+    monkeypatch.undo()
+    assert held.status_code == 201, held.text
+    with database.session() as session:
+        assert session.scalar(select(func.count()).select_from(Appointment)) == 1
+        hold_id = session.scalars(select(Appointment.id)).one()
+    assert held.json()["hold_id"] == hold_id

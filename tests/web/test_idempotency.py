@@ -32,7 +32,9 @@ def client_id(database: Database) -> int:
 
 def claim(database: Database, client_id: int, key: str = "k", digest: str = "d", now=NOW):  # type: ignore[no-untyped-def]
     with database.session(write=True) as session:
-        return idempotency.claim(session, client_id, key, "holds", digest, now, LEASE)
+        return idempotency.claim(
+            session, client_id, key, "holds", digest, now, LEASE, idempotency.new_token()
+        )
 
 
 def test_the_first_claims_a_twin_waits_and_then_replays(database: Database, client_id: int) -> None:

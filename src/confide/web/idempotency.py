@@ -71,6 +71,11 @@ def check_key(key: str) -> str:
     return key
 
 
+def new_token() -> str:
+    """What names one request's claim; the request keeps it across its tries."""
+    return secrets.token_hex(16)
+
+
 def claim(
     session: Session,
     client_id: int,
@@ -79,6 +84,7 @@ def claim(
     digest: str,
     now: datetime,
     lease: timedelta,
+    token: str,
 ) -> Claim | StoredResponse | None:
     """Claim the key for this request (a Claim), or find it answered (the stored response), or
     in progress elsewhere (None). The same key with a different request is refused."""
@@ -89,7 +95,6 @@ def claim(
             IdempotencyRecord.created_at <= now - KEY_LIFETIME,
         )
     )
-    token = secrets.token_hex(16)
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     inserted = session.scalar(
         dialect.insert(IdempotencyRecord)
@@ -127,6 +132,9 @@ def claim(
             "Idempotency-Key",
             "this key was already used with a different request; use a new key for a new request",
         )
+    if record.state == "in_progress" and record.claim_token == token:
+        # ours already: an earlier try committed the claim, and then its connection broke
+        return Claim(record.id, token)
     if record.state == "done":
         assert record.status_code is not None
         assert record.response_body is not None

@@ -90,12 +90,13 @@ class UnitOfWork:
         self._start(write=True)
         idempotency.check_key(once.key)
         digest = idempotency.request_hash(once.route, once.payload)
+        token = idempotency.new_token()
 
         def claim(session: Session) -> idempotency.Claim | StoredResponse | None:
             now = datetime.now(UTC)
             client_id = once.client_id(session)
             return idempotency.claim(
-                session, client_id, once.key, once.route, digest, now, once.lease
+                session, client_id, once.key, once.route, digest, now, once.lease, token
             )
 
         try:
@@ -124,7 +125,9 @@ class UnitOfWork:
             try:
                 body = await self._transaction(run, write=True, repeatable=True)
             except IdempotencyInProgress:
-                raise  # another request took the key over: it answers
+                # the key is no longer ours: our first try committed after all (the connection
+                # broke on the way back), or another request took the key over
+                return await self._answer_of(claim)
             except DomainError as refusal:
                 self._state = "failed"  # `settle` may read once
                 if settle is not None:
@@ -132,11 +135,14 @@ class UnitOfWork:
                 # the bytes the error handler would send: a replay is this answer, byte for byte
                 rendered = bytes(JSONResponse(domain_error_body(refusal)).body)
                 answer = StoredResponse(status_for(refusal), rendered)
-                await self._transaction(
-                    lambda s: idempotency.finish(s, claimed, answer.status_code, answer.body),
-                    write=True,
-                    repeatable=True,
-                )
+                try:
+                    await self._transaction(
+                        lambda s: idempotency.finish(s, claimed, answer.status_code, answer.body),
+                        write=True,
+                        repeatable=True,
+                    )
+                except IdempotencyInProgress:
+                    return await self._answer_of(claim)
                 return answer
         except IdempotencyInProgress:
             raise
@@ -152,6 +158,20 @@ class UnitOfWork:
         finally:
             self._state = "done"
         return StoredResponse(201, body)
+
+    async def _answer_of(
+        self, claim: Callable[[Session], idempotency.Claim | StoredResponse | None]
+    ) -> StoredResponse:
+        """The answer recorded with a key this request no longer holds, if there is one yet."""
+        found = await self._transaction(claim, write=True, repeatable=True)
+        if isinstance(found, StoredResponse):
+            return found
+        if isinstance(found, idempotency.Claim):  # freed meanwhile: not ours to run now
+            claimed = found
+            await self._transaction(
+                lambda s: idempotency.release(s, claimed), write=True, repeatable=True
+            )
+        raise IdempotencyInProgress()
 
     def _start(self, *, write: bool) -> None:
         if self._state == "done" or (self._state == "failed" and write):
