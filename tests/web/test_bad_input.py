@@ -91,6 +91,7 @@ def examples(therapist_id: int, appointment_id: int, hold_id: int, start: str) -
     return [
         Example("GET", "/"),
         Example("GET", "/healthz"),
+        Example("GET", "/readyz"),
         Example("GET", "/docs"),
         Example("GET", "/api/v1/vocab"),
         Example(
