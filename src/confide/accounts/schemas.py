@@ -6,13 +6,14 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
+from confide.fields import PersonName
 from confide.vocab.fields import StateCode, TimeZoneName
 
 
 class ClientCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=120)
+    name: PersonName
     email: EmailStr | None = None
     state: StateCode = Field(description="the US state where the person will be during sessions")
     timezone: TimeZoneName

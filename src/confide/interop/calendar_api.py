@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from confide.accounts import service as accounts
 from confide.accounts.deps import ClientToken
 from confide.errors import DomainError
+from confide.fields import RecordId
 from confide.interop.icalendar import appointment_ics
 from confide.scheduling import service
 from confide.web.errors import status_for
@@ -18,7 +19,7 @@ from confide.web.unit_of_work import UnitOfWorkDep
 
 router = APIRouter()
 
-Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
+Id = Annotated[RecordId, Path()]
 
 
 def _ics(body: bytes, appointment_id: int) -> Response:
@@ -51,7 +52,7 @@ async def calendar_file(uow: UnitOfWorkDep, token: ClientToken, appointment_id: 
 async def calendar_download(
     request: Request,
     uow: UnitOfWorkDep,
-    appointment: Annotated[int, Form()],
+    appointment: Annotated[RecordId, Form()],
     token: Annotated[str, Form()],
 ) -> Response:
     """The booked session as a calendar file, for the person holding its token."""

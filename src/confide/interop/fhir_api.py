@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from confide.accounts.deps import ClientToken
 from confide.accounts.service import authenticate
 from confide.errors import InvalidInput
+from confide.fields import RecordId, parse_field
 from confide.interop import fhir, smart
 from confide.models import Therapist, TherapistService
 from confide.network.service import get_therapist
@@ -37,7 +38,7 @@ PUBLISHED_PER_TYPE = 8
 # How long a made bulk file is served again: the directory changes slowly, openings faster.
 DIRECTORY_SECONDS = 300.0
 SLOT_SECONDS = 60.0
-Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
+Id = Annotated[RecordId, Path()]
 
 
 def _ndjson(lines: Iterator[str]) -> StreamingResponse:
@@ -62,9 +63,10 @@ def _fhir(resource: dict[str, object]) -> JSONResponse:
 def _schedule_therapist(schedule: str) -> int:
     reference = schedule.removeprefix("Schedule/")
     prefix = "therapist-"
-    if not reference.startswith(prefix) or not reference[len(prefix) :].isdigit():
+    if not reference.startswith(prefix):
         raise InvalidInput("schedule", "use Schedule/therapist-<id>, as in the Schedule resource")
-    return int(reference[len(prefix) :])
+    therapist_id: int = parse_field(RecordId, reference[len(prefix) :], "schedule")
+    return therapist_id
 
 
 @router.get("/Appointment/{appointment_id}")

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
+from confide.fields import RecordId
 from confide.network import service
 from confide.network.schemas import TherapistFilters, TherapistPage, TherapistRead
 from confide.web.unit_of_work import UnitOfWorkDep
@@ -23,7 +24,7 @@ async def list_therapists(
 
 @router.get("/{therapist_id}", response_model=TherapistRead)
 async def get_therapist(
-    uow: UnitOfWorkDep, therapist_id: Annotated[int, Path(ge=1, le=2_147_483_647)]
+    uow: UnitOfWorkDep, therapist_id: Annotated[RecordId, Path()]
 ) -> TherapistRead:
     """One therapist's full profile."""
     return await uow.read(

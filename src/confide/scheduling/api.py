@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from confide.accounts.deps import ClientToken
 from confide.accounts.service import authenticate
 from confide.errors import DomainError, SlotUnavailable
+from confide.fields import RecordId
 from confide.models import Appointment, Client
 from confide.scheduling import service
 from confide.scheduling.schemas import (
@@ -32,7 +33,7 @@ from confide.web.unit_of_work import Once, UnitOfWork, UnitOfWorkDep
 
 router = APIRouter(prefix="/api/v1", tags=["scheduling"])
 
-Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
+Id = Annotated[RecordId, Path()]
 IdempotencyKey = Annotated[
     str | None,
     Header(

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from confide.accounts import service as accounts
 from confide.accounts.schemas import ClientCreate
 from confide.errors import InvalidInput
+from confide.fields import Instant, RecordId, parse_field
 from confide.models import Client, Therapist
 from confide.network.service import get_therapist
 from confide.scheduling import service
@@ -53,7 +54,8 @@ def parse_start(text: str) -> datetime:
         raise InvalidInput("start", "use an ISO 8601 time with an offset") from None
     if start.tzinfo is None:
         raise InvalidInput("start", "the time needs an offset, e.g. 2026-12-01T17:00:00Z")
-    return start
+    checked: datetime = parse_field(Instant, start, "start")
+    return checked
 
 
 def _check_session_type(session_type: str) -> None:
@@ -67,6 +69,7 @@ def find_opening(
     session: Session, therapist_id: int, session_type: str, start_text: str, now: datetime
 ) -> Opening:
     """The opening a link points at, whether it is still free, and other times when it is not."""
+    parse_field(RecordId, therapist_id, "therapist")
     _check_session_type(session_type)
     start = parse_start(start_text)
     therapist = get_therapist(session, therapist_id)
@@ -89,6 +92,7 @@ def book_opening(
     now: datetime,
 ) -> Booked:
     """Create the account (two, linked, for a couple), hold the opening and book it."""
+    parse_field(RecordId, therapist_id, "therapist")
     _check_session_type(session_type)
     start = parse_start(start_text)
     clients: list[tuple[Client, str]] = [accounts.create_client(session, p) for p in people]

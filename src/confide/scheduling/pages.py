@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
 from confide.accounts.schemas import ClientCreate
-from confide.errors import DomainError
+from confide.errors import DomainError, InvalidInput
 from confide.scheduling import booking
 from confide.vocab import get_vocabulary
 from confide.web.errors import status_for
@@ -32,8 +32,13 @@ def _page(request: Request, name: str, context: dict[str, Any], status: int = 20
     )
 
 
+def _problem(error: DomainError) -> str:
+    # a link or form with a bad value: say which one
+    return f"{error.field}: {error.message}" if isinstance(error, InvalidInput) else error.message
+
+
 def _error(request: Request, error: DomainError) -> Response:
-    return _page(request, "book_problem.html", {"message": error.message}, status_for(error))
+    return _page(request, "book_problem.html", {"message": _problem(error)}, status_for(error))
 
 
 @router.get("/book", response_class=HTMLResponse)
@@ -127,7 +132,7 @@ async def book_submit(
             )
         )
     except DomainError as error:
-        return await refused(error.message, status_for(error))
+        return await refused(_problem(error), status_for(error))
     request.app.state.openings.mark_stale()
     page = _page(request, "booked.html", {"opening": booked.opening, "booked": booked})
     page.headers["Cache-Control"] = "no-store"  # it shows the account codes, once

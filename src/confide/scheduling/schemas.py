@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from confide.fields import Day, Instant, RecordId
 from confide.vocab.fields import SessionTypeCode, TimeZoneName, listed, one_of
 
 CANCEL_REASONS = ("client_request", "schedule_conflict", "other")
@@ -18,7 +19,7 @@ class SlotQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     session_type: SessionTypeCode = "intake"
-    start: date | None = Field(default=None, description="first local day (default: today)")
+    start: Day | None = Field(default=None, description="first local day (default: today)")
     days: int = Field(default=7, ge=1, le=60)
     tz: TimeZoneName = Field(default="UTC", description="IANA zone the slots are shown in")
 
@@ -39,9 +40,9 @@ class SlotList(BaseModel):
 class HoldCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    therapist_id: int = Field(ge=1, le=2_147_483_647)
+    therapist_id: RecordId
     session_type: SessionTypeCode
-    start: AwareDatetime = Field(description="a start listed by the slots endpoint, with offset")
+    start: Instant = Field(description="a start listed by the slots endpoint, with offset")
 
     @field_validator("start")
     @classmethod
@@ -56,13 +57,13 @@ class HoldCreate(BaseModel):
 class AppointmentCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    hold_id: int = Field(ge=1, le=2_147_483_647)
+    hold_id: RecordId
 
 
 class Reschedule(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    start: AwareDatetime
+    start: Instant
 
     _whole_minute = field_validator("start")(HoldCreate._whole_minute.__func__)  # type: ignore[attr-defined]
 

@@ -1,0 +1,326 @@
+"""Bad input never reaches a 500: each of 17 kinds of odd value, in each field of each route.
+
+Every route has a valid example request below; the test swaps each of its fields (path, query,
+JSON or form) for each odd value in turn and asserts the answer is not a server error. A route
+without an example fails the test, so a route added later is covered or the test says so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from fastapi.routing import APIRoute, iter_route_contexts
+from fastapi.testclient import TestClient
+
+from confide.db import Database
+from tests.scheduling.factories import make_client, make_therapist
+
+ALL_WEEK = tuple((d, 0, 24 * 60) for d in range(7))
+
+# The 17 kinds: dates out of range, ids out of range, digits that are not ASCII, invisible
+# and control characters, and sheer length.
+ODD_VALUES: dict[str, Any] = {
+    "year 9999 instant": "9999-12-31T23:30:00+00:00",
+    "year 1 instant": "0001-01-01T00:00:00+00:00",
+    "year 9999 day": "9999-12-31",
+    "year 1 day": "0001-01-01",
+    "id 2^63": 2**63,
+    "id 10^30": 10**30,
+    "id 2^63 - 1": 2**63 - 1,
+    "id 0": 0,
+    "id -1": -1,
+    "superscript digit": "²",
+    "Arabic-Indic digit": "٣",
+    "fullwidth digit": "３",
+    "NUL": "Sam\x00Rivera",
+    "right-to-left override": "Sam\u202eavir",
+    "directional isolate": "Sam \u2066Rivera\u2069",
+    "right-to-left mark": "\u200fSam Rivera",
+    "10,000 characters": "x" * 10_000,
+}
+_NUMBER_SUFFIX = re.compile(r"^(.*\D)(\d+)$")
+
+
+@dataclass(frozen=True)
+class Example:
+    method: str
+    path: str  # the route's template, e.g. /api/v1/appointments/{appointment_id}
+    path_params: dict[str, Any] = field(default_factory=dict)
+    query: dict[str, Any] = field(default_factory=dict)
+    json: dict[str, Any] | None = None
+    form: dict[str, Any] | None = None
+
+    def url(self) -> str:
+        return self.path.format(**{k: quote(str(v), safe="") for k, v in self.path_params.items()})
+
+    def variants(self) -> Iterator[tuple[str, Example]]:
+        """This request with one field at a time swapped for each odd value."""
+        for part in ("path_params", "query", "json", "form"):
+            values: dict[str, Any] | None = getattr(self, part)
+            for name, original in (values or {}).items():
+                for kind, odd in ODD_VALUES.items():
+                    candidates = [odd]
+                    # "Schedule/therapist-12": the odd value also goes where the number was
+                    match = _NUMBER_SUFFIX.match(str(original))
+                    if isinstance(original, str) and match:
+                        candidates.append(match.group(1) + str(odd))
+                    for candidate in candidates:
+                        changed = {**(values or {}), name: candidate}
+                        yield f"{part}.{name} = {kind}", replace(self, **{part: changed})
+
+
+def send(api: TestClient, example: Example, headers: dict[str, str]):  # type: ignore[no-untyped-def]
+    return api.request(
+        example.method,
+        example.url(),
+        params={k: str(v) for k, v in example.query.items()},
+        json=example.json,
+        data={k: str(v) for k, v in example.form.items()} if example.form is not None else None,
+        headers=headers,
+    )
+
+
+def examples(therapist_id: int, appointment_id: int, hold_id: int, start: str) -> list[Example]:
+    person = {"name": "Sam Rivera", "state": "NY", "timezone": "America/New_York"}
+    return [
+        Example("GET", "/"),
+        Example("GET", "/healthz"),
+        Example("GET", "/readyz"),
+        Example("GET", "/docs"),
+        Example("GET", "/api/v1/vocab"),
+        Example(
+            "GET",
+            "/api/v1/therapists",
+            query={"state": "NY", "concern": "infidelity", "page": 1, "page_size": 5},
+        ),
+        Example("GET", "/api/v1/therapists/{therapist_id}", {"therapist_id": therapist_id}),
+        Example(
+            "GET",
+            "/api/v1/therapists/{therapist_id}/slots",
+            {"therapist_id": therapist_id},
+            query={"session_type": "intake", "start": start[:10], "days": 3, "tz": "UTC"},
+        ),
+        Example("POST", "/api/v1/clients", json={**person, "email": "sam@example.org"}),
+        Example("GET", "/api/v1/clients/me"),
+        Example("POST", "/api/v1/clients/me/invitations"),
+        Example("POST", "/api/v1/clients/me/partner", json={"code": "not-a-real-code-12345"}),
+        Example(
+            "POST",
+            "/api/v1/holds",
+            json={"therapist_id": therapist_id, "session_type": "intake", "start": start},
+        ),
+        Example("POST", "/api/v1/appointments", json={"hold_id": hold_id}),
+        Example("GET", "/api/v1/appointments/{appointment_id}", {"appointment_id": appointment_id}),
+        Example(
+            "POST",
+            "/api/v1/appointments/{appointment_id}/cancel",
+            {"appointment_id": appointment_id},
+            json={"reason": "other"},
+        ),
+        Example(
+            "POST",
+            "/api/v1/appointments/{appointment_id}/reschedule",
+            {"appointment_id": appointment_id},
+            json={"start": start},
+        ),
+        Example(
+            "GET",
+            "/api/v1/appointments/{appointment_id}/calendar.ics",
+            {"appointment_id": appointment_id},
+        ),
+        Example(
+            "POST",
+            "/api/v1/matches",
+            json={
+                "state": "NY",
+                "concerns": ["infidelity"],
+                "payment": {"method": "self_pay", "max_rate": 250},
+                "timezone": "America/New_York",
+                "limit": 3,
+            },
+        ),
+        Example("GET", "/fhir/Appointment/{appointment_id}", {"appointment_id": appointment_id}),
+        Example("GET", "/fhir/PractitionerRole/{therapist_id}", {"therapist_id": therapist_id}),
+        Example("GET", "/fhir/Schedule/therapist-{therapist_id}", {"therapist_id": therapist_id}),
+        Example(
+            "GET",
+            "/fhir/Slot",
+            query={"schedule": f"Schedule/therapist-{therapist_id}", "service-type": "intake"},
+        ),
+        Example("GET", "/fhir/$bulk-publish"),
+        Example("GET", "/fhir/locations.ndjson"),
+        Example("GET", "/fhir/schedules.ndjson"),
+        Example("GET", "/fhir/slots.ndjson"),
+        Example(
+            "GET",
+            "/book",
+            query={"therapist": therapist_id, "session_type": "intake", "start": start},
+        ),
+        Example(
+            "POST",
+            "/book",
+            form={
+                "therapist": therapist_id,
+                "session_type": "intake",
+                "start": start,
+                **person,
+                "email": "sam@example.org",
+                "partner_name": "Alex Rivera",
+                "partner_state": "NJ",
+            },
+        ),
+        Example(
+            "POST", "/book/calendar", form={"appointment": appointment_id, "token": "not-a-token"}
+        ),
+    ]
+
+
+@pytest.fixture
+def world(client: TestClient, database: Database) -> tuple[list[Example], dict[str, str]]:
+    with database.session(write=True) as session:
+        therapist_id = make_therapist(
+            session, hours=ALL_WEEK, minimum_notice_hours=2, licensed=("NY", "NJ")
+        ).id
+    me = make_client(client)
+    listed = client.get(
+        f"/api/v1/therapists/{therapist_id}/slots", params={"days": 3, "tz": "UTC"}
+    ).json()["slots"]
+    starts = [s["start"] for s in listed]
+
+    def hold(start: str) -> int:
+        response = client.post(
+            "/api/v1/holds",
+            json={"therapist_id": therapist_id, "session_type": "intake", "start": start},
+            headers=me,
+        )
+        assert response.status_code == 201, response.text
+        return int(response.json()["hold_id"])
+
+    appointment_id = hold(starts[0])
+    assert (
+        client.post(
+            "/api/v1/appointments", json={"hold_id": appointment_id}, headers=me
+        ).status_code
+        == 201
+    )
+    hold_id = hold(starts[4])
+    return examples(therapist_id, appointment_id, hold_id, starts[8]), me
+
+
+def test_every_route_has_an_example(client: TestClient, world) -> None:  # type: ignore[no-untyped-def]
+    routes = {
+        (method, route.path)
+        for route in iter_route_contexts(client.app.routes)  # type: ignore[attr-defined]
+        if isinstance(route.original_route, APIRoute)
+        for method in route.methods or ()
+    }
+    covered = {(e.method, e.path) for e in world[0]}
+    assert routes - covered == set(), "add an example request for these routes"
+    assert covered - routes == set(), "these examples name routes that no longer exist"
+
+
+def test_no_odd_value_in_any_field_reaches_a_server_error(client: TestClient, world) -> None:  # type: ignore[no-untyped-def]
+    requests, me = world
+    server_errors = []
+    sent = 0
+    api = TestClient(client.app, raise_server_exceptions=False)
+    for example in requests:
+        for swapped, variant in example.variants():
+            response = send(api, variant, me)
+            sent += 1
+            if response.status_code >= 500:
+                server_errors.append(f"{example.method} {example.path} {swapped}")
+    assert server_errors == [], "\n".join(server_errors)
+    assert sent > 800
+
+
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    ("method", "url", "body", "status", "named"),
+    [
+        ("POST", "/api/v1/holds", {"start": "9999-12-31T23:30:00+00:00"}, 422, "start"),
+        ("POST", "/api/v1/holds", {"start": "0001-01-01T00:00:00+00:00"}, 422, "start"),
+        ("POST", "/api/v1/holds", {"therapist_id": 2**63}, 422, "therapist_id"),
+        ("GET", "/api/v1/therapists/{t}/slots?start=9999-12-31", None, 422, "start"),
+        ("GET", "/api/v1/therapists/{t}/slots?start=0001-01-01", None, 422, "start"),
+        (
+            "GET",
+            "/fhir/Slot?schedule=Schedule/therapist-9223372036854775808",
+            None,
+            422,
+            "schedule",
+        ),
+        ("GET", "/fhir/Schedule/therapist-²", None, 422, "therapist_id"),
+        ("GET", "/api/v1/appointments/9223372036854775808", None, 422, "appointment_id"),
+        ("POST", "/api/v1/clients", {"name": "Sam\x00"}, 422, "name"),
+        ("POST", "/api/v1/clients", {"name": "Sam \u202eavir"}, 422, "name"),
+    ],
+)
+def test_the_answer_names_the_field(  # type: ignore[no-untyped-def]
+    client: TestClient, world, method: str, url: str, body: Any, status: int, named: str
+) -> None:
+    requests, me = world
+    therapist_id = next(e for e in requests if "therapist_id" in e.path_params).path_params[
+        "therapist_id"
+    ]
+    base = next((e.json for e in requests if e.method == method and e.path == url and e.json), None)
+    response = client.request(
+        method,
+        url.replace("{t}", str(therapist_id)),
+        json={**(base or {}), **body} if body is not None else None,
+        headers=me,
+    )
+    assert response.status_code == status, response.text
+    fields = [f["field"] for f in response.json()["fields"]]
+    assert named in fields, response.text
+
+
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    ("method", "query", "form", "named"),
+    [
+        ("GET", {"therapist": 2**63, "start": "2026-12-01T17:00:00Z"}, None, "therapist"),
+        ("GET", {"therapist": 1, "start": "9999-12-31T23:30:00Z"}, None, "start"),
+        ("GET", {"therapist": 1, "start": "0001-01-01T00:00:00Z"}, None, "start"),
+        ("POST", None, {"therapist": 2**63}, "therapist"),
+        ("POST", None, {"start": "9999-12-31T23:30:00Z"}, "start"),
+        ("POST", None, {"name": "Sam\x00"}, "name"),
+    ],
+)
+def test_the_booking_page_names_the_field(  # type: ignore[no-untyped-def]
+    client: TestClient, world, method: str, query: Any, form: Any, named: str
+) -> None:
+    requests, _me = world
+    example = next(e for e in requests if e.path == "/book" and e.method == method)
+    if method == "GET":
+        response = client.get("/book", params={**example.query, **query})
+    else:
+        assert example.form is not None
+        response = client.post("/book", data={**example.form, **form})
+    assert response.status_code in (404, 422), response.text
+    assert named in response.text
+
+
+def test_book_calendar_refuses_an_id_past_the_range(client: TestClient, world) -> None:  # type: ignore[no-untyped-def]
+    response = client.post("/book/calendar", data={"appointment": 2**63, "token": "x" * 20})
+    assert response.status_code in (404, 422)
+    assert "appointment" in response.text
+
+
+def test_the_supported_range_is_in_the_message(client: TestClient, world) -> None:  # type: ignore[no-untyped-def]
+    requests, me = world
+    holds = next(e for e in requests if e.path == "/api/v1/holds")
+    assert holds.json is not None
+    far = (datetime.now(UTC) + timedelta(days=365 * 200)).replace(microsecond=0, second=0)
+    response = client.post(
+        "/api/v1/holds", json={**holds.json, "start": far.isoformat()}, headers=me
+    )
+    assert response.status_code == 422
+    assert "2000-01-01" in response.text
+    assert "2100-01-01" in response.text
