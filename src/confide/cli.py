@@ -181,39 +181,44 @@ def _table(title: str, rows: Sequence[tuple[str, ...]], *headers: str) -> None:
 
 def print_stats(s: NetworkStats) -> None:
     console.print(f"[bold]{s.therapists:,} therapists[/bold] in {len(s.by_state)} states and DC")
-    ratio = sorted(
-        ((s.by_state.get(k, 0) / s.therapists) / share, k)
-        for k, share in s.population_share.items()
-    )
+    _print_states(s)
+    _print_licences(s)
+    _table("Time zones", [(k, f"{v:,}") for k, v in s.time_zones.items()], "zone", "therapists")
+    _print_practice(s)
+    for state in ("CA", "TX", "NY", "FL", "MA"):
+        shares = s.payer_share_by_state.get(state, {})
+        console.print(
+            f"Payers in {state}: "
+            + ", ".join(f"{k} {_pct(v)}" for k, v in list(shares.items())[:8])
+        )
+
+
+def _print_states(s: NetworkStats) -> None:
+    def row(k: str) -> tuple[str, ...]:
+        share = s.by_state.get(k, 0) / s.therapists
+        return k, f"{s.by_state.get(k, 0):,}", _pct(share), _pct(s.population_share[k])
+
+    largest = sorted(s.population_share, key=lambda k: -s.population_share[k])[:10]
+    smallest = sorted(s.population_share, key=lambda k: s.population_share[k])[:10]
     _table(
         "Therapists by state against population share (largest and smallest ten)",
-        [
-            (
-                k,
-                f"{s.by_state.get(k, 0):,}",
-                _pct(s.by_state.get(k, 0) / s.therapists),
-                _pct(s.population_share[k]),
-            )
-            for k in sorted(s.population_share, key=lambda k: -s.population_share[k])[:10]
-        ]
-        + [
-            (
-                k,
-                f"{s.by_state.get(k, 0):,}",
-                _pct(s.by_state.get(k, 0) / s.therapists),
-                _pct(s.population_share[k]),
-            )
-            for k in sorted(s.population_share, key=lambda k: s.population_share[k])[:10]
-        ],
+        [row(k) for k in largest + smallest],
         "state",
         "therapists",
         "share",
         "population share",
     )
+    ratio = sorted(
+        ((s.by_state.get(k, 0) / s.therapists) / share, k)
+        for k, share in s.population_share.items()
+    )
     console.print(
         f"State share / population share ranges from {ratio[0][0]:.2f} ({ratio[0][1]})"
         f" to {ratio[-1][0]:.2f} ({ratio[-1][1]})"
     )
+
+
+def _print_licences(s: NetworkStats) -> None:
     _table(
         "Licence mix",
         [
@@ -250,7 +255,9 @@ def print_stats(s: NetworkStats) -> None:
         "property",
         "value",
     )
-    _table("Time zones", [(k, f"{v:,}") for k, v in s.time_zones.items()], "zone", "therapists")
+
+
+def _print_practice(s: NetworkStats) -> None:
     _table(
         "Couples, languages, insurance, rates, hours, supply",
         [
@@ -276,12 +283,6 @@ def print_stats(s: NetworkStats) -> None:
         "property",
         "value",
     )
-    for state in ("CA", "TX", "NY", "FL", "MA"):
-        shares = s.payer_share_by_state.get(state, {})
-        console.print(
-            f"Payers in {state}: "
-            + ", ".join(f"{k} {_pct(v)}" for k, v in list(shares.items())[:8])
-        )
 
 
 register_match(app)

@@ -7,7 +7,7 @@ import re
 from sqlalchemy import CheckConstraint
 
 from confide.models import Therapist, TherapistPopulation
-from confide.network.generator import licence_kinds
+from confide.network.workforce import licence_kinds
 from confide.vocab import get_vocabulary
 from confide.vocab.registry import POPULATIONS
 

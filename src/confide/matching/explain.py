@@ -75,49 +75,58 @@ def reasons(
     office_city: str | None = None,
     concerns_used: list[str] | None = None,
 ) -> list[str]:
+    wanted = intake.concerns if concerns_used is None else concerns_used
+    return [
+        _licensed_in(index, row, intake, format),
+        _cost(index, row, intake, session_type, format),
+        *_concerns(index, row, wanted, format),
+        *_preferences(index, row, intake),
+        *_setting(index, row, intake, distance_km, office_city),
+        opening_text(first_opening, intake.zone),
+    ]
+
+
+def _licensed_in(index: MatchIndex, row: int, intake: MatchIntake, format: str) -> str:
     vocab = get_vocabulary()
-    codes, cols = index.codes, index.cols
-    out: list[str] = []
-    bits = int(cols.licence_bits[row])
+    bits = int(index.cols.licence_bits[row])
     licensed = [
         s
         for s in dict.fromkeys(
             [intake.state]
             + ([intake.partner_state] if format == "couples" and intake.partner_state else [])
         )
-        if bits >> codes.of("states", s) & 1
+        if bits >> index.codes.of("states", s) & 1
     ]
-    out.append("Licensed in " + _join([vocab.states[s].name for s in licensed]))
+    return "Licensed in " + _join([vocab.states[s].name for s in licensed])
 
+
+def _cost(index: MatchIndex, row: int, intake: MatchIntake, session_type: int, format: str) -> str:
+    """The network they are on, or what the first session costs self-pay."""
     payment = intake.payment
-    rate = int(cols.rate_cents[session_type][row])
-    sliding = int(cols.sliding_cents[session_type][row])
+    rate = int(index.cols.rate_cents[session_type][row])
+    sliding = int(index.cols.sliding_cents[session_type][row])
     if isinstance(payment, InsurancePayment):
-        plan = vocab.plans[payment.plan]
+        plan = get_vocabulary().plans[payment.plan]
         if format == "couples":
-            out.append(
+            return (
                 f"On the {plan.name} network; couples sessions are often not covered, "
                 f"self-pay couples first session {_dollars(rate)}"
             )
-        else:
-            out.append(f"In network: {plan.name}")
-    elif sliding and rate > round(payment.max_rate * 100):
-        out.append(f"Sliding scale from {_dollars(sliding)} (standard rate {_dollars(rate)})")
-    else:
-        out.append(f"First session {_dollars(rate)} self-pay")
+        return f"In network: {plan.name}"
+    if sliding and rate > round(payment.max_rate * 100):
+        return f"Sliding scale from {_dollars(sliding)} (standard rate {_dollars(rate)})"
+    return f"First session {_dollars(rate)} self-pay"
 
-    wanted = intake.concerns if concerns_used is None else concerns_used
-    concerns = [c for c in wanted if cols.concern[codes.of("concerns", c), row] > 0]
-    primary = [
-        vocab.concerns[c].label.lower()
-        for c in concerns
-        if cols.concern[codes.of("concerns", c), row] == 2
-    ]
-    secondary = [
-        vocab.concerns[c].label.lower()
-        for c in concerns
-        if cols.concern[codes.of("concerns", c), row] == 1
-    ]
+
+def _concerns(index: MatchIndex, row: int, wanted: list[str], format: str) -> list[str]:
+    """The person's concerns the therapist specialises in or works with; couples training
+    where the session or a concern is about the relationship."""
+    vocab = get_vocabulary()
+    codes, cols = index.codes, index.cols
+    strength = {c: int(cols.concern[codes.of("concerns", c), row]) for c in wanted}
+    primary = [vocab.concerns[c].label.lower() for c in wanted if strength[c] == 2]
+    secondary = [vocab.concerns[c].label.lower() for c in wanted if strength[c] == 1]
+    out = []
     if primary:
         out.append("Specialises in " + _join(primary))
     if secondary:
@@ -132,49 +141,62 @@ def reasons(
         format == "couples" or any(vocab.concerns[c].relationship for c in wanted)
     ):
         out.append("Trained in couples work: " + _join(couples_trained[:2]))
+    return out
 
+
+def _preferences(index: MatchIndex, row: int, intake: MatchIntake) -> list[str]:
+    """Each preference the therapist meets: languages, methods, identities, gender, faith."""
+    vocab = get_vocabulary()
+    codes, cols = index.codes, index.cols
     prefs = intake.preferences
-    if prefs.languages:
-        spoken = [
-            vocab.languages[c].name
-            for c in prefs.languages
-            if int(cols.languages[row]) >> codes.of("languages", c) & 1
-        ]
-        if spoken:
-            out.append("Speaks " + _join(spoken))
-    if prefs.modalities:
-        used = [
-            vocab.modalities[c].label
-            for c in prefs.modalities
-            if modalities >> codes.of("modalities", c) & 1
-        ]
-        if used:
-            out.append("Offers " + _join(used))
-    if prefs.identities:
-        listed = [
-            vocab.identities[c].label
-            for c in prefs.identities
-            if int(cols.identities[row]) >> codes.of("identities", c) & 1
-        ]
-        out.extend(listed)
+    out = []
+    spoken = [
+        vocab.languages[c].name
+        for c in prefs.languages
+        if int(cols.languages[row]) >> codes.of("languages", c) & 1
+    ]
+    if spoken:
+        out.append("Speaks " + _join(spoken))
+    used = [
+        vocab.modalities[c].label
+        for c in prefs.modalities
+        if int(cols.modalities[row]) >> codes.of("modalities", c) & 1
+    ]
+    if used:
+        out.append("Offers " + _join(used))
+    out.extend(
+        vocab.identities[c].label
+        for c in prefs.identities
+        if int(cols.identities[row]) >> codes.of("identities", c) & 1
+    )
     if prefs.therapist_gender is not None and int(cols.gender[row]) == codes.of(
         "genders", prefs.therapist_gender
     ):
         out.append(f"Therapist's gender: {prefs.therapist_gender}")
     if prefs.faith is not None and int(cols.faith[row]) == codes.of("faiths", prefs.faith):
         out.append(f"Can bring a {vocab.faiths[prefs.faith].label} perspective into care")
+    return out
 
+
+def _setting(
+    index: MatchIndex,
+    row: int,
+    intake: MatchIntake,
+    distance_km: float | None,
+    office_city: str | None,
+) -> list[str]:
+    """Where sessions happen: the office and its distance, or telehealth."""
+    telehealth = bool(index.cols.telehealth[row])
     if (
         distance_km is not None
         and not np.isnan(distance_km)
-        and (intake.setting == "in_person" or not cols.telehealth[row])
+        and (intake.setting == "in_person" or not telehealth)
     ):
         place = f" in {office_city}" if office_city else ""
-        out.append(f"Office{place}, {distance_km:.0f} km from you")
-    elif cols.telehealth[row] and intake.setting != "in_person":
-        out.append("Offers telehealth sessions")
-    out.append(opening_text(first_opening, intake.zone))
-    return out
+        return [f"Office{place}, {distance_km:.0f} km from you"]
+    if telehealth and intake.setting != "in_person":
+        return ["Offers telehealth sessions"]
+    return []
 
 
 def notices(intake: MatchIntake, format: str) -> list[Notice]:

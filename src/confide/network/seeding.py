@@ -106,148 +106,133 @@ def written_at(today: date) -> datetime:
     return min(datetime.combine(today, time(0, 0), tzinfo=UTC), datetime.now(UTC))
 
 
+Rows = list[dict[str, Any]]
+
+
 def _chunk_rows(
     net: SyntheticNetwork, start: int, stop: int, now: datetime
-) -> Iterator[tuple[type[Any], list[dict[str, Any]]]]:
-    vocab = net.vocab
-    genders = list(vocab.genders.values())
+) -> Iterator[tuple[type[Any], Rows]]:
+    """The rows of therapists start..stop-1, table by table, parents before children."""
     rows = range(start, stop)
-    therapists = []
-    for row in rows:
-        loc = net.location[row]
-        gender = genders[int(net.gender[row])]
-        therapists.append(
-            {
-                "id": row + 1,
-                "npi": net.npi[row],
-                "first_name": net.first_name[row],
-                "last_name": net.last_name[row],
-                "pronouns": gender.pronouns if net.lists_pronouns[row] else None,
-                "gender": gender.code,
-                "licence_type": net.licence_type[row],
-                "credential": net.credential[row],
-                "taxonomy_code": vocab.licence_types[net.licence_type[row]].taxonomy_code,
-                "bio": net.bio(row),
-                "practice_state": net.state_codes[net.practice_state[row]],
-                "timezone": loc.timezone,
-                "offers_telehealth": bool(net.offers_telehealth[row]),
-                "offers_in_person": bool(net.offers_in_person[row]),
-                "office_postal_code": loc.postal_code,
-                "office_city": loc.city,
-                "office_latitude": loc.latitude,
-                "office_longitude": loc.longitude,
-                "faith": net.faith_codes[net.faith[row]] if net.faith[row] >= 0 else None,
-                "accepting_new_clients": bool(net.accepting[row]),
-                "paused_until": net.paused_until(row),
-                "weekly_new_client_limit": int(net.weekly_new_client_limit[row]),
-                "caseload_limit": int(net.caseload_limit[row]),
-                "minimum_notice_hours": int(net.minimum_notice_hours[row]),
-                "booking_horizon_days": int(net.booking_horizon_days[row]),
-                "buffer_minutes": int(net.buffer_minutes[row]),
-                "created_at": now,
-                "updated_at": now,
-            }
+    yield Therapist, [_therapist(net, row, now) for row in rows]
+    yield Licence, [lic for row in rows for lic in _licences(net, row, now)]
+    yield TherapistSpecialty, [s for row in rows for s in _specialties(net, row)]
+    for table, column, flags, codes in (
+        (TherapistModality, "modality", net.modalities, net.modality_codes),
+        (TherapistLanguage, "language", net.languages, net.language_codes),
+        (TherapistPopulation, "population", net.populations, POPULATIONS),
+        (TherapistIdentity, "identity", net.identities, net.identity_codes),
+    ):
+        yield (
+            table,
+            [
+                {"therapist_id": row + 1, column: codes[i]}
+                for row in rows
+                for i in np.flatnonzero(flags[row])
+            ],
         )
-    yield Therapist, therapists
-
-    licences = []
-    for row in rows:
-        prefix = vocab.licence_types[net.licence_type[row]].licence_number_prefix
-        for slot in range(3):
-            state_index = int(net.licence_states[row, slot])
-            if state_index < 0:
-                continue
-            number = int(net.licence_numbers[row, slot])
-            active = bool(net.licence_active[row, slot])
-            licences.append(
-                {
-                    "therapist_id": row + 1,
-                    "state": net.state_codes[state_index],
-                    "number": f"{prefix}{number:06d}",
-                    "status": "active" if active else "expired",
-                    "verified_at": now - timedelta(days=number % 700),
-                    "expires_on": net.today
-                    + timedelta(days=(number % 700 + 30) * (1 if active else -1)),
-                }
-            )
-    yield Licence, licences
-
-    specialties: list[dict[str, Any]] = []
-    modalities: list[dict[str, Any]] = []
-    languages: list[dict[str, Any]] = []
-    populations: list[dict[str, Any]] = []
-    identities: list[dict[str, Any]] = []
-    services: list[dict[str, Any]] = []
-    for row in rows:
-        tid = row + 1
-        for c in np.flatnonzero(net.specialty[row]):
-            strength = "primary" if net.specialty[row, c] == 2 else "secondary"
-            specialties.append(
-                {"therapist_id": tid, "concern": net.concern_codes[c], "strength": strength}
-            )
-        modalities.extend(
-            {"therapist_id": tid, "modality": net.modality_codes[m]}
-            for m in np.flatnonzero(net.modalities[row])
-        )
-        languages.extend(
-            {"therapist_id": tid, "language": net.language_codes[lang]}
-            for lang in np.flatnonzero(net.languages[row])
-        )
-        populations.extend(
-            {"therapist_id": tid, "population": POPULATIONS[p]}
-            for p in np.flatnonzero(net.populations[row])
-        )
-        identities.extend(
-            {"therapist_id": tid, "identity": net.identity_codes[i]}
-            for i in np.flatnonzero(net.identities[row])
-        )
-        for t in np.flatnonzero(net.duration[row]):
-            sliding = int(net.sliding_min_cents[row, t])
-            services.append(
-                {
-                    "therapist_id": tid,
-                    "session_type": net.session_type_codes[t],
-                    "duration_minutes": int(net.duration[row, t]),
-                    "self_pay_rate_cents": int(net.rate_cents[row, t]),
-                    "sliding_scale_min_cents": sliding or None,
-                }
-            )
-    yield TherapistSpecialty, specialties
-    yield TherapistModality, modalities
-    yield TherapistLanguage, languages
-    yield TherapistPopulation, populations
-    yield TherapistIdentity, identities
-    yield TherapistService, services
-
-    lo, hi = np.searchsorted(net.panel_therapist, [start, stop])
+    yield TherapistService, [s for row in rows for s in _services(net, row)]
+    yield PanelParticipation, _panels(net, start, stop)
     yield (
-        PanelParticipation,
+        WeeklyHours,
         [
-            {
-                "therapist_id": int(net.panel_therapist[i]) + 1,
-                "plan_code": net.plan_codes[net.panel_plan[i]],
-                "state": net.state_codes[net.panel_state[i]],
-            }
-            for i in range(lo, hi)
+            {"therapist_id": row + 1, "weekday": d, "start_minute": s, "end_minute": e}
+            for row in rows
+            for d, s, e in net.weekly_hours(row)
         ],
     )
+    yield TimeOff, [away for row in rows if (away := _time_off(net, row)) is not None]
 
-    hours: list[dict[str, Any]] = []
-    time_off: list[dict[str, Any]] = []
-    for row in rows:
-        hours.extend(
-            {"therapist_id": row + 1, "weekday": d, "start_minute": s, "end_minute": e}
-            for d, s, e in net.weekly_hours(row)
-        )
-        away = net.time_off(row)
-        if away is not None:
-            time_off.append(
-                {
-                    "therapist_id": row + 1,
-                    "starts_on": away[0],
-                    "ends_on": away[1],
-                    "reason": "Away",
-                }
-            )
-    yield WeeklyHours, hours
-    yield TimeOff, time_off
+
+def _therapist(net: SyntheticNetwork, row: int, now: datetime) -> dict[str, Any]:
+    loc = net.location[row]
+    gender = list(net.vocab.genders.values())[int(net.gender[row])]
+    return {
+        "id": row + 1,
+        "npi": net.npi[row],
+        "first_name": net.first_name[row],
+        "last_name": net.last_name[row],
+        "pronouns": gender.pronouns if net.lists_pronouns[row] else None,
+        "gender": gender.code,
+        "licence_type": net.licence_type[row],
+        "credential": net.credential[row],
+        "taxonomy_code": net.vocab.licence_types[net.licence_type[row]].taxonomy_code,
+        "bio": net.bio(row),
+        "practice_state": net.state_codes[net.practice_state[row]],
+        "timezone": loc.timezone,
+        "offers_telehealth": bool(net.offers_telehealth[row]),
+        "offers_in_person": bool(net.offers_in_person[row]),
+        "office_postal_code": loc.postal_code,
+        "office_city": loc.city,
+        "office_latitude": loc.latitude,
+        "office_longitude": loc.longitude,
+        "faith": net.faith_codes[net.faith[row]] if net.faith[row] >= 0 else None,
+        "accepting_new_clients": bool(net.accepting[row]),
+        "paused_until": net.paused_until(row),
+        "weekly_new_client_limit": int(net.weekly_new_client_limit[row]),
+        "caseload_limit": int(net.caseload_limit[row]),
+        "minimum_notice_hours": int(net.minimum_notice_hours[row]),
+        "booking_horizon_days": int(net.booking_horizon_days[row]),
+        "buffer_minutes": int(net.buffer_minutes[row]),
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def _licences(net: SyntheticNetwork, row: int, now: datetime) -> Iterator[dict[str, Any]]:
+    """Verified some days before seeding; active ones expire after it, lapsed ones before."""
+    prefix = net.vocab.licence_types[net.licence_type[row]].licence_number_prefix
+    for slot in range(3):
+        state_index = int(net.licence_states[row, slot])
+        if state_index < 0:
+            continue
+        number = int(net.licence_numbers[row, slot])
+        active = bool(net.licence_active[row, slot])
+        yield {
+            "therapist_id": row + 1,
+            "state": net.state_codes[state_index],
+            "number": f"{prefix}{number:06d}",
+            "status": "active" if active else "expired",
+            "verified_at": now - timedelta(days=number % 700),
+            "expires_on": net.today + timedelta(days=(number % 700 + 30) * (1 if active else -1)),
+        }
+
+
+def _specialties(net: SyntheticNetwork, row: int) -> Iterator[dict[str, Any]]:
+    for c in np.flatnonzero(net.specialty[row]):
+        yield {
+            "therapist_id": row + 1,
+            "concern": net.concern_codes[c],
+            "strength": "primary" if net.specialty[row, c] == 2 else "secondary",
+        }
+
+
+def _services(net: SyntheticNetwork, row: int) -> Iterator[dict[str, Any]]:
+    for t in np.flatnonzero(net.duration[row]):
+        yield {
+            "therapist_id": row + 1,
+            "session_type": net.session_type_codes[t],
+            "duration_minutes": int(net.duration[row, t]),
+            "self_pay_rate_cents": int(net.rate_cents[row, t]),
+            "sliding_scale_min_cents": int(net.sliding_min_cents[row, t]) or None,
+        }
+
+
+def _panels(net: SyntheticNetwork, start: int, stop: int) -> Rows:
+    """Panel entries are sorted by therapist row, so a chunk's are one slice."""
+    lo, hi = np.searchsorted(net.panel_therapist, [start, stop])
+    return [
+        {
+            "therapist_id": int(net.panel_therapist[i]) + 1,
+            "plan_code": net.plan_codes[net.panel_plan[i]],
+            "state": net.state_codes[net.panel_state[i]],
+        }
+        for i in range(lo, hi)
+    ]
+
+
+def _time_off(net: SyntheticNetwork, row: int) -> dict[str, Any] | None:
+    away = net.time_off(row)
+    if away is None:
+        return None
+    return {"therapist_id": row + 1, "starts_on": away[0], "ends_on": away[1], "reason": "Away"}

@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from statistics import median, quantiles
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -31,39 +32,85 @@ SUMMER = datetime(2026, 7, 15, 12, tzinfo=UTC)
 
 
 @dataclass
-class NetworkStats:
-    therapists: int
+class Geography:
     by_state: dict[str, int]
     population_share: dict[str, float]
+    time_zones: dict[str, int]
+    time_zone_consistent: float
+    arizona_without_dst: float
+
+
+@dataclass
+class Licensure:
     licence_mix: dict[str, float]
     licences_per_therapist: dict[int, float]
     practice_state_licensed: float
     npi_valid: float
     npi_unique: bool
-    time_zones: dict[str, int]
-    time_zone_consistent: float
-    arizona_without_dst: float
+
+
+@dataclass
+class CouplesWork:
     couples_share: float
     couples_share_by_licence: dict[str, float]
     # share of each licence's primary specialties that are relationship concerns
     relationship_primary_by_licence: dict[str, float]
     couples_modality_by_licence: dict[str, float]
+
+
+@dataclass
+class Languages:
     spanish_share: float
     other_languages: dict[str, float]
+
+
+@dataclass
+class Insurance:
     in_network_share: float
     payer_share: dict[str, float]
     payer_share_by_state: dict[str, dict[str, float]]
     medicaid_share: float
+
+
+@dataclass
+class Rates:
     individual_rate_percentiles: dict[str, float]
     individual_rate_median_by_licence: dict[str, float]
     couples_rate_median: float
     sliding_scale_share: float
+
+
+@dataclass
+class Hours:
     saturday_share: float
     evening_share: float
     weekday_hours_share: float
+
+
+@dataclass
+class Supply:
     not_accepting_share: float
     paused_share: float
     unavailable_share: float
+
+
+@dataclass
+class NetworkStats(Supply, Hours, Rates, Insurance, Languages, CouplesWork, Licensure, Geography):
+    """Every distribution `confide network stats` prints; shares are of all therapists."""
+
+    therapists: int
+
+
+class _TherapistRow(Protocol):
+    """The therapist columns several sections read, fetched once."""
+
+    id: int
+    npi: str
+    practice_state: str
+    licence_type: str
+    timezone: str
+    accepting_new_clients: bool
+    paused_until: date | None
 
 
 def _share(part: int, whole: int) -> float:
@@ -85,9 +132,10 @@ def time_zone_fits_state(zone: str, state: str, vocab: Vocabulary) -> bool:
 
 
 def network_stats(session: Session, vocab: Vocabulary, today: date | None = None) -> NetworkStats:
+    """The network's distributions, a section at a time; NetworkStats holds every section's
+    fields side by side."""
     today = today or datetime.now(UTC).date()
-    total = session.scalar(select(func.count()).select_from(Therapist)) or 0
-    people = list(
+    people: list[_TherapistRow] = list(
         session.execute(
             select(
                 Therapist.id,
@@ -100,12 +148,45 @@ def network_stats(session: Session, vocab: Vocabulary, today: date | None = None
             )
         )
     )
+    total = len(people)
     licence_of = {row.id: row.licence_type for row in people}
+    geography = _geography(people, vocab)
+    sections = (
+        geography,
+        _licensure(session, people),
+        _couples_work(session, vocab, licence_of),
+        _languages(session, total),
+        _insurance(session, people, geography.by_state),
+        _rates(session, licence_of, total),
+        _hours(session, total),
+        _supply(people, today),
+    )
+    return NetworkStats(therapists=total, **{k: v for s in sections for k, v in vars(s).items()})
 
+
+def _geography(people: list[_TherapistRow], vocab: Vocabulary) -> Geography:
+    """Where therapists practise against where people live, and their time zones."""
+    total = len(people)
     by_state = Counter(row.practice_state for row in people)
     population = {code: s.population for code, s in vocab.states.items()}
     population_total = sum(population.values())
+    zones = Counter(row.timezone for row in people)
+    consistent = sum(
+        time_zone_fits_state(row.timezone, row.practice_state, vocab) for row in people
+    )
+    arizona = [row for row in people if row.practice_state == "AZ"]
+    arizona_no_dst = sum(1 for row in arizona if len(set(_zone_offsets(row.timezone))) == 1)
+    return Geography(
+        by_state=dict(sorted(by_state.items())),
+        population_share={s: population[s] / population_total for s in sorted(population)},
+        time_zones=dict(zones.most_common()),
+        time_zone_consistent=_share(consistent, total),
+        arizona_without_dst=_share(arizona_no_dst, len(arizona)),
+    )
 
+
+def _licensure(session: Session, people: list[_TherapistRow]) -> Licensure:
+    total = len(people)
     licence_mix = Counter(row.licence_type for row in people)
     per_therapist = Counter(
         count
@@ -126,15 +207,19 @@ def network_stats(session: Session, vocab: Vocabulary, today: date | None = None
         )
         or 0
     )
-
     npis = [row.npi for row in people]
-    zones = Counter(row.timezone for row in people)
-    consistent = sum(
-        time_zone_fits_state(row.timezone, row.practice_state, vocab) for row in people
+    return Licensure(
+        licence_mix={k: _share(v, total) for k, v in licence_mix.most_common()},
+        licences_per_therapist={k: _share(v, total) for k, v in sorted(per_therapist.items())},
+        practice_state_licensed=_share(practice_licensed, total),
+        npi_valid=_share(sum(npi.is_valid(n) for n in npis), total),
+        npi_unique=len(set(npis)) == len(npis),
     )
-    arizona = [row for row in people if row.practice_state == "AZ"]
-    arizona_no_dst = sum(1 for row in arizona if len(set(_zone_offsets(row.timezone))) == 1)
 
+
+def _couples_work(session: Session, vocab: Vocabulary, licence_of: dict[int, str]) -> CouplesWork:
+    """Who sees couples, by licence, with relationship specialties and couples methods."""
+    total = len(licence_of)
     couples_ids = set(
         session.scalars(
             select(TherapistPopulation.therapist_id).where(
@@ -144,7 +229,6 @@ def network_stats(session: Session, vocab: Vocabulary, today: date | None = None
     )
     by_licence_total = Counter(licence_of.values())
     couples_by_licence = Counter(licence_of[t] for t in couples_ids)
-
     relationship = [c.code for c in vocab.concerns.values() if c.relationship]
     primary_total: Counter[str] = Counter()
     primary_relationship: Counter[str] = Counter()
@@ -164,9 +248,36 @@ def network_stats(session: Session, vocab: Vocabulary, today: date | None = None
             )
         )
     )
+    return CouplesWork(
+        couples_share=_share(len(couples_ids), total),
+        couples_share_by_licence={
+            k: _share(couples_by_licence[k], n) for k, n in by_licence_total.most_common()
+        },
+        relationship_primary_by_licence={
+            k: _share(primary_relationship[k], primary_total[k]) for k in by_licence_total
+        },
+        couples_modality_by_licence={
+            k: _share(sum(1 for t in with_couples_modality if licence_of[t] == k), n)
+            for k, n in by_licence_total.most_common()
+        },
+    )
 
+
+def _languages(session: Session, total: int) -> Languages:
     speakers = Counter(session.scalars(select(TherapistLanguage.language)))
+    return Languages(
+        spanish_share=_share(speakers["es"], total),
+        other_languages={
+            k: _share(v, total) for k, v in speakers.most_common() if k not in ("en", "es")
+        },
+    )
 
+
+def _insurance(
+    session: Session, people: list[_TherapistRow], by_state: dict[str, int]
+) -> Insurance:
+    """Panel membership by payer, nationally and among therapists practising in each state."""
+    total = len(people)
     panel_rows = list(
         session.execute(
             select(PanelParticipation.therapist_id, Plan.payer_code, PanelParticipation.state).join(
@@ -182,7 +293,25 @@ def network_stats(session: Session, vocab: Vocabulary, today: date | None = None
         payer_members[row.payer_code].add(row.therapist_id)
         if row.state == practice_of[row.therapist_id]:
             payer_members_by_state[row.state][row.payer_code].add(row.therapist_id)
+    return Insurance(
+        in_network_share=_share(len(in_network), total),
+        payer_share={
+            k: _share(len(v), total)
+            for k, v in sorted(payer_members.items(), key=lambda kv: -len(kv[1]))
+        },
+        payer_share_by_state={
+            state: {
+                k: _share(len(v), by_state[state])
+                for k, v in sorted(members.items(), key=lambda kv: -len(kv[1]))
+            }
+            for state, members in sorted(payer_members_by_state.items())
+        },
+        medicaid_share=_share(len(payer_members.get("medicaid", ())), total),
+    )
 
+
+def _rates(session: Session, licence_of: dict[int, str], total: int) -> Rates:
+    """Self-pay rates in dollars: individual percentiles and medians, couples median."""
     rates = list(
         session.execute(
             select(
@@ -201,7 +330,23 @@ def network_stats(session: Session, vocab: Vocabulary, today: date | None = None
     couples_rates = [r.self_pay_rate_cents / 100 for r in rates if r.session_type == "couples"]
     sliding = {r.therapist_id for r in rates if r.sliding_scale_min_cents}
     cuts = quantiles(individual, n=20) if len(individual) >= 2 else [0.0] * 19
+    return Rates(
+        individual_rate_percentiles={
+            "p5": cuts[0],
+            "p25": cuts[4],
+            "p50": cuts[9],
+            "p75": cuts[14],
+            "p95": cuts[18],
+        },
+        individual_rate_median_by_licence={
+            k: median(v) for k, v in sorted(individual_by_licence.items())
+        },
+        couples_rate_median=median(couples_rates) if couples_rates else 0.0,
+        sliding_scale_share=_share(len(sliding), total),
+    )
 
+
+def _hours(session: Session, total: int) -> Hours:
     hours = list(
         session.execute(
             select(
@@ -216,69 +361,22 @@ def network_stats(session: Session, vocab: Vocabulary, today: date | None = None
     evening = {h.therapist_id for h in hours if h.weekday < 5 and h.end_minute > 18 * 60}
     weekday_minutes = sum(h.end_minute - h.start_minute for h in hours if h.weekday < 5)
     all_minutes = sum(h.end_minute - h.start_minute for h in hours)
+    return Hours(
+        saturday_share=_share(len(saturday), total),
+        evening_share=_share(len(evening), total),
+        weekday_hours_share=_share(weekday_minutes, all_minutes),
+    )
 
+
+def _supply(people: list[_TherapistRow], today: date) -> Supply:
+    total = len(people)
     not_accepting = sum(1 for row in people if not row.accepting_new_clients)
     paused = sum(
         1
         for row in people
         if row.accepting_new_clients and supply_rules.paused(row.paused_until, today)
     )
-
-    return NetworkStats(
-        therapists=total,
-        by_state=dict(sorted(by_state.items())),
-        population_share={s: population[s] / population_total for s in sorted(population)},
-        licence_mix={k: _share(v, total) for k, v in licence_mix.most_common()},
-        licences_per_therapist={k: _share(v, total) for k, v in sorted(per_therapist.items())},
-        practice_state_licensed=_share(practice_licensed, total),
-        npi_valid=_share(sum(npi.is_valid(n) for n in npis), total),
-        npi_unique=len(set(npis)) == len(npis),
-        time_zones=dict(zones.most_common()),
-        time_zone_consistent=_share(consistent, total),
-        arizona_without_dst=_share(arizona_no_dst, len(arizona)),
-        couples_share=_share(len(couples_ids), total),
-        couples_share_by_licence={
-            k: _share(couples_by_licence[k], n) for k, n in by_licence_total.most_common()
-        },
-        relationship_primary_by_licence={
-            k: _share(primary_relationship[k], primary_total[k]) for k in by_licence_total
-        },
-        couples_modality_by_licence={
-            k: _share(sum(1 for t in with_couples_modality if licence_of[t] == k), n)
-            for k, n in by_licence_total.most_common()
-        },
-        spanish_share=_share(speakers["es"], total),
-        other_languages={
-            k: _share(v, total) for k, v in speakers.most_common() if k not in ("en", "es")
-        },
-        in_network_share=_share(len(in_network), total),
-        payer_share={
-            k: _share(len(v), total)
-            for k, v in sorted(payer_members.items(), key=lambda kv: -len(kv[1]))
-        },
-        payer_share_by_state={
-            state: {
-                k: _share(len(v), by_state[state])
-                for k, v in sorted(members.items(), key=lambda kv: -len(kv[1]))
-            }
-            for state, members in sorted(payer_members_by_state.items())
-        },
-        medicaid_share=_share(len(payer_members.get("medicaid", ())), total),
-        individual_rate_percentiles={
-            "p5": cuts[0],
-            "p25": cuts[4],
-            "p50": cuts[9],
-            "p75": cuts[14],
-            "p95": cuts[18],
-        },
-        individual_rate_median_by_licence={
-            k: median(v) for k, v in sorted(individual_by_licence.items())
-        },
-        couples_rate_median=median(couples_rates) if couples_rates else 0.0,
-        sliding_scale_share=_share(len(sliding), total),
-        saturday_share=_share(len(saturday), total),
-        evening_share=_share(len(evening), total),
-        weekday_hours_share=_share(weekday_minutes, all_minutes),
+    return Supply(
         not_accepting_share=_share(not_accepting, total),
         paused_share=_share(paused, total),
         unavailable_share=_share(not_accepting + paused, total),
