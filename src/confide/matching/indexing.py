@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -62,103 +63,147 @@ def load_columns(
 ) -> tuple[Columns, dict[tuple[int, int], list[int]], dict[int, str], dict[int, int]]:
     """Columns for `ids` (all therapists, or the `only` subset already in `ids`) from bulk
     queries; also panel rows, each therapist's time zone and weekly new-client limit."""
-    n = len(ids)
     first = first_session_positions(codes)
-    cols = empty_columns(n, codes, words, first)
-    pos = codes.position
-    therapists = session.execute(
-        select(
-            Therapist.id,
-            Therapist.gender,
-            Therapist.accepting_new_clients,
-            Therapist.paused_until,
-            Therapist.timezone,
-            Therapist.caseload_limit,
-            Therapist.weekly_new_client_limit,
-            Therapist.offers_telehealth,
-            Therapist.offers_in_person,
-            Therapist.office_latitude,
-            Therapist.office_longitude,
-            Therapist.faith,
-            Therapist.minimum_notice_hours,
-        ).where(among(Therapist.id, only))
-    ).all()
-    zones: dict[int, str] = {}
-    weekly_limit: dict[int, int] = {}
-    offsets: dict[str, int] = {}
-    for t in therapists:
-        row = int(np.searchsorted(ids, t.id))
-        cols.gender[row] = pos["genders"][t.gender]
-        cols.accepting[row] = t.accepting_new_clients
-        cols.paused_until[row] = t.paused_until.toordinal() - EPOCH_DAY if t.paused_until else -1
-        if t.timezone not in offsets:
-            delta = now.astimezone(zone(t.timezone)).utcoffset() or timedelta(0)
-            offsets[t.timezone] = int(delta.total_seconds() // 60)
-        cols.utc_offset[row] = offsets[t.timezone]
-        cols.caseload_limit[row] = t.caseload_limit
-        cols.telehealth[row] = t.offers_telehealth
-        cols.in_person[row] = t.offers_in_person
-        if t.office_latitude is not None and t.office_longitude is not None:
-            cols.latitude[row] = np.radians(t.office_latitude)
-            cols.longitude[row] = np.radians(t.office_longitude)
-        cols.faith[row] = pos["faiths"][t.faith] if t.faith else -1
-        cols.notice_hours[row] = t.minimum_notice_hours
-        zones[t.id] = t.timezone
-        weekly_limit[t.id] = t.weekly_new_client_limit
+    load = _ColumnLoad(session, codes, ids, only, empty_columns(len(ids), codes, words, first))
+    zones, weekly_limit = load.therapists(now)
+    load.licences()
+    load.profiles()
+    load.services(first)
+    panels = load.panels()
+    load.caseloads(now)
+    return load.cols, panels, zones, weekly_limit
 
-    for tid, state in session.execute(
-        select(Licence.therapist_id, Licence.state).where(
-            Licence.status == "active", among(Licence.therapist_id, only)
-        )
-    ):
-        row = int(np.searchsorted(ids, tid))
-        cols.licence_bits[row] |= np.uint64(1 << pos["states"][state])
-    for tid, population in session.execute(
-        select(TherapistPopulation.therapist_id, TherapistPopulation.population).where(
-            among(TherapistPopulation.therapist_id, only)
-        )
-    ):
-        cols.populations[int(np.searchsorted(ids, tid))] |= POPULATION_BITS[population]
-    for table, column, kind in (
-        (TherapistLanguage, TherapistLanguage.language, "languages"),
-        (TherapistModality, TherapistModality.modality, "modalities"),
-        (TherapistIdentity, TherapistIdentity.identity, "identities"),
-    ):
-        target = getattr(cols, kind)
-        for tid, code in session.execute(
-            select(table.therapist_id, column).where(among(table.therapist_id, only))
+
+@dataclass
+class _ColumnLoad:
+    """Fills `cols` for the therapists `ids` (or the `only` subset) one table at a time."""
+
+    session: Session
+    codes: Codes
+    ids: I64
+    only: Sequence[int] | None
+    cols: Columns
+
+    def row(self, therapist_id: int) -> int:
+        return int(np.searchsorted(self.ids, therapist_id))
+
+    def therapists(self, now: datetime) -> tuple[dict[int, str], dict[int, int]]:
+        """The therapist rows' columns; returns each one's time zone and weekly limit."""
+        cols, pos = self.cols, self.codes.position
+        therapists = self.session.execute(
+            select(
+                Therapist.id,
+                Therapist.gender,
+                Therapist.accepting_new_clients,
+                Therapist.paused_until,
+                Therapist.timezone,
+                Therapist.caseload_limit,
+                Therapist.weekly_new_client_limit,
+                Therapist.offers_telehealth,
+                Therapist.offers_in_person,
+                Therapist.office_latitude,
+                Therapist.office_longitude,
+                Therapist.faith,
+                Therapist.minimum_notice_hours,
+            ).where(among(Therapist.id, self.only))
+        ).all()
+        zones: dict[int, str] = {}
+        weekly_limit: dict[int, int] = {}
+        offsets: dict[str, int] = {}
+        for t in therapists:
+            row = self.row(t.id)
+            cols.gender[row] = pos["genders"][t.gender]
+            cols.accepting[row] = t.accepting_new_clients
+            cols.paused_until[row] = (
+                t.paused_until.toordinal() - EPOCH_DAY if t.paused_until else -1
+            )
+            if t.timezone not in offsets:
+                delta = now.astimezone(zone(t.timezone)).utcoffset() or timedelta(0)
+                offsets[t.timezone] = int(delta.total_seconds() // 60)
+            cols.utc_offset[row] = offsets[t.timezone]
+            cols.caseload_limit[row] = t.caseload_limit
+            cols.telehealth[row] = t.offers_telehealth
+            cols.in_person[row] = t.offers_in_person
+            if t.office_latitude is not None and t.office_longitude is not None:
+                cols.latitude[row] = np.radians(t.office_latitude)
+                cols.longitude[row] = np.radians(t.office_longitude)
+            cols.faith[row] = pos["faiths"][t.faith] if t.faith else -1
+            cols.notice_hours[row] = t.minimum_notice_hours
+            zones[t.id] = t.timezone
+            weekly_limit[t.id] = t.weekly_new_client_limit
+        return zones, weekly_limit
+
+    def licences(self) -> None:
+        """Bit s of licence_bits: an active licence in state s."""
+        states = self.codes.position["states"]
+        for tid, state in self.session.execute(
+            select(Licence.therapist_id, Licence.state).where(
+                Licence.status == "active", among(Licence.therapist_id, self.only)
+            )
         ):
-            target[int(np.searchsorted(ids, tid))] |= np.uint32(1 << pos[kind][code])
-    for tid, concern, strength in session.execute(
-        select(
-            TherapistSpecialty.therapist_id, TherapistSpecialty.concern, TherapistSpecialty.strength
-        ).where(among(TherapistSpecialty.therapist_id, only))
-    ):
-        cols.concern[pos["concerns"][concern], int(np.searchsorted(ids, tid))] = (
-            2 if strength == "primary" else 1
-        )
-    for service in session.execute(
-        select(TherapistService).where(among(TherapistService.therapist_id, only))
-    ).scalars():
-        row = int(np.searchsorted(ids, service.therapist_id))
-        place = pos["session_types"][service.session_type]
-        if place not in first:
-            continue
-        cols.duration[place][row] = service.duration_minutes
-        cols.rate_cents[place][row] = service.self_pay_rate_cents
-        cols.sliding_cents[place][row] = service.sliding_scale_min_cents or 0
+            self.cols.licence_bits[self.row(tid)] |= np.uint64(1 << states[state])
 
-    panels: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for tid, plan, state in session.execute(
-        select(
-            PanelParticipation.therapist_id, PanelParticipation.plan_code, PanelParticipation.state
-        ).where(among(PanelParticipation.therapist_id, only))
-    ):
-        panels[(pos["plans"][plan], pos["states"][state])].append(int(np.searchsorted(ids, tid)))
+    def profiles(self) -> None:
+        """Populations, languages, modalities and identities as bits; concern strengths."""
+        cols, pos, only = self.cols, self.codes.position, self.only
+        for tid, population in self.session.execute(
+            select(TherapistPopulation.therapist_id, TherapistPopulation.population).where(
+                among(TherapistPopulation.therapist_id, only)
+            )
+        ):
+            cols.populations[self.row(tid)] |= POPULATION_BITS[population]
+        for table, column, kind in (
+            (TherapistLanguage, TherapistLanguage.language, "languages"),
+            (TherapistModality, TherapistModality.modality, "modalities"),
+            (TherapistIdentity, TherapistIdentity.identity, "identities"),
+        ):
+            target = getattr(cols, kind)
+            for tid, code in self.session.execute(
+                select(table.therapist_id, column).where(among(table.therapist_id, only))
+            ):
+                target[self.row(tid)] |= np.uint32(1 << pos[kind][code])
+        for tid, concern, strength in self.session.execute(
+            select(
+                TherapistSpecialty.therapist_id,
+                TherapistSpecialty.concern,
+                TherapistSpecialty.strength,
+            ).where(among(TherapistSpecialty.therapist_id, only))
+        ):
+            cols.concern[pos["concerns"][concern], self.row(tid)] = (
+                2 if strength == "primary" else 1
+            )
 
-    for tid, count in session.execute(caseload_sizes(now, only)):
-        cols.active_clients[int(np.searchsorted(ids, tid))] = count
-    return cols, panels, zones, weekly_limit
+    def services(self, first: Collection[int]) -> None:
+        """Length and rates of the first-session types (positions `first`)."""
+        cols = self.cols
+        for service in self.session.execute(
+            select(TherapistService).where(among(TherapistService.therapist_id, self.only))
+        ).scalars():
+            place = self.codes.position["session_types"][service.session_type]
+            if place not in first:
+                continue
+            row = self.row(service.therapist_id)
+            cols.duration[place][row] = service.duration_minutes
+            cols.rate_cents[place][row] = service.self_pay_rate_cents
+            cols.sliding_cents[place][row] = service.sliding_scale_min_cents or 0
+
+    def panels(self) -> dict[tuple[int, int], list[int]]:
+        """Rows on each (plan, state) panel."""
+        pos = self.codes.position
+        panels: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for tid, plan, state in self.session.execute(
+            select(
+                PanelParticipation.therapist_id,
+                PanelParticipation.plan_code,
+                PanelParticipation.state,
+            ).where(among(PanelParticipation.therapist_id, self.only))
+        ):
+            panels[(pos["plans"][plan], pos["states"][state])].append(self.row(tid))
+        return panels
+
+    def caseloads(self, now: datetime) -> None:
+        for tid, count in self.session.execute(caseload_sizes(now, self.only)):
+            self.cols.active_clients[self.row(tid)] = count
 
 
 def pack_openings(
