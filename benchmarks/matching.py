@@ -29,9 +29,9 @@ from tests.matching.reference import reference_matches
 
 from benchmarks.synthetic import index_free_starts, index_from_network
 from confide.db import Database, create_db_engine
+from confide.matching.filters import eligible
 from confide.matching.index import MatchIndex
 from confide.matching.schemas import MatchIntake, TherapistCard
-from confide.matching.scoring import eligible
 from confide.matching.service import build_query, concerns_for, find_matches
 from confide.migrate import upgrade
 from confide.network.generator import SyntheticNetwork, generate_network

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 import numpy as np
 from tests.matching.reference import FreeStarts
 
+from confide.matching.columns import U64, derive, pack_ticks
 from confide.matching.index import (
     EPOCH_DAY,
     Codes,
@@ -23,7 +24,6 @@ from confide.matching.index import (
     index_rows_by_state,
     place_openings,
 )
-from confide.matching.scoring import U64, derive, pack_ticks
 from confide.network.generator import HOURS_TEMPLATES, SATURDAY_EXTRA, SyntheticNetwork
 from confide.scheduling.slots import STEP_MINUTES, grid_floor
 from confide.scheduling.timegrid import MINUTES_PER_DAY, from_minute, to_minute, zone

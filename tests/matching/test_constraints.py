@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
+from confide.matching.filters import eligible
 from confide.matching.indexing import update_index
 from confide.matching.schemas import MatchIntake
-from confide.matching.scoring import eligible
 from confide.matching.service import build_query, concerns_for
 from confide.models import (
     Licence,

@@ -8,8 +8,8 @@ import zipcodes
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from confide.matching.filters import eligible
 from confide.matching.schemas import MatchIntake
-from confide.matching.scoring import eligible
 from confide.matching.service import build_query, concerns_for
 from confide.vocab import get_vocabulary
 from tests.matching.conftest import HORIZON_DAYS, SmallNetwork

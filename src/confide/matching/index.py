@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 
 import numpy as np
 
-from confide.matching.scoring import COUPLES, FAMILIES, I64, INDIVIDUALS, Columns
+from confide.matching.columns import COUPLES, FAMILIES, I64, INDIVIDUALS, Columns
 from confide.vocab import Vocabulary, get_vocabulary
 
 EPOCH_DAY = date(1970, 1, 1).toordinal()

@@ -17,6 +17,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from confide.matching.columns import I64, U64, Bool, Columns, derive, pack_ticks
 from confide.matching.index import (
     EPOCH_DAY,
     POPULATION_BITS,
@@ -28,7 +29,6 @@ from confide.matching.index import (
     index_rows_by_state,
     place_openings,
 )
-from confide.matching.scoring import I64, U64, Bool, Columns, derive, pack_ticks
 from confide.models import (
     Licence,
     PanelParticipation,

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from confide.matching import explain
+from confide.matching.columns import COUPLES, INDIVIDUALS, Bool, Query
 from confide.matching.index import MatchIndex
 from confide.matching.indexing import build_index
 from confide.matching.schemas import (
@@ -22,7 +23,7 @@ from confide.matching.schemas import (
     Rate,
     TherapistCard,
 )
-from confide.matching.scoring import COUPLES, INDIVIDUALS, Bool, Query, rank
+from confide.matching.scoring import rank
 from confide.models import Therapist
 from confide.scheduling.openings import compute_openings
 from confide.scheduling.slots import Availability, free_start_mask, grid_ceil
