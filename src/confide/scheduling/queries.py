@@ -38,28 +38,59 @@ def load_availability(
     """
     window_start, window_end = from_minute(start - 24 * 60), from_minute(end + 24 * 60)
     if loaded is not None and therapist_ids is not None and list(therapist_ids) == [loaded.id]:
-        therapists = [
-            (
-                loaded.id,
-                loaded.timezone,
-                loaded.buffer_minutes,
-                loaded.minimum_notice_hours,
-                loaded.booking_horizon_days,
-            )
-        ]
+        therapists = [_settings_of(loaded)]
     else:
-        therapists = [
-            (row[0], row[1], row[2], row[3], row[4])
-            for row in session.execute(
-                select(
-                    Therapist.id,
-                    Therapist.timezone,
-                    Therapist.buffer_minutes,
-                    Therapist.minimum_notice_hours,
-                    Therapist.booking_horizon_days,
-                ).where(among(Therapist.id, therapist_ids))
-            )
-        ]
+        therapists = _settings(session, therapist_ids)
+    hours = _weekly_hours(session, therapist_ids)
+    first_day, last_day = window_start.date() - timedelta(days=1), window_end.date()
+    days_off = _days_off(session, therapist_ids, first_day, last_day)
+    busy = _busy(session, now, therapist_ids, window_start, window_end)
+    return {
+        tid: Availability(
+            zone=zone,
+            weekly_hours=tuple(hours.get(tid, ())),
+            buffer_minutes=buffer,
+            minimum_notice_hours=notice,
+            booking_horizon_days=horizon,
+            days_off=frozenset(days_off.get(tid, ())),
+            busy=tuple(merge_intervals(busy.get(tid, ()))),
+        )
+        for tid, zone, buffer, notice, horizon in therapists
+    }
+
+
+# id, time zone, buffer minutes, minimum notice hours, booking horizon days
+TimeSettings = tuple[int, str, int, int, int]
+
+
+def _settings_of(therapist: Therapist) -> TimeSettings:
+    return (
+        therapist.id,
+        therapist.timezone,
+        therapist.buffer_minutes,
+        therapist.minimum_notice_hours,
+        therapist.booking_horizon_days,
+    )
+
+
+def _settings(session: Session, therapist_ids: Collection[int] | None) -> list[TimeSettings]:
+    return [
+        (row[0], row[1], row[2], row[3], row[4])
+        for row in session.execute(
+            select(
+                Therapist.id,
+                Therapist.timezone,
+                Therapist.buffer_minutes,
+                Therapist.minimum_notice_hours,
+                Therapist.booking_horizon_days,
+            ).where(among(Therapist.id, therapist_ids))
+        )
+    ]
+
+
+def _weekly_hours(
+    session: Session, therapist_ids: Collection[int] | None
+) -> dict[int, list[tuple[int, int, int]]]:
     hours: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
     for tid, weekday, first, last in session.execute(
         select(
@@ -72,7 +103,12 @@ def load_availability(
         .order_by(WeeklyHours.therapist_id, WeeklyHours.weekday, WeeklyHours.start_minute)
     ):
         hours[tid].append((weekday, first, last))
-    first_day, last_day = window_start.date() - timedelta(days=1), window_end.date()
+    return hours
+
+
+def _days_off(
+    session: Session, therapist_ids: Collection[int] | None, first_day: date, last_day: date
+) -> dict[int, set[date]]:
     days_off: dict[int, set[date]] = defaultdict(set)
     for tid, starts_on, ends_on in session.execute(
         select(TimeOff.therapist_id, TimeOff.starts_on, TimeOff.ends_on).where(
@@ -82,6 +118,17 @@ def load_availability(
         )
     ):
         days_off[tid].update(days_between(max(starts_on, first_day), min(ends_on, last_day)))
+    return days_off
+
+
+def _busy(
+    session: Session,
+    now: datetime,
+    therapist_ids: Collection[int] | None,
+    window_start: datetime,
+    window_end: datetime,
+) -> dict[int, list[tuple[int, int]]]:
+    """Appointments that block (until their end plus buffer) and outside busy times."""
     busy: dict[int, list[tuple[int, int]]] = defaultdict(list)
     booked = select(
         Appointment.therapist_id, Appointment.start_at, Appointment.blocked_until
@@ -98,15 +145,4 @@ def load_availability(
     )
     for tid, busy_start, busy_end in session.execute(union_all(booked, outside)):
         busy[tid].append((to_minute(busy_start), to_minute_ceil(busy_end)))
-    return {
-        tid: Availability(
-            zone=zone,
-            weekly_hours=tuple(hours.get(tid, ())),
-            buffer_minutes=buffer,
-            minimum_notice_hours=notice,
-            booking_horizon_days=horizon,
-            days_off=frozenset(days_off.get(tid, ())),
-            busy=tuple(merge_intervals(busy.get(tid, ()))),
-        )
-        for tid, zone, buffer, notice, horizon in therapists
-    }
+    return busy
