@@ -23,7 +23,7 @@ from confide.migrate import upgrade
 from confide.models import Therapist
 from confide.network.generator import generate_network
 from confide.network.seeding import write_network
-from confide.scheduling import service
+from confide.scheduling import bookable, service
 from confide.scheduling.openings import OpeningsIndex, compute_openings
 from confide.scheduling.slots import earliest_start
 from confide.scheduling.timegrid import MINUTES_PER_DAY, to_minute
@@ -75,10 +75,10 @@ def main() -> None:
             current = to_minute(now)
             for therapist_id in ids[:NAIVE_SAMPLE]:
                 try:
-                    minutes = service.session_length(session, therapist_id, "intake")
+                    minutes = bookable.session_length(session, therapist_id, "intake")
                 except DomainError:
                     continue  # offers no individual first session
-                availability = service.bookable_availability(
+                availability = bookable.bookable_availability(
                     session,
                     therapist_id,
                     "intake",

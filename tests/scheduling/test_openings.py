@@ -20,7 +20,7 @@ from confide.interop import service as calendar_import
 from confide.models import Client, Therapist
 from confide.network.generator import generate_network
 from confide.network.seeding import write_network
-from confide.scheduling import service, supply
+from confide.scheduling import bookable, service, supply
 from confide.scheduling.openings import OpeningsIndex, compute_openings
 from confide.vocab import get_vocabulary
 from tests.scheduling.factories import make_client, make_therapist
@@ -234,7 +234,7 @@ def test_every_listed_start_can_be_held_and_no_other(
         calendar_import.import_calendar(session, therapist.id, ics, now)
         therapist_id, client_id = therapist.id, client_row.id
     with database.session() as session:
-        _, listed = service.list_slots(session, therapist_id, "intake", now.date(), 9, "UTC", now)
+        _, listed = bookable.list_slots(session, therapist_id, "intake", now.date(), 9, "UTC", now)
     listed_starts = {s for s, _ in listed}
     base = now.replace(minute=0, second=0, microsecond=0)
     probes = {base + timedelta(minutes=30 * data.draw(GRID_STARTS)) for _ in range(12)}

@@ -22,7 +22,7 @@ from confide.fields import RecordId, parse_field
 from confide.interop import fhir, smart
 from confide.models import Therapist, TherapistService
 from confide.network.service import get_therapist
-from confide.scheduling import service
+from confide.scheduling import bookable, service
 from confide.scheduling.openings import OpeningsIndex
 from confide.vocab.fields import SessionTypeCode
 from confide.web.unit_of_work import UnitOfWorkDep
@@ -115,7 +115,7 @@ async def slots(
     now = datetime.now(UTC)
 
     def work(session: Session) -> fhir.JSON:
-        _, free = service.list_slots(
+        _, free = bookable.list_slots(
             session, therapist_id, session_type, None, SLOT_DAYS, "UTC", now
         )
         return fhir.fhir_bundle([fhir.fhir_slot(therapist_id, session_type, s, e) for s, e in free])

@@ -15,7 +15,7 @@ from confide.accounts.service import authenticate
 from confide.errors import DomainError, SlotUnavailable
 from confide.fields import RecordId
 from confide.models import Appointment, Client
-from confide.scheduling import service
+from confide.scheduling import bookable, service
 from confide.scheduling.schemas import (
     AppointmentCreate,
     AppointmentRead,
@@ -77,7 +77,7 @@ async def _alternatives(uow: UnitOfWork, refusal: DomainError, now: datetime) ->
     ):
         therapist_id, session_type, near = refusal.lookup
         found = await uow.read(
-            lambda s: service.alternatives(s, therapist_id, session_type, near, now)
+            lambda s: bookable.alternatives(s, therapist_id, session_type, near, now)
         )
         refusal.extra["alternatives"] = [a.isoformat() for a in found]
 
@@ -146,7 +146,7 @@ async def list_slots(
     now = _now()
 
     def work(session: Session) -> SlotList:
-        duration, slots = service.list_slots(
+        duration, slots = bookable.list_slots(
             session, therapist_id, query.session_type, query.start, query.days, query.tz, now
         )
         return SlotList(

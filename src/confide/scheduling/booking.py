@@ -17,7 +17,7 @@ from confide.errors import InvalidInput
 from confide.fields import Instant, RecordId, parse_field
 from confide.models import Client, Therapist
 from confide.network.service import get_therapist
-from confide.scheduling import service
+from confide.scheduling import bookable, service
 from confide.scheduling.timegrid import to_minute, zone
 from confide.vocab import get_vocabulary
 
@@ -73,11 +73,11 @@ def find_opening(
     _check_session_type(session_type)
     start = parse_start(start_text)
     therapist = get_therapist(session, therapist_id)
-    duration, free = service.opening_is_free(session, therapist_id, session_type, start, now)
+    duration, free = bookable.opening_is_free(session, therapist_id, session_type, start, now)
     others = (
         []
         if free
-        else service.alternatives(session, therapist_id, session_type, to_minute(start), now)
+        else bookable.alternatives(session, therapist_id, session_type, to_minute(start), now)
     )
     return Opening(therapist, session_type, start, duration, free, others)
 
@@ -104,6 +104,6 @@ def book_opening(
     service.confirm_hold(session, clients[0][0], hold.id, now)
     therapist = session.get(Therapist, therapist_id)  # locked and loaded by create_hold
     assert therapist is not None
-    duration = service.session_length(session, therapist_id, session_type)
+    duration = bookable.session_length(session, therapist_id, session_type)
     opening = Opening(therapist, session_type, start, duration, free=False, alternatives=[])
     return Booked(opening, hold.id, [(c.name, token) for c, token in clients])
