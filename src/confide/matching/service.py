@@ -23,7 +23,7 @@ from confide.matching.schemas import (
     Rate,
     TherapistCard,
 )
-from confide.matching.scoring import rank
+from confide.matching.scoring import Ranking, rank
 from confide.models import Therapist
 from confide.scheduling.openings import compute_openings
 from confide.scheduling.slots import Availability, free_start_mask, grid_ceil
@@ -186,54 +186,21 @@ def find_matches(
     query = build_query(index, intake, now, concerns, horizon_days)
     ranking = rank(index.cols, query)
     fmt = care_format(intake)
-    s = query.session_type
     ids = [int(index.ids[r]) for r in ranking.rows]
     shown = cards(ids) if cards else {}
-    results = []
-    payment = intake.payment
-    for position, row in enumerate(ranking.rows.tolist()):
-        tid = ids[position]
-        card = shown.get(tid) or TherapistCard(
-            id=tid,
-            name=f"Therapist {tid}",
-            credential="",
-            practice_state="",
-            telehealth=bool(index.cols.telehealth[row]),
-            in_person=bool(index.cols.in_person[row]),
+    results = [
+        _result(
+            index,
+            intake,
+            query.session_type,
+            ranking,
+            position,
+            shown.get(ids[position]) or _plain_card(index, ids[position], row),
+            fmt,
+            concerns,
         )
-        opening = index.start_of(int(ranking.first_tick[position]))
-        distance = float(ranking.distance_km[position])
-        sliding = int(index.cols.sliding_cents[s][row])
-        results.append(
-            MatchResult(
-                therapist=card,
-                score=round(float(ranking.scores[position]), 4),
-                reasons=explain.reasons(
-                    index,
-                    row,
-                    intake,
-                    s,
-                    opening,
-                    None if math.isnan(distance) else distance,
-                    fmt,
-                    card.office_city,
-                    concerns,
-                ),
-                first_opening=opening,
-                session_type=index.codes.session_types[s],
-                duration_minutes=int(index.cols.duration[s][row]),
-                rate=Rate(
-                    session_type=index.codes.session_types[s],
-                    self_pay_rate=int(index.cols.rate_cents[s][row]) / 100,
-                    sliding_scale_min=sliding / 100 if sliding else None,
-                    plan=payment.plan if isinstance(payment, InsurancePayment) else None,
-                    network_status=(
-                        "in_network" if isinstance(payment, InsurancePayment) else None
-                    ),
-                ),
-                distance_km=None if math.isnan(distance) else round(distance, 1),
-            )
-        )
+        for position, row in enumerate(ranking.rows.tolist())
+    ]
     notices = explain.notices(intake, fmt)
     relax = explain.relaxations(intake, ranking.relax)
     if not results:
@@ -245,4 +212,54 @@ def find_matches(
         notices=notices,
         relax=relax,
         concerns_used=concerns,
+    )
+
+
+def _plain_card(index: MatchIndex, therapist_id: int, row: int) -> TherapistCard:
+    """A card from the index alone, when no cards are read from the database."""
+    return TherapistCard(
+        id=therapist_id,
+        name=f"Therapist {therapist_id}",
+        credential="",
+        practice_state="",
+        telehealth=bool(index.cols.telehealth[row]),
+        in_person=bool(index.cols.in_person[row]),
+    )
+
+
+def _result(
+    index: MatchIndex,
+    intake: MatchIntake,
+    s: int,
+    ranking: Ranking,
+    position: int,
+    card: TherapistCard,
+    fmt: str,
+    concerns: list[str],
+) -> MatchResult:
+    """The ranking's `position`-th therapist (session type `s`) with reasons, opening and rate."""
+    row = int(ranking.rows[position])
+    opening = index.start_of(int(ranking.first_tick[position]))
+    distance = float(ranking.distance_km[position])
+    km = None if math.isnan(distance) else distance
+    sliding = int(index.cols.sliding_cents[s][row])
+    payment = intake.payment
+    insured = isinstance(payment, InsurancePayment)
+    return MatchResult(
+        therapist=card,
+        score=round(float(ranking.scores[position]), 4),
+        reasons=explain.reasons(
+            index, row, intake, s, opening, km, fmt, card.office_city, concerns
+        ),
+        first_opening=opening,
+        session_type=index.codes.session_types[s],
+        duration_minutes=int(index.cols.duration[s][row]),
+        rate=Rate(
+            session_type=index.codes.session_types[s],
+            self_pay_rate=int(index.cols.rate_cents[s][row]) / 100,
+            sliding_scale_min=sliding / 100 if sliding else None,
+            plan=payment.plan if isinstance(payment, InsurancePayment) else None,
+            network_status="in_network" if insured else None,
+        ),
+        distance_km=None if km is None else round(km, 1),
     )
