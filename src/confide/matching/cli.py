@@ -81,38 +81,24 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Find therapists who can see you soon, with reasons and first openings."""
         console = Console()
-        if (payer is None) != (plan is None) or (payer is not None and self_pay is not None):
-            raise typer.BadParameter("give either --self-pay, or --payer with --plan")
-        payment: dict[str, Any] = (
-            {"method": "insurance", "payer": payer, "plan": plan}
-            if payer
-            else {"method": "self_pay", "max_rate": self_pay or 200}
+        intake = _intake(
+            console,
+            {
+                "state": state,
+                "format": format,
+                "partner_state": partner_state,
+                "concerns": concern or [],
+                "concern_text": concern_text,
+                "payment": _payment(self_pay, payer, plan),
+                "setting": setting,
+                "postal_code": postal_code,
+                "max_distance_km": max_km,
+                "preferences": {"languages": language or []},
+                "availability": [parse_window(w) for w in available or []],
+                "timezone": tz,
+                "limit": limit,
+            },
         )
-        data: dict[str, Any] = {
-            "state": state,
-            "format": format,
-            "partner_state": partner_state,
-            "concerns": concern or [],
-            "concern_text": concern_text,
-            "payment": payment,
-            "setting": setting,
-            "postal_code": postal_code,
-            "max_distance_km": max_km,
-            "preferences": {"languages": language or []},
-            "availability": [parse_window(w) for w in available or []],
-            "timezone": tz,
-            "limit": limit,
-        }
-        try:
-            intake = MatchIntake.model_validate(data)
-        except ValidationError as error:
-            for item in error.errors():
-                allowed = (item.get("ctx") or {}).get("allowed")
-                console.print(
-                    f"[red]{error_field(item['loc'], item.get('ctx'))}: {item['msg']}[/red]"
-                    + (f"\nallowed: {', '.join(map(str, allowed))}" if allowed else "")
-                )
-            raise typer.Exit(code=2) from None
         horizon_days = get_settings().match_horizon_days
         now = datetime.now(UTC)
         with session_scope() as session:
@@ -121,3 +107,25 @@ def register(app: typer.Typer) -> None:
                 index, intake, now, cards=database_cards(session), horizon_days=horizon_days
             )
         print_matches(console, response, intake.zone)
+
+
+def _payment(self_pay: float | None, payer: str | None, plan: str | None) -> dict[str, Any]:
+    if (payer is None) != (plan is None) or (payer is not None and self_pay is not None):
+        raise typer.BadParameter("give either --self-pay, or --payer with --plan")
+    if payer:
+        return {"method": "insurance", "payer": payer, "plan": plan}
+    return {"method": "self_pay", "max_rate": self_pay or 200}
+
+
+def _intake(console: Console, data: dict[str, Any]) -> MatchIntake:
+    """The intake, or each problem with its field and allowed values, and exit code 2."""
+    try:
+        return MatchIntake.model_validate(data)
+    except ValidationError as error:
+        for item in error.errors():
+            allowed = (item.get("ctx") or {}).get("allowed")
+            console.print(
+                f"[red]{error_field(item['loc'], item.get('ctx'))}: {item['msg']}[/red]"
+                + (f"\nallowed: {', '.join(map(str, allowed))}" if allowed else "")
+            )
+        raise typer.Exit(code=2) from None
