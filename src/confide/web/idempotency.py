@@ -95,22 +95,7 @@ def claim(
             IdempotencyRecord.created_at <= now - KEY_LIFETIME,
         )
     )
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    inserted = session.scalar(
-        dialect.insert(IdempotencyRecord)
-        .values(
-            client_id=client_id,
-            key=key,
-            route=route,
-            request_hash=digest,
-            state="in_progress",
-            claim_token=token,
-            lease_expires_at=now + lease,
-            created_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=["client_id", "key"])
-        .returning(IdempotencyRecord.id)
-    )
+    inserted = _insert_claim(session, client_id, key, route, digest, token, now, lease)
     if inserted is not None:
         return Claim(inserted, token)
     record = session.execute(
@@ -139,21 +124,58 @@ def claim(
         assert record.status_code is not None
         assert record.response_body is not None
         return StoredResponse(record.status_code, record.response_body.encode(), replayed=True)
-    if record.lease_expires_at is not None and record.lease_expires_at <= now:
-        # the request that claimed it is gone (its process died) or far too slow: take over
-        taken = session.execute(
-            update(IdempotencyRecord)
-            .where(
-                IdempotencyRecord.id == record.id,
-                IdempotencyRecord.state == "in_progress",
-                IdempotencyRecord.claim_token == record.claim_token,
-            )
-            .values(claim_token=token, lease_expires_at=now + lease)
-            .execution_options(synchronize_session=False)
-        )
-        if taken.rowcount == 1:  # type: ignore[attr-defined]
-            return Claim(record.id, token)
+    # a lapsed lease: the request that claimed it is gone (its process died) or far too slow
+    lapsed = record.lease_expires_at is not None and record.lease_expires_at <= now
+    if lapsed and _take_over(session, record.id, record.claim_token, token, now + lease):
+        return Claim(record.id, token)
     return None
+
+
+def _insert_claim(
+    session: Session,
+    client_id: int,
+    key: str,
+    route: str,
+    digest: str,
+    token: str,
+    now: datetime,
+    lease: timedelta,
+) -> int | None:
+    """The new record's id, or None when the client already holds this key."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    inserted: int | None = session.scalar(
+        dialect.insert(IdempotencyRecord)
+        .values(
+            client_id=client_id,
+            key=key,
+            route=route,
+            request_hash=digest,
+            state="in_progress",
+            claim_token=token,
+            lease_expires_at=now + lease,
+            created_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["client_id", "key"])
+        .returning(IdempotencyRecord.id)
+    )
+    return inserted
+
+
+def _take_over(
+    session: Session, record_id: int, old_token: str | None, token: str, lease_expires_at: datetime
+) -> bool:
+    """Move a lapsed claim to this request, unless another request moved it first."""
+    taken = session.execute(
+        update(IdempotencyRecord)
+        .where(
+            IdempotencyRecord.id == record_id,
+            IdempotencyRecord.state == "in_progress",
+            IdempotencyRecord.claim_token == old_token,
+        )
+        .values(claim_token=token, lease_expires_at=lease_expires_at)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(taken.rowcount == 1)  # type: ignore[attr-defined]
 
 
 def finish(session: Session, claimed: Claim, status_code: int, body: bytes) -> None:
