@@ -100,14 +100,7 @@ class UnitOfWork:
             )
 
         try:
-            found = await self._transaction(claim, write=True, repeatable=True)
-            deadline, pause = time.monotonic() + once.wait_seconds, FIRST_LOOK_SECONDS
-            while found is None:  # a twin is at work: wait for its answer
-                if time.monotonic() >= deadline:
-                    raise IdempotencyInProgress()
-                await asyncio.sleep(pause)
-                pause = min(2 * pause, LONGEST_LOOK_SECONDS)
-                found = await self._transaction(claim, write=True, repeatable=True)
+            found = await self._claim_or_wait(claim, once.wait_seconds)
         except BaseException:
             self._state = "done"
             raise
@@ -130,20 +123,7 @@ class UnitOfWork:
                 return await self._answer_of(claim)
             except DomainError as refusal:
                 self._state = "failed"  # `settle` may read once
-                if settle is not None:
-                    await settle(refusal)
-                # the bytes the error handler would send: a replay is this answer, byte for byte
-                rendered = bytes(JSONResponse(domain_error_body(refusal)).body)
-                answer = StoredResponse(status_for(refusal), rendered)
-                try:
-                    await self._transaction(
-                        lambda s: idempotency.finish(s, claimed, answer.status_code, answer.body),
-                        write=True,
-                        repeatable=True,
-                    )
-                except IdempotencyInProgress:
-                    return await self._answer_of(claim)
-                return answer
+                return await self._record_refusal(refusal, claimed, claim, settle)
         except IdempotencyInProgress:
             raise
         except BaseException:
@@ -158,6 +138,45 @@ class UnitOfWork:
         finally:
             self._state = "done"
         return StoredResponse(201, body)
+
+    async def _claim_or_wait(
+        self,
+        claim: Callable[[Session], idempotency.Claim | StoredResponse | None],
+        wait_seconds: float,
+    ) -> idempotency.Claim | StoredResponse:
+        """The key claimed, or its answer; while a twin is at work, wait for its answer."""
+        found = await self._transaction(claim, write=True, repeatable=True)
+        deadline, pause = time.monotonic() + wait_seconds, FIRST_LOOK_SECONDS
+        while found is None:
+            if time.monotonic() >= deadline:
+                raise IdempotencyInProgress()
+            await asyncio.sleep(pause)
+            pause = min(2 * pause, LONGEST_LOOK_SECONDS)
+            found = await self._transaction(claim, write=True, repeatable=True)
+        return found
+
+    async def _record_refusal(
+        self,
+        refusal: DomainError,
+        claimed: idempotency.Claim,
+        claim: Callable[[Session], idempotency.Claim | StoredResponse | None],
+        settle: Callable[[DomainError], Awaitable[None]] | None,
+    ) -> StoredResponse:
+        """The refusal (completed by `settle`) recorded as the key's answer."""
+        if settle is not None:
+            await settle(refusal)
+        # the bytes the error handler would send: a replay is this answer, byte for byte
+        rendered = bytes(JSONResponse(domain_error_body(refusal)).body)
+        answer = StoredResponse(status_for(refusal), rendered)
+        try:
+            await self._transaction(
+                lambda s: idempotency.finish(s, claimed, answer.status_code, answer.body),
+                write=True,
+                repeatable=True,
+            )
+        except IdempotencyInProgress:
+            return await self._answer_of(claim)
+        return answer
 
     async def _answer_of(
         self, claim: Callable[[Session], idempotency.Claim | StoredResponse | None]
