@@ -82,6 +82,16 @@ def appointment_ics(
     organizer = icalendar.vCalAddress(f"mailto:{organizer_email}")
     organizer.params["cn"] = icalendar.vText("Confide")
     event.add("organizer", organizer)
+    for attendee in _attendees(clients, status):
+        event.add("attendee", attendee)
+
+    calendar.add_component(event)
+    ics: bytes = calendar.to_ical()
+    return ics
+
+
+def _attendees(clients: Sequence[Client], status: str) -> Iterator[icalendar.vCalAddress]:
+    """Each client once, by id; a hold (TENTATIVE) still needs their answer."""
     seen: set[int] = set()
     for client in sorted(clients, key=lambda c: c.id):
         if client.id in seen:
@@ -96,11 +106,7 @@ def appointment_ics(
         attendee.params["partstat"] = icalendar.vText(
             "NEEDS-ACTION" if status == "TENTATIVE" else "ACCEPTED"
         )
-        event.add("attendee", attendee)
-
-    calendar.add_component(event)
-    ics: bytes = calendar.to_ical()
-    return ics
+        yield attendee
 
 
 def appointment_uid(appointment_id: int) -> str:
