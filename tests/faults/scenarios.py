@@ -33,6 +33,8 @@ from tests.scheduling.factories import make_therapist
 ALL_WEEK = tuple((d, 0, 24 * 60) for d in range(7))
 HOLD = "/api/v1/holds"
 BOOK = "/api/v1/appointments"
+# times a client tries another start after being told the one it wanted is taken
+ATTEMPTS = 10
 # a client gives up on one request after this long: a test fails instead of hanging
 GIVE_UP_SECONDS = 45.0
 # Retry-After is honoured up to this long (it says 1 s)
@@ -120,10 +122,14 @@ def build_world(url: str, therapists: int, clients: int, starts: int = 8) -> Wor
 
 @dataclass
 class Tally:
-    """Every response and lost connection, and when each success was asked and answered."""
+    """Every response and lost connection, when each success was asked and answered, and how
+    long each request that failed on the way waited for its final answer."""
 
     statuses: Counter[str] = field(default_factory=Counter)
     successes: list[tuple[float, float]] = field(default_factory=list)
+    # seconds from a request's first failure (lost connection, 503, key in progress) to its
+    # final answer: how long a fault kept that client waiting
+    waits: list[float] = field(default_factory=list)
     # walk-away holds by the process that gave them
     walk_away_holds: Counter[str] = field(default_factory=Counter)
     # 503s without Retry-After or without the temporarily_unavailable code
@@ -142,13 +148,17 @@ class Tally:
             if label[:1] == "5" and label != "503 temporarily_unavailable"
         )
 
-    def recovery(self, after: Sequence[float]) -> float:
-        """Longest wait, over the moments given, until a request sent after it succeeded."""
-        longest = 0.0
-        for moment in after:
-            answered = [done for sent, done in self.successes if sent >= moment]
-            longest = max(longest, (min(answered) - moment) if answered else float("inf"))
-        return longest
+    @property
+    def recovery(self) -> float:
+        """The longest a client hit by a fault waited for its answer (0 when none was hit)."""
+        return max(self.waits, default=0.0)
+
+    def answered(self, sent: float, failed_at: float | None, success: bool) -> None:
+        done = time.monotonic()
+        if success:
+            self.successes.append((sent, done))
+        if failed_at is not None:
+            self.waits.append(done - failed_at)
 
 
 class GaveUp(AssertionError):
@@ -178,6 +188,7 @@ async def answer(
     headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": key}
     deadline = time.monotonic() + GIVE_UP_SECONDS
     turn = first
+    failed_at: float | None = None
     while time.monotonic() < deadline:
         url = servers[turn % len(servers)]
         turn += 1
@@ -186,6 +197,7 @@ async def answer(
             response = await http.post(url + path, json=body, headers=headers)
         except httpx2.TransportError:
             tally.statuses["no answer (connection lost)"] += 1
+            failed_at = failed_at or sent
             await asyncio.sleep(0.05)
             continue
         label = label_of(response)
@@ -194,9 +206,9 @@ async def answer(
             if label != "503 temporarily_unavailable" or "Retry-After" not in response.headers:
                 tally.bad_503 += 1
         elif label != "409 idempotency_in_progress":
-            if response.is_success:
-                tally.successes.append((sent, time.monotonic()))
+            tally.answered(sent, failed_at, response.is_success)
             return response, url
+        failed_at = failed_at or sent
         wait = float(response.headers.get("Retry-After", LONGEST_WAIT))
         await asyncio.sleep(min(wait, LONGEST_WAIT))
     raise GaveUp(f"no final answer to POST {path} within {GIVE_UP_SECONDS} s")
@@ -208,6 +220,7 @@ async def read(
     """GET until answered; a read is safe to repeat anywhere."""
     deadline = time.monotonic() + GIVE_UP_SECONDS
     turn = first
+    failed_at: float | None = None
     while time.monotonic() < deadline:
         url = servers[turn % len(servers)]
         turn += 1
@@ -216,16 +229,17 @@ async def read(
             response = await http.get(url + path)
         except httpx2.TransportError:
             tally.statuses["no answer (connection lost)"] += 1
+            failed_at = failed_at or sent
             await asyncio.sleep(0.05)
             continue
         label = label_of(response)
         tally.statuses[label] += 1
         if response.status_code != 503:
-            if response.is_success:
-                tally.successes.append((sent, time.monotonic()))
+            tally.answered(sent, failed_at, response.is_success)
             return response
         if label != "503 temporarily_unavailable" or "Retry-After" not in response.headers:
             tally.bad_503 += 1
+        failed_at = failed_at or sent
         await asyncio.sleep(LONGEST_WAIT)
     raise GaveUp(f"no answer to GET {path} within {GIVE_UP_SECONDS} s")
 
@@ -270,7 +284,7 @@ async def journey(
     if look_first:
         await read(http, servers, first, f"/api/v1/therapists/{therapist_id}/slots?days=2", tally)
     wanted = start.isoformat()
-    for _ in range(6):
+    for _ in range(ATTEMPTS):
         body = {"therapist_id": therapist_id, "session_type": "intake", "start": wanted}
         response, url = await answer(
             http, servers, first, HOLD, token=token, key=str(uuid.uuid4()), body=body, tally=tally
@@ -331,7 +345,7 @@ class Run:
 
     @property
     def recovery(self) -> float:
-        return self.tally.recovery(self.faults)
+        return self.tally.recovery
 
 
 def check_bookings(world: World, journeys: Sequence[Journey], checks: Checks) -> None:
@@ -479,10 +493,12 @@ async def twin_requests(
         }
         key = str(uuid.uuid4())
         headers = {"Authorization": f"Bearer {tokens[i]}", "Idempotency-Key": key}
+        sent = time.monotonic()
         both = await asyncio.gather(
             http.post(urls[0] + HOLD, json=body, headers=headers),
             http.post(urls[1] + HOLD, json=body, headers=headers),
         )
+        tally.successes += [(sent, time.monotonic()) for r in both if r.is_success]
         twins.first_answers[" + ".join(sorted(label_of(r) for r in both))] += 1
         finals = []
         for n, response in enumerate(both):

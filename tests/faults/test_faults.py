@@ -119,7 +119,7 @@ def test_database_connections_cut_under_load(world: World, servers: list[ServerP
     assert_checks(checks)
     ends = scenarios.client_count(run.journeys)
     assert ends["booked"] == len(run.journeys), ends
-    # each cut is over in moments (the bound is loose: the machine may be busy)
+    # a client hit by a cut has its answer after a Retry-After or two (loose: a busy machine)
     assert run.recovery < 15, (run.recovery, run.tally.statuses)
 
 
