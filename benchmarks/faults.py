@@ -39,8 +39,8 @@ KILL_CLIENTS, KILL_AFTER, KILL_THERAPISTS = 300, 120, 30
 TWIN_PAIRS = 200
 TWIN_LANES = 30  # therapists 31 to 60: two pairs want each of their fifth-to-seventh starts
 # steady arrivals, below what three processes on two cores answer, so waits show the faults
-CUT_CLIENTS, CUT_ROUNDS, CUT_EVERY = 400, 10, 1.0
-RESTART_CLIENTS, RESTART_WINDOW = 300, 15.0
+CUT_CLIENTS, CUT_ROUNDS, CUT_EVERY = 150, 10, 1.0
+RESTART_CLIENTS, RESTART_WINDOW = 150, 15.0
 
 
 def _others(statuses: Counter[str]) -> str:
@@ -127,7 +127,7 @@ def _scenarios(url: str, world: scenarios.World) -> tuple[list[tuple[str, ...]],
                 run,
                 checks,
                 "backends terminated",
-                f"{dict(ends)}",
+                f"{dict(ends)}; {run.hit} backends terminated",
             )
         )
 

@@ -341,6 +341,8 @@ class Run:
     tally: Tally
     journeys: list[Journey] = field(default_factory=list)
     faults: list[float] = field(default_factory=list)
+    # what the faults hit: processes killed, database backends terminated
+    hit: int = 0
     elapsed: float = 0.0
 
     @property
@@ -538,7 +540,7 @@ async def terminate_backends_under_load(
         await asyncio.sleep(every / 2)
         for _ in range(rounds):
             run.faults.append(time.monotonic())
-            await asyncio.to_thread(terminate_all)
+            run.hit += await asyncio.to_thread(terminate_all)
             await asyncio.sleep(every)
 
     async def arrive(i: int, token: str, http: httpx2.AsyncClient) -> Journey:
