@@ -88,7 +88,13 @@ def _prepare(url: str) -> list[tuple[str, int]]:
                 half = i // CLIENTS
                 therapist_id, state, zone = pool[half * THERAPISTS + i % THERAPISTS]
                 _, token = create_client(
-                    session, ClientCreate(name=f"Load {i}", state=state, timezone=zone)
+                    session,
+                    ClientCreate(
+                        email=f"{uuid.uuid4().hex}@example.org",
+                        name=f"Load {i}",
+                        state=state,
+                        timezone=zone,
+                    ),
                 )
                 seats.append((token, therapist_id))
         return seats

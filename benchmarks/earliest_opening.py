@@ -7,6 +7,7 @@ Targets (DESIGN.md §5): all 10,000 from scratch ≤ 1 s; incremental after a bo
 
 from __future__ import annotations
 
+import uuid
 import statistics
 import tempfile
 import time
@@ -100,7 +101,13 @@ def main() -> None:
         incremental, full_rebuild = [], []
         with database.session(write=True) as session:
             _client, _ = create_client(
-                session, ClientCreate(name="Bench", state="NY", timezone="America/New_York")
+                session,
+                ClientCreate(
+                    email=f"{uuid.uuid4().hex}@example.org",
+                    name="Bench",
+                    state="NY",
+                    timezone="America/New_York",
+                ),
             )
         for row in rows:
             therapist_id = int(index.grid.therapist_ids[row])
@@ -111,6 +118,7 @@ def main() -> None:
                     booker, _ = create_client(
                         session,
                         ClientCreate(
+                            email=f"{uuid.uuid4().hex}@example.org",
                             name="Bench",
                             state=therapist.practice_state,
                             timezone=therapist.timezone,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import uuid
@@ -15,6 +16,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from confide import migrate
+from confide.accounts.schemas import ClientCreate
+from confide.accounts.service import create_client
 from confide.config import Settings
 from confide.crypto import Keyring, install_keyring
 from confide.db import Database, create_db_engine
@@ -174,6 +177,34 @@ def client(database: Database) -> Iterator[TestClient]:
     app = create_app(settings_for(str(database.engine.url)), database=database)
     with TestClient(app) as test_client:
         yield test_client
+
+
+_people = itertools.count(1)
+
+
+def verified_client(
+    api: TestClient,
+    *,
+    name: str = "Sam",
+    state: str = "NY",
+    zone: str = "America/New_York",
+    email: str | None = None,
+) -> dict[str, str]:
+    """A client with a verified account and an API token (made through the accounts service,
+    in the app's database); returns the Authorization header."""
+    database: Database = api.app.state.database  # type: ignore[attr-defined]
+    email = email or f"client-{next(_people)}-{uuid.uuid4().hex[:6]}@example.org"
+    with database.session(write=True) as session:
+        _, token = create_client(
+            session, ClientCreate(name=name, email=email, state=state, timezone=zone)
+        )
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def client_headers(client: TestClient) -> dict[str, str]:
+    """The Authorization header of a verified client of the `client` app."""
+    return verified_client(client)
 
 
 SEEDED_SIZE = 10_000

@@ -74,6 +74,8 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     mail_from: str = "Confide <no-reply@localhost>"
     outbox_dir: Path = Path("var") / "outbox"
+    # the address people reach Confide at, for links in mail (else the request's own origin)
+    public_url: str | None = None
 
     @field_validator("rate_limits", mode="before")
     @classmethod

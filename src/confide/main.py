@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 
 from confide import __version__
 from confide.accounts.api import router as clients_router
+from confide.accounts.auth_api import router as auth_router
 from confide.config import Settings, get_settings
 from confide.crypto import install_keyring
 from confide.db import Database
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(readiness_router)
     app.include_router(vocab_router)
     app.include_router(therapists_router)
+    app.include_router(auth_router)
     app.include_router(clients_router)
     app.include_router(scheduling_router)
     app.include_router(calendar_router)

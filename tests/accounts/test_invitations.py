@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -23,7 +24,13 @@ EXPIRED = "this invitation has expired; ask your partner for a new one"
 def _client(database: Database, name: str) -> int:
     with database.session(write=True) as session:
         client, _ = service.create_client(
-            session, ClientCreate(name=name, state="NY", timezone="America/New_York")
+            session,
+            ClientCreate(
+                email=f"{uuid.uuid4().hex}@example.org",
+                name=name,
+                state="NY",
+                timezone="America/New_York",
+            ),
         )
         return client.id
 

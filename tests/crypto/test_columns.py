@@ -22,7 +22,7 @@ NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 @pytest.fixture
 def client_id(database: Database) -> int:
     with database.session(write=True) as session:
-        client = Client(name="A", state="CA", timezone="America/Los_Angeles", token_hash="a" * 64)
+        client = Client(name="A", state="CA", timezone="America/Los_Angeles")
         session.add(client)
         session.flush()
         return client.id

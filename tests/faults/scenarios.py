@@ -103,7 +103,12 @@ def build_world(url: str, therapists: int, clients: int, starts: int = 8) -> Wor
             people = [
                 create_client(
                     session,
-                    ClientCreate(name=f"Client {i}", state="NY", timezone="America/New_York"),
+                    ClientCreate(
+                        email=f"{uuid.uuid4().hex}@example.org",
+                        name=f"Client {i}",
+                        state="NY",
+                        timezone="America/New_York",
+                    ),
                 )
                 for i in range(clients)
             ]

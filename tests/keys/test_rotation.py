@@ -26,7 +26,7 @@ RECORDS = 7
 def sealed_with_old_key(database: Database) -> Iterator[Database]:
     install_keyring(Keyring.parse(OLD))
     with database.session(write=True) as session:
-        client = Client(name="A", state="CA", timezone="America/Los_Angeles", token_hash="b" * 64)
+        client = Client(name="A", state="CA", timezone="America/Los_Angeles")
         session.add(client)
         session.flush()
         for number in range(RECORDS):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -39,7 +38,6 @@ def new_client(session, state: str = "CA") -> Client:  # type: ignore[no-untyped
         name="Test Person",
         state=state,
         timezone="America/Los_Angeles",
-        token_hash=uuid.uuid4().hex + uuid.uuid4().hex,
     )
     session.add(client)
     session.flush()

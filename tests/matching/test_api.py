@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from confide.matching import live as matching_live
 from confide.matching.api import router
 from confide.web.readiness import Readiness
+from tests.conftest import verified_client
 from tests.matching.conftest import NOW, SmallNetwork
 from tests.web.test_readiness import wait_ready
 
@@ -140,14 +141,11 @@ def test_matches_can_be_held(network_api: TestClient) -> None:
         body = response.json()
         assert body["results"]
         assert body["total_eligible"] >= len(body["results"])
-        token = api.post(
-            "/api/v1/clients",
-            json={"name": "Sam", "state": "CA", "timezone": "America/Los_Angeles"},
-        ).json()["token"]
+        me = verified_client(api, name="Sam", state="CA", zone="America/Los_Angeles")
         for result in body["results"]:
             hold = api.post(
                 "/api/v1/holds",
-                headers={"Authorization": f"Bearer {token}"},
+                headers=me,
                 json={
                     "therapist_id": result["therapist"]["id"],
                     "session_type": result["session_type"],
@@ -158,7 +156,7 @@ def test_matches_can_be_held(network_api: TestClient) -> None:
             # one person cannot hold two sessions at once; release before the next
             api.post(
                 f"/api/v1/appointments/{hold.json()['hold_id']}/cancel",
-                headers={"Authorization": f"Bearer {token}"},
+                headers=me,
                 json={},
             )
 
@@ -168,12 +166,10 @@ def test_a_held_start_is_no_longer_offered(network_api: TestClient) -> None:
     with time_machine.travel(NOW, tick=False):
         first = api.post("/api/v1/matches", json={**GOOD, "limit": 3}).json()["results"][0]
         api.app.state.matching.refresh_seconds = 0  # type: ignore[attr-defined]
-        token = api.post(
-            "/api/v1/clients", json={"name": "Ana", "state": "CA", "timezone": "America/Denver"}
-        ).json()["token"]
+        me = verified_client(api, name="Ana", state="CA", zone="America/Denver")
         hold = api.post(
             "/api/v1/holds",
-            headers={"Authorization": f"Bearer {token}"},
+            headers=me,
             json={
                 "therapist_id": first["therapist"]["id"],
                 "session_type": first["session_type"],

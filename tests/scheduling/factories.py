@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from tests.conftest import verified_client
 from confide.models import Licence, Therapist, TherapistService, TimeOff, WeeklyHours
 
 _npis = itertools.count(1_000_000_000)
@@ -73,10 +74,8 @@ def make_therapist(
 def make_client(
     api: TestClient, *, state: str = "NY", zone: str = "America/New_York", name: str = "Sam"
 ) -> dict[str, str]:
-    """A client through the API; returns the Authorization header."""
-    response = api.post("/api/v1/clients", json={"name": name, "state": state, "timezone": zone})
-    assert response.status_code == 201, response.text
-    return {"Authorization": f"Bearer {response.json()['token']}"}
+    """A verified client of the app behind `api`; returns the Authorization header."""
+    return verified_client(api, name=name, state=state, zone=zone)
 
 
 def link_partners(api: TestClient, first: dict[str, str], second: dict[str, str]) -> None:

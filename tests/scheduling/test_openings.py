@@ -3,6 +3,7 @@ lapsed holds, new hours and an imported calendar; on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
@@ -153,7 +154,10 @@ def test_a_refresh_on_the_seeding_day_recomputes_only_the_therapist_who_changed(
                     booker, _ = create_client(
                         session,
                         ClientCreate(
-                            name="Sam", state=therapist.practice_state, timezone=therapist.timezone
+                            email=f"{uuid.uuid4().hex}@example.org",
+                            name="Sam",
+                            state=therapist.practice_state,
+                            timezone=therapist.timezone,
                         ),
                     )
                     start = grid.start_of(int(first[row]))
@@ -202,10 +206,22 @@ def test_every_listed_start_can_be_held_and_no_other(
             caseload_limit=200,
         )
         client_row, _ = create_client(
-            session, ClientCreate(name="Probe", state="NY", timezone="America/New_York")
+            session,
+            ClientCreate(
+                email=f"{uuid.uuid4().hex}@example.org",
+                name="Probe",
+                state="NY",
+                timezone="America/New_York",
+            ),
         )
         other, _ = create_client(
-            session, ClientCreate(name="Other", state="NY", timezone="America/New_York")
+            session,
+            ClientCreate(
+                email=f"{uuid.uuid4().hex}@example.org",
+                name="Other",
+                state="NY",
+                timezone="America/New_York",
+            ),
         )
         for _ in range(data.draw(st.integers(0, 3))):
             start = now + timedelta(hours=data.draw(st.integers(1, 120)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 import asyncio
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -74,7 +75,12 @@ def test_one_slot_many_clients_two_servers(postgres_databases: PostgresDatabases
             tokens = [
                 create_client(
                     session,
-                    ClientCreate(name=f"Client {i}", state="NY", timezone="America/New_York"),
+                    ClientCreate(
+                        email=f"{uuid.uuid4().hex}@example.org",
+                        name=f"Client {i}",
+                        state="NY",
+                        timezone="America/New_York",
+                    ),
                 )[1]
                 for i in range(ATTEMPTS)
             ]

@@ -27,8 +27,7 @@ INTAKE = Actor(user_id=41, role="client", address="203.0.113.20")
 def make_clients(database: Database, count: int) -> list[int]:
     with database.session(write=True) as session:
         clients = [
-            Client(name=f"C{n}", state="CA", timezone="America/Los_Angeles", token_hash=f"{n:064}")
-            for n in range(count)
+            Client(name=f"C{n}", state="CA", timezone="America/Los_Angeles") for n in range(count)
         ]
         session.add_all(clients)
         session.flush()

@@ -3,7 +3,6 @@ claim, a day to live."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -22,9 +21,7 @@ LEASE = timedelta(seconds=15)
 @pytest.fixture
 def client_id(database: Database) -> int:
     with database.session(write=True) as session:
-        person = Client(
-            name="Sam", state="NY", timezone="America/New_York", token_hash=uuid.uuid4().hex
-        )
+        person = Client(name="Sam", state="NY", timezone="America/New_York")
         session.add(person)
         session.flush()
         return person.id

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import inspect
 import threading
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -29,9 +28,7 @@ MONDAY_9_NY = datetime(2026, 12, 7, 14, 0, tzinfo=UTC)
 
 def _add_client(name: str) -> Callable[[Session], int]:
     def work(session: Session) -> int:
-        client = Client(
-            name=name, state="NY", timezone="America/New_York", token_hash=uuid.uuid4().hex
-        )
+        client = Client(name=name, state="NY", timezone="America/New_York")
         session.add(client)
         session.flush()
         return client.id

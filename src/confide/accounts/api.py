@@ -4,23 +4,21 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 
 from confide.accounts import service
-from confide.accounts.deps import ClientToken
+from confide.accounts.deps import CallerDep
 from confide.accounts.schemas import (
-    ClientCreate,
-    ClientCreated,
     ClientRead,
     InvitationRead,
     PartnerLink,
 )
 from confide.models import Client
-from confide.web.rate_limits import RATE_LIMITED, RateLimit
+from confide.web.errors import AUTH_RESPONSES
 from confide.web.unit_of_work import UnitOfWorkDep
 
-router = APIRouter(prefix="/api/v1/clients", tags=["clients"])
+router = APIRouter(prefix="/api/v1/clients", tags=["clients"], responses=AUTH_RESPONSES)
 
 
 def _read(client: Client) -> ClientRead:
@@ -34,39 +32,20 @@ def _read(client: Client) -> ClientRead:
     )
 
 
-@router.post(
-    "",
-    status_code=201,
-    response_model=ClientCreated,
-    responses=RATE_LIMITED,
-    dependencies=[Depends(RateLimit("register"))],
-)
-async def create_client(uow: UnitOfWorkDep, payload: ClientCreate) -> ClientCreated:
-    """Create a client; the response carries its bearer token, shown only this once."""
-
-    def work(session: Session) -> ClientCreated:
-        client, token = service.create_client(session, payload)
-        return ClientCreated(**_read(client).model_dump(), token=token)
-
-    return await uow.write(work)
-
-
 @router.get("/me", response_model=ClientRead)
-async def me(uow: UnitOfWorkDep, token: ClientToken) -> ClientRead:
-    """The client the token belongs to."""
-    return await uow.read(lambda session: _read(service.authenticate(session, token)))
+async def me(uow: UnitOfWorkDep, caller: CallerDep) -> ClientRead:
+    """The signed-in client's own record."""
+    return await uow.read(lambda session: _read(caller.client(session, "profile")))
 
 
 @router.post("/me/invitations", status_code=201, response_model=InvitationRead)
-async def invite_partner(
-    request: Request, uow: UnitOfWorkDep, token: ClientToken
-) -> InvitationRead:
+async def invite_partner(request: Request, uow: UnitOfWorkDep, caller: CallerDep) -> InvitationRead:
     """A code to give one's partner, valid for a week."""
     secret_key = request.app.state.settings.secret_key
     now = datetime.now(UTC)
 
     def work(session: Session) -> InvitationRead:
-        client = service.authenticate(session, token)
+        client = caller.client(session, "profile")
         code, expires_at = service.invite_partner(client, secret_key, now)
         return InvitationRead(code=code, expires_at=expires_at)
 
@@ -75,14 +54,14 @@ async def invite_partner(
 
 @router.post("/me/partner", response_model=ClientRead)
 async def accept_invitation(
-    request: Request, uow: UnitOfWorkDep, token: ClientToken, payload: PartnerLink
+    request: Request, uow: UnitOfWorkDep, caller: CallerDep, payload: PartnerLink
 ) -> ClientRead:
     """Link with the partner whose invitation code this is."""
     secret_key = request.app.state.settings.secret_key
     now = datetime.now(UTC)
 
     def work(session: Session) -> ClientRead:
-        client = service.authenticate(session, token)
+        client = caller.client(session, "profile")
         service.accept_invitation(session, client, payload.code, secret_key, now)
         return _read(client)
 

@@ -1,24 +1,77 @@
-"""The bearer token of a request; handlers authenticate it inside their unit of work."""
+"""Who is asking, for route handlers: the request's credentials, resolved to a Principal inside
+the handler's one unit of work (`caller.principal(session)`, `caller.client(session, scope)`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import Depends
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import Depends, Request
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
 
-from confide.errors import Unauthorized
+from confide.accounts.credentials import digest
+from confide.accounts.principal import Credentials, Principal, identify, require, require_client
+from confide.models import Client
+from confide.web.rate_limits import bearer_account, client_address
 
-_bearer = HTTPBearer(auto_error=False, description="the client token from POST /api/v1/clients")
+SESSION_COOKIE = "confide_session"
+CSRF_HEADER = "X-CSRF-Token"
+
+_bearer = HTTPBearer(auto_error=False, description="an API token from POST /api/v1/auth/tokens")
+_cookie = APIKeyCookie(
+    name=SESSION_COOKIE, auto_error=False, description="a signed-in browser's session"
+)
 
 
-async def _client_token(
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> str:
-    if credentials is None:
-        raise Unauthorized("send the client token as 'Authorization: Bearer <token>'")
-    return credentials.credentials
+@dataclass(frozen=True, slots=True)
+class Caller:
+    credentials: Credentials
+    address: str
+    now: datetime
+
+    def principal(self, session: Session, *, csrf: str | None = None) -> Principal | None:
+        """Who is asking, or None for nobody; a page's form passes its CSRF field as `csrf`."""
+        if csrf is not None:
+            credentials = Credentials(
+                self.credentials.bearer, self.credentials.cookie, self.credentials.method, csrf
+            )
+            return identify(session, credentials, self.now)
+        return identify(session, self.credentials, self.now)
+
+    def signed_in(self, session: Session, *, csrf: str | None = None) -> Principal:
+        return require(self.principal(session, csrf=csrf))
+
+    def client(
+        self, session: Session, scope: str = "booking", *, csrf: str | None = None
+    ) -> Client:
+        """The verified client asking (401 for nobody, 403 for anyone else or unverified)."""
+        return require_client(session, self.principal(session, csrf=csrf), scope)
 
 
-# The token only: the client is looked up in the request's one unit of work (web/unit_of_work.py).
-ClientToken = Annotated[str, Depends(_client_token)]
+async def _caller(
+    request: Request,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    cookie: Annotated[str | None, Depends(_cookie)],
+) -> Caller:
+    credentials = Credentials(
+        bearer=bearer.credentials if bearer is not None else None,
+        cookie=cookie,
+        method=request.method,
+        csrf=request.headers.get(CSRF_HEADER),
+    )
+    return Caller(credentials, client_address(request), datetime.now(UTC))
+
+
+CallerDep = Annotated[Caller, Depends(_caller)]
+
+
+def caller_account(request: Request) -> str | None:
+    """The account a request acts for, as a rate-limit key, without reading the database: the
+    bearer token's digest, else the session cookie's."""
+    found = bearer_account(request)
+    if found is not None:
+        return found
+    cookie = request.cookies.get(SESSION_COOKIE)
+    return digest(cookie)[:32] if cookie else None

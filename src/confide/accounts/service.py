@@ -1,41 +1,56 @@
-"""Client accounts: bearer tokens (stored hashed) and partner invitations."""
+"""Client records: provisioning one with its account, and linking partners by invitation."""
 
 from __future__ import annotations
 
 import hashlib
-import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from confide.accounts.schemas import ClientCreate
-from confide.errors import Conflict, InvalidInput, Unauthorized
-from confide.models import Client
+from confide.accounts import tokens, users
+from confide.accounts.schemas import SCOPES, ClientCreate
+from confide.errors import Conflict, InvalidInput
+from confide.models import Client, User
 
 INVITATION_DAYS = 7
 # keeps these signatures apart from any other the same secret key makes
 INVITATION_SALT = "confide.partner-invitation"
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def create_client(session: Session, payload: ClientCreate) -> tuple[Client, str]:
-    """A new client and its bearer token (only its hash is stored)."""
-    token = secrets.token_urlsafe(32)
+def create_client(
+    session: Session, payload: ClientCreate, now: datetime | None = None
+) -> tuple[Client, str]:
+    """A client with a verified account of their own and an API token for it (only its digest
+    is stored), for trusted code that provisions people: imports, load tests, fixtures. People
+    register themselves through users.register and verify their address."""
+    if payload.email is None:
+        raise InvalidInput("email", "an account needs an email address")
+    now = now or datetime.now(UTC)
+    if users.find_user(session, payload.email) is not None:
+        raise Conflict("there is already an account for this address")
+    user = User(
+        email=payload.email,
+        email_key=users.email_key(payload.email),
+        password_hash=None,  # a password is chosen through a reset link
+        role="client",
+        email_verified_at=now,
+        created_at=now,
+    )
+    session.add(user)
+    session.flush()
     client = Client(
         name=payload.name,
         email=payload.email,
         state=payload.state,
         timezone=payload.timezone,
-        token_hash=_hash(token),
+        user_id=user.id,
+        created_at=now,
     )
     session.add(client)
     session.flush()
-    return client, token
+    _, secret = tokens.create_token(session, user, list(SCOPES), tokens.DEFAULT_DAYS, now)
+    return client, secret
 
 
 def link_partners(session: Session, first: Client, second: Client) -> None:
@@ -46,13 +61,6 @@ def link_partners(session: Session, first: Client, second: Client) -> None:
         raise Conflict("one of you is already linked with a partner")
     first.partner_id, second.partner_id = second.id, first.id
     session.flush()
-
-
-def authenticate(session: Session, token: str) -> Client:
-    client = session.scalars(select(Client).where(Client.token_hash == _hash(token))).one_or_none()
-    if client is None:
-        raise Unauthorized("the bearer token is not valid")
-    return client
 
 
 class _InvitationSigner(TimestampSigner):

@@ -13,7 +13,9 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validato
 ActorRole = Literal["client", "therapist", "reviewer", "admin", "anonymous", "system"]
 
 # Extend these where a new kind of access appears; a value outside them is refused by record().
-ACTIONS = frozenset({"read", "create", "update", "delete", "export"})
+ACTIONS = frozenset(
+    {"read", "create", "update", "delete", "export", "sign_in", "sign_out", "revoke"}
+)
 OUTCOMES = frozenset({"ok", "denied", "not_found", "invalid", "conflict"})
 
 # Plain tokens only: nothing a spreadsheet would run as a formula when the log is exported.

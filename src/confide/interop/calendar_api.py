@@ -7,8 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Path, Request, Response
 from sqlalchemy.orm import Session
 
-from confide.accounts import service as accounts
-from confide.accounts.deps import ClientToken
+from confide.accounts.deps import Caller, CallerDep
 from confide.errors import DomainError
 from confide.fields import RecordId
 from confide.interop.icalendar import appointment_ics
@@ -30,8 +29,10 @@ def _ics(body: bytes, appointment_id: int) -> Response:
     )
 
 
-def _appointment_ics(session: Session, token: str, appointment_id: int) -> bytes:
-    client = accounts.authenticate(session, token)
+def _appointment_ics(
+    session: Session, caller: Caller, appointment_id: int, csrf: str | None = None
+) -> bytes:
+    client = caller.client(session, csrf=csrf)
     found, therapist, people = service.appointment_with_people(session, client, appointment_id)
     return appointment_ics(found, therapist, clients=people)
 
@@ -42,9 +43,9 @@ def _appointment_ics(session: Session, token: str, appointment_id: int) -> bytes
     response_class=Response,
     responses={200: {"content": {"text/calendar": {}}}},
 )
-async def calendar_file(uow: UnitOfWorkDep, token: ClientToken, appointment_id: Id) -> Response:
+async def calendar_file(uow: UnitOfWorkDep, caller: CallerDep, appointment_id: Id) -> Response:
     """The appointment as an iCalendar file (a cancellation once cancelled)."""
-    body = await uow.read(lambda s: _appointment_ics(s, token, appointment_id))
+    body = await uow.read(lambda s: _appointment_ics(s, caller, appointment_id))
     return _ics(body, appointment_id)
 
 
@@ -52,12 +53,13 @@ async def calendar_file(uow: UnitOfWorkDep, token: ClientToken, appointment_id: 
 async def calendar_download(
     request: Request,
     uow: UnitOfWorkDep,
+    caller: CallerDep,
     appointment: Annotated[RecordId, Form()],
-    token: Annotated[str, Form()],
+    csrf_token: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    """The booked session as a calendar file, for the person holding its token."""
+    """The booked session as a calendar file, for the signed-in client who booked it."""
     try:
-        body = await uow.read(lambda s: _appointment_ics(s, token, appointment))
+        body = await uow.read(lambda s: _appointment_ics(s, caller, appointment, csrf_token))
     except DomainError as error:
         # the booking page's own problem page: this form is on the page that follows a booking
         return templates.TemplateResponse(

@@ -15,8 +15,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from confide.accounts.deps import ClientToken
-from confide.accounts.service import authenticate
+from confide.accounts.deps import CallerDep
 from confide.errors import InvalidInput
 from confide.fields import RecordId, parse_field
 from confide.interop import fhir, smart
@@ -70,11 +69,11 @@ def _schedule_therapist(schedule: str) -> int:
 
 
 @router.get("/Appointment/{appointment_id}")
-async def appointment(uow: UnitOfWorkDep, token: ClientToken, appointment_id: Id) -> JSONResponse:
+async def appointment(uow: UnitOfWorkDep, caller: CallerDep, appointment_id: Id) -> JSONResponse:
     """One of the client's own appointments as a FHIR Appointment."""
 
     def work(session: Session) -> fhir.JSON:
-        client = authenticate(session, token)
+        client = caller.client(session)
         found, therapist, clients = service.appointment_with_people(session, client, appointment_id)
         return fhir.fhir_appointment(found, therapist, clients)
 

@@ -1,5 +1,13 @@
 """All ORM tables, on one metadata for Alembic."""
 
+from confide.models.accounts import (
+    LINK_PURPOSES,
+    USER_ROLES,
+    AccountLink,
+    ApiToken,
+    BrowserSession,
+    User,
+)
 from confide.models.audit import ACTOR_ROLES, AuditEvent
 from confide.models.base import Base, UTCDateTime, utcnow
 from confide.models.clients import Client
@@ -31,6 +39,12 @@ from confide.models.scheduling import (
 )
 
 __all__ = [
+    "LINK_PURPOSES",
+    "USER_ROLES",
+    "AccountLink",
+    "ApiToken",
+    "BrowserSession",
+    "User",
     "ACTOR_ROLES",
     "APPOINTMENT_STATUSES",
     "BLOCKING_STATUSES",

@@ -18,7 +18,9 @@ class Client(Base):
     email: Mapped[str | None] = mapped_column(String(254))
     state: Mapped[str] = mapped_column(String(2))
     timezone: Mapped[str] = mapped_column(String(64))
-    # SHA-256 of the client's bearer token; the token itself is shown once, at creation.
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # the account the client signs in with (None only for records older than accounts)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), unique=True
+    )
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -10,8 +10,7 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from confide.accounts.deps import ClientToken
-from confide.accounts.service import authenticate
+from confide.accounts.deps import Caller, CallerDep, caller_account
 from confide.errors import DomainError, SlotUnavailable
 from confide.fields import RecordId
 from confide.models import Appointment, Client
@@ -28,7 +27,8 @@ from confide.scheduling.schemas import (
     SlotRead,
 )
 from confide.web import idempotency
-from confide.web.rate_limits import RATE_LIMITED, RateLimit, bearer_account
+from confide.web.errors import AUTH_RESPONSES
+from confide.web.rate_limits import RATE_LIMITED, RateLimit
 from confide.web.unit_of_work import Once, UnitOfWork, UnitOfWorkDep
 
 router = APIRouter(prefix="/api/v1", tags=["scheduling"])
@@ -102,7 +102,7 @@ async def _change_time(
 async def _create(
     request: Request,
     uow: UnitOfWork,
-    token: str,
+    caller: Caller,
     key: str | None,
     route: str,
     payload: BaseModel,
@@ -112,20 +112,20 @@ async def _create(
     """A booking POST: 201 with `create`'s JSON body. With an Idempotency-Key, the work runs once
     per key across every process, and every request with the key gets the first answer."""
     if key is None:
-        body = await _change_time(request, uow, lambda s: create(s, authenticate(s, token)), now)
+        body = await _change_time(request, uow, lambda s: create(s, caller.client(s)), now)
         return _created(idempotency.StoredResponse(201, body))
     settings = request.app.state.settings
     once = Once(
         key=key,
         route=route,
         payload=payload.model_dump(mode="json"),
-        client_id=lambda s: authenticate(s, token).id,
+        client_id=lambda s: caller.client(s).id,
         lease=timedelta(seconds=settings.idempotency_lease_seconds),
         wait_seconds=settings.idempotency_wait_seconds,
     )
     stored = await uow.write_once(
         once,
-        lambda s: create(s, authenticate(s, token)),
+        lambda s: create(s, caller.client(s)),
         settle=lambda refusal: _alternatives(uow, refusal, now),
     )
     if stored.status_code == 201:
@@ -165,6 +165,7 @@ async def list_slots(
     status_code=201,
     response_model=HoldCreated,
     responses={
+        **AUTH_RESPONSES,
         **IDEMPOTENT_RESPONSES,
         409: {
             "description": "the time is taken (slot_unavailable; alternatives are listed), or "
@@ -172,12 +173,12 @@ async def list_slots(
         },
         **RATE_LIMITED,
     },
-    dependencies=[Depends(RateLimit("holds", account=bearer_account))],
+    dependencies=[Depends(RateLimit("holds", account=caller_account))],
 )
 async def create_hold(
     request: Request,
     uow: UnitOfWorkDep,
-    token: ClientToken,
+    caller: CallerDep,
     payload: HoldCreate,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
@@ -205,19 +206,19 @@ async def create_hold(
         )
         return created.model_dump_json().encode()
 
-    return await _create(request, uow, token, idempotency_key, "holds", payload, create, now)
+    return await _create(request, uow, caller, idempotency_key, "holds", payload, create, now)
 
 
 @router.post(
     "/appointments",
     status_code=201,
     response_model=AppointmentRead,
-    responses=IDEMPOTENT_RESPONSES,
+    responses={**AUTH_RESPONSES, **IDEMPOTENT_RESPONSES},
 )
 async def book(
     request: Request,
     uow: UnitOfWorkDep,
-    token: ClientToken,
+    caller: CallerDep,
     payload: AppointmentCreate,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
@@ -228,27 +229,35 @@ async def book(
         appointment = service.confirm_hold(session, client, payload.hold_id, now)
         return _read(appointment).model_dump_json().encode()
 
-    return await _create(request, uow, token, idempotency_key, "appointments", payload, create, now)
+    return await _create(
+        request, uow, caller, idempotency_key, "appointments", payload, create, now
+    )
 
 
-@router.get("/appointments/{appointment_id}", response_model=AppointmentRead)
+@router.get(
+    "/appointments/{appointment_id}", response_model=AppointmentRead, responses=AUTH_RESPONSES
+)
 async def get_appointment(
-    uow: UnitOfWorkDep, token: ClientToken, appointment_id: Id
+    uow: UnitOfWorkDep, caller: CallerDep, appointment_id: Id
 ) -> AppointmentRead:
     """One of the client's own appointments."""
 
     def work(session: Session) -> AppointmentRead:
-        client = authenticate(session, token)
+        client = caller.client(session)
         return _read(service.get_appointment(session, client, appointment_id))
 
     return await uow.read(work)
 
 
-@router.post("/appointments/{appointment_id}/cancel", response_model=AppointmentRead)
+@router.post(
+    "/appointments/{appointment_id}/cancel",
+    response_model=AppointmentRead,
+    responses=AUTH_RESPONSES,
+)
 async def cancel(
     request: Request,
     uow: UnitOfWorkDep,
-    token: ClientToken,
+    caller: CallerDep,
     appointment_id: Id,
     payload: CancelRequest | None = None,
 ) -> AppointmentRead:
@@ -257,19 +266,22 @@ async def cancel(
     now = _now()
 
     def work(session: Session) -> AppointmentRead:
-        client = authenticate(session, token)
+        client = caller.client(session)
         return _read(service.cancel_appointment(session, client, appointment_id, now, reason))
 
     return await _change_time(request, uow, work, now)
 
 
 @router.post(
-    "/appointments/{appointment_id}/reschedule", status_code=201, response_model=AppointmentRead
+    "/appointments/{appointment_id}/reschedule",
+    status_code=201,
+    response_model=AppointmentRead,
+    responses=AUTH_RESPONSES,
 )
 async def reschedule(
     request: Request,
     uow: UnitOfWorkDep,
-    token: ClientToken,
+    caller: CallerDep,
     appointment_id: Id,
     payload: Reschedule,
 ) -> AppointmentRead:
@@ -277,7 +289,7 @@ async def reschedule(
     now = _now()
 
     def work(session: Session) -> AppointmentRead:
-        client = authenticate(session, token)
+        client = caller.client(session)
         return _read(
             service.reschedule_appointment(session, client, appointment_id, payload.start, now)
         )

@@ -29,6 +29,12 @@ STATUS_BY_ERROR: dict[type[errors.DomainError], int] = {
     errors.RateLimited: 429,
 }
 
+# For a route's `responses=`: who may ask, in the OpenAPI schema.
+AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"description": "unauthorized: nobody is signed in, or the bearer token is not valid"},
+    403: {"description": "forbidden: this account may not do this (or its address is unverified)"},
+}
+
 
 def status_for(error: errors.DomainError) -> int:
     for cls in type(error).__mro__:

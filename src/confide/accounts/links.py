@@ -1,0 +1,72 @@
+"""Single-use links mailed to people: verify an address, reset a password, join as staff.
+
+Only the SHA-256 of a link's secret is stored; a link works once, until it expires.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from confide.accounts.credentials import digest, new_secret
+from confide.errors import InvalidInput
+from confide.models import AccountLink
+
+LIFETIMES = {
+    "verify": timedelta(hours=24),
+    "reset": timedelta(hours=1),
+    "invite": timedelta(days=7),
+}
+PATHS = {"verify": "/verify", "reset": "/reset", "invite": "/join"}
+
+
+def issue(
+    session: Session,
+    purpose: str,
+    now: datetime,
+    *,
+    user_id: int | None = None,
+    email: str | None = None,
+    role: str | None = None,
+    therapist_id: int | None = None,
+    invited_by_user_id: int | None = None,
+) -> str:
+    """A new link's secret (shown only in the mail)."""
+    secret = new_secret()
+    session.add(
+        AccountLink(
+            purpose=purpose,
+            token_hash=digest(secret),
+            user_id=user_id,
+            email=email,
+            role=role,
+            therapist_id=therapist_id,
+            invited_by_user_id=invited_by_user_id,
+            created_at=now,
+            expires_at=now + LIFETIMES[purpose],
+        )
+    )
+    session.flush()
+    return secret
+
+
+def url(public_url: str, purpose: str, secret: str) -> str:
+    return f"{public_url.rstrip('/')}{PATHS[purpose]}?token={secret}"
+
+
+def redeem(session: Session, purpose: str, secret: str, now: datetime) -> AccountLink:
+    """The link for `secret`, now used; InvalidInput naming `token` if it cannot be used."""
+    link = session.scalars(
+        select(AccountLink)
+        .where(AccountLink.token_hash == digest(secret), AccountLink.purpose == purpose)
+        .with_for_update()
+    ).one_or_none()
+    if link is None or link.used_at is not None:
+        raise InvalidInput("token", "this link is not valid or has already been used")
+    if link.expires_at <= now:
+        raise InvalidInput("token", "this link has expired; ask for a new one")
+    link.used_at = now
+    session.flush()
+    return link
