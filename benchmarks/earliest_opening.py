@@ -7,10 +7,10 @@ Targets (DESIGN.md §5): all 10,000 from scratch ≤ 1 s; incremental after a bo
 
 from __future__ import annotations
 
-import uuid
 import statistics
 import tempfile
 import time
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 

@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from tests.conftest import verified_client
 from confide.models import Licence, Therapist, TherapistService, TimeOff, WeeklyHours
+from tests.conftest import verified_client
 
 _npis = itertools.count(1_000_000_000)
 WEEKDAYS_9_TO_5 = tuple((d, 9 * 60, 17 * 60) for d in range(5))

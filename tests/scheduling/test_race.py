@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import uuid
 import asyncio
+import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 

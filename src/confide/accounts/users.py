@@ -114,7 +114,8 @@ def check_password(
     user = find_user(session, email)
     if not passwords.verify(user.password_hash if user else None, password):
         raise Unauthorized("the email address or password is not right")
-    assert user is not None and user.password_hash is not None
+    assert user is not None
+    assert user.password_hash is not None
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash(password)
         session.flush()
@@ -180,7 +181,8 @@ def invite(
 def accept_invitation(session: Session, secret: str, password: str, now: datetime) -> User:
     """The invited person's account, with the role (and therapist record) the link names."""
     link = links.redeem(session, "invite", secret, now)
-    assert link.email is not None and link.role is not None
+    assert link.email is not None
+    assert link.role is not None
     check_new_password(password, link.email)
     if find_user(session, link.email) is not None:
         raise Conflict("there is already an account for this address; sign in instead")
