@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -16,7 +18,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from confide import migrate
-from confide.accounts.schemas import ClientCreate
+from confide.accounts import users
+from confide.accounts.schemas import ClientCreate, Registration
 from confide.accounts.service import create_client
 from confide.config import Settings
 from confide.crypto import Keyring, install_keyring
@@ -199,6 +202,62 @@ def verified_client(
             session, ClientCreate(name=name, email=email, state=state, timezone=zone)
         )
     return {"Authorization": f"Bearer {token}"}
+
+
+PASSWORD = "correct horse battery staple"
+_CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def form_csrf(api: TestClient, path: str) -> str:
+    """The CSRF token of the form on the page at `path` (the browser keeps its cookie)."""
+    page = api.get(path)
+    assert page.status_code == 200, page.text
+    found = _CSRF_FIELD.search(page.text)
+    assert found is not None, f"no CSRF field on {path}"
+    return found.group(1)
+
+
+def make_user(
+    api: TestClient,
+    *,
+    email: str | None = None,
+    password: str = PASSWORD,
+    name: str = "Sam Rivera",
+    state: str = "NY",
+    zone: str = "America/New_York",
+    verified: bool = True,
+) -> str:
+    """A client account with a password (verified unless asked), made by the accounts service;
+    returns its address."""
+    database: Database = api.app.state.database  # type: ignore[attr-defined]
+    email = email or f"person-{next(_people)}-{uuid.uuid4().hex[:6]}@example.org"
+    payload = Registration(email=email, password=password, name=name, state=state, timezone=zone)
+    now = datetime.now(UTC)
+    with database.session(write=True) as session:
+        users.register(session, payload, "http://testserver", now)
+        if verified:
+            user = users.find_user(session, email)
+            assert user is not None
+            user.email_verified_at = now
+    return email
+
+
+def sign_in(api: TestClient, email: str, password: str = PASSWORD) -> None:
+    """Sign `api` in through the real /signin form; its cookie jar keeps the session."""
+    token = form_csrf(api, "/signin")
+    response = api.post(
+        "/signin",
+        data={"email": email, "password": password, "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+
+
+def signed_in_client(api: TestClient, **person: Any) -> str:
+    """A verified client with a password, signed in on `api`; returns the address."""
+    email = make_user(api, **person)
+    sign_in(api, email)
+    return email
 
 
 @pytest.fixture

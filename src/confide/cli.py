@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from confide import migrate
+from confide.accounts.cli import register as register_admin
 from confide.audit.cli import register as register_audit
 from confide.config import get_settings
 from confide.crypto import install_keyring
@@ -46,6 +47,7 @@ def main() -> None:
 
 
 register_audit(app, console)
+register_admin(app, console)
 register_keys(app, console)
 
 

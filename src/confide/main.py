@@ -9,8 +9,10 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from confide import __version__
+from confide.accounts.account_pages import router as account_pages_router
 from confide.accounts.api import router as clients_router
 from confide.accounts.auth_api import router as auth_router
+from confide.accounts.pages import router as account_forms_router
 from confide.config import Settings, get_settings
 from confide.crypto import install_keyring
 from confide.db import Database
@@ -82,6 +84,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(calendar_router)
     app.include_router(fhir_router)
     app.include_router(booking_pages_router)
+    app.include_router(account_forms_router)
+    app.include_router(account_pages_router)
     app.include_router(matching_router)
     live = install_matching(app, database, settings)
     app.state.readiness = Readiness(live.warm_up)

@@ -60,6 +60,7 @@ SENSITIVE_PATHS: tuple[str, ...] = (
     "/signout",
     "/verify",
     "/reset",
+    "/join",
 )
 SENSITIVE_SUFFIXES: tuple[str, ...] = (".ics",)
 # Files that are the same for everyone; StaticFiles gives them validators for caching.

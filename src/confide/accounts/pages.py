@@ -1,0 +1,228 @@
+"""Pages for signing up and in: /register, /signin, /signout, and where mailed links land
+(/verify, /reset, /join). A mailed link opens a page with a button, so a mail scanner that
+follows links cannot use up a single-use link."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, Depends, Form, Request, Response
+from fastapi.responses import HTMLResponse
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from confide.accounts import sessions, users
+from confide.accounts.auth_api import RESET, SENT, email_account
+from confide.accounts.deps import CallerDep
+from confide.accounts.forms import (
+    check_anonymous_csrf,
+    clear_session_cookie,
+    local_path,
+    page,
+    see_other,
+    set_session_cookie,
+)
+from confide.accounts.mailer import public_url, send_later
+from confide.accounts.schemas import Registration
+from confide.errors import DomainError, InvalidInput
+from confide.models import User
+from confide.vocab import get_vocabulary
+from confide.web.errors import status_for
+from confide.web.rate_limits import RateLimit, client_address
+from confide.web.unit_of_work import UnitOfWorkDep
+
+router = APIRouter(include_in_schema=False)
+Text = Annotated[str, Form(max_length=1024)]
+Csrf = Annotated[str, Form(max_length=200)]
+
+
+def _problem(error: DomainError) -> str:
+    return f"{error.field}: {error.message}" if isinstance(error, InvalidInput) else error.message
+
+
+def _invalid(error: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors())
+
+
+@router.get("/register", response_class=HTMLResponse)
+async def register_form(request: Request, next: str = "") -> Response:
+    """The form to create a client account."""
+    context = {"form": {}, "next": local_path(next, ""), "vocab": get_vocabulary()}
+    return page(request, "register.html", context)
+
+
+@router.post(
+    "/register",
+    response_class=HTMLResponse,
+    dependencies=[Depends(RateLimit("register", account=email_account))],
+)
+async def register(
+    request: Request,
+    background: BackgroundTasks,
+    uow: UnitOfWorkDep,
+    csrf_token: Csrf,
+    email: Text,
+    password: Text,
+    name: Text,
+    state: Text,
+    timezone: Text,
+    next: Text = "",
+) -> Response:
+    """Create the account and mail the link; the same page whether or not the address is taken."""
+    form = {"email": email, "name": name, "state": state, "timezone": timezone}
+    context = {"form": form, "next": local_path(next, ""), "vocab": get_vocabulary()}
+    check_anonymous_csrf(request, csrf_token)
+    try:
+        payload = Registration(password=password, **form)
+    except ValidationError as error:
+        return page(request, "register.html", {**context, "problem": _invalid(error)}, 422)
+    url, now = public_url(request), datetime.now(UTC)
+    try:
+        outgoing = await uow.write(lambda s: users.register(s, payload, url, now))
+    except DomainError as error:
+        return page(request, "register.html", {**context, "problem": _problem(error)}, 422)
+    send_later(request, background, outgoing)
+    return page(request, "sent.html", {"message": SENT, "address": payload.email})
+
+
+@router.get("/signin", response_class=HTMLResponse)
+async def signin_form(request: Request, next: str = "") -> Response:
+    """The sign-in form."""
+    return page(request, "signin.html", {"email": "", "next": local_path(next, "")})
+
+
+@router.post(
+    "/signin",
+    response_class=HTMLResponse,
+    dependencies=[Depends(RateLimit("signin", account=email_account))],
+)
+async def signin(
+    request: Request,
+    uow: UnitOfWorkDep,
+    csrf_token: Csrf,
+    email: Text,
+    password: Text,
+    next: Text = "",
+) -> Response:
+    """Check the password and start a new session (a new id at every sign-in)."""
+    check_anonymous_csrf(request, csrf_token)
+    address, now = client_address(request), datetime.now(UTC)
+    agent = request.headers.get("user-agent", "")
+
+    def work(session: Session) -> str | None:
+        user = users.authenticate_password(session, email, password, address, now)
+        if user is None:
+            return None
+        return sessions.start_session(session, user, agent, now, address)[1]
+
+    cookie = await uow.write(work)
+    if cookie is None:
+        problem = "The email address or password is not right."
+        context = {"email": email, "next": local_path(next, ""), "problem": problem}
+        return page(request, "signin.html", context, 401)
+    response = see_other(local_path(next))
+    set_session_cookie(request, response, cookie)
+    return response
+
+
+@router.get("/signout", response_class=HTMLResponse)
+async def signout_form(request: Request, uow: UnitOfWorkDep, caller: CallerDep) -> Response:
+    """A button that signs this browser out."""
+    principal = await uow.write(caller.principal)
+    if principal is None:
+        return see_other("/signin")
+    return page(request, "signout.html", {"csrf_token": principal.csrf_token})
+
+
+@router.post("/signout", response_class=HTMLResponse)
+async def signout(
+    request: Request, uow: UnitOfWorkDep, caller: CallerDep, csrf_token: Csrf
+) -> Response:
+    """End this browser's session on the server, and forget its cookie."""
+
+    def work(session: Session) -> None:
+        principal = caller.principal(session, csrf=csrf_token)
+        if principal is not None and principal.via == "session":
+            user = session.get_one(User, principal.user_id)
+            sessions.end_session(session, user, principal.credential_id, caller.now, caller.address)
+
+    await uow.write(work)
+    response = see_other("/")
+    clear_session_cookie(request, response)
+    return response
+
+
+@router.get("/verify", response_class=HTMLResponse)
+async def verify_form(request: Request, token: str = "") -> Response:
+    """Where the verification link lands: one button confirms."""
+    return page(request, "verify.html", {"token": token[:200]})
+
+
+@router.post("/verify", response_class=HTMLResponse)
+async def verify(request: Request, uow: UnitOfWorkDep, csrf_token: Csrf, token: Text) -> Response:
+    """Confirm the address."""
+    check_anonymous_csrf(request, csrf_token)
+    now = datetime.now(UTC)
+    try:
+        await uow.write(lambda s: users.verify_email(s, token, now))
+    except DomainError as error:
+        return page(request, "verify.html", {"token": "", "problem": _problem(error)}, 422)
+    return page(request, "done.html", {"message": "Your email address is confirmed."})
+
+
+@router.get("/reset", response_class=HTMLResponse)
+async def reset_form(request: Request, token: str = "") -> Response:
+    """Ask for a reset link, or, from the link, choose a new password."""
+    return page(request, "reset.html", {"token": token[:200]})
+
+
+@router.post(
+    "/reset",
+    response_class=HTMLResponse,
+    dependencies=[Depends(RateLimit("reset", account=email_account))],
+)
+async def reset_request(
+    request: Request, background: BackgroundTasks, uow: UnitOfWorkDep, csrf_token: Csrf, email: Text
+) -> Response:
+    """Mail a reset link; the same page whether or not there is an account."""
+    check_anonymous_csrf(request, csrf_token)
+    url, now = public_url(request), datetime.now(UTC)
+    outgoing = await uow.write(lambda s: users.request_reset(s, email, url, now))
+    send_later(request, background, outgoing)
+    return page(request, "sent.html", {"message": RESET, "address": email})
+
+
+@router.post("/reset/confirm", response_class=HTMLResponse)
+async def reset_confirm(
+    request: Request, uow: UnitOfWorkDep, csrf_token: Csrf, token: Text, password: Text
+) -> Response:
+    """Set the new password; every session of the account ends."""
+    check_anonymous_csrf(request, csrf_token)
+    now = datetime.now(UTC)
+    try:
+        await uow.write(lambda s: users.confirm_reset(s, token, password, now))
+    except DomainError as error:
+        context = {"token": token, "problem": _problem(error)}
+        return page(request, "reset.html", context, status_for(error))
+    return page(request, "done.html", {"message": "Your new password is set; please sign in."})
+
+
+@router.get("/join", response_class=HTMLResponse)
+async def join_form(request: Request, token: str = "") -> Response:
+    """Where a staff invitation lands: choose a password to join."""
+    return page(request, "join.html", {"token": token[:200]})
+
+
+@router.post("/join", response_class=HTMLResponse)
+async def join(
+    request: Request, uow: UnitOfWorkDep, csrf_token: Csrf, token: Text, password: Text
+) -> Response:
+    """Create the invited account."""
+    check_anonymous_csrf(request, csrf_token)
+    now = datetime.now(UTC)
+    try:
+        await uow.write(lambda s: users.accept_invitation(s, token, password, now))
+    except DomainError as error:
+        return page(request, "join.html", {"token": token, "problem": _problem(error)}, 422)
+    return page(request, "done.html", {"message": "Your account is ready; please sign in."})
