@@ -106,7 +106,35 @@ def examples(therapist_id: int, appointment_id: int, hold_id: int, start: str) -
             {"therapist_id": therapist_id},
             query={"session_type": "intake", "start": start[:10], "days": 3, "tz": "UTC"},
         ),
-        Example("POST", "/api/v1/clients", json={**person, "email": "sam@example.org"}),
+        Example(
+            "POST",
+            "/api/v1/auth/register",
+            json={**person, "email": "new@example.org", "password": "a long enough password"},
+        ),
+        Example("POST", "/api/v1/auth/verify", json={"token": "not-a-real-token-12345"}),
+        Example("POST", "/api/v1/auth/password-reset", json={"email": "sam@example.org"}),
+        Example(
+            "POST",
+            "/api/v1/auth/password-reset/confirm",
+            json={"token": "not-a-real-token-12345", "password": "a long enough password"},
+        ),
+        Example(
+            "POST",
+            "/api/v1/auth/tokens",
+            json={"email": "sam@example.org", "password": "a long enough password"},
+        ),
+        Example("GET", "/api/v1/auth/tokens"),
+        Example("DELETE", "/api/v1/auth/tokens/{token_id}", {"token_id": 1}),
+        Example(
+            "POST",
+            "/api/v1/auth/invitations",
+            json={"email": "robin@example.org", "role": "therapist", "therapist_id": therapist_id},
+        ),
+        Example(
+            "POST",
+            "/api/v1/auth/invitations/accept",
+            json={"token": "not-a-real-token-12345", "password": "a long enough password"},
+        ),
         Example("GET", "/api/v1/clients/me"),
         Example("POST", "/api/v1/clients/me/invitations"),
         Example("POST", "/api/v1/clients/me/partner", json={"code": "not-a-real-code-12345"}),
@@ -169,15 +197,50 @@ def examples(therapist_id: int, appointment_id: int, hold_id: int, start: str) -
                 "therapist": therapist_id,
                 "session_type": "intake",
                 "start": start,
-                **person,
-                "email": "sam@example.org",
-                "partner_name": "Alex Rivera",
-                "partner_state": "NJ",
+                "csrf_token": "not-a-token",
             },
         ),
         Example(
-            "POST", "/book/calendar", form={"appointment": appointment_id, "token": "not-a-token"}
+            "POST",
+            "/book/calendar",
+            form={"appointment": appointment_id, "csrf_token": "not-a-token"},
         ),
+        *page_examples(person),
+    ]
+
+
+def page_examples(person: dict[str, str]) -> list[Example]:
+    """The account pages; their forms are refused without the right CSRF token, after parsing."""
+    secret = {"token": "not-a-real-token-12345", "csrf_token": "not-a-token"}
+    login = {"email": "sam@example.org", "password": "a long enough password"}
+    return [
+        Example("GET", "/register", query={"next": "/account"}),
+        Example(
+            "POST", "/register", form={**person, **login, "csrf_token": "x", "next": "/account"}
+        ),
+        Example("GET", "/signin", query={"next": "/account"}),
+        Example("POST", "/signin", form={**login, "csrf_token": "x", "next": "/account"}),
+        Example("GET", "/signout"),
+        Example("POST", "/signout", form={"csrf_token": "x"}),
+        Example("GET", "/verify", query={"token": "not-a-real-token-12345"}),
+        Example("POST", "/verify", form=secret),
+        Example("GET", "/reset", query={"token": "not-a-real-token-12345"}),
+        Example("POST", "/reset", form={"email": "sam@example.org", "csrf_token": "x"}),
+        Example("POST", "/reset/confirm", form={**secret, "password": login["password"]}),
+        Example("GET", "/join", query={"token": "not-a-real-token-12345"}),
+        Example("POST", "/join", form={**secret, "password": login["password"]}),
+        Example("GET", "/account"),
+        Example(
+            "POST",
+            "/account/sessions/{session_id}/revoke",
+            {"session_id": 1},
+            form={"csrf_token": "x"},
+        ),
+        Example(
+            "POST", "/account/tokens/{token_id}/revoke", {"token_id": 1}, form={"csrf_token": "x"}
+        ),
+        Example("POST", "/account/partner/invitation", form={"csrf_token": "x"}),
+        Example("POST", "/account/partner", form={"csrf_token": "x", "code": "not-a-code-12345"}),
     ]
 
 
@@ -258,8 +321,13 @@ def test_no_odd_value_in_any_field_reaches_a_server_error(client: TestClient, wo
         ),
         ("GET", "/fhir/Schedule/therapist-²", None, 422, "therapist_id"),
         ("GET", "/api/v1/appointments/9223372036854775808", None, 422, "appointment_id"),
-        ("POST", "/api/v1/clients", {"name": "Sam\x00"}, 422, "name"),
-        ("POST", "/api/v1/clients", {"name": "Sam \u202eavir"}, 422, "name"),
+        ("POST", "/api/v1/auth/register", {"name": "Sam\x00"}, 422, "name"),
+        ("POST", "/api/v1/auth/register", {"name": "Sam \u202eavir"}, 422, "name"),
+        ("POST", "/api/v1/auth/register", {"password": "short"}, 422, "password"),
+        ("POST", "/api/v1/auth/register", {"password": "x" * 129}, 422, "password"),
+        ("POST", "/api/v1/auth/register", {"password": "NEW@example.org"}, 422, "password"),
+        ("POST", "/api/v1/auth/tokens", {"expires_in_days": 366}, 422, "expires_in_days"),
+        ("POST", "/api/v1/auth/tokens", {"scopes": ["everything"]}, 422, "scopes.0"),
     ],
 )
 def test_the_answer_names_the_field(  # type: ignore[no-untyped-def]
@@ -290,7 +358,7 @@ def test_the_answer_names_the_field(  # type: ignore[no-untyped-def]
         ("GET", {"therapist": 1, "start": "0001-01-01T00:00:00Z"}, None, "start"),
         ("POST", None, {"therapist": 2**63}, "therapist"),
         ("POST", None, {"start": "9999-12-31T23:30:00Z"}, "start"),
-        ("POST", None, {"name": "Sam\x00"}, "name"),
+        ("POST", None, {"session_type": "massage"}, "session_type"),
     ],
 )
 def test_the_booking_page_names_the_field(  # type: ignore[no-untyped-def]
@@ -308,7 +376,7 @@ def test_the_booking_page_names_the_field(  # type: ignore[no-untyped-def]
 
 
 def test_book_calendar_refuses_an_id_past_the_range(client: TestClient, world) -> None:  # type: ignore[no-untyped-def]
-    response = client.post("/book/calendar", data={"appointment": 2**63, "token": "x" * 20})
+    response = client.post("/book/calendar", data={"appointment": 2**63, "csrf_token": "x" * 20})
     assert response.status_code in (404, 422)
     assert "appointment" in response.text
 

@@ -71,7 +71,7 @@ class AnonymousCsrf:
 def check_anonymous_csrf(request: Request, field: str) -> None:
     """Forbidden unless `field` is the HMAC of this browser's CSRF cookie."""
     value = request.cookies.get(ANONYMOUS_CSRF_COOKIE, "")
-    if not value or not hmac.compare_digest(field, _signature(request, value)):
+    if not value or not hmac.compare_digest(field.encode(), _signature(request, value).encode()):
         raise Forbidden(CSRF_REFUSED)
 
 

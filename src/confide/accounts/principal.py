@@ -77,7 +77,7 @@ def identify(session: Session, credentials: Credentials, now: datetime) -> Princ
         return None
     browser, user = found
     if credentials.method in UNSAFE_METHODS and not hmac.compare_digest(
-        credentials.csrf or "", browser.csrf_token
+        (credentials.csrf or "").encode(), browser.csrf_token.encode()
     ):
         raise Forbidden("this form has expired or did not come from Confide; please try again")
     return _principal(

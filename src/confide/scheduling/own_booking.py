@@ -23,6 +23,16 @@ class Confirmed:
     appointment_id: int
 
 
+def check_request(therapist_id: int, session_type: str, start_text: str) -> datetime:
+    """The form's own values checked, before anyone is looked up; returns the start."""
+    parse_field(RecordId, therapist_id, "therapist")
+    if session_type not in get_vocabulary().session_types:
+        raise InvalidInput(
+            "session_type", "unknown session type", sorted(get_vocabulary().session_types)
+        )
+    return parse_start(start_text)
+
+
 def book_as(
     session: Session,
     client: Client,
@@ -33,12 +43,7 @@ def book_as(
     now: datetime,
 ) -> Confirmed:
     """Hold the opening for `client` (and their linked partner, for a couple) and book it."""
-    parse_field(RecordId, therapist_id, "therapist")
-    if session_type not in get_vocabulary().session_types:
-        raise InvalidInput(
-            "session_type", "unknown session type", sorted(get_vocabulary().session_types)
-        )
-    start = parse_start(start_text)
+    start = check_request(therapist_id, session_type, start_text)
     hold = service.create_hold(
         session, client, therapist_id, session_type, start, now, hold_minutes
     )

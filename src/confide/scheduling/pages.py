@@ -132,6 +132,7 @@ async def book_submit(
     hold_minutes = request.app.state.settings.hold_minutes
 
     def work(session: Session) -> own_booking.Confirmed:
+        own_booking.check_request(therapist, session_type, start)
         client = caller.client(session, csrf=csrf_token)
         return own_booking.book_as(
             session, client, therapist, session_type, start, hold_minutes, now
