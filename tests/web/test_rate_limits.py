@@ -22,7 +22,7 @@ from confide.db import Database
 from confide.main import create_app
 from confide.models import Appointment, Client
 from confide.web.rate_limits import RateLimit, RateLimiter
-from tests.conftest import IN_CI, TEST_ENCRYPTION_KEYS
+from tests.conftest import IN_CI, TEST_ENCRYPTION_KEYS, form_csrf, signed_in_client
 from tests.scheduling.factories import make_client, make_therapist
 
 NOW = datetime(2026, 12, 2, 15, 0, tzinfo=UTC)  # a Wednesday, 10:00 in New York
@@ -52,6 +52,16 @@ def hold(api: TestClient, headers: dict[str, str], therapist_id: int, start: dat
         json={"therapist_id": therapist_id, "session_type": "intake", "start": start.isoformat()},
         headers=headers,
     )
+
+
+def registration(number: int) -> dict[str, str]:
+    return {
+        "email": f"person-{number}-{uuid.uuid4().hex[:6]}@example.org",
+        "password": "a long enough password",
+        "name": "Sam",
+        "state": "NY",
+        "timezone": "UTC",
+    }
 
 
 def count(database: Database, table: type) -> int:
@@ -102,15 +112,12 @@ def test_limits_are_on_by_default(database: Database, monkeypatch: pytest.Monkey
         "matches",
         "book",
     }
-    # anonymous client creation is registration: five an hour from one address
+    # registration: five an hour from one address, whichever addresses they name
     with TestClient(create_app(settings, database=database)) as api:
         statuses = [
-            api.post(
-                "/api/v1/clients", json={"name": "Sam", "state": "NY", "timezone": "UTC"}
-            ).status_code
-            for _ in range(7)
+            api.post("/api/v1/auth/register", json=registration(n)).status_code for n in range(7)
         ]
-    assert statuses == [201] * 5 + [429] * 2
+    assert statuses == [202] * 5 + [429] * 2
     assert count(database, Client) == 5
 
 
@@ -183,12 +190,8 @@ def test_ipv6_addresses_count_by_64_block(
     statuses = []
     for host in ("2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2:aaaa::3", "2001:db8:1:3::1"):
         with TestClient(app, client=(host, 5000)) as api:
-            statuses.append(
-                api.post(
-                    "/api/v1/clients", json={"name": "Sam", "state": "NY", "timezone": "UTC"}
-                ).status_code
-            )
-    assert statuses == [201, 201, 429, 201]
+            statuses.append(api.post("/api/v1/auth/register", json=registration(0)).status_code)
+    assert statuses == [202, 202, 429, 202]
 
 
 @sqlite_only
@@ -200,22 +203,21 @@ def test_book_posts_and_matches_are_limited(
     with TestClient(app) as api:
         statuses = []
         for i in range(4):
-            response = api.post(
+            person = TestClient(app)  # a browser each, all from one address
+            signed_in_client(person, name=f"Person {i}")
+            response = person.post(
                 "/book",
                 data={
                     "therapist": therapist_id,
                     "session_type": "intake",
                     "start": (start + timedelta(hours=2 * i)).isoformat(),
-                    "name": f"Person {i}",
-                    "state": "NY",
-                    "timezone": "America/New_York",
+                    "csrf_token": form_csrf(person, "/account"),
                 },
             )
             statuses.append(response.status_code)
         assert statuses == [200, 200, 429, 429]
         assert_refused(response, 60)
         assert count(database, Appointment) == 2
-        assert count(database, Client) == 2
         intake = {
             "state": "NY",
             "concerns": ["infidelity"],

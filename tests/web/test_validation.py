@@ -68,8 +68,16 @@ CASES: dict[str, tuple[str, str, dict[str, Any], str, list[str]]] = {
     ),
     "new client state": (
         "POST",
-        "/api/v1/clients",
-        {"json": {"name": "Sam", "state": "ZZ", "timezone": "America/New_York"}},
+        "/api/v1/auth/register",
+        {
+            "json": {
+                "email": "sam@example.org",
+                "password": "a long enough password",
+                "name": "Sam",
+                "state": "ZZ",
+                "timezone": "America/New_York",
+            }
+        },
         "state",
         sorted(VOCAB.states),
     ),
