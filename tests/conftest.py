@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import email
 import itertools
 import os
 import re
 import shutil
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from email.message import EmailMessage
+from email.policy import default as default_policy
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import Envelope
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
@@ -264,6 +270,36 @@ def signed_in_client(api: TestClient, **person: Any) -> str:
 def client_headers(client: TestClient) -> dict[str, str]:
     """The Authorization header of a verified client of the `client` app."""
     return verified_client(client)
+
+
+@dataclass
+class Inbox:
+    port: int
+    envelopes: list[Envelope] = field(default_factory=list)
+    logins: list[tuple[bytes, bytes]] = field(default_factory=list)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Envelope) -> str:
+        self.envelopes.append(envelope)
+        return "250 Message accepted for delivery"
+
+    def message(self, index: int = -1) -> EmailMessage:
+        content = self.envelopes[index].content
+        assert isinstance(content, bytes)
+        parsed = email.message_from_bytes(content, policy=default_policy)
+        assert isinstance(parsed, EmailMessage)
+        return parsed
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[Inbox]:
+    """A real SMTP server (aiosmtpd) on a free local port, keeping what it is sent."""
+    from tests.serving import free_port  # tests.serving imports this module
+
+    inbox = Inbox(free_port())
+    controller = Controller(inbox, hostname="127.0.0.1", port=inbox.port)
+    controller.start()
+    yield inbox
+    controller.stop()
 
 
 SEEDED_SIZE = 10_000

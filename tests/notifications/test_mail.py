@@ -5,7 +5,6 @@ from __future__ import annotations
 import email
 import ssl
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.policy import default as default_policy
 from pathlib import Path
@@ -15,47 +14,20 @@ import pytest
 import time_machine
 import trustme
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from confide.config import Settings
 from confide.notifications.mail import Attachment, send_mail
-from tests.conftest import TEST_ENCRYPTION_KEYS
+from tests.conftest import TEST_ENCRYPTION_KEYS, Inbox
 from tests.serving import free_port
 
 ICS = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Confide//EN\r\nEND:VCALENDAR\r\n"
-
-
-@dataclass
-class Inbox:
-    port: int
-    envelopes: list[Envelope] = field(default_factory=list)
-    logins: list[tuple[bytes, bytes]] = field(default_factory=list)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Envelope) -> str:
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-    def message(self, index: int = -1) -> EmailMessage:
-        content = self.envelopes[index].content
-        assert isinstance(content, bytes)
-        parsed = email.message_from_bytes(content, policy=default_policy)
-        assert isinstance(parsed, EmailMessage)
-        return parsed
 
 
 def settings(**values: Any) -> Settings:
     return Settings(
         environment="test", secret_key="m" * 40, encryption_keys=TEST_ENCRYPTION_KEYS, **values
     )
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[Inbox]:
-    inbox = Inbox(free_port())
-    controller = Controller(inbox, hostname="127.0.0.1", port=inbox.port)
-    controller.start()
-    yield inbox
-    controller.stop()
 
 
 @pytest.fixture
