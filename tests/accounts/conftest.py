@@ -17,9 +17,11 @@ from tests.conftest import Inbox, settings_for
 LINK = re.compile(r"(/verify|/reset|/join)\?token=([\w-]+)")
 
 
-def app_client(database: Database, **overrides: Any) -> TestClient:
+def app_client(
+    database: Database, base_url: str = "http://testserver", **overrides: Any
+) -> TestClient:
     settings = settings_for(str(database.engine.url)).model_copy(update=overrides)
-    return TestClient(create_app(settings, database=database))
+    return TestClient(create_app(settings, database=database), base_url=base_url)
 
 
 @pytest.fixture
