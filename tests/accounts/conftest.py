@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import email
 import re
+from email.message import EmailMessage
+from email.policy import default as default_policy
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -60,7 +63,9 @@ def outbox_links(outbox: Path) -> list[str]:
     """Every link token in the outbox, oldest first."""
     found = []
     for path in sorted(outbox.glob("*.eml")):
-        found.extend(m.group(2) for m in LINK.finditer(path.read_text()))
+        message = email.message_from_bytes(path.read_bytes(), policy=default_policy)
+        assert isinstance(message, EmailMessage)
+        found.extend(m.group(2) for m in LINK.finditer(message.get_content()))
     return found
 
 

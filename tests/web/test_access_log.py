@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import email
 import logging
 import re
 import time
 from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from email.policy import default as default_policy
 from pathlib import Path
 
 import httpx2
@@ -31,7 +34,9 @@ def mailed_token(outbox: Path) -> str:
     for _ in range(100):
         mails = list(outbox.glob("*.eml"))
         if mails:
-            found = re.search(r"token=([\w-]+)", mails[0].read_text())
+            message = email.message_from_bytes(mails[0].read_bytes(), policy=default_policy)
+            assert isinstance(message, EmailMessage)
+            found = re.search(r"token=([\w-]+)", message.get_content())
             assert found is not None
             return found.group(1)
         time.sleep(0.05)
