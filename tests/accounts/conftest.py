@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import email
 import re
+from collections.abc import Iterator
 from email.message import EmailMessage
 from email.policy import default as default_policy
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from confide.db import Database
 from confide.main import create_app
-from tests.conftest import Inbox, settings_for
+from tests.conftest import PASSWORD, Inbox, settings_for
 
 LINK = re.compile(r"(/verify|/reset|/join)\?token=([\w-]+)")
 
@@ -72,7 +72,7 @@ def outbox_links(outbox: Path) -> list[str]:
 def register(api: TestClient, email: str, **overrides: Any) -> Any:
     body = {
         "email": email,
-        "password": "a long enough password",
+        "password": PASSWORD,
         "name": "Sam Rivera",
         "state": "NY",
         "timezone": "America/New_York",
@@ -82,7 +82,7 @@ def register(api: TestClient, email: str, **overrides: Any) -> Any:
 
 
 def api_token(
-    api: TestClient, email: str, password: str = "a long enough password", **extra: Any
+    api: TestClient, email: str, password: str = PASSWORD, **extra: Any
 ) -> dict[str, str]:
     response = api.post("/api/v1/auth/tokens", json={"email": email, "password": password, **extra})
     assert response.status_code == 201, response.text
