@@ -15,6 +15,7 @@ from fhir.resources.R4B.schedule import Schedule
 from fhir.resources.R4B.slot import Slot
 
 from confide.db import Database
+from tests.conftest import signed_in_client
 from tests.scheduling.factories import link_partners, make_client, make_therapist
 
 NOW = datetime(2026, 12, 2, 15, 0, tzinfo=UTC)
@@ -116,7 +117,9 @@ def test_bulk_publish_files_are_valid_and_their_slots_can_be_held(
     deep_link = first.extension[0].valueUrl.removeprefix("http://testserver")
     page = client.get(deep_link)
     assert page.status_code == 200
-    assert "Book this session" in page.text
+    assert "Sign in" in page.text  # nobody is signed in: the page offers that first
+    signed_in_client(client)
+    assert "Book this session" in client.get(deep_link).text
     held = client.post(
         "/api/v1/holds",
         headers=me,
