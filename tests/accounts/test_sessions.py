@@ -155,6 +155,8 @@ def test_forms_without_the_right_csrf_token_are_refused_and_change_nothing(
         },
     )
     assert registered.status_code == 403
+    assert "did not come from Confide" in registered.text
+    assert registered.headers["content-type"].startswith("text/html")
     with database.session() as session:
         assert session.scalar(select(func.count()).select_from(BrowserSession)) == 0
         assert session.scalar(select(func.count()).select_from(User)) == 1

@@ -57,7 +57,7 @@ def _show(
 
 def _look(caller: Caller) -> Any:
     def work(session: Session) -> AccountView | None:
-        principal = caller.principal(session)
+        principal = caller.viewer(session)
         return None if principal is None else _view(session, caller, principal)
 
     return work

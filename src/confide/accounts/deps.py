@@ -40,6 +40,11 @@ class Caller:
             return identify(session, credentials, self.now)
         return identify(session, self.credentials, self.now)
 
+    def viewer(self, session: Session) -> Principal | None:
+        """Who is asking, to show them a page (after a refused form): no CSRF check, no change."""
+        looking = Credentials(self.credentials.bearer, self.credentials.cookie, "GET")
+        return identify(session, looking, self.now)
+
     def signed_in(self, session: Session, *, csrf: str | None = None) -> Principal:
         return require(self.principal(session, csrf=csrf))
 

@@ -75,6 +75,17 @@ def check_anonymous_csrf(request: Request, field: str) -> None:
         raise Forbidden(CSRF_REFUSED)
 
 
+def csrf_refusal(request: Request, field: str) -> Response | None:
+    """None when the form's double-submit token is right; else the page saying so (403)."""
+    try:
+        check_anonymous_csrf(request, field)
+    except Forbidden as refused:
+        return page(
+            request, "done.html", {"title": "Please try again", "message": refused.message}, 403
+        )
+    return None
+
+
 def local_path(target: str, default: str = "/account") -> str:
     """Where to go after signing in: only a path on this site, never another site."""
     if target.startswith("/") and not target.startswith(("//", "/\\")) and "\n" not in target:

@@ -16,8 +16,8 @@ from confide.accounts import sessions, users
 from confide.accounts.auth_api import RESET, SENT, email_account
 from confide.accounts.deps import CallerDep
 from confide.accounts.forms import (
-    check_anonymous_csrf,
     clear_session_cookie,
+    csrf_refusal,
     local_path,
     page,
     see_other,
@@ -25,7 +25,7 @@ from confide.accounts.forms import (
 )
 from confide.accounts.mailer import public_url, send_later
 from confide.accounts.schemas import Registration
-from confide.errors import DomainError, InvalidInput
+from confide.errors import DomainError, Forbidden, InvalidInput
 from confide.models import User
 from confide.vocab import get_vocabulary
 from confide.web.errors import status_for
@@ -72,7 +72,8 @@ async def register(
     """Create the account and mail the link; the same page whether or not the address is taken."""
     form = {"email": email, "name": name, "state": state, "timezone": timezone}
     context = {"form": form, "next": local_path(next, ""), "vocab": get_vocabulary()}
-    check_anonymous_csrf(request, csrf_token)
+    if (refused := csrf_refusal(request, csrf_token)) is not None:
+        return refused
     try:
         payload = Registration(password=password, **form)
     except ValidationError as error:
@@ -106,7 +107,8 @@ async def signin(
     next: Text = "",
 ) -> Response:
     """Check the password and start a new session (a new id at every sign-in)."""
-    check_anonymous_csrf(request, csrf_token)
+    if (refused := csrf_refusal(request, csrf_token)) is not None:
+        return refused
     address, now = client_address(request), datetime.now(UTC)
     agent = request.headers.get("user-agent", "")
 
@@ -147,7 +149,12 @@ async def signout(
             user = session.get_one(User, principal.user_id)
             sessions.end_session(session, user, principal.credential_id, caller.now, caller.address)
 
-    await uow.write(work)
+    try:
+        await uow.write(work)
+    except Forbidden as refused:  # a forged or stale form: still signed in
+        return page(
+            request, "done.html", {"title": "Please try again", "message": refused.message}, 403
+        )
     response = see_other("/")
     clear_session_cookie(request, response)
     return response
@@ -162,7 +169,8 @@ async def verify_form(request: Request, token: str = "") -> Response:
 @router.post("/verify", response_class=HTMLResponse)
 async def verify(request: Request, uow: UnitOfWorkDep, csrf_token: Csrf, token: Text) -> Response:
     """Confirm the address."""
-    check_anonymous_csrf(request, csrf_token)
+    if (refused := csrf_refusal(request, csrf_token)) is not None:
+        return refused
     now = datetime.now(UTC)
     try:
         await uow.write(lambda s: users.verify_email(s, token, now))
@@ -186,7 +194,8 @@ async def reset_request(
     request: Request, background: BackgroundTasks, uow: UnitOfWorkDep, csrf_token: Csrf, email: Text
 ) -> Response:
     """Mail a reset link; the same page whether or not there is an account."""
-    check_anonymous_csrf(request, csrf_token)
+    if (refused := csrf_refusal(request, csrf_token)) is not None:
+        return refused
     url, now = public_url(request), datetime.now(UTC)
     outgoing = await uow.write(lambda s: users.request_reset(s, email, url, now))
     send_later(request, background, outgoing)
@@ -198,7 +207,8 @@ async def reset_confirm(
     request: Request, uow: UnitOfWorkDep, csrf_token: Csrf, token: Text, password: Text
 ) -> Response:
     """Set the new password; every session of the account ends."""
-    check_anonymous_csrf(request, csrf_token)
+    if (refused := csrf_refusal(request, csrf_token)) is not None:
+        return refused
     now = datetime.now(UTC)
     try:
         await uow.write(lambda s: users.confirm_reset(s, token, password, now))
@@ -219,7 +229,8 @@ async def join(
     request: Request, uow: UnitOfWorkDep, csrf_token: Csrf, token: Text, password: Text
 ) -> Response:
     """Create the invited account."""
-    check_anonymous_csrf(request, csrf_token)
+    if (refused := csrf_refusal(request, csrf_token)) is not None:
+        return refused
     now = datetime.now(UTC)
     try:
         await uow.write(lambda s: users.accept_invitation(s, token, password, now))
