@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from confide.accounts import users
 from confide.accounts.credentials import digest
 from confide.db import Database
-from confide.models import ApiToken, BrowserSession, User
+from confide.models import ApiToken, AuditEvent, BrowserSession, User
 from tests.accounts.conftest import app_client
 from tests.conftest import PASSWORD, form_csrf, make_user, sign_in
 
@@ -126,7 +126,13 @@ def test_signing_out_ends_the_session_on_the_server(
     assert 'confide_session=""' in done.headers["set-cookie"]
     with database.session() as session:
         ended = session.scalars(select(BrowserSession.ended_at)).one()
+        trail = session.execute(
+            select(AuditEvent.action, AuditEvent.object_type, AuditEvent.outcome).order_by(
+                AuditEvent.id
+            )
+        ).all()
     assert ended == NOW
+    assert trail == [("sign_in", "session", "ok"), ("sign_out", "session", "ok")]
     # the old cookie, sent again by hand, no longer signs anyone in
     client.cookies.set("confide_session", cookie)
     assert not signed_in(client)
