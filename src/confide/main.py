@@ -31,6 +31,7 @@ from confide.web.readiness import Readiness
 from confide.web.readiness import router as readiness_router
 from confide.web.security import SecurityHeaders
 from confide.web.templating import PACKAGE
+from confide.web.warm_up import warm_up_requests
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
@@ -82,5 +83,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(booking_pages_router)
     app.include_router(matching_router)
     live = install_matching(app, database, settings)
-    app.state.readiness = Readiness(live.warm_up)
+    app.state.readiness = Readiness(
+        live.warm_up,
+        warm_up=(lambda: warm_up_requests(app)) if settings.warm_up_request else None,
+    )
     return app
