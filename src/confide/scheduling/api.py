@@ -40,6 +40,7 @@ IdempotencyKey = Annotated[
     Header(
         alias="Idempotency-Key",
         description="retry safely: the same key and body replay the first response",
+        json_schema_extra={"pattern": idempotency.KEY_PATTERN},
     ),
 ]
 JSON = "application/json"

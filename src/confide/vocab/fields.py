@@ -75,6 +75,20 @@ def error_field(loc: Sequence[str | int], context: Mapping[str, Any] | None) -> 
 
 
 @dataclass(frozen=True, slots=True)
+class _Enum:
+    """The values a field accepts, as its enum in the OpenAPI schema (read when it is made)."""
+
+    values: Callable[[], Collection[str]]
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        json_schema["enum"] = sorted(self.values())
+        return json_schema
+
+
+@dataclass(frozen=True, slots=True)
 class _Code:
     """A field of one vocabulary's codes: refused with the codes listed, and in the OpenAPI
     schema as an enum of them (read when the schema is made, as the check reads them)."""
@@ -148,4 +162,4 @@ PopulationCode = Annotated[str, one_of("population", POPULATIONS)]
 GenderCode = Annotated[str, _code("gender", lambda v: v.genders)]
 FormatCode = Annotated[str, one_of("format", FORMATS), listed(FORMATS)]
 SettingCode = Annotated[str, one_of("setting", SETTINGS), listed(SETTINGS)]
-TimeZoneName = Annotated[str, AfterValidator(_check_time_zone)]
+TimeZoneName = Annotated[str, AfterValidator(_check_time_zone), _Enum(_time_zones)]
