@@ -36,13 +36,12 @@ from confide.vocab.fields import (
     check_plan_of_payer,
     check_plan_sold_in,
     invalid,
-    listed,
     one_of,
 )
 
 PREFERENCE_NAMES = ("therapist_gender", "languages", "modalities", "identities", "faith")
 PAYMENT_METHODS = ("insurance", "self_pay")
-PreferenceName = Annotated[str, one_of("preference", PREFERENCE_NAMES), listed(PREFERENCE_NAMES)]
+PreferenceName = Annotated[str, one_of("preference", PREFERENCE_NAMES)]
 # ASCII digits only, and the whole text: "10:00\n" and "1٣:00" are not times
 _START = r"^([01][0-9]|2[0-3]):(00|30)$"
 _END = r"^(([01][0-9]|2[0-3]):(00|30)|24:00)$"

@@ -14,7 +14,6 @@ from pydantic import (
     BeforeValidator,
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
-    WithJsonSchema,
 )
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
@@ -125,11 +124,6 @@ def one_of(kind: str, values: Sequence[str]) -> _Code:
     return _code(kind, lambda _: values)
 
 
-def listed(values: Sequence[str]) -> WithJsonSchema:
-    """The fixed list as the field's enum in the OpenAPI schema."""
-    return WithJsonSchema({"type": "string", "enum": list(values)})
-
-
 def _upper(value: object) -> object:
     return value.strip().upper() if isinstance(value, str) else value
 
@@ -160,6 +154,6 @@ PlanCode = Annotated[str, _code("plan", lambda v: v.plans)]
 SessionTypeCode = Annotated[str, _code("session type", lambda v: v.session_types)]
 PopulationCode = Annotated[str, one_of("population", POPULATIONS)]
 GenderCode = Annotated[str, _code("gender", lambda v: v.genders)]
-FormatCode = Annotated[str, one_of("format", FORMATS), listed(FORMATS)]
-SettingCode = Annotated[str, one_of("setting", SETTINGS), listed(SETTINGS)]
+FormatCode = Annotated[str, one_of("format", FORMATS)]
+SettingCode = Annotated[str, one_of("setting", SETTINGS)]
 TimeZoneName = Annotated[str, AfterValidator(_check_time_zone), _Enum(_time_zones)]
