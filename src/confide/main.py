@@ -25,6 +25,7 @@ from confide.vocab.api import router as vocab_router
 from confide.web import errors
 from confide.web.docs import install_docs
 from confide.web.limits import ConcurrencyCap
+from confide.web.openapi import install_openapi
 from confide.web.pages import router as pages_router
 from confide.web.rate_limits import RateLimiter
 from confide.web.readiness import Readiness
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.rate_limiter = RateLimiter.from_settings(settings)
     app.state.openings = OpeningsIndex(horizon_days=settings.match_horizon_days)
     errors.install(app)
+    install_openapi(app)
     # fewer requests at work than pooled connections: see web/limits.py
     app.add_middleware(ConcurrencyCap, limit=min(settings.requests_at_work, settings.db_pool_size))
     app.add_middleware(SecurityHeaders, behind_tls_proxy=settings.behind_tls_proxy)

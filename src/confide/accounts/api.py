@@ -18,6 +18,7 @@ from confide.accounts.schemas import (
 )
 from confide.models import Client
 from confide.web.rate_limits import RATE_LIMITED, RateLimit
+from confide.web.responses import error_responses
 from confide.web.unit_of_work import UnitOfWorkDep
 
 router = APIRouter(prefix="/api/v1/clients", tags=["clients"])
@@ -57,7 +58,12 @@ async def me(uow: UnitOfWorkDep, token: ClientToken) -> ClientRead:
     return await uow.read(lambda session: _read(service.authenticate(session, token)))
 
 
-@router.post("/me/invitations", status_code=201, response_model=InvitationRead)
+@router.post(
+    "/me/invitations",
+    status_code=201,
+    response_model=InvitationRead,
+    responses=error_responses(409),
+)
 async def invite_partner(
     request: Request, uow: UnitOfWorkDep, token: ClientToken
 ) -> InvitationRead:
@@ -73,7 +79,7 @@ async def invite_partner(
     return await uow.read(work)
 
 
-@router.post("/me/partner", response_model=ClientRead)
+@router.post("/me/partner", response_model=ClientRead, responses=error_responses(409))
 async def accept_invitation(
     request: Request, uow: UnitOfWorkDep, token: ClientToken, payload: PartnerLink
 ) -> ClientRead:

@@ -14,6 +14,7 @@ from confide.fields import RecordId
 from confide.interop.icalendar import appointment_ics
 from confide.scheduling import service
 from confide.web.errors import status_for
+from confide.web.responses import error_responses
 from confide.web.templating import templates
 from confide.web.unit_of_work import UnitOfWorkDep
 
@@ -40,7 +41,10 @@ def _appointment_ics(session: Session, token: str, appointment_id: int) -> bytes
     "/api/v1/appointments/{appointment_id}/calendar.ics",
     tags=["scheduling"],
     response_class=Response,
-    responses={200: {"content": {"text/calendar": {}}}},
+    responses={
+        200: {"content": {"text/calendar": {"schema": {"type": "string"}}}},
+        **error_responses(404),
+    },
 )
 async def calendar_file(uow: UnitOfWorkDep, token: ClientToken, appointment_id: Id) -> Response:
     """The appointment as an iCalendar file (a cancellation once cancelled)."""

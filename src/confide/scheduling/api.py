@@ -29,6 +29,7 @@ from confide.scheduling.schemas import (
 )
 from confide.web import idempotency
 from confide.web.rate_limits import RATE_LIMITED, RateLimit, bearer_account
+from confide.web.responses import error_responses
 from confide.web.unit_of_work import Once, UnitOfWork, UnitOfWorkDep
 
 router = APIRouter(prefix="/api/v1", tags=["scheduling"])
@@ -39,6 +40,7 @@ IdempotencyKey = Annotated[
     Header(
         alias="Idempotency-Key",
         description="retry safely: the same key and body replay the first response",
+        json_schema_extra={"pattern": idempotency.KEY_PATTERN},
     ),
 ]
 JSON = "application/json"
@@ -138,7 +140,9 @@ def _created(stored: idempotency.StoredResponse) -> Response:
     return Response(stored.body, status_code=stored.status_code, media_type=JSON, headers=headers)
 
 
-@router.get("/therapists/{therapist_id}/slots", response_model=SlotList)
+@router.get(
+    "/therapists/{therapist_id}/slots", response_model=SlotList, responses=error_responses(404)
+)
 async def list_slots(
     uow: UnitOfWorkDep, therapist_id: Id, query: Annotated[SlotQuery, Query()]
 ) -> SlotList:
@@ -171,6 +175,7 @@ async def list_slots(
             "a request with this key is still at work (idempotency_in_progress)"
         },
         **RATE_LIMITED,
+        **error_responses(404),
     },
     dependencies=[Depends(RateLimit("holds", account=bearer_account))],
 )
@@ -212,7 +217,7 @@ async def create_hold(
     "/appointments",
     status_code=201,
     response_model=AppointmentRead,
-    responses=IDEMPOTENT_RESPONSES,
+    responses={**IDEMPOTENT_RESPONSES, **error_responses(404)},
 )
 async def book(
     request: Request,
@@ -231,7 +236,11 @@ async def book(
     return await _create(request, uow, token, idempotency_key, "appointments", payload, create, now)
 
 
-@router.get("/appointments/{appointment_id}", response_model=AppointmentRead)
+@router.get(
+    "/appointments/{appointment_id}",
+    response_model=AppointmentRead,
+    responses=error_responses(404),
+)
 async def get_appointment(
     uow: UnitOfWorkDep, token: ClientToken, appointment_id: Id
 ) -> AppointmentRead:
@@ -244,7 +253,11 @@ async def get_appointment(
     return await uow.read(work)
 
 
-@router.post("/appointments/{appointment_id}/cancel", response_model=AppointmentRead)
+@router.post(
+    "/appointments/{appointment_id}/cancel",
+    response_model=AppointmentRead,
+    responses=error_responses(404),
+)
 async def cancel(
     request: Request,
     uow: UnitOfWorkDep,
@@ -264,7 +277,10 @@ async def cancel(
 
 
 @router.post(
-    "/appointments/{appointment_id}/reschedule", status_code=201, response_model=AppointmentRead
+    "/appointments/{appointment_id}/reschedule",
+    status_code=201,
+    response_model=AppointmentRead,
+    responses=error_responses(404, 409),
 )
 async def reschedule(
     request: Request,

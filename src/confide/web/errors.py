@@ -74,6 +74,12 @@ def validation_body(exc: RequestValidationError) -> dict[str, Any]:
     return {"error": "validation_error", "detail": summary, "fields": fields}
 
 
+def unreadable_body() -> dict[str, Any]:
+    message = "the body could not be read: send UTF-8 JSON"
+    field = {"field": "body", "loc": ["body"], "msg": message, "type": "unreadable_body"}
+    return {"error": "validation_error", "detail": f"body: {message}", "fields": [field]}
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(errors.DomainError)
     async def _domain(request: Request, exc: errors.DomainError) -> JSONResponse:
@@ -86,6 +92,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:
+            # FastAPI's answer to a body it cannot read (not UTF-8, say): bad input, so a 422
+            return JSONResponse(unreadable_body(), status_code=422)
         return JSONResponse(
             {"error": "http_error", "detail": exc.detail},
             status_code=exc.status_code,

@@ -11,10 +11,11 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -120,15 +121,20 @@ def _reach(session: Session) -> None:
     session.execute(text("SELECT 1"))
 
 
+class Ready(BaseModel):
+    status: Literal["ready"]
+
+
+class NotReady(BaseModel):
+    status: Literal["starting", "unavailable"]
+    detail: str
+
+
 READY_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"application/json": {"example": {"status": "ready"}}}},
+    200: {"model": Ready},
     503: {
+        "model": NotReady,
         "description": "still building the indexes, or the database cannot be reached",
-        "content": {
-            "application/json": {
-                "example": {"status": "starting", "detail": "building the indexes"}
-            }
-        },
     },
 }
 
