@@ -212,7 +212,8 @@ async def create_hold(
     "/appointments",
     status_code=201,
     response_model=AppointmentRead,
-    responses=IDEMPOTENT_RESPONSES,
+    responses={**IDEMPOTENT_RESPONSES, **RATE_LIMITED},
+    dependencies=[Depends(RateLimit("appointments", account=bearer_account))],
 )
 async def book(
     request: Request,
@@ -265,7 +266,11 @@ async def cancel(
 
 
 @router.post(
-    "/appointments/{appointment_id}/reschedule", status_code=201, response_model=AppointmentRead
+    "/appointments/{appointment_id}/reschedule",
+    status_code=201,
+    response_model=AppointmentRead,
+    responses=RATE_LIMITED,
+    dependencies=[Depends(RateLimit("appointments", account=bearer_account))],
 )
 async def reschedule(
     request: Request,
