@@ -1,8 +1,10 @@
 """Scheduling use cases: hold, book, cancel and reschedule (which starts are free: bookable.py).
 
-Every write locks the therapist row first (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises
-writers), checks with the same free-start function that lists slots, and leaves the final word to
+A write that takes time locks the clients' rows, then the therapist's (PostgreSQL; SQLite's BEGIN
+IMMEDIATE already serialises writers), checks what the clients may hold (booking_rules.py) and
+whether the start is free with the same function that lists slots, and leaves the final word to
 the database: an exclusion constraint (PostgreSQL) or a trigger (SQLite) refuses overlapping rows.
+Every read and write of an appointment goes on the audit trail, last, since that locks the trail.
 """
 
 from __future__ import annotations
@@ -322,7 +324,7 @@ def reschedule_appointment(
     parties = _parties_of(session, old)
     lock_clients(session, [c.id for c in parties])
     therapist = _lock_therapist(session, old.therapist_id)
-    session.refresh(old)
+    session.refresh(old, with_for_update=True)  # as it is now: a cancel may have come first
     _movable(old, now)
     duration = session_length(session, old.therapist_id, old.session_type)
     begin = to_minute(start)
