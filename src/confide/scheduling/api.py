@@ -167,8 +167,11 @@ async def list_slots(
     responses={
         **IDEMPOTENT_RESPONSES,
         409: {
-            "description": "the time is taken (slot_unavailable; alternatives are listed), or "
-            "a request with this key is still at work (idempotency_in_progress)"
+            "description": "the time is taken (slot_unavailable; alternatives are listed); the "
+            "client already holds a time (hold_exists) or has an upcoming first session of "
+            "this format (first_session_exists), `existing` naming it; joint sessions cannot be "
+            "booked for this account (couples_unavailable); or a request with this key is "
+            "still at work (idempotency_in_progress)"
         },
         **RATE_LIMITED,
     },

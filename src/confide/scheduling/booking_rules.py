@@ -36,9 +36,7 @@ def first_session_types(care_format: str) -> list[str]:
     )
 
 
-def _found(
-    session: Session, client_ids: Sequence[int], ignore: int | None, *conditions: Any
-) -> Appointment | None:
+def _found(session: Session, client_ids: Sequence[int], *conditions: Any) -> Appointment | None:
     query = (
         select(Appointment)
         .join(AppointmentParticipant)
@@ -47,8 +45,6 @@ def _found(
         .order_by(Appointment.start_at, Appointment.id)
         .limit(1)
     )
-    if ignore is not None:
-        query = query.where(Appointment.id != ignore)
     return session.scalars(query).first()
 
 
@@ -80,7 +76,7 @@ def check_live_hold(session: Session, client: Client, now: datetime) -> None:
     """Refuse a second live hold, naming the one the client takes part in. A partner's own hold
     does not stop a couples hold: it is theirs, and it is not described to the client."""
     held = _found(
-        session, [client.id], None, Appointment.status == "held", Appointment.hold_expires_at > now
+        session, [client.id], Appointment.status == "held", Appointment.hold_expires_at > now
     )
     if held is None:
         return
@@ -98,7 +94,6 @@ def check_first_session(
     parties: Sequence[Client],
     session_type: str,
     now: datetime,
-    ignore: int | None = None,
 ) -> None:
     """Refuse a second upcoming first session of the same format for any of the parties."""
     kind = get_vocabulary().session_types[session_type]
@@ -107,7 +102,6 @@ def check_first_session(
     upcoming = _found(
         session,
         [c.id for c in parties],
-        ignore,
         Appointment.session_type.in_(first_session_types(kind.format)),
         Appointment.start_at > now,
         blocking_clause(now),
