@@ -83,7 +83,7 @@ def check_live_hold(session: Session, client: Client, now: datetime) -> None:
     existing = describe(session, held)
     raise HoldExists(
         f"you already hold a time: hold {held.id}, {_when_and_who(existing)}, until "
-        f"{held.hold_expires_at:%H:%M} UTC; confirm or cancel it before holding another",
+        f"{held.hold_expires_at:%H:%M} UTC; confirm, move or cancel it before holding another",
         existing=existing,
     )
 
