@@ -20,6 +20,7 @@ DEFAULT_RATE_LIMITS: dict[str, str] = {
     "reset": "5/hour",
     "tokens": "10/hour",
     "holds": "10/minute;30/hour",
+    "appointments": "10/minute;30/hour",
     "matches": "60/minute",
     "book": "5/minute;10/hour",
 }

@@ -302,7 +302,8 @@ def test_weekly_new_client_limit_and_not_accepting(
     assert full.json()["error"] == "therapist_unavailable"
     assert hold(client, b, limited, MONDAY_9_NY + timedelta(days=7)).status_code == 201
     for therapist in (closed, paused):
-        refused = hold(client, b, therapist, MONDAY_9_NY)
+        # b holds a time already (one live hold per client): someone else asks
+        refused = hold(client, make_client(client, name="Noor"), therapist, MONDAY_9_NY)
         assert refused.status_code == 409
         assert refused.json()["error"] == "therapist_unavailable"
 
@@ -424,14 +425,15 @@ def test_dst_days_through_the_api(client: TestClient, database: Database, case: 
     with time_machine.travel(
         datetime.combine(day, datetime.min.time(), UTC) - timedelta(days=3), tick=False
     ):
-        me = make_client(client, zone=zone)
         listed = slots(client, therapist, start=day.isoformat(), days=1, tz=zone)
         shown = [s["start"][11:16] + s["start"][19:].replace("Z", "+00:00") for s in listed]
         assert shown == DST_EXPECTED[case]
         # every listed start, before, at and after the change, can be held; then none is left
         instants = [datetime.fromisoformat(s["start"]) for s in listed]
         assert len(set(instants)) == len(instants)
-        for start in instants:
+        for n, start in enumerate(instants):
+            # one live hold per client: a client for each start
+            me = make_client(client, zone=zone, name=f"Client {n}")
             assert hold(client, me, therapist, start.isoformat()).status_code == 201
         assert slots(client, therapist, start=day.isoformat(), days=1, tz=zone) == []
 
@@ -442,7 +444,12 @@ def test_a_full_caseload_refuses_newcomers_only(
     with database.session(write=True) as session:
         small = make_therapist(session, caseload_limit=1).id
     seen, newcomer = make_client(client), make_client(client, name="Lee")
-    assert hold(client, seen, small, MONDAY_9_NY).status_code == 201
+    first = hold(client, seen, small, MONDAY_9_NY)
+    assert first.status_code == 201
+    booked = client.post(
+        "/api/v1/appointments", json={"hold_id": first.json()["hold_id"]}, headers=seen
+    )
+    assert booked.status_code == 201
     full = hold(client, newcomer, small, MONDAY_9_NY + timedelta(days=1))
     assert full.status_code == 409
     assert full.json()["detail"] == "this therapist's caseload is full"

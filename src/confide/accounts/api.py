@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from confide.accounts import service
 from confide.accounts.deps import ClientToken
@@ -22,6 +24,7 @@ from confide.web.responses import error_responses
 from confide.web.unit_of_work import UnitOfWorkDep
 
 router = APIRouter(prefix="/api/v1/clients", tags=["clients"])
+logger = logging.getLogger("confide.accounts")
 
 
 def _read(client: Client) -> ClientRead:
@@ -93,3 +96,25 @@ async def accept_invitation(
         return _read(client)
 
     return await uow.write(work)
+
+
+@router.delete("/me/partner", response_model=ClientRead)
+async def unlink_partner(request: Request, uow: UnitOfWorkDep, token: ClientToken) -> ClientRead:
+    """End the link with one's partner: joint holds and sessions still to come are cancelled,
+    and the partner is told only that the link ended. Without a link, nothing changes."""
+    now = datetime.now(UTC)
+
+    def work(session: Session) -> tuple[ClientRead, bool, str | None]:
+        client = service.authenticate(session, token)
+        partner = service.unlink_partner(session, client, now)
+        return _read(client), partner is not None, None if partner is None else partner.email
+
+    read, ended, partner_email = await uow.write(work)
+    if not ended:
+        return read
+    request.app.state.openings.mark_stale()  # cancelled joint sessions free their times
+    try:
+        await run_in_threadpool(service.tell_link_ended, request.app.state.settings, partner_email)
+    except OSError as error:  # the unlink stands; the message is what failed
+        logger.error("could not mail a former partner that their link ended: %s", error)
+    return read

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends
 
 from confide.matching.live import LiveMatchingDep
 from confide.matching.schemas import MatchIntake, MatchResponse
-from confide.web.rate_limits import RATE_LIMITED, RateLimit
+from confide.web.rate_limits import RATE_LIMITED, RateLimit, bearer_account
 from confide.web.unit_of_work import UnitOfWorkDep
 
 router = APIRouter(prefix="/api/v1/matches", tags=["matching"])
@@ -18,7 +18,7 @@ router = APIRouter(prefix="/api/v1/matches", tags=["matching"])
     "",
     response_model=MatchResponse,
     responses=RATE_LIMITED,
-    dependencies=[Depends(RateLimit("matches"))],
+    dependencies=[Depends(RateLimit("matches", account=bearer_account))],
 )
 async def create_matches(
     uow: UnitOfWorkDep, live: LiveMatchingDep, intake: MatchIntake

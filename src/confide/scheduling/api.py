@@ -171,8 +171,11 @@ async def list_slots(
     responses={
         **IDEMPOTENT_RESPONSES,
         409: {
-            "description": "the time is taken (slot_unavailable; alternatives are listed), or "
-            "a request with this key is still at work (idempotency_in_progress)"
+            "description": "the time is taken (slot_unavailable; alternatives are listed); the "
+            "client already holds a time (hold_exists) or has an upcoming first session of "
+            "this format (first_session_exists), `existing` naming it; joint sessions cannot be "
+            "booked for this account (couples_unavailable); or a request with this key is "
+            "still at work (idempotency_in_progress)"
         },
         **RATE_LIMITED,
         **error_responses(404),
@@ -217,7 +220,8 @@ async def create_hold(
     "/appointments",
     status_code=201,
     response_model=AppointmentRead,
-    responses={**IDEMPOTENT_RESPONSES, **error_responses(404)},
+    responses={**IDEMPOTENT_RESPONSES, **RATE_LIMITED, **error_responses(404)},
+    dependencies=[Depends(RateLimit("appointments", account=bearer_account))],
 )
 async def book(
     request: Request,
@@ -248,9 +252,10 @@ async def get_appointment(
 
     def work(session: Session) -> AppointmentRead:
         client = authenticate(session, token)
-        return _read(service.get_appointment(session, client, appointment_id))
+        return _read(service.get_appointment(session, client, appointment_id, _now()))
 
-    return await uow.read(work)
+    # a writer even though it reads: the read goes on the audit trail
+    return await uow.write(work)
 
 
 @router.post(
@@ -280,7 +285,8 @@ async def cancel(
     "/appointments/{appointment_id}/reschedule",
     status_code=201,
     response_model=AppointmentRead,
-    responses=error_responses(404, 409),
+    responses={**RATE_LIMITED, **error_responses(404, 409)},
+    dependencies=[Depends(RateLimit("appointments", account=bearer_account))],
 )
 async def reschedule(
     request: Request,
