@@ -47,6 +47,13 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class AppointmentClosed(Conflict):
+    """The appointment exists but its status no longer allows this (it was cancelled, or took
+    place): the request was well formed, the appointment's state is what refuses it."""
+
+    code = "appointment_closed"
+
+
 class SlotUnavailable(Conflict):
     """The start asked for is not (or no longer) free; `alternatives` lists nearby free starts.
 

@@ -199,6 +199,27 @@ def test_cancel_frees_the_time_and_the_calendar_says_cancelled(
     assert int(calendar.walk("VEVENT")[0]["SEQUENCE"]) == 1
 
 
+def test_a_cancelled_appointment_cannot_be_moved(
+    client: TestClient, therapist_id: int, frozen
+) -> None:
+    me = make_client(client)
+    held = hold(client, me, therapist_id, MONDAY_9_NY).json()
+    client.post(f"/api/v1/appointments/{held['hold_id']}/cancel", headers=me)
+    moved = client.post(
+        f"/api/v1/appointments/{held['hold_id']}/reschedule",
+        json={"start": (MONDAY_9_NY + timedelta(hours=1)).isoformat()},
+        headers=me,
+    )
+    # well formed, refused by the appointment's state: a conflict, not a validation error
+    assert moved.status_code == 409, moved.text
+    assert moved.json()["error"] == "appointment_closed"
+    assert moved.json()["status"] == "cancelled"
+    # cancelling again is not an error, and changes nothing
+    again = client.post(f"/api/v1/appointments/{held['hold_id']}/cancel", headers=me)
+    assert again.status_code == 200
+    assert again.json()["status"] == "cancelled"
+
+
 def test_reschedule_is_all_or_nothing(
     client: TestClient, database: Database, therapist_id: int, frozen
 ) -> None:

@@ -112,3 +112,12 @@ def test_error_responses_refuses_a_status_without_a_body() -> None:
     assert error_responses(404, 409)[409]["model"] is Conflict
     with pytest.raises(ValueError, match="418"):
         error_responses(418)
+
+
+def test_a_wrong_method_lists_every_method_of_the_path(client: TestClient) -> None:
+    # POST and DELETE on one path are two routes; the 405 names both
+    answer = client.options("/api/v1/clients/me/partner")
+    assert answer.status_code == 405
+    assert answer.headers["Allow"] == "DELETE, POST"
+    assert answer.json()["error"] == "http_error"
+    assert client.put("/api/v1/holds").headers["Allow"] == "POST"

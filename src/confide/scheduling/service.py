@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session, selectinload
 from confide import audit
 from confide.audit import Actor
 from confide.errors import (
+    AppointmentClosed,
     HoldExpired,
-    InvalidInput,
     NotFound,
     SlotUnavailable,
 )
@@ -286,8 +286,10 @@ def cancel_appointment(
         record(session, who, "read", appointment.id, now)
         return appointment
     if appointment.status not in ("held", "booked"):
-        raise InvalidInput(
-            "appointment_id", f"an appointment that is {appointment.status} cannot be cancelled"
+        raise AppointmentClosed(
+            f"appointment {appointment.id} is {appointment.status} and cannot be cancelled",
+            appointment_id=appointment.id,
+            status=appointment.status,
         )
     appointment.cancel(reason, now)
     session.flush()
@@ -297,9 +299,10 @@ def cancel_appointment(
 
 def _movable(old: Appointment, now: datetime) -> None:
     if old.status not in ("held", "booked"):
-        raise InvalidInput(
-            "appointment_id",
-            f"only a held or booked appointment can be moved; this one is {old.status}",
+        raise AppointmentClosed(
+            f"only a held or booked appointment can be moved; appointment {old.id} is {old.status}",
+            appointment_id=old.id,
+            status=old.status,
         )
     if old.status == "held" and (old.hold_expires_at is None or old.hold_expires_at <= now):
         raise HoldExpired(
