@@ -20,6 +20,7 @@ DEFAULT_RATE_LIMITS: dict[str, str] = {
     "reset": "5/hour",
     "tokens": "10/hour",
     "holds": "10/minute;30/hour",
+    "appointments": "10/minute;30/hour",
     "matches": "60/minute",
     "book": "5/minute;10/hour",
 }
@@ -45,6 +46,10 @@ class Settings(BaseSettings):
     # Requests a process works on at once; more wait their turn. Python runs one thread at a
     # time, so a few at work answer sooner than many sharing the interpreter (see web/limits.py).
     requests_at_work: int = Field(default=4, ge=1, le=200)
+    # Before /readyz turns 200, send one match through the app itself, so the first real one
+    # finds its route prepared and its statements compiled (web/warm_up.py). Off only to
+    # measure the difference (benchmarks/cold_start.py).
+    warm_up_request: bool = True
     # On SIGTERM: stop accepting, give requests at work this long to finish, then exit.
     shutdown_seconds: int = Field(default=10, ge=0, le=600)
     # A request with an Idempotency-Key claims it for this long; if its process dies, another

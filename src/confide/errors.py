@@ -47,6 +47,13 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class AppointmentClosed(Conflict):
+    """The appointment exists but its status no longer allows this (it was cancelled, or took
+    place): the request was well formed, the appointment's state is what refuses it."""
+
+    code = "appointment_closed"
+
+
 class SlotUnavailable(Conflict):
     """The start asked for is not (or no longer) free; `alternatives` lists nearby free starts.
 
@@ -66,6 +73,32 @@ class TherapistUnavailable(Conflict):
 
 class HoldExpired(Conflict):
     code = "hold_expired"
+
+
+class HoldExists(Conflict):
+    """The client already holds a time: one live hold per client. `existing` names it."""
+
+    code = "hold_exists"
+
+
+class FirstSessionExists(Conflict):
+    """The client already has an upcoming first session of this format (individual or couples);
+    `existing` names it."""
+
+    code = "first_session_exists"
+
+
+class CouplesUnavailable(Conflict):
+    """Joint sessions cannot be booked for this couple. The message never says why, and both
+    partners get the same one."""
+
+    code = "couples_unavailable"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Joint sessions can't be booked for this account right now. "
+            "Individual sessions are available."
+        )
 
 
 class RateLimited(DomainError):

@@ -80,9 +80,10 @@ def _plain_text(value: str) -> str:
         if character in BIDI_CONTROLS or unicodedata.category(character) == "Cc":
             raise PydanticCustomError(
                 "invisible_character",
-                "remove the invisible character U+{code:04X}: control and text-direction "
+                # pydantic fills in {code} as given: no format specs in its templates
+                "remove the invisible character U+{code}: control and text-direction "
                 "characters are not allowed",
-                {"code": ord(character)},
+                {"code": f"{ord(character):04X}"},
             )
     return value
 
@@ -96,7 +97,11 @@ RecordId = Annotated[
 Instant = Annotated[AwareDatetime, AfterValidator(_instant_in_range)]
 Day = Annotated[date, AfterValidator(_day_in_range)]
 # One line a person typed: no control characters (NUL included) and no direction overrides.
-PlainText = Annotated[str, AfterValidator(_plain_text)]
+# (its pattern, for the OpenAPI schema, is the same rule: no Cc character, no direction control)
+PLAIN_TEXT_PATTERN = r"^[^\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$"
+PlainText = Annotated[
+    str, AfterValidator(_plain_text), Field(json_schema_extra={"pattern": PLAIN_TEXT_PATTERN})
+]
 PersonName = Annotated[PlainText, Field(min_length=1, max_length=120)]
 
 

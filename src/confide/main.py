@@ -28,12 +28,14 @@ from confide.vocab.api import router as vocab_router
 from confide.web import errors
 from confide.web.docs import install_docs
 from confide.web.limits import ConcurrencyCap
+from confide.web.openapi import install_openapi
 from confide.web.pages import router as pages_router
 from confide.web.rate_limits import RateLimiter
 from confide.web.readiness import Readiness
 from confide.web.readiness import router as readiness_router
 from confide.web.security import SecurityHeaders
 from confide.web.templating import PACKAGE
+from confide.web.warm_up import warm_up_requests
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
@@ -69,6 +71,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.rate_limiter = RateLimiter.from_settings(settings)
     app.state.openings = OpeningsIndex(horizon_days=settings.match_horizon_days)
     errors.install(app)
+    install_openapi(app)
     # fewer requests at work than pooled connections: see web/limits.py
     app.add_middleware(ConcurrencyCap, limit=min(settings.requests_at_work, settings.db_pool_size))
     app.add_middleware(SecurityHeaders, behind_tls_proxy=settings.behind_tls_proxy)
@@ -88,5 +91,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(account_pages_router)
     app.include_router(matching_router)
     live = install_matching(app, database, settings)
-    app.state.readiness = Readiness(live.warm_up)
+    app.state.readiness = Readiness(
+        live.warm_up,
+        warm_up=(lambda: warm_up_requests(app)) if settings.warm_up_request else None,
+    )
     return app

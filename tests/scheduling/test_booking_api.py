@@ -199,6 +199,27 @@ def test_cancel_frees_the_time_and_the_calendar_says_cancelled(
     assert int(calendar.walk("VEVENT")[0]["SEQUENCE"]) == 1
 
 
+def test_a_cancelled_appointment_cannot_be_moved(
+    client: TestClient, therapist_id: int, frozen
+) -> None:
+    me = make_client(client)
+    held = hold(client, me, therapist_id, MONDAY_9_NY).json()
+    client.post(f"/api/v1/appointments/{held['hold_id']}/cancel", headers=me)
+    moved = client.post(
+        f"/api/v1/appointments/{held['hold_id']}/reschedule",
+        json={"start": (MONDAY_9_NY + timedelta(hours=1)).isoformat()},
+        headers=me,
+    )
+    # well formed, refused by the appointment's state: a conflict, not a validation error
+    assert moved.status_code == 409, moved.text
+    assert moved.json()["error"] == "appointment_closed"
+    assert moved.json()["status"] == "cancelled"
+    # cancelling again is not an error, and changes nothing
+    again = client.post(f"/api/v1/appointments/{held['hold_id']}/cancel", headers=me)
+    assert again.status_code == 200
+    assert again.json()["status"] == "cancelled"
+
+
 def test_reschedule_is_all_or_nothing(
     client: TestClient, database: Database, therapist_id: int, frozen
 ) -> None:
@@ -302,7 +323,8 @@ def test_weekly_new_client_limit_and_not_accepting(
     assert full.json()["error"] == "therapist_unavailable"
     assert hold(client, b, limited, MONDAY_9_NY + timedelta(days=7)).status_code == 201
     for therapist in (closed, paused):
-        refused = hold(client, b, therapist, MONDAY_9_NY)
+        # b holds a time already (one live hold per client): someone else asks
+        refused = hold(client, make_client(client, name="Noor"), therapist, MONDAY_9_NY)
         assert refused.status_code == 409
         assert refused.json()["error"] == "therapist_unavailable"
 
@@ -424,14 +446,15 @@ def test_dst_days_through_the_api(client: TestClient, database: Database, case: 
     with time_machine.travel(
         datetime.combine(day, datetime.min.time(), UTC) - timedelta(days=3), tick=False
     ):
-        me = make_client(client, zone=zone)
         listed = slots(client, therapist, start=day.isoformat(), days=1, tz=zone)
         shown = [s["start"][11:16] + s["start"][19:].replace("Z", "+00:00") for s in listed]
         assert shown == DST_EXPECTED[case]
         # every listed start, before, at and after the change, can be held; then none is left
         instants = [datetime.fromisoformat(s["start"]) for s in listed]
         assert len(set(instants)) == len(instants)
-        for start in instants:
+        for n, start in enumerate(instants):
+            # one live hold per client: a client for each start
+            me = make_client(client, zone=zone, name=f"Client {n}")
             assert hold(client, me, therapist, start.isoformat()).status_code == 201
         assert slots(client, therapist, start=day.isoformat(), days=1, tz=zone) == []
 
@@ -442,7 +465,12 @@ def test_a_full_caseload_refuses_newcomers_only(
     with database.session(write=True) as session:
         small = make_therapist(session, caseload_limit=1).id
     seen, newcomer = make_client(client), make_client(client, name="Lee")
-    assert hold(client, seen, small, MONDAY_9_NY).status_code == 201
+    first = hold(client, seen, small, MONDAY_9_NY)
+    assert first.status_code == 201
+    booked = client.post(
+        "/api/v1/appointments", json={"hold_id": first.json()["hold_id"]}, headers=seen
+    )
+    assert booked.status_code == 201
     full = hold(client, newcomer, small, MONDAY_9_NY + timedelta(days=1))
     assert full.status_code == 409
     assert full.json()["detail"] == "this therapist's caseload is full"

@@ -214,16 +214,17 @@ def test_every_listed_start_can_be_held_and_no_other(
                 timezone="America/New_York",
             ),
         )
-        other, _ = create_client(
-            session,
-            ClientCreate(
-                email=f"{uuid.uuid4().hex}@example.org",
-                name="Other",
-                state="NY",
-                timezone="America/New_York",
-            ),
-        )
-        for _ in range(data.draw(st.integers(0, 3))):
+        for n in range(data.draw(st.integers(0, 3))):
+            # one live hold per client: each busy time is another client's
+            other, _ = create_client(
+                session,
+                ClientCreate(
+                    email=f"{uuid.uuid4().hex}@example.org",
+                    name=f"Other {n}",
+                    state="NY",
+                    timezone="America/New_York",
+                ),
+            )
             start = now + timedelta(hours=data.draw(st.integers(1, 120)))
             start = start.replace(minute=0, second=0, microsecond=0)
             try:

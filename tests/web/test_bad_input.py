@@ -138,6 +138,7 @@ def examples(therapist_id: int, appointment_id: int, hold_id: int, start: str) -
         Example("GET", "/api/v1/clients/me"),
         Example("POST", "/api/v1/clients/me/invitations"),
         Example("POST", "/api/v1/clients/me/partner", json={"code": "not-a-real-code-12345"}),
+        Example("DELETE", "/api/v1/clients/me/partner"),
         Example(
             "POST",
             "/api/v1/holds",
@@ -256,10 +257,10 @@ def world(client: TestClient, database: Database) -> tuple[list[Example], dict[s
     ).json()["slots"]
     starts = [s["start"] for s in listed]
 
-    def hold(start: str) -> int:
+    def hold(start: str, session_type: str = "intake") -> int:
         response = client.post(
             "/api/v1/holds",
-            json={"therapist_id": therapist_id, "session_type": "intake", "start": start},
+            json={"therapist_id": therapist_id, "session_type": session_type, "start": start},
             headers=me,
         )
         assert response.status_code == 201, response.text
@@ -272,7 +273,8 @@ def world(client: TestClient, database: Database) -> tuple[list[Example], dict[s
         ).status_code
         == 201
     )
-    hold_id = hold(starts[4])
+    # a follow-up: one upcoming first session per client
+    hold_id = hold(starts[4], "individual")
     return examples(therapist_id, appointment_id, hold_id, starts[8]), me
 
 

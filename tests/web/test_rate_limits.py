@@ -109,6 +109,7 @@ def test_limits_are_on_by_default(database: Database, monkeypatch: pytest.Monkey
         "reset",
         "tokens",
         "holds",
+        "appointments",
         "matches",
         "book",
     }

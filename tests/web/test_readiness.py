@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import threading
 import time
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,6 +17,7 @@ from confide import cli
 from confide.config import get_settings
 from confide.db import Database
 from confide.main import create_app
+from confide.matching.live import LiveMatching
 from confide.web import readiness
 from tests.conftest import settings_for
 
@@ -97,3 +101,56 @@ def test_serve_stops_within_the_shutdown_time(monkeypatch: pytest.MonkeyPatch) -
     assert result.exit_code == 0, result.output
     assert calls[0]["timeout_graceful_shutdown"] == 3
     assert calls[0]["port"] == 8123
+
+
+def test_not_ready_until_the_warm_up_request_is_answered(database: Database) -> None:
+    app = create_app(settings_for(str(database.engine.url)), database=database)
+    live = app.state.matching
+    release = threading.Event()
+
+    async def slow_warm_up() -> None:
+        while not release.is_set():
+            await asyncio.sleep(0.01)
+
+    app.state.readiness = readiness.Readiness(live.warm_up, warm_up=slow_warm_up)
+    with TestClient(app) as client:
+        # the indexes get built; the process still waits for its warm-up request
+        deadline = time.monotonic() + 20
+        while live.index is None:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        assert client.get("/readyz").status_code == 503
+        release.set()
+        wait_ready(client)
+
+
+def test_the_warm_up_sends_a_match_through_the_app(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Routing, validation and the matching queries have all run once before /readyz is 200."""
+    seen: list[tuple[str, str | None]] = []
+    matches = LiveMatching.matches
+
+    def counting(self: LiveMatching, session: Any, intake: Any, now: Any) -> Any:
+        seen.append((intake.state, intake.timezone))
+        return matches(self, session, intake, now)
+
+    monkeypatch.setattr(LiveMatching, "matches", counting)
+    app = create_app(settings_for(str(database.engine.url)), database=database)
+    with TestClient(app) as client:
+        wait_ready(client)
+        assert seen == [("CA", "America/Los_Angeles")]
+
+
+def test_a_failed_warm_up_request_does_not_keep_the_process_unready(
+    database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = create_app(settings_for(str(database.engine.url)), database=database)
+
+    async def broken() -> None:
+        raise RuntimeError("no route")
+
+    app.state.readiness = readiness.Readiness(app.state.matching.warm_up, warm_up=broken)
+    with caplog.at_level(logging.WARNING, logger="confide.readiness"), TestClient(app) as client:
+        wait_ready(client)
+    assert "the warm-up request failed (RuntimeError: no route)" in caplog.text

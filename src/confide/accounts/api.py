@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from confide.accounts import service
 from confide.accounts.deps import CallerDep
@@ -15,10 +17,11 @@ from confide.accounts.schemas import (
     PartnerLink,
 )
 from confide.models import Client
-from confide.web.errors import AUTH_RESPONSES
+from confide.web.responses import AUTH_RESPONSES, error_responses
 from confide.web.unit_of_work import UnitOfWorkDep
 
 router = APIRouter(prefix="/api/v1/clients", tags=["clients"], responses=AUTH_RESPONSES)
+logger = logging.getLogger("confide.accounts")
 
 
 def _read(client: Client) -> ClientRead:
@@ -38,7 +41,12 @@ async def me(uow: UnitOfWorkDep, caller: CallerDep) -> ClientRead:
     return await uow.read(lambda session: _read(caller.client(session, "profile")))
 
 
-@router.post("/me/invitations", status_code=201, response_model=InvitationRead)
+@router.post(
+    "/me/invitations",
+    status_code=201,
+    response_model=InvitationRead,
+    responses=error_responses(409),
+)
 async def invite_partner(request: Request, uow: UnitOfWorkDep, caller: CallerDep) -> InvitationRead:
     """A code to give one's partner, valid for a week."""
     secret_key = request.app.state.settings.secret_key
@@ -52,7 +60,7 @@ async def invite_partner(request: Request, uow: UnitOfWorkDep, caller: CallerDep
     return await uow.read(work)
 
 
-@router.post("/me/partner", response_model=ClientRead)
+@router.post("/me/partner", response_model=ClientRead, responses=error_responses(409))
 async def accept_invitation(
     request: Request, uow: UnitOfWorkDep, caller: CallerDep, payload: PartnerLink
 ) -> ClientRead:
@@ -66,3 +74,25 @@ async def accept_invitation(
         return _read(client)
 
     return await uow.write(work)
+
+
+@router.delete("/me/partner", response_model=ClientRead)
+async def unlink_partner(request: Request, uow: UnitOfWorkDep, caller: CallerDep) -> ClientRead:
+    """End the link with one's partner: joint holds and sessions still to come are cancelled,
+    and the partner is told only that the link ended. Without a link, nothing changes."""
+    now = datetime.now(UTC)
+
+    def work(session: Session) -> tuple[ClientRead, bool, str | None]:
+        client = caller.client(session, "profile")
+        partner = service.unlink_partner(session, client, now)
+        return _read(client), partner is not None, None if partner is None else partner.email
+
+    read, ended, partner_email = await uow.write(work)
+    if not ended:
+        return read
+    request.app.state.openings.mark_stale()  # cancelled joint sessions free their times
+    try:
+        await run_in_threadpool(service.tell_link_ended, request.app.state.settings, partner_email)
+    except OSError as error:  # the unlink stands; the message is what failed
+        logger.error("could not mail a former partner that their link ended: %s", error)
+    return read

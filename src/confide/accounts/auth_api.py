@@ -28,8 +28,8 @@ from confide.accounts.schemas import (
 from confide.errors import Unauthorized
 from confide.fields import RecordId
 from confide.models import ApiToken, User
-from confide.web.errors import AUTH_RESPONSES
 from confide.web.rate_limits import RATE_LIMITED, RateLimit, client_address
+from confide.web.responses import AUTH_RESPONSES
 from confide.web.unit_of_work import UnitOfWorkDep
 
 router = APIRouter(prefix="/api/v1/auth", tags=["accounts"])

@@ -1,4 +1,5 @@
-"""Client records: provisioning one with its account, and linking partners by invitation."""
+"""Client records: provisioning one with its account, linking partners by invitation, and
+unlinking."""
 
 from __future__ import annotations
 
@@ -6,12 +7,17 @@ import hashlib
 from datetime import UTC, datetime, timedelta
 
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
 
+from confide import audit
 from confide.accounts import tokens, users
 from confide.accounts.schemas import SCOPES, ClientCreate
+from confide.audit import Actor
+from confide.config import Settings
 from confide.errors import Conflict, InvalidInput
-from confide.models import Client, User
+from confide.models import Appointment, AppointmentParticipant, Client, User
+from confide.notifications.mail import send_mail
 
 INVITATION_DAYS = 7
 # keeps these signatures apart from any other the same secret key makes
@@ -51,16 +57,6 @@ def create_client(
     session.flush()
     _, secret = tokens.create_token(session, user, list(SCOPES), tokens.DEFAULT_DAYS, now)
     return client, secret
-
-
-def link_partners(session: Session, first: Client, second: Client) -> None:
-    """Link two clients who signed up together as a couple."""
-    if first.id == second.id:
-        raise InvalidInput("partner", "a client cannot be their own partner")
-    if first.partner_id is not None or second.partner_id is not None:
-        raise Conflict("one of you is already linked with a partner")
-    first.partner_id, second.partner_id = second.id, first.id
-    session.flush()
 
 
 class _InvitationSigner(TimestampSigner):
@@ -105,3 +101,83 @@ def accept_invitation(
     client.partner_id, inviter.partner_id = inviter.id, client.id
     session.flush()
     return inviter
+
+
+# what cancelled joint sessions say when the link between the partners ended
+LINK_ENDED = "link_ended"
+LINK_ENDED_SUBJECT = "Your partner link on Confide has ended"
+LINK_ENDED_TEXT = """Hello,
+
+The link between your Confide account and another account has ended, so joint sessions can no
+longer be booked together. Your own account, and any individual care, are unchanged.
+
+You can see your appointments in your account at any time.
+
+Confide
+"""
+
+
+def _joint_upcoming(session: Session, first: int, second: int, now: datetime) -> list[Appointment]:
+    """Held or booked sessions still to come that both clients take part in, locked."""
+    both = (
+        select(AppointmentParticipant.appointment_id)
+        .where(AppointmentParticipant.client_id.in_([first, second]))
+        .group_by(AppointmentParticipant.appointment_id)
+        .having(func.count() == 2)
+    )
+    return list(
+        session.scalars(
+            select(Appointment)
+            .where(
+                Appointment.id.in_(both),
+                Appointment.status.in_(("held", "booked")),
+                Appointment.start_at > now,
+            )
+            .options(selectinload(Appointment.participants))
+            .order_by(Appointment.id)
+            .with_for_update(of=Appointment)
+        )
+    )
+
+
+def unlink_partner(
+    session: Session, client: Client, now: datetime, *, actor: Actor | None = None
+) -> Client | None:
+    """End the client's partner link; cancel the pair's joint holds and sessions still to come.
+
+    Either partner may do it at any time. Returns the former partner (to be told only that the
+    link ended), or None when there was no link: asking twice changes nothing."""
+    partner_id = client.partner_id
+    if partner_id is None:
+        return None
+    # lowest id first, as booking locks them, so a joint hold being made waits for this or wins
+    locked = session.scalars(
+        select(Client)
+        .where(Client.id.in_(sorted({client.id, partner_id})))
+        .order_by(Client.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+    partner = next((c for c in locked if c.id == partner_id), None)
+    if client.partner_id != partner_id or partner is None:
+        return None  # another request changed the link first
+    cancelled = _joint_upcoming(session, client.id, partner.id, now)
+    for appointment in cancelled:
+        appointment.cancel(LINK_ENDED, now)
+    client.partner_id = None
+    if partner.partner_id == client.id:
+        partner.partner_id = None
+    session.flush()
+    who = actor if actor is not None else Actor(user_id=client.id, role="client")
+    audit.record(session, who, "delete", "partner_link", client.id, "ok", now)
+    for appointment in cancelled:
+        audit.record(session, who, "update", "appointment", appointment.id, "ok", now)
+    return partner
+
+
+def tell_link_ended(settings: Settings, email: str | None) -> bool:
+    """Mail a former partner that the link ended (no reason, no who); False without an email."""
+    if email is None:
+        return False
+    send_mail(settings, email, LINK_ENDED_SUBJECT, LINK_ENDED_TEXT)
+    return True

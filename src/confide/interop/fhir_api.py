@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from cachetools import TTLCache
@@ -24,6 +24,7 @@ from confide.network.service import get_therapist
 from confide.scheduling import bookable, service
 from confide.scheduling.openings import OpeningsIndex
 from confide.vocab.fields import SessionTypeCode
+from confide.web.responses import AUTH_RESPONSES, error_responses
 from confide.web.unit_of_work import UnitOfWorkDep
 
 router = APIRouter(prefix="/fhir", tags=["fhir"])
@@ -40,6 +41,32 @@ SLOT_SECONDS = 60.0
 Id = Annotated[RecordId, Path()]
 
 
+class FhirResponse(JSONResponse):
+    media_type = FHIR_JSON
+
+
+class NdjsonResponse(StreamingResponse):
+    media_type = NDJSON
+
+
+def fhir_answer(kind: str, *errors: int) -> dict[int | str, dict[str, Any]]:
+    """`responses=` for a route answering one FHIR resource of this kind, or these errors."""
+    shape = {
+        "type": "object",
+        "properties": {"resourceType": {"type": "string", "enum": [kind]}},
+        "required": ["resourceType"],
+    }
+    return {
+        200: {"description": f"a FHIR R4 {kind}", "content": {FHIR_JSON: {"schema": shape}}},
+        **error_responses(*errors),
+    }
+
+
+def ndjson(kind: str) -> dict[int | str, dict[str, Any]]:
+    """`responses=` for a bulk file: one FHIR resource of this kind per line."""
+    return {200: {"description": f"FHIR R4 {kind} resources, one per line"}}
+
+
 def _ndjson(lines: Iterator[str]) -> StreamingResponse:
     # lines go out a thousand at a time: one network write per line would dominate
     def chunks() -> Iterator[str]:
@@ -52,11 +79,11 @@ def _ndjson(lines: Iterator[str]) -> StreamingResponse:
         if batch:
             yield "".join(batch)
 
-    return StreamingResponse(chunks(), media_type=NDJSON)
+    return NdjsonResponse(chunks())
 
 
 def _fhir(resource: dict[str, object]) -> JSONResponse:
-    return JSONResponse(resource, media_type=FHIR_JSON)
+    return FhirResponse(resource)
 
 
 def _schedule_therapist(schedule: str) -> int:
@@ -68,19 +95,30 @@ def _schedule_therapist(schedule: str) -> int:
     return therapist_id
 
 
-@router.get("/Appointment/{appointment_id}")
+@router.get(
+    "/Appointment/{appointment_id}",
+    response_class=FhirResponse,
+    responses={**fhir_answer("Appointment", 404), **AUTH_RESPONSES},
+)
 async def appointment(uow: UnitOfWorkDep, caller: CallerDep, appointment_id: Id) -> JSONResponse:
     """One of the client's own appointments as a FHIR Appointment."""
 
     def work(session: Session) -> fhir.JSON:
         client = caller.client(session)
-        found, therapist, clients = service.appointment_with_people(session, client, appointment_id)
+        found, therapist, clients = service.appointment_with_people(
+            session, client, appointment_id, caller.now
+        )
         return fhir.fhir_appointment(found, therapist, clients)
 
-    return _fhir(await uow.read(work))
+    # a writer even though it reads: the read goes on the audit trail
+    return _fhir(await uow.write(work))
 
 
-@router.get("/PractitionerRole/{therapist_id}")
+@router.get(
+    "/PractitionerRole/{therapist_id}",
+    response_class=FhirResponse,
+    responses=fhir_answer("PractitionerRole", 404),
+)
 async def practitioner_role(uow: UnitOfWorkDep, therapist_id: Id) -> JSONResponse:
     """A therapist as a FHIR PractitionerRole."""
     return _fhir(
@@ -90,7 +128,11 @@ async def practitioner_role(uow: UnitOfWorkDep, therapist_id: Id) -> JSONRespons
     )
 
 
-@router.get("/Schedule/therapist-{therapist_id}")
+@router.get(
+    "/Schedule/therapist-{therapist_id}",
+    response_class=FhirResponse,
+    responses=fhir_answer("Schedule", 404),
+)
 async def schedule(uow: UnitOfWorkDep, therapist_id: Id) -> JSONResponse:
     """A therapist's bookable time as a FHIR Schedule over the slot horizon."""
     now = datetime.now(UTC)
@@ -103,7 +145,7 @@ async def schedule(uow: UnitOfWorkDep, therapist_id: Id) -> JSONResponse:
     )
 
 
-@router.get("/Slot")
+@router.get("/Slot", response_class=FhirResponse, responses=fhir_answer("Bundle", 404))
 async def slots(
     uow: UnitOfWorkDep,
     schedule: Annotated[str, Query(description="Schedule/therapist-<id>")],
@@ -175,7 +217,7 @@ def _published(
     return made
 
 
-@router.get("/locations.ndjson")
+@router.get("/locations.ndjson", response_class=NdjsonResponse, responses=ndjson("Location"))
 async def bulk_locations(request: Request, uow: UnitOfWorkDep) -> StreamingResponse:
     """Every therapist's office and telehealth Locations, one FHIR resource per line."""
 
@@ -190,7 +232,7 @@ async def bulk_locations(request: Request, uow: UnitOfWorkDep) -> StreamingRespo
     return _ndjson(iter(await uow.read(work)))
 
 
-@router.get("/schedules.ndjson")
+@router.get("/schedules.ndjson", response_class=NdjsonResponse, responses=ndjson("Schedule"))
 async def bulk_schedules(request: Request, uow: UnitOfWorkDep) -> StreamingResponse:
     """Every therapist's Schedule, one per line."""
 
@@ -244,7 +286,7 @@ def published_openings(
             yield therapist_id, session_type, start, start + timedelta(minutes=minutes)
 
 
-@router.get("/slots.ndjson")
+@router.get("/slots.ndjson", response_class=NdjsonResponse, responses=ndjson("Slot"))
 async def bulk_slots(request: Request, uow: UnitOfWorkDep) -> StreamingResponse:
     """The next free first sessions of every therapist, each Slot with a booking link."""
     booking_url = str(request.base_url).rstrip("/") + "/book"

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, Depends
 
+from confide.accounts.deps import caller_account
 from confide.matching.live import LiveMatchingDep
 from confide.matching.schemas import MatchIntake, MatchResponse
 from confide.web.rate_limits import RATE_LIMITED, RateLimit
@@ -18,7 +19,7 @@ router = APIRouter(prefix="/api/v1/matches", tags=["matching"])
     "",
     response_model=MatchResponse,
     responses=RATE_LIMITED,
-    dependencies=[Depends(RateLimit("matches"))],
+    dependencies=[Depends(RateLimit("matches", account=caller_account))],
 )
 async def create_matches(
     uow: UnitOfWorkDep, live: LiveMatchingDep, intake: MatchIntake

@@ -36,14 +36,16 @@ from confide.vocab.fields import (
     check_plan_of_payer,
     check_plan_sold_in,
     invalid,
-    listed,
     one_of,
 )
 
 PREFERENCE_NAMES = ("therapist_gender", "languages", "modalities", "identities", "faith")
 PAYMENT_METHODS = ("insurance", "self_pay")
-PreferenceName = Annotated[str, one_of("preference", PREFERENCE_NAMES), listed(PREFERENCE_NAMES)]
-_HALF_HOUR = re.compile(r"^([01]\d|2[0-3]):(00|30)$|^24:00$")
+PreferenceName = Annotated[str, one_of("preference", PREFERENCE_NAMES)]
+# ASCII digits only, and the whole text: "10:00\n" and "1٣:00" are not times
+_START = r"^([01][0-9]|2[0-3]):(00|30)$"
+_END = r"^(([01][0-9]|2[0-3]):(00|30)|24:00)$"
+_HALF_HOUR = re.compile(_END.removeprefix("^").removesuffix("$"))
 
 
 def _strict() -> ConfigDict:
@@ -91,13 +93,18 @@ class AvailabilityWindow(BaseModel):
     model_config = _strict()
 
     weekday: int = Field(ge=0, le=6, description="0 Monday to 6 Sunday")
-    start: str = Field(description="HH:00 or HH:30, local time")
-    end: str = Field(description="HH:00 or HH:30 (or 24:00), local time, after start")
+    start: str = Field(
+        description="HH:00 or HH:30, local time", json_schema_extra={"pattern": _START}
+    )
+    end: str = Field(
+        description="HH:00 or HH:30 (or 24:00), local time, after start",
+        json_schema_extra={"pattern": _END},
+    )
 
     @field_validator("start", "end")
     @classmethod
     def _half_hour(cls, value: str) -> str:
-        if not _HALF_HOUR.match(value):
+        if not _HALF_HOUR.fullmatch(value):
             raise PydanticCustomError(
                 "half_hour",
                 "{value} is not a time on the half hour; use HH:00 or HH:30 (24-hour clock, "

@@ -75,6 +75,19 @@ class Appointment(Base):
         order_by="AppointmentParticipant.client_id",
     )
 
+    def set_status(self, status: str, now: datetime) -> None:
+        """The appointment's status and its participants' copies, together."""
+        self.status = status
+        self.updated_at = now
+        for participant in self.participants:
+            participant.status = status
+
+    def cancel(self, reason: str, now: datetime) -> None:
+        """Cancelled, with a reason; calendars get the cancellation as a newer version."""
+        self.set_status("cancelled", now)
+        self.cancel_reason = reason
+        self.calendar_sequence += 1
+
 
 def blocking_clause(now: datetime) -> ColumnElement[bool]:
     """Appointments that occupy time: booked, or held and not yet expired."""

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query
 from confide.fields import RecordId
 from confide.network import service
 from confide.network.schemas import TherapistFilters, TherapistPage, TherapistRead
+from confide.web.responses import error_responses
 from confide.web.unit_of_work import UnitOfWorkDep
 
 router = APIRouter(prefix="/api/v1/therapists", tags=["therapists"])
@@ -22,7 +23,7 @@ async def list_therapists(
     return await uow.read(lambda session: service.list_therapists(session, filters))
 
 
-@router.get("/{therapist_id}", response_model=TherapistRead)
+@router.get("/{therapist_id}", response_model=TherapistRead, responses=error_responses(404))
 async def get_therapist(
     uow: UnitOfWorkDep, therapist_id: Annotated[RecordId, Path()]
 ) -> TherapistRead:

@@ -27,8 +27,8 @@ from confide.scheduling.schemas import (
     SlotRead,
 )
 from confide.web import idempotency
-from confide.web.errors import AUTH_RESPONSES
 from confide.web.rate_limits import RATE_LIMITED, RateLimit
+from confide.web.responses import AUTH_RESPONSES, error_responses
 from confide.web.unit_of_work import Once, UnitOfWork, UnitOfWorkDep
 
 router = APIRouter(prefix="/api/v1", tags=["scheduling"])
@@ -39,6 +39,7 @@ IdempotencyKey = Annotated[
     Header(
         alias="Idempotency-Key",
         description="retry safely: the same key and body replay the first response",
+        json_schema_extra={"pattern": idempotency.KEY_PATTERN},
     ),
 ]
 JSON = "application/json"
@@ -138,7 +139,9 @@ def _created(stored: idempotency.StoredResponse) -> Response:
     return Response(stored.body, status_code=stored.status_code, media_type=JSON, headers=headers)
 
 
-@router.get("/therapists/{therapist_id}/slots", response_model=SlotList)
+@router.get(
+    "/therapists/{therapist_id}/slots", response_model=SlotList, responses=error_responses(404)
+)
 async def list_slots(
     uow: UnitOfWorkDep, therapist_id: Id, query: Annotated[SlotQuery, Query()]
 ) -> SlotList:
@@ -168,10 +171,14 @@ async def list_slots(
         **AUTH_RESPONSES,
         **IDEMPOTENT_RESPONSES,
         409: {
-            "description": "the time is taken (slot_unavailable; alternatives are listed), or "
-            "a request with this key is still at work (idempotency_in_progress)"
+            "description": "the time is taken (slot_unavailable; alternatives are listed); the "
+            "client already holds a time (hold_exists) or has an upcoming first session of "
+            "this format (first_session_exists), `existing` naming it; joint sessions cannot be "
+            "booked for this account (couples_unavailable); or a request with this key is "
+            "still at work (idempotency_in_progress)"
         },
         **RATE_LIMITED,
+        **error_responses(404),
     },
     dependencies=[Depends(RateLimit("holds", account=caller_account))],
 )
@@ -213,7 +220,8 @@ async def create_hold(
     "/appointments",
     status_code=201,
     response_model=AppointmentRead,
-    responses={**AUTH_RESPONSES, **IDEMPOTENT_RESPONSES},
+    responses={**AUTH_RESPONSES, **IDEMPOTENT_RESPONSES, **RATE_LIMITED, **error_responses(404)},
+    dependencies=[Depends(RateLimit("appointments", account=caller_account))],
 )
 async def book(
     request: Request,
@@ -235,7 +243,9 @@ async def book(
 
 
 @router.get(
-    "/appointments/{appointment_id}", response_model=AppointmentRead, responses=AUTH_RESPONSES
+    "/appointments/{appointment_id}",
+    response_model=AppointmentRead,
+    responses={**AUTH_RESPONSES, **error_responses(404)},
 )
 async def get_appointment(
     uow: UnitOfWorkDep, caller: CallerDep, appointment_id: Id
@@ -244,15 +254,16 @@ async def get_appointment(
 
     def work(session: Session) -> AppointmentRead:
         client = caller.client(session)
-        return _read(service.get_appointment(session, client, appointment_id))
+        return _read(service.get_appointment(session, client, appointment_id, caller.now))
 
-    return await uow.read(work)
+    # a writer even though it reads: the read goes on the audit trail
+    return await uow.write(work)
 
 
 @router.post(
     "/appointments/{appointment_id}/cancel",
     response_model=AppointmentRead,
-    responses=AUTH_RESPONSES,
+    responses={**AUTH_RESPONSES, **error_responses(404)},
 )
 async def cancel(
     request: Request,
@@ -276,7 +287,8 @@ async def cancel(
     "/appointments/{appointment_id}/reschedule",
     status_code=201,
     response_model=AppointmentRead,
-    responses=AUTH_RESPONSES,
+    responses={**AUTH_RESPONSES, **RATE_LIMITED, **error_responses(404, 409)},
+    dependencies=[Depends(RateLimit("appointments", account=caller_account))],
 )
 async def reschedule(
     request: Request,

@@ -1,8 +1,5 @@
-"""Booking a published opening (a SMART Scheduling Links deep link) from the booking page.
-
-The people arriving have no account yet: one booking creates the account(s), holds the opening
-and books it, in one unit of work, so all of it happens or none does.
-"""
+"""A published opening (a SMART Scheduling Links deep link) as the booking page shows it:
+whether it is still free, and other times when it is not. Booking it is `own_booking.py`."""
 
 from __future__ import annotations
 
@@ -11,13 +8,11 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from confide.accounts import service as accounts
-from confide.accounts.schemas import ClientCreate
 from confide.errors import InvalidInput
 from confide.fields import Instant, RecordId, parse_field
-from confide.models import Client, Therapist
+from confide.models import Therapist
 from confide.network.service import get_therapist
-from confide.scheduling import bookable, service
+from confide.scheduling import bookable
 from confide.scheduling.timegrid import to_minute, zone
 from confide.vocab import get_vocabulary
 
@@ -38,13 +33,6 @@ class Opening:
     def local(self, moment: datetime) -> str:
         here = moment.astimezone(zone(self.therapist.timezone))
         return f"{here:%A %d %B %Y, %I:%M %p} ({here.tzname()})".replace(" 0", " ")
-
-
-@dataclass(frozen=True)
-class Booked:
-    opening: Opening
-    appointment_id: int
-    tokens: list[tuple[str, str]]  # (name, token), shown once
 
 
 def parse_start(text: str) -> datetime:
@@ -80,30 +68,3 @@ def find_opening(
         else bookable.alternatives(session, therapist_id, session_type, to_minute(start), now)
     )
     return Opening(therapist, session_type, start, duration, free, others)
-
-
-def book_opening(
-    session: Session,
-    therapist_id: int,
-    session_type: str,
-    start_text: str,
-    people: list[ClientCreate],
-    hold_minutes: int,
-    now: datetime,
-) -> Booked:
-    """Create the account (two, linked, for a couple), hold the opening and book it."""
-    parse_field(RecordId, therapist_id, "therapist")
-    _check_session_type(session_type)
-    start = parse_start(start_text)
-    clients: list[tuple[Client, str]] = [accounts.create_client(session, p) for p in people]
-    if len(clients) == 2:
-        accounts.link_partners(session, clients[0][0], clients[1][0])
-    hold = service.create_hold(
-        session, clients[0][0], therapist_id, session_type, start, now, hold_minutes
-    )
-    service.confirm_hold(session, clients[0][0], hold.id, now)
-    therapist = session.get(Therapist, therapist_id)  # locked and loaded by create_hold
-    assert therapist is not None
-    duration = bookable.session_length(session, therapist_id, session_type)
-    opening = Opening(therapist, session_type, start, duration, free=False, alternatives=[])
-    return Booked(opening, hold.id, [(c.name, token) for c, token in clients])

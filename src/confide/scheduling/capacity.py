@@ -98,6 +98,16 @@ def check_capacity(
         raise TherapistUnavailable("this therapist's caseload is full")
 
 
+def check_week_has_room(session: Session, therapist: Therapist, start: int, now: datetime) -> None:
+    """A first session being moved needs a new-client place in its new week (the client is
+    already the therapist's, so pauses and the caseload do not apply)."""
+    new_this_week, _ = bookings_this_week_and_caseload(session, therapist, start, now)
+    if supply_rules.week_full(new_this_week, therapist.weekly_new_client_limit):
+        raise TherapistUnavailable(
+            "this therapist has no room for another new client that week; try another week"
+        )
+
+
 def full_weeks(
     session: Session,
     now: datetime,

@@ -9,10 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from confide.fields import Day, Instant, RecordId
-from confide.vocab.fields import SessionTypeCode, TimeZoneName, listed, one_of
+from confide.vocab.fields import SessionTypeCode, TimeZoneName, one_of
 
 CANCEL_REASONS = ("client_request", "schedule_conflict", "other")
-CancelReason = Annotated[str, one_of("cancel reason", CANCEL_REASONS), listed(CANCEL_REASONS)]
+CancelReason = Annotated[str, one_of("cancel reason", CANCEL_REASONS)]
 
 
 class SlotQuery(BaseModel):

@@ -1,22 +1,25 @@
 """Scheduling use cases: hold, book, cancel and reschedule (which starts are free: bookable.py).
 
-Every write locks the therapist row first (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises
-writers), checks with the same free-start function that lists slots, and leaves the final word to
+A write that takes time locks the clients' rows, then the therapist's (PostgreSQL; SQLite's BEGIN
+IMMEDIATE already serialises writers), checks what the clients may hold (booking_rules.py) and
+whether the start is free with the same function that lists slots, and leaves the final word to
 the database: an exclusion constraint (PostgreSQL) or a trigger (SQLite) refuses overlapping rows.
+Every read and write of an appointment goes on the audit trail, last, since that locks the trail.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from confide import audit
+from confide.audit import Actor
 from confide.errors import (
+    AppointmentClosed,
     HoldExpired,
-    InvalidInput,
     NotFound,
     SlotUnavailable,
 )
@@ -25,10 +28,16 @@ from confide.models import (
     AppointmentParticipant,
     Client,
     Therapist,
-    blocking_clause,
 )
-from confide.scheduling import capacity
+from confide.scheduling import booking_rules, capacity
 from confide.scheduling.bookable import alternatives, session_length
+from confide.scheduling.expiry import sweep_expired_holds
+from confide.scheduling.parties import (
+    booking_parties,
+    check_licensure,
+    lock_clients,
+    participants_free,
+)
 from confide.scheduling.queries import load_availability
 from confide.scheduling.slots import is_free_start
 from confide.scheduling.timegrid import (
@@ -36,6 +45,18 @@ from confide.scheduling.timegrid import (
     to_minute,
 )
 from confide.vocab import get_vocabulary
+
+OBJECT_TYPE = "appointment"  # holds are appointments too
+
+
+def acting(client: Client, actor: Actor | None) -> Actor:
+    """Who the audit trail names: the caller's actor, or the client acting for themselves."""
+    return actor if actor is not None else Actor(user_id=client.id, role="client")
+
+
+def record(session: Session, actor: Actor, action: str, appointment_id: int, now: datetime) -> None:
+    """Put one access to an appointment on the audit trail (last: it locks the trail)."""
+    audit.record(session, actor, action, OBJECT_TYPE, appointment_id, "ok", now)
 
 
 def _lock_therapist(session: Session, therapist_id: int) -> Therapist:
@@ -48,104 +69,6 @@ def _lock_therapist(session: Session, therapist_id: int) -> Therapist:
     if therapist is None:
         raise NotFound(f"no therapist with id {therapist_id}", therapist_id=therapist_id)
     return therapist
-
-
-def sweep_expired_holds(
-    session: Session,
-    now: datetime,
-    *,
-    therapist_id: int | None = None,
-    client_ids: Sequence[int] = (),
-) -> set[int]:
-    """Mark lapsed holds expired (of one therapist and some clients, or all); returns therapists."""
-    condition = [Appointment.status == "held", Appointment.hold_expires_at <= now]
-    scope = []
-    if therapist_id is not None:
-        scope.append(Appointment.therapist_id == therapist_id)
-    if client_ids:
-        scope.append(
-            exists().where(
-                AppointmentParticipant.appointment_id == Appointment.id,
-                AppointmentParticipant.client_id.in_(list(client_ids)),
-            )
-        )
-    query = select(Appointment.id, Appointment.therapist_id).where(*condition)
-    if scope:
-        query = query.where(or_(*scope))
-    rows = session.execute(query).all()
-    if not rows:
-        return set()
-    ids = [r.id for r in rows]
-    session.execute(
-        update(Appointment).where(Appointment.id.in_(ids)).values(status="expired", updated_at=now),
-        execution_options={"synchronize_session": False},
-    )
-    session.execute(
-        update(AppointmentParticipant)
-        .where(AppointmentParticipant.appointment_id.in_(ids))
-        .values(status="expired"),
-        execution_options={"synchronize_session": False},
-    )
-    session.expire_all()
-    return {r.therapist_id for r in rows}
-
-
-def _participants_free(
-    session: Session,
-    clients: list[Client],
-    start: datetime,
-    end: datetime,
-    now: datetime,
-    ignore: int | None = None,
-) -> None:
-    clash = (
-        select(AppointmentParticipant.client_id)
-        .join(Appointment)
-        .where(
-            AppointmentParticipant.client_id.in_([c.id for c in clients]),
-            blocking_clause(now),
-            Appointment.start_at < end,
-            Appointment.end_at > start,
-        )
-    )
-    if ignore is not None:
-        clash = clash.where(Appointment.id != ignore)
-    busy = set(session.scalars(clash))
-    if busy:
-        who = "you" if len(busy) == 1 and clients[0].id in busy else "your partner"
-        if len(busy) > 1:
-            who = "you and your partner"
-        raise SlotUnavailable(
-            f"{who} already have a session at that time", field="start", alternatives=[]
-        )
-
-
-def _booking_parties(session: Session, client: Client, session_type: str) -> list[Client]:
-    kind = get_vocabulary().session_types[session_type]
-    if kind.format != "couples":
-        return [client]
-    if client.partner_id is None:
-        raise InvalidInput(
-            "session_type",
-            "a couples session needs your partner linked to your "
-            "account first: send them an invitation from your account",
-        )
-    partner = session.get(Client, client.partner_id)
-    if partner is None:
-        raise InvalidInput("session_type", "your linked partner's account no longer exists")
-    return [client, partner]
-
-
-def _check_licensure(session: Session, therapist_id: int, clients: list[Client]) -> None:
-    for index, person in enumerate(clients):
-        if not capacity.licensed(session, therapist_id, person.state):
-            whose = "you are" if index == 0 else "your partner is"
-            raise InvalidInput(
-                "therapist_id",
-                f"this therapist is not licensed in "
-                f"{person.state}, where {whose}; choose a therapist licensed "
-                "there",
-            )
 
 
 def _insert(session: Session, appointment: Appointment, duration: int, now: datetime) -> None:
@@ -218,24 +141,30 @@ def create_hold(
     start: datetime,
     now: datetime,
     hold_minutes: int,
+    *,
+    actor: Actor | None = None,
 ) -> Appointment:
     """Reserve a free start for `hold_minutes` while the client confirms."""
     therapist = session.get(Therapist, therapist_id)
     if therapist is None:
         raise NotFound(f"no therapist with id {therapist_id}", therapist_id=therapist_id)
     duration = session_length(session, therapist_id, session_type)
-    parties = _booking_parties(session, client, session_type)
-    _check_licensure(session, therapist_id, parties)
+    # the client and any partner first (an unlink takes the same locks), then who takes part
+    lock_clients(session, [client.id, client.partner_id])
+    parties = booking_parties(session, client, session_type)
+    check_licensure(session, therapist_id, parties)
     begin = to_minute(start)
     kind = get_vocabulary().session_types[session_type]
     sweep_expired_holds(session, now, therapist_id=therapist_id, client_ids=[c.id for c in parties])
+    booking_rules.check_live_hold(session, client, now)
+    booking_rules.check_first_session(session, client, parties, session_type, now)
     availability = load_availability(
         session, now, begin, begin + duration, [therapist_id], loaded=therapist
     )
     if not is_free_start(availability[therapist_id], duration, to_minute(now), begin):
         raise _unavailable(session, therapist_id, session_type, begin, now)
     start_at, end_at = from_minute(begin), from_minute(begin + duration)
-    _participants_free(session, parties, start_at, end_at, now)
+    participants_free(session, parties, start_at, end_at, now)
     if kind.first_session:
         # Overlaps need no lock: the database refuses them. The lock guards what it cannot see,
         # two new clients racing for a therapist's last place that week; it is taken this late
@@ -256,11 +185,13 @@ def create_hold(
         client_state=client.state,
     )
     _insert(session, appointment, duration, now)
+    who = acting(client, actor)
+    booking_rules.check_couples_allowed(session, session_type, parties, who, now)
+    record(session, who, "create", appointment.id, now)
     return appointment
 
 
-def get_appointment(session: Session, client: Client, appointment_id: int) -> Appointment:
-    """An appointment the client takes part in; anyone else gets NotFound, not a hint."""
+def _own_appointment(session: Session, client: Client, appointment_id: int) -> Appointment:
     appointment = session.scalars(
         select(Appointment)
         .where(Appointment.id == appointment_id)
@@ -271,28 +202,54 @@ def get_appointment(session: Session, client: Client, appointment_id: int) -> Ap
     return appointment
 
 
+def get_appointment(
+    session: Session,
+    client: Client,
+    appointment_id: int,
+    now: datetime,
+    *,
+    actor: Actor | None = None,
+) -> Appointment:
+    """An appointment the client takes part in; anyone else gets NotFound, not a hint."""
+    appointment = _own_appointment(session, client, appointment_id)
+    record(session, acting(client, actor), "read", appointment.id, now)
+    return appointment
+
+
 def appointment_with_people(
-    session: Session, client: Client, appointment_id: int
+    session: Session,
+    client: Client,
+    appointment_id: int,
+    now: datetime,
+    *,
+    actor: Actor | None = None,
 ) -> tuple[Appointment, Therapist, list[Client]]:
     """One of the client's appointments with its therapist and every client in it."""
-    appointment = get_appointment(session, client, appointment_id)
+    appointment = _own_appointment(session, client, appointment_id)
     therapist = session.get_one(Therapist, appointment.therapist_id)
     people = [session.get_one(Client, p.client_id) for p in appointment.participants]
+    record(session, acting(client, actor), "read", appointment.id, now)
     return appointment, therapist, people
 
 
-def _set_status(appointment: Appointment, status: str, now: datetime) -> None:
-    appointment.status = status
-    appointment.updated_at = now
-    for participant in appointment.participants:
-        participant.status = status
+def _parties_of(session: Session, appointment: Appointment) -> list[Client]:
+    return [session.get_one(Client, p.client_id) for p in appointment.participants]
 
 
-def confirm_hold(session: Session, client: Client, hold_id: int, now: datetime) -> Appointment:
+def confirm_hold(
+    session: Session,
+    client: Client,
+    hold_id: int,
+    now: datetime,
+    *,
+    actor: Actor | None = None,
+) -> Appointment:
     """Turn an unexpired hold into a booked appointment."""
-    appointment = get_appointment(session, client, hold_id)
+    appointment = _own_appointment(session, client, hold_id)
     session.refresh(appointment, with_for_update=True)
+    who = acting(client, actor)
     if appointment.status == "booked":
+        record(session, who, "read", appointment.id, now)
         return appointment
     if appointment.status != "held":
         raise HoldExpired(
@@ -303,68 +260,107 @@ def confirm_hold(session: Session, client: Client, hold_id: int, now: datetime) 
             f"hold {hold_id} expired at {appointment.hold_expires_at:%H:%M} UTC; hold a slot again",
             hold_id=hold_id,
         )
-    _set_status(appointment, "booked", now)
+    parties = _parties_of(session, appointment)
+    booking_rules.check_couples_allowed(session, appointment.session_type, parties, who, now)
+    appointment.set_status("booked", now)
     appointment.hold_expires_at = None
     session.flush()
+    record(session, who, "update", appointment.id, now)
     return appointment
 
 
 def cancel_appointment(
-    session: Session, client: Client, appointment_id: int, now: datetime, reason: str
+    session: Session,
+    client: Client,
+    appointment_id: int,
+    now: datetime,
+    reason: str,
+    *,
+    actor: Actor | None = None,
 ) -> Appointment:
     """Cancel a held or booked appointment; the calendar copy is bumped to a cancellation."""
-    appointment = get_appointment(session, client, appointment_id)
+    appointment = _own_appointment(session, client, appointment_id)
     session.refresh(appointment, with_for_update=True)
+    who = acting(client, actor)
     if appointment.status == "cancelled":
+        record(session, who, "read", appointment.id, now)
         return appointment
     if appointment.status not in ("held", "booked"):
-        raise InvalidInput(
-            "appointment_id", f"an appointment that is {appointment.status} cannot be cancelled"
+        raise AppointmentClosed(
+            f"appointment {appointment.id} is {appointment.status} and cannot be cancelled",
+            appointment_id=appointment.id,
+            status=appointment.status,
         )
-    _set_status(appointment, "cancelled", now)
-    appointment.cancel_reason = reason
-    appointment.calendar_sequence += 1
+    appointment.cancel(reason, now)
     session.flush()
+    record(session, who, "update", appointment.id, now)
     return appointment
 
 
-def reschedule_appointment(
-    session: Session, client: Client, appointment_id: int, start: datetime, now: datetime
-) -> Appointment:
-    """Move a booked appointment in one transaction: if the new time fails, nothing changes."""
-    old = get_appointment(session, client, appointment_id)
-    therapist = _lock_therapist(session, old.therapist_id)
-    if old.status != "booked":
-        raise InvalidInput(
-            "appointment_id", f"only a booked appointment can be moved; this one is {old.status}"
+def _movable(old: Appointment, now: datetime) -> None:
+    if old.status not in ("held", "booked"):
+        raise AppointmentClosed(
+            f"only a held or booked appointment can be moved; appointment {old.id} is {old.status}",
+            appointment_id=old.id,
+            status=old.status,
         )
+    if old.status == "held" and (old.hold_expires_at is None or old.hold_expires_at <= now):
+        raise HoldExpired(
+            f"hold {old.id} expired at {old.hold_expires_at:%H:%M} UTC; hold a slot again",
+            hold_id=old.id,
+        )
+
+
+def reschedule_appointment(
+    session: Session,
+    client: Client,
+    appointment_id: int,
+    start: datetime,
+    now: datetime,
+    *,
+    actor: Actor | None = None,
+) -> Appointment:
+    """Move a held or booked appointment in one transaction: if the new time fails, nothing
+    changes. A moved hold keeps its expiry; a moved first session still needs a new-client
+    place in its new week."""
+    old = _own_appointment(session, client, appointment_id)
+    parties = _parties_of(session, old)
+    lock_clients(session, [c.id for c in parties])
+    therapist = _lock_therapist(session, old.therapist_id)
+    session.refresh(old, with_for_update=True)  # as it is now: a cancel may have come first
+    _movable(old, now)
     duration = session_length(session, old.therapist_id, old.session_type)
-    parties = [session.get_one(Client, p.client_id) for p in old.participants]
     begin = to_minute(start)
     sweep_expired_holds(session, now, therapist_id=therapist.id, client_ids=[c.id for c in parties])
     # Release the old time inside this transaction only: the new one is checked and inserted
     # before anything commits, and any failure rolls both back.
-    _set_status(old, "cancelled", now)
-    old.cancel_reason = "rescheduled"
-    old.calendar_sequence += 1
+    status, expires = old.status, old.hold_expires_at
+    old.cancel("rescheduled", now)
     session.flush()
     availability = load_availability(session, now, begin, begin + duration, [therapist.id])
     if not is_free_start(availability[therapist.id], duration, to_minute(now), begin):
         raise _unavailable(session, therapist.id, old.session_type, begin, now)
     start_at, end_at = from_minute(begin), from_minute(begin + duration)
-    _participants_free(session, parties, start_at, end_at, now)
+    participants_free(session, parties, start_at, end_at, now)
+    if old.is_new_client:
+        capacity.check_week_has_room(session, therapist, begin, now)
     new = _new_appointment(
         therapist,
         old.session_type,
-        "booked",
+        status,
         begin,
         duration,
         parties,
         client,
         now,
+        hold_expires_at=expires,
         is_new_client=old.is_new_client,
         client_state=old.client_state,
         rescheduled_from_id=old.id,
     )
     _insert(session, new, duration, now)
+    who = acting(client, actor)
+    booking_rules.check_couples_allowed(session, old.session_type, parties, who, now)
+    record(session, who, "update", old.id, now)
+    record(session, who, "create", new.id, now)
     return new

@@ -4,12 +4,19 @@ fields, both raising errors that name the field and list what is allowed."""
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Any
 from zoneinfo import available_timezones
 
-from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
-from pydantic_core import PydanticCustomError
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from confide.vocab.registry import FORMATS, POPULATIONS, SETTINGS, Vocabulary, get_vocabulary
 
@@ -66,24 +73,55 @@ def error_field(loc: Sequence[str | int], context: Mapping[str, Any] | None) -> 
     return ".".join(parts) if parts else ".".join(str(p) for p in loc)
 
 
-def _code(kind: str, allowed: Callable[[Vocabulary], Collection[str]]) -> AfterValidator:
-    def check(value: str) -> str:
-        options = allowed(get_vocabulary())
+@dataclass(frozen=True, slots=True)
+class _Enum:
+    """The values a field accepts, as its enum in the OpenAPI schema (read when it is made)."""
+
+    values: Callable[[], Collection[str]]
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        json_schema["enum"] = sorted(self.values())
+        return json_schema
+
+
+@dataclass(frozen=True, slots=True)
+class _Code:
+    """A field of one vocabulary's codes: refused with the codes listed, and in the OpenAPI
+    schema as an enum of them (read when the schema is made, as the check reads them)."""
+
+    kind: str
+    allowed: Callable[[Vocabulary], Collection[str]]
+
+    def check(self, value: str) -> str:
+        options = self.allowed(get_vocabulary())
         if value not in options:
-            raise unknown_code(kind, value, options)
+            raise unknown_code(self.kind, value, options)
         return value
 
-    return AfterValidator(check)
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        json_schema["enum"] = sorted(self.allowed(get_vocabulary()))
+        return json_schema
 
 
-def one_of(kind: str, values: Sequence[str]) -> AfterValidator:
-    """A check that the value is one of a fixed list (name it in an Annotated type)."""
+def _code(kind: str, allowed: Callable[[Vocabulary], Collection[str]]) -> _Code:
+    return _Code(kind, allowed)
+
+
+def one_of(kind: str, values: Sequence[str]) -> _Code:
+    """A check that the value is one of a fixed list (name it in an Annotated type); the list
+    is the field's enum in the OpenAPI schema."""
     return _code(kind, lambda _: values)
-
-
-def listed(values: Sequence[str]) -> WithJsonSchema:
-    """The fixed list as the field's enum in the OpenAPI schema."""
-    return WithJsonSchema({"type": "string", "enum": list(values)})
 
 
 def _upper(value: object) -> object:
@@ -116,6 +154,6 @@ PlanCode = Annotated[str, _code("plan", lambda v: v.plans)]
 SessionTypeCode = Annotated[str, _code("session type", lambda v: v.session_types)]
 PopulationCode = Annotated[str, one_of("population", POPULATIONS)]
 GenderCode = Annotated[str, _code("gender", lambda v: v.genders)]
-FormatCode = Annotated[str, one_of("format", FORMATS), listed(FORMATS)]
-SettingCode = Annotated[str, one_of("setting", SETTINGS), listed(SETTINGS)]
-TimeZoneName = Annotated[str, AfterValidator(_check_time_zone)]
+FormatCode = Annotated[str, one_of("format", FORMATS)]
+SettingCode = Annotated[str, one_of("setting", SETTINGS)]
+TimeZoneName = Annotated[str, AfterValidator(_check_time_zone), _Enum(_time_zones)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -10,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import exc as db
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
 from confide import errors
 from confide.transient import is_transient
@@ -27,12 +29,6 @@ STATUS_BY_ERROR: dict[type[errors.DomainError], int] = {
     errors.Forbidden: 403,
     errors.Conflict: 409,
     errors.RateLimited: 429,
-}
-
-# For a route's `responses=`: who may ask, in the OpenAPI schema.
-AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
-    401: {"description": "unauthorized: nobody is signed in, or the bearer token is not valid"},
-    403: {"description": "forbidden: this account may not do this (or its address is unverified)"},
 }
 
 
@@ -62,6 +58,21 @@ def domain_error_body(error: errors.DomainError) -> dict[str, Any]:
     return {"error": error.code, "detail": error.message, **error.extra}
 
 
+def allowed_methods(request: Request, headers: Mapping[str, str] | None) -> str:
+    """Every method the path answers to. Starlette's 405 names only the first route that has
+    the path, so a path served by two routes (POST and DELETE, say) would list one of them;
+    the OpenAPI schema lists them all."""
+    methods = {m.strip() for m in (headers or {}).get("Allow", "").split(",") if m.strip()}
+    path = request.url.path
+    for template, operations in request.app.openapi().get("paths", {}).items():
+        if compile_path(template)[0].match(path):
+            methods.update(m.upper() for m in operations if m.upper() in HTTP_METHODS)
+    return ", ".join(sorted(methods))
+
+
+HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"})
+
+
 def validation_body(exc: RequestValidationError) -> dict[str, Any]:
     fields = []
     for item in exc.errors():
@@ -80,6 +91,12 @@ def validation_body(exc: RequestValidationError) -> dict[str, Any]:
     return {"error": "validation_error", "detail": summary, "fields": fields}
 
 
+def unreadable_body() -> dict[str, Any]:
+    message = "the body could not be read: send UTF-8 JSON"
+    field = {"field": "body", "loc": ["body"], "msg": message, "type": "unreadable_body"}
+    return {"error": "validation_error", "detail": f"body: {message}", "fields": [field]}
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(errors.DomainError)
     async def _domain(request: Request, exc: errors.DomainError) -> JSONResponse:
@@ -92,10 +109,16 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:
+            # FastAPI's answer to a body it cannot read (not UTF-8, say): bad input, so a 422
+            return JSONResponse(unreadable_body(), status_code=422)
+        headers = exc.headers
+        if exc.status_code == 405:
+            headers = {**(headers or {}), "Allow": allowed_methods(request, headers)}
         return JSONResponse(
             {"error": "http_error", "detail": exc.detail},
             status_code=exc.status_code,
-            headers=exc.headers,
+            headers=headers,
         )
 
     @app.exception_handler(db.DBAPIError)

@@ -26,6 +26,9 @@ from confide.errors import Conflict, InvalidInput
 from confide.models import IdempotencyRecord
 
 MAX_KEY_LENGTH = 255
+# check_key's rule for the OpenAPI schema: a header value is Latin-1, and of Latin-1 these are
+# the characters str.isprintable() refuses (controls, the no-break space, the soft hyphen)
+KEY_PATTERN = rf"^[^\u0000-\u001f\u007f-\u00a0\u00ad]{{1,{MAX_KEY_LENGTH}}}$"
 KEY_LIFETIME = timedelta(hours=24)
 
 

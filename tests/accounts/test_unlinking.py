@@ -1,0 +1,189 @@
+"""DELETE /api/v1/clients/me/partner: either partner ends the link at any time; the pair's joint
+holds and sessions still to come are cancelled in the same transaction and audited; the other
+partner gets mail (through a real SMTP server) saying only that the link ended."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from confide.db import Database
+from confide.main import create_app
+from confide.models import Appointment, AuditEvent, Client
+from tests.conftest import settings_for
+from tests.notifications.test_mail import Inbox, smtp_server  # noqa: F401 (a fixture)
+from tests.scheduling.factories import link_partners, make_therapist
+
+NOW = datetime(2026, 12, 2, 15, 0, tzinfo=UTC)  # a Wednesday, 10:00 in New York
+MONDAY_9_NY = datetime(2026, 12, 7, 14, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def frozen() -> Iterator[time_machine.Coordinates]:
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def api(database: Database, smtp_server: Inbox) -> Iterator[TestClient]:  # noqa: F811
+    settings = settings_for(str(database.engine.url)).model_copy(
+        update={"smtp_host": "127.0.0.1", "smtp_port": smtp_server.port, "smtp_starttls": False}
+    )
+    with TestClient(create_app(settings, database=database)) as client:
+        yield client
+
+
+def person(api: TestClient, name: str, email: str | None, state: str = "NY") -> dict[str, str]:
+    response = api.post(
+        "/api/v1/clients",
+        json={"name": name, "email": email, "state": state, "timezone": "America/New_York"},
+    )
+    assert response.status_code == 201, response.text
+    return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+def hold(api: TestClient, me: dict[str, str], therapist_id: int, start: datetime, kind: str):  # type: ignore[no-untyped-def]
+    response = api.post(
+        "/api/v1/holds",
+        json={"therapist_id": therapist_id, "session_type": kind, "start": start.isoformat()},
+        headers=me,
+    )
+    assert response.status_code == 201, response.text
+    return response.json()["hold_id"]
+
+
+def book(api: TestClient, me: dict[str, str], therapist_id: int, start: datetime, kind: str) -> int:
+    hold_id = hold(api, me, therapist_id, start, kind)
+    booked = api.post("/api/v1/appointments", json={"hold_id": hold_id}, headers=me)
+    assert booked.status_code == 201, booked.text
+    return int(hold_id)
+
+
+def statuses(database: Database) -> dict[int, tuple[str, str | None]]:
+    with database.session() as session:
+        return {
+            a.id: (a.status, a.cancel_reason) for a in session.scalars(select(Appointment)).all()
+        }
+
+
+@pytest.mark.parametrize("who_ends_it", ["booker", "partner"])
+def test_either_partner_ends_the_link_and_the_joint_sessions_to_come(
+    api: TestClient,
+    database: Database,
+    smtp_server: Inbox,  # noqa: F811
+    frozen: time_machine.Coordinates,
+    who_ends_it: str,
+) -> None:
+    with database.session(write=True) as session:
+        therapist = make_therapist(session, licensed=("NY", "NJ")).id
+        other = make_therapist(session, licensed=("NY", "NJ")).id
+    booker = person(api, "Alex Rivera", "alex@example.org")
+    partner = person(api, "Blake Rivera", "blake@example.org", state="NJ")
+    link_partners(api, booker, partner)
+    frozen.move_to(NOW - timedelta(days=6))
+    past = book(api, booker, therapist, NOW - timedelta(days=1), "couples")
+    frozen.move_to(NOW)
+    joint = book(api, booker, therapist, MONDAY_9_NY, "couples_intake")
+    own = book(api, booker, other, MONDAY_9_NY + timedelta(days=1), "intake")
+    joint_hold = hold(api, partner, therapist, MONDAY_9_NY + timedelta(days=2), "couples")
+    ender, told = (
+        (booker, "blake@example.org") if who_ends_it == "booker" else (partner, "alex@example.org")
+    )
+
+    ended = api.delete("/api/v1/clients/me/partner", headers=ender)
+    assert ended.status_code == 200, ended.text
+    assert ended.json()["has_partner"] is False
+    for side in (booker, partner):
+        assert api.get("/api/v1/clients/me", headers=side).json()["has_partner"] is False
+    assert statuses(database) == {
+        past: ("booked", None),  # the past is not rewritten
+        joint: ("cancelled", "link_ended"),
+        own: ("booked", None),  # individual care is the person's own
+        joint_hold: ("cancelled", "link_ended"),
+    }
+    # both partners still see the cancelled joint session, with its cancellation in the .ics
+    for side in (booker, partner):
+        assert (
+            api.get(f"/api/v1/appointments/{joint}", headers=side).json()["status"] == "cancelled"
+        )
+        ics = api.get(f"/api/v1/appointments/{joint}/calendar.ics", headers=side).text
+        assert "STATUS:CANCELLED" in ics
+    # a joint hold now needs a link again
+    again = api.post(
+        "/api/v1/holds",
+        json={
+            "therapist_id": therapist,
+            "session_type": "couples",
+            "start": (MONDAY_9_NY + timedelta(days=3)).isoformat(),
+        },
+        headers=booker,
+    )
+    assert again.status_code == 422
+    # the other partner is told the link ended: no names, no reason, no who
+    assert [e.rcpt_tos for e in smtp_server.envelopes] == [[told]]
+    message = smtp_server.message()
+    text = message.get_content()
+    assert message["Subject"] == "Your partner link on Confide has ended"
+    assert "link" in text
+    assert "ended" in text
+    for telling in ("Alex", "Blake", "Rivera", "alex@", "blake@", "violence", "safety", "because"):
+        assert telling not in text
+        assert telling not in message["Subject"]
+    with database.session() as session:
+        ender_id = session.scalars(
+            select(Client.id).where(
+                Client.name == ("Alex Rivera" if who_ends_it == "booker" else "Blake Rivera")
+            )
+        ).one()
+        trail = session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.action.in_(("delete", "update")))
+            .order_by(AuditEvent.id.desc())
+            .limit(3)
+        ).all()
+    assert sorted((e.action, e.object_type, e.object_id) for e in trail) == sorted(
+        [
+            ("delete", "partner_link", str(ender_id)),
+            ("update", "appointment", str(joint)),
+            ("update", "appointment", str(joint_hold)),
+        ]
+    )
+    assert {e.actor_user_id for e in trail} == {ender_id}
+    # asking again changes nothing and mails no one
+    assert api.delete("/api/v1/clients/me/partner", headers=ender).status_code == 200
+    assert len(smtp_server.envelopes) == 1
+
+
+def test_a_partner_without_email_is_not_mailed_and_the_link_still_ends(
+    api: TestClient,
+    database: Database,
+    smtp_server: Inbox,  # noqa: F811
+    frozen: time_machine.Coordinates,
+) -> None:
+    first, second = person(api, "Sam", None), person(api, "Kai", "kai@example.org")
+    link_partners(api, first, second)
+    assert api.delete("/api/v1/clients/me/partner", headers=second).status_code == 200
+    assert api.get("/api/v1/clients/me", headers=first).json()["has_partner"] is False
+    assert smtp_server.envelopes == []
+    # linking again works: the link is by consent, and can be made anew
+    link_partners(api, first, second)
+    assert api.get("/api/v1/clients/me", headers=second).json()["has_partner"] is True
+
+
+def test_an_unreachable_mail_server_does_not_undo_the_unlink(
+    database: Database, frozen: time_machine.Coordinates, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = settings_for(str(database.engine.url)).model_copy(
+        update={"smtp_host": "127.0.0.1", "smtp_port": 1, "smtp_starttls": False}
+    )
+    with TestClient(create_app(settings, database=database)) as api:
+        first, second = person(api, "Sam", "sam@example.org"), person(api, "Kai", None)
+        link_partners(api, first, second)
+        assert api.delete("/api/v1/clients/me/partner", headers=second).status_code == 200
+        assert api.get("/api/v1/clients/me", headers=first).json()["has_partner"] is False
+    assert "could not mail a former partner" in caplog.text

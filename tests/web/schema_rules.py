@@ -1,0 +1,142 @@
+"""Rules that JSON Schema cannot state, applied to schemathesis's schema-valid cases only.
+
+schemathesis's positive_data_acceptance check says a request that fits the schema must not be
+refused as bad input. Some of Confide's 422s come from rules across fields or from what the
+database holds, which no OpenAPI schema can say: a plan must be one of its payer's and sold in
+the person's state; a hold's start is a whole minute between 2000 and 2100; a therapist must
+offer the session type and be licensed where the client is; a partner code must be a real
+invitation from someone else; an Idempotency-Key names one request. `steer` changes a
+schema-valid case just enough to keep these rules, so each such request is still sent and all
+checks run on its answer. Negative cases are never touched: those must be refused, and are.
+Each rule's own 422 is tested where it lives (tests/web/test_bad_input.py, the matching,
+network, scheduling and accounts tests).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from schemathesis import Case, GenerationMode
+from sqlalchemy import select
+
+from confide.db import Database
+from confide.fields import EARLIEST, LATEST
+from confide.models import Licence, TherapistService
+from confide.vocab import get_vocabulary
+
+
+@dataclass
+class Network:
+    """What the database holds that a request may need to agree with."""
+
+    offered: dict[int, list[str]]
+    licensed_in: dict[int, set[str]]
+    client_state: str
+    partner_code: str
+
+    @classmethod
+    def read(cls, database: Database, client_state: str, partner_code: str) -> Network:
+        offered: dict[int, list[str]] = {}
+        licensed_in: dict[int, set[str]] = {}
+        with database.session() as session:
+            for therapist_id, session_type in session.execute(
+                select(TherapistService.therapist_id, TherapistService.session_type)
+            ):
+                offered.setdefault(therapist_id, []).append(session_type)
+            for therapist_id, state in session.execute(select(Licence.therapist_id, Licence.state)):
+                licensed_in.setdefault(therapist_id, set()).add(state)
+        return cls(offered, licensed_in, client_state, partner_code)
+
+    def licensed_here(self) -> int:
+        return min(t for t, states in self.licensed_in.items() if self.client_state in states)
+
+
+def _in_range(text: str, *, whole_minute: bool) -> str:
+    """An ISO time or day inside the supported range (and on a whole minute for a start)."""
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if value.tzinfo is not None:
+        if not EARLIEST <= value < LATEST:
+            value = value.replace(year=2030, tzinfo=UTC)
+        return (value.replace(second=0, microsecond=0) if whole_minute else value).isoformat()
+    if not EARLIEST.date() <= value.date() < LATEST.date():
+        return value.date().replace(year=2030).isoformat()
+    return text
+
+
+def _plan_for(payer: str, state: str | None) -> tuple[str, str]:
+    """A payer and one of its plans sold in `state` (another payer when it sells none there)."""
+    vocab = get_vocabulary()
+    for candidate in [vocab.payers[payer], *vocab.payers.values()]:
+        plans = candidate.plans_in(state) if state else candidate.plans
+        if plans:
+            return candidate.code, plans[0].code
+    raise AssertionError(f"no payer sells a plan in {state}")
+
+
+def _intake(body: dict[str, Any]) -> None:
+    payment = body.get("payment")
+    if isinstance(payment, dict) and payment.get("method") == "insurance":
+        payment["payer"], payment["plan"] = _plan_for(payment["payer"], body.get("state"))
+    if body.get("format") == "couples" and body.get("partner_state") is None:
+        body["partner_state"] = body.get("state")
+    # a known postal code and a distance go together, and in person needs both
+    if body.get("setting") == "in_person" or (
+        (body.get("postal_code") is None) != (body.get("max_distance_km") is None)
+    ):
+        body["postal_code"], body["max_distance_km"] = "10001", 25
+    elif body.get("postal_code") is not None:
+        body["postal_code"] = "10001"
+    for window in body.get("availability") or []:
+        if isinstance(window, dict) and str(window.get("start")) >= str(window.get("end")):
+            window["end"] = "24:00"
+    preferences = body.get("preferences")
+    if isinstance(preferences, dict):
+        given = {n for n, v in preferences.items() if v not in (None, [])}
+        preferences["required"] = [n for n in preferences.get("required", []) if n in given]
+
+
+def steer(case: Case, network: Network) -> Case:
+    """Keep a schema-valid case inside the rules above; any other case goes as generated."""
+    if case.meta is None or case.meta.generation.mode is not GenerationMode.POSITIVE:
+        return case
+    label = case.operation.label
+    body = case.body if isinstance(case.body, dict) else None
+    query = case.query if isinstance(case.query, dict) else {}
+    if label == "GET /api/v1/therapists" and query.get("payer") and query.get("plan"):
+        query["payer"], query["plan"] = _plan_for(query["payer"], None)
+    elif label == "GET /api/v1/therapists/{therapist_id}/slots":
+        offered = network.offered.get(int(case.path_parameters["therapist_id"]))
+        if offered and query.get("session_type", "intake") not in offered:
+            query["session_type"] = offered[0]
+        if "start" in query:
+            query["start"] = _in_range(str(query["start"]), whole_minute=False)
+    elif label == "GET /fhir/Slot":
+        therapist_id = network.licensed_here()
+        query["schedule"] = f"Schedule/therapist-{therapist_id}"
+        if query.get("service-type", "intake") not in network.offered[therapist_id]:
+            query["service-type"] = network.offered[therapist_id][0]
+    elif label == "POST /api/v1/matches" and body is not None:
+        _intake(body)
+    elif label == "POST /api/v1/holds" and body is not None:
+        therapist_id = body.get("therapist_id")
+        if therapist_id in network.licensed_in:
+            if network.client_state not in network.licensed_in[therapist_id]:
+                body["therapist_id"] = therapist_id = network.licensed_here()
+            if body.get("session_type") not in network.offered[therapist_id]:
+                body["session_type"] = network.offered[therapist_id][0]
+        body["start"] = _in_range(str(body.get("start")), whole_minute=True)
+    elif label == "POST /api/v1/appointments/{appointment_id}/reschedule" and body is not None:
+        body["start"] = _in_range(str(body.get("start")), whole_minute=True)
+    elif label == "POST /api/v1/clients/me/partner" and body is not None:
+        body["code"] = network.partner_code
+    if case.headers and "Idempotency-Key" in case.headers and body is not None:
+        # a key names one request: the same key with another body is refused
+        digest = hashlib.sha256(repr(sorted(body.items())).encode()).hexdigest()[:16]
+        case.headers["Idempotency-Key"] = f"{case.headers['Idempotency-Key'][:200]}-{digest}"
+    return case

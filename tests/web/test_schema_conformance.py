@@ -1,0 +1,128 @@
+"""The OpenAPI schema tells the truth: schemathesis, with all its checks, against the ASGI app.
+
+Every operation in the schema is exercised in all of schemathesis's phases (explicit examples,
+coverage, fuzzing, stateful sequences) with a bounded number of examples each, from a fixed
+seed, on a database holding a small network, as a signed-in client. Any check that fails on
+any answer (a server error, an undocumented status or content type, a body unlike its schema,
+a schema-invalid request accepted, a schema-valid one refused as bad input, ...) fails the test
+with the request that showed it. Nothing is excluded: the bulk files under /fhir are small on
+this network. tests/web/schema_rules.py keeps schema-valid cases inside the rules a schema
+cannot state (rules across fields, or about what the database holds).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import schemathesis
+from fastapi.testclient import TestClient
+from schemathesis import Case
+from schemathesis.config import SchemathesisConfig
+from schemathesis.engine import events, from_schema
+from schemathesis.hooks import HookContext
+from schemathesis.python import asgi
+
+from confide.db import Database
+from tests.matching.conftest import SmallNetwork, small_network  # noqa: F401
+from tests.scheduling.factories import make_client
+from tests.web.schema_rules import Network, steer
+
+# Per operation, in the fuzzing and stateful phases. The coverage phase sends its own boundary
+# and negative values (about 3,400 requests, most of the time: ~80-110 s on a busy 2-core machine).
+EXAMPLES_PER_OPERATION = 5
+SEED = 20261129
+# Checks that only run when a case calls for them (stateful sequences, auth) are not listed.
+MUST_RUN = {
+    "not_a_server_error",
+    "status_code_conformance",
+    "content_type_conformance",
+    "response_schema_conformance",
+    "negative_data_rejection",
+    "positive_data_acceptance",
+}
+
+
+@pytest.fixture
+def signed_in(client: TestClient) -> dict[str, str]:
+    """How schemathesis's requests are authenticated: the one place to change when clients
+    sign in differently. The client is in New York (see Network.client_state)."""
+    return make_client(client, state="NY")
+
+
+@pytest.fixture
+def partner_code(client: TestClient) -> str:
+    """A real invitation code from another client, for POST /api/v1/clients/me/partner."""
+    response = client.post("/api/v1/clients/me/invitations", headers=make_client(client))
+    assert response.status_code == 201, response.text
+    return str(response.json()["code"])
+
+
+@pytest.fixture
+def network(
+    small_network: SmallNetwork,  # noqa: F811
+    database: Database,
+    partner_code: str,
+) -> Network:
+    return Network.read(database, client_state="NY", partner_code=partner_code)
+
+
+@pytest.fixture
+def app_lifespans() -> Iterator[None]:
+    yield
+    # schemathesis keeps the app started for the process; stop it with this test's database
+    asgi.shutdown_lifespans()
+
+
+def _failures(client: TestClient, headers: dict[str, str], network: Network) -> list[str]:
+    config = SchemathesisConfig.from_dict(
+        {
+            "seed": SEED,
+            "headers": headers,
+            "workers": 1,
+            "generation": {
+                "max-examples": EXAMPLES_PER_OPERATION,
+                "deterministic": True,
+                "database": "none",
+            },
+        }
+    )
+    schema = schemathesis.openapi.from_asgi("/openapi.json", client.app, config=config)
+
+    @schema.hook
+    def map_case(context: HookContext, case: Case) -> Case:
+        return steer(case, network)
+
+    found: list[str] = []
+    ran: set[str] = set()
+    for event in from_schema(schema).execute():
+        if isinstance(event, events.NonFatalError | events.FatalError):
+            found.append(f"schemathesis could not run: {event}")
+        if not isinstance(event, events.ScenarioFinished):
+            continue
+        for case_id, checks in event.recorder.checks.items():
+            for check in checks:
+                ran.add(check.name)
+                if check.failure_info is None:
+                    continue
+                failure = check.failure_info.failure
+                interaction = event.recorder.interactions.get(case_id)
+                answer = ""
+                if interaction is not None and interaction.response is not None:
+                    content = (interaction.response.content or b"")[:300]
+                    answer = f" -> {interaction.response.status_code} {content!r}"
+                found.append(
+                    f"{event.label}: {check.name}: {failure.title}\n"
+                    f"  {check.failure_info.code_sample}{answer}\n  {failure.message[:300]}"
+                )
+    missing = MUST_RUN - ran
+    assert not missing, f"these checks never ran: {sorted(missing)}"
+    return sorted(set(found))
+
+
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+def test_every_answer_is_what_the_schema_says(
+    client: TestClient, signed_in: dict[str, str], network: Network, app_lifespans: None
+) -> None:
+    failures = _failures(client, signed_in, network)
+    assert failures == [], f"{len(failures)} failures:\n" + "\n".join(failures)
