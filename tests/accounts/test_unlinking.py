@@ -130,11 +130,12 @@ def test_either_partner_ends_the_link_and_the_joint_sessions_to_come(
         assert telling not in text
         assert telling not in message["Subject"]
     with database.session() as session:
-        ender_id = session.scalars(
-            select(Client.id).where(
+        ender = session.scalars(
+            select(Client).where(
                 Client.name == ("Alex Rivera" if who_ends_it == "booker" else "Blake Rivera")
             )
         ).one()
+        ender_id, ender_user_id = ender.id, ender.user_id
         trail = session.scalars(
             select(AuditEvent)
             .where(AuditEvent.action.in_(("delete", "update")))
@@ -148,7 +149,7 @@ def test_either_partner_ends_the_link_and_the_joint_sessions_to_come(
             ("update", "appointment", str(joint_hold)),
         ]
     )
-    assert {e.actor_user_id for e in trail} == {ender_id}
+    assert {e.actor_user_id for e in trail} == {ender_user_id}
     # asking again changes nothing and mails no one
     assert api.delete("/api/v1/clients/me/partner", headers=ender).status_code == 200
     assert len(smtp_server.envelopes) == 1

@@ -72,10 +72,15 @@ def make_therapist(
 
 
 def make_client(
-    api: TestClient, *, state: str = "NY", zone: str = "America/New_York", name: str = "Sam"
+    api: TestClient,
+    *,
+    state: str = "NY",
+    zone: str = "America/New_York",
+    name: str = "Sam",
+    email: str | None = None,
 ) -> dict[str, str]:
     """A verified client of the app behind `api`; returns the Authorization header."""
-    return verified_client(api, name=name, state=state, zone=zone)
+    return verified_client(api, name=name, state=state, zone=zone, email=email)
 
 
 def link_partners(api: TestClient, first: dict[str, str], second: dict[str, str]) -> None:

@@ -197,7 +197,7 @@ def test_every_appointment_read_and_write_is_on_the_audit_trail(
     stranger = make_client(client, name="Lee")
     assert client.get(f"/api/v1/appointments/{held}", headers=stranger).status_code == 404
     with database.session() as session:
-        me_id = session.scalars(select(Client.id).where(Client.name == "Sam")).one()
+        me_id = session.scalars(select(Client.user_id).where(Client.name == "Sam")).one()
         events = session.scalars(
             select(AuditEvent)
             .where(AuditEvent.object_type == "appointment")
@@ -213,7 +213,10 @@ def test_every_appointment_read_and_write_is_on_the_audit_trail(
         ("create", str(moved)),
         ("update", str(moved)),
     ]
-    assert {(e.actor_role, e.actor_user_id, e.outcome) for e in events} == {("client", me_id, "ok")}
+    # the user acting, from the address the request came from
+    assert {(e.actor_role, e.actor_user_id, e.address, e.outcome) for e in events} == {
+        ("client", me_id, "testclient", "ok")
+    }
 
 
 postgres_only = pytest.mark.parametrize("database", ["postgresql"], indirect=True)
@@ -229,7 +232,10 @@ def test_one_client_racing_for_many_therapists_gets_one_hold(database: Database)
     with database.session(write=True) as session:
         ids = [make_therapist(session, hours=ALL_WEEK).id for _ in range(count)]
         client_id = create_client(
-            session, ClientCreate(name="Sam", state="NY", timezone="America/New_York")
+            session,
+            ClientCreate(
+                name="Sam", email="sam@example.org", state="NY", timezone="America/New_York"
+            ),
         )[0].id
     barrier = threading.Barrier(count)
     outcomes: list[str] = []
@@ -267,7 +273,10 @@ def test_a_second_hold_waits_for_the_first_to_commit(database: Database) -> None
             make_therapist(session, hours=ALL_WEEK).id for _ in range(2)
         )
         client_id = create_client(
-            session, ClientCreate(name="Sam", state="NY", timezone="America/New_York")
+            session,
+            ClientCreate(
+                name="Sam", email="sam@example.org", state="NY", timezone="America/New_York"
+            ),
         )[0].id
     inside = threading.Event()
     second_outcome: list[object] = []

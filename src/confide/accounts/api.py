@@ -84,7 +84,7 @@ async def unlink_partner(request: Request, uow: UnitOfWorkDep, caller: CallerDep
 
     def work(session: Session) -> tuple[ClientRead, bool, str | None]:
         client = caller.client(session, "profile")
-        partner = service.unlink_partner(session, client, now)
+        partner = service.unlink_partner(session, client, now, actor=caller.actor(client))
         return _read(client), partner is not None, None if partner is None else partner.email
 
     read, ended, partner_email = await uow.write(work)

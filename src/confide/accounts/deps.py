@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from confide.accounts.credentials import digest
 from confide.accounts.principal import Credentials, Principal, identify, require, require_client
+from confide.audit import Actor
 from confide.models import Client
 from confide.web.rate_limits import bearer_account, client_address
 
@@ -47,6 +48,10 @@ class Caller:
 
     def signed_in(self, session: Session, *, csrf: str | None = None) -> Principal:
         return require(self.principal(session, csrf=csrf))
+
+    def actor(self, client: Client) -> Actor:
+        """The audit trail's name for this client acting for themselves, from this address."""
+        return Actor(user_id=client.user_id, role="client", address=self.address)
 
     def client(
         self, session: Session, scope: str = "booking", *, csrf: str | None = None

@@ -17,8 +17,14 @@ SCOPES: dict[str, str] = {
 }
 Scope = Literal["booking", "profile"]
 StaffRole = Literal["therapist", "reviewer", "admin"]
-# long enough for the rules in accounts/passwords.py to name what is wrong
-Password = Field(min_length=1, max_length=1024, description="12 to 128 characters")
+# Parsed leniently, so that accounts/passwords.py names what is wrong in our own words; the
+# schema states the rule itself (12 to 128 characters), which is what a client must send.
+Password = Field(
+    min_length=1,
+    max_length=1024,
+    description="12 to 128 characters, not your email address",
+    json_schema_extra={"minLength": 12, "maxLength": 128},
+)
 
 
 def _every_scope() -> list[Scope]:

@@ -168,7 +168,7 @@ def unlink_partner(
     if partner.partner_id == client.id:
         partner.partner_id = None
     session.flush()
-    who = actor if actor is not None else Actor(user_id=client.id, role="client")
+    who = actor if actor is not None else Actor(user_id=client.user_id, role="client")
     audit.record(session, who, "delete", "partner_link", client.id, "ok", now)
     for appointment in cancelled:
         audit.record(session, who, "update", "appointment", appointment.id, "ok", now)

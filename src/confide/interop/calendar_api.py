@@ -35,7 +35,7 @@ def _appointment_ics(
 ) -> bytes:
     client = caller.client(session, csrf=csrf)
     found, therapist, people = service.appointment_with_people(
-        session, client, appointment_id, caller.now
+        session, client, appointment_id, caller.now, actor=caller.actor(client)
     )
     return appointment_ics(found, therapist, clients=people)
 

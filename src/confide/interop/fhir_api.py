@@ -106,7 +106,7 @@ async def appointment(uow: UnitOfWorkDep, caller: CallerDep, appointment_id: Id)
     def work(session: Session) -> fhir.JSON:
         client = caller.client(session)
         found, therapist, clients = service.appointment_with_people(
-            session, client, appointment_id, caller.now
+            session, client, appointment_id, caller.now, actor=caller.actor(client)
         )
         return fhir.fhir_appointment(found, therapist, clients)
 

@@ -202,6 +202,7 @@ async def create_hold(
             payload.start,
             now,
             hold_minutes,
+            actor=caller.actor(client),
         )
         assert hold.hold_expires_at is not None
         created = HoldCreated(
@@ -234,7 +235,9 @@ async def book(
     now = _now()
 
     def create(session: Session, client: Client) -> bytes:
-        appointment = service.confirm_hold(session, client, payload.hold_id, now)
+        appointment = service.confirm_hold(
+            session, client, payload.hold_id, now, actor=caller.actor(client)
+        )
         return _read(appointment).model_dump_json().encode()
 
     return await _create(
@@ -254,7 +257,11 @@ async def get_appointment(
 
     def work(session: Session) -> AppointmentRead:
         client = caller.client(session)
-        return _read(service.get_appointment(session, client, appointment_id, caller.now))
+        return _read(
+            service.get_appointment(
+                session, client, appointment_id, caller.now, actor=caller.actor(client)
+            )
+        )
 
     # a writer even though it reads: the read goes on the audit trail
     return await uow.write(work)
@@ -278,7 +285,11 @@ async def cancel(
 
     def work(session: Session) -> AppointmentRead:
         client = caller.client(session)
-        return _read(service.cancel_appointment(session, client, appointment_id, now, reason))
+        return _read(
+            service.cancel_appointment(
+                session, client, appointment_id, now, reason, actor=caller.actor(client)
+            )
+        )
 
     return await _change_time(request, uow, work, now)
 
@@ -303,7 +314,9 @@ async def reschedule(
     def work(session: Session) -> AppointmentRead:
         client = caller.client(session)
         return _read(
-            service.reschedule_appointment(session, client, appointment_id, payload.start, now)
+            service.reschedule_appointment(
+                session, client, appointment_id, payload.start, now, actor=caller.actor(client)
+            )
         )
 
     return await _change_time(request, uow, work, now)

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from confide.audit import Actor
 from confide.errors import InvalidInput
 from confide.fields import RecordId, parse_field
 from confide.models import Client, Therapist
@@ -41,13 +42,14 @@ def book_as(
     start_text: str,
     hold_minutes: int,
     now: datetime,
+    actor: Actor | None = None,
 ) -> Confirmed:
     """Hold the opening for `client` (and their linked partner, for a couple) and book it."""
     start = check_request(therapist_id, session_type, start_text)
     hold = service.create_hold(
-        session, client, therapist_id, session_type, start, now, hold_minutes
+        session, client, therapist_id, session_type, start, now, hold_minutes, actor=actor
     )
-    service.confirm_hold(session, client, hold.id, now)
+    service.confirm_hold(session, client, hold.id, now, actor=actor)
     therapist = session.get_one(Therapist, therapist_id)  # locked and loaded by create_hold
     duration = bookable.session_length(session, therapist_id, session_type)
     opening = Opening(therapist, session_type, start, duration, free=False, alternatives=[])

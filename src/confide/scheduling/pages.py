@@ -135,7 +135,7 @@ async def book_submit(
         own_booking.check_request(therapist, session_type, start)
         client = caller.client(session, csrf=csrf_token)
         return own_booking.book_as(
-            session, client, therapist, session_type, start, hold_minutes, now
+            session, client, therapist, session_type, start, hold_minutes, now, caller.actor(client)
         )
 
     try:

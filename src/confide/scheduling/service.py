@@ -51,7 +51,7 @@ OBJECT_TYPE = "appointment"  # holds are appointments too
 
 def acting(client: Client, actor: Actor | None) -> Actor:
     """Who the audit trail names: the caller's actor, or the client acting for themselves."""
-    return actor if actor is not None else Actor(user_id=client.id, role="client")
+    return actor if actor is not None else Actor(user_id=client.user_id, role="client")
 
 
 def record(session: Session, actor: Actor, action: str, appointment_id: int, now: datetime) -> None:
