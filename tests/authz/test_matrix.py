@@ -1,0 +1,240 @@
+"""The route x caller authorisation matrix (matrix.toml), checked against the running app.
+
+Every route of the app needs an entry naming each caller's expected status, and every entry
+must name a route that exists: a route added later fails here until someone decides who may
+use it. Each caller sends one request to every route, against a fresh world of its own (see
+world.py), and every answer that differs from the matrix is reported in one table.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import uuid
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute, iter_route_contexts
+from fastapi.testclient import TestClient
+
+from confide.db import Database
+from confide.main import create_app
+from tests.authz.world import World, build_world
+from tests.conftest import PASSWORD, settings_for
+from tests.web.test_bad_input import Example, examples, send
+
+MATRIX = Path(__file__).with_name("matrix.toml")
+CALLERS = (
+    "anonymous",
+    "owner",
+    "other_client",
+    "partner",
+    "unverified",
+    "therapist",
+    "reviewer",
+    "admin",
+)
+# P acting on the joint sessions of A and P, on every route that names an appointment
+PARTNER_JOINT = "partner_joint"
+ACTS_AS = {**{caller: caller for caller in CALLERS}, PARTNER_JOINT: "partner"}
+# The writes that change what later requests see run last, in this order; each acts on an
+# object of its own (A's live hold is confirmed, then moved; A's follow-up is cancelled).
+LATE = (
+    "POST /api/v1/appointments",
+    "POST /book",
+    "POST /api/v1/holds",
+    "POST /api/v1/appointments/{appointment_id}/reschedule",
+    "POST /api/v1/appointments/{appointment_id}/cancel",
+    "DELETE /api/v1/auth/tokens/{token_id}",
+    "POST /account/tokens/{token_id}/revoke",
+    "POST /account/sessions/{session_id}/revoke",
+    "POST /api/v1/clients/me/partner",
+    "DELETE /api/v1/clients/me/partner",
+    "POST /account/partner",
+    "POST /signout",
+    "POST /signin",
+)
+# a form before sign-in carries the token of its own page (a double-submit cookie)
+FORM_PAGES = {
+    "/register": "/register",
+    "/signin": "/signin",
+    "/verify": "/verify",
+    "/reset": "/reset",
+    "/reset/confirm": "/reset",
+    "/join": "/join",
+}
+_CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def key(example: Example) -> str:
+    return f"{example.method} {example.path}"
+
+
+def app_routes(app: Any) -> set[str]:
+    return {
+        f"{method} {route.path}"
+        for route in iter_route_contexts(app.routes)
+        if isinstance(route.original_route, APIRoute)
+        for method in route.methods or ()
+    }
+
+
+def is_page(example: Example) -> bool:
+    """Pages are used by a signed-in browser; the JSON API and FHIR by a bearer token."""
+    return not example.path.startswith(("/api/", "/fhir/", "/healthz", "/readyz"))
+
+
+def names_an_appointment(example: Example) -> bool:
+    return "appointment_id" in example.path_params or "appointment" in (example.form or {})
+
+
+def ordered(requests: dict[str, Example]) -> Iterator[Example]:
+    """Reads first, then the writes, then the LATE ones in their order."""
+    early = sorted(requests, key=lambda k: (k in LATE, requests[k].method != "GET"))
+    for name in early:
+        if name not in LATE:
+            yield requests[name]
+    yield from (requests[name] for name in LATE if name in requests)
+
+
+def _csrf(browser: TestClient, path: str) -> str:
+    for page in (FORM_PAGES.get(path, "/account"), "/signin"):
+        response = browser.get(page)
+        found = _CSRF_FIELD.search(response.text) if response.status_code == 200 else None
+        if found is not None:
+            return found.group(1)
+    raise AssertionError(f"no form with a CSRF token for {path}")
+
+
+def _fresh(label: str) -> str:
+    return f"authz-{label}-{uuid.uuid4().hex[:10]}@example.org"
+
+
+def requests_for(world: World, joint: bool) -> dict[str, Example]:
+    """One request per route, naming the world's objects: A's, or A and P's joint ones."""
+    starts, me = world.starts, world.caller.email or world.owner_email
+    seen = world.joint if joint else world.appointment
+    base = {key(e): e for e in examples(world.therapist_id, seen, world.hold, starts[8])}
+    person = {"name": "Sam Rivera", "state": "NY", "timezone": "America/New_York"}
+    opening = {"therapist": world.therapist_id, "session_type": "individual", "start": starts[7]}
+    changes: dict[str, dict[str, Any]] = {
+        "POST /api/v1/auth/register": {
+            "json": {**person, "email": _fresh("new"), "password": PASSWORD}
+        },
+        "POST /api/v1/auth/password-reset": {"json": {"email": world.owner_email}},
+        "POST /api/v1/auth/tokens": {"json": {"email": me, "password": PASSWORD}},
+        "POST /api/v1/auth/invitations": {"json": {"email": _fresh("staff"), "role": "reviewer"}},
+        "DELETE /api/v1/auth/tokens/{token_id}": {"path_params": {"token_id": world.api_token}},
+        "POST /api/v1/clients/me/partner": {"json": {"code": world.codes[0]}},
+        "POST /api/v1/holds": {
+            "json": {"therapist_id": world.therapist_id, "session_type": "individual"}
+            | {"start": starts[6]}
+        },
+        "POST /api/v1/appointments/{appointment_id}/cancel": {
+            "path_params": {"appointment_id": world.joint_follow_up if joint else world.follow_up}
+        },
+        "POST /api/v1/appointments/{appointment_id}/reschedule": {
+            "path_params": {"appointment_id": world.joint if joint else world.hold},
+            "json": {"start": starts[9]},
+        },
+        "GET /book": {"query": opening},
+        "POST /book": {"form": opening},
+        "POST /register": {"form": {**person, "email": _fresh("new"), "password": PASSWORD}},
+        "POST /signin": {"form": {"email": me, "password": PASSWORD, "next": "/account"}},
+        "POST /account/sessions/{session_id}/revoke": {
+            "path_params": {"session_id": world.spare_session}
+        },
+        "POST /account/tokens/{token_id}/revoke": {"path_params": {"token_id": world.page_token}},
+        "POST /account/partner": {"form": {"code": world.codes[1]}},
+    }
+    found = {}
+    for name, example in base.items():
+        # a changed form keeps its other fields (the CSRF token among them)
+        change = {
+            part: {**(getattr(example, part) or {}), **values} if part == "form" else values
+            for part, values in changes.get(name, {}).items()
+        }
+        found[name] = replace(example, **change)
+        if joint and not names_an_appointment(example):
+            del found[name]
+    return found
+
+
+def observe(api: TestClient, database: Database, caller: str) -> dict[str, int]:
+    """The status of every route for `caller`, in a world of its own."""
+    world = build_world(api, database, ACTS_AS[caller])
+    browser = world.caller.browser
+    bearer = TestClient(api.app, raise_server_exceptions=False)
+    seen = {}
+    for example in ordered(requests_for(world, joint=caller == PARTNER_JOINT)):
+        if is_page(example):
+            if example.form is not None and "csrf_token" in example.form:
+                token = _csrf(browser, example.path)
+                example = replace(example, form={**example.form, "csrf_token": token})
+            response = send(browser, example, {})
+        else:
+            response = send(bearer, example, world.caller.bearer)
+        seen[key(example)] = response.status_code
+    return seen
+
+
+def required_callers(route: str, joint_routes: set[str]) -> set[str]:
+    return set(CALLERS) | ({PARTNER_JOINT} if route in joint_routes else set())
+
+
+def problems(
+    matrix: dict[str, dict[str, int]],
+    routes: set[str],
+    joint_routes: set[str],
+    seen: dict[str, dict[str, int]],
+) -> list[str]:
+    found = []
+    for route in sorted(routes - matrix.keys()):
+        answers = ", ".join(f"{c} = {seen[c].get(route, '?')}" for c in seen)
+        found.append(f"no entry for {route!r}; decide who may use it (observed: {answers})")
+    found += [f"entry for a route that no longer exists: {r!r}" for r in matrix.keys() - routes]
+    rows = []
+    for route in sorted(routes & matrix.keys()):
+        expected, required = matrix[route], required_callers(route, joint_routes)
+        if missing := required - expected.keys():
+            found.append(f"{route!r} names no status for {sorted(missing)}")
+        if unknown := expected.keys() - required:
+            found.append(f"{route!r} names callers that are not checked there: {sorted(unknown)}")
+        for caller in sorted(required & expected.keys()):
+            observed = seen[caller].get(route)
+            if observed != expected[caller]:
+                rows.append(f"{route:<58} {caller:<14} {expected[caller]:>8} {observed!s:>8}")
+    if rows:
+        header = f"{'route':<58} {'caller':<14} {'expected':>8} {'observed':>8}"
+        found.append("\n".join([f"{len(rows)} answers differ from the matrix:", header, *rows]))
+    return found
+
+
+@pytest.fixture
+def api(database: Database, tmp_path: Path) -> Iterator[TestClient]:
+    settings = settings_for(str(database.engine.url)).model_copy(
+        update={"outbox_dir": tmp_path / "outbox"}
+    )
+    with TestClient(create_app(settings, database=database)) as client:
+        yield client
+
+
+def load_matrix() -> dict[str, dict[str, int]]:
+    with MATRIX.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+def test_every_route_answers_every_caller_as_the_matrix_says(
+    api: TestClient, database: Database
+) -> None:
+    matrix = load_matrix()
+    routes = app_routes(api.app)
+    sample = {key(e): e for e in examples(1, 1, 1, "2030-01-01T00:00:00+00:00")}
+    joint_routes = {name for name, example in sample.items() if names_an_appointment(example)}
+    seen = {caller: observe(api, database, caller) for caller in (*CALLERS, PARTNER_JOINT)}
+    found = problems(matrix, routes, joint_routes, seen)
+    assert found == [], "\n\n".join(found)

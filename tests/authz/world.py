@@ -1,0 +1,184 @@
+"""A fresh world for each caller of the authorisation matrix.
+
+Client A (the owner) has a booked first session, a booked follow-up, a joint first session with
+their linked partner P and a live hold, all with one therapist of the world's own; A also has
+spare API tokens and a spare browser session for the revoking routes to act on. Two unlinked
+clients have each made a partner invitation code for the linking routes. The caller (A, P,
+another client B, an unverified client, a therapist tied to the world's therapist record, a
+reviewer, an admin, or nobody) has a bearer token for the API and a browser signed in with a
+session cookie for the pages.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from fastapi.testclient import TestClient
+
+from confide.accounts import sessions, tokens, users
+from confide.accounts.passwords import PASSWORDS
+from confide.accounts.schemas import SCOPES
+from confide.db import Database
+from confide.models import User
+from tests.conftest import PASSWORD, make_user, sign_in, verified_client
+from tests.scheduling.factories import link_partners, make_therapist
+
+ALL_WEEK = tuple((d, 0, 24 * 60) for d in range(7))
+STAFF_ROLES = ("therapist", "reviewer", "admin")
+
+
+@dataclass(frozen=True)
+class Identity:
+    """How one caller reaches the app: a bearer header for the API, a browser for the pages."""
+
+    email: str | None  # None for nobody
+    bearer: dict[str, str]
+    browser: TestClient
+
+
+@dataclass(frozen=True)
+class World:
+    therapist_id: int
+    starts: list[str]  # free starts, two hours or more apart, the first five taken here
+    owner_email: str
+    appointment: int  # A's booked first session (individual)
+    follow_up: int  # A's booked individual session, to cancel
+    joint: int  # A and P's booked joint first session
+    joint_follow_up: int  # A and P's booked joint session, to cancel
+    hold: int  # A's live hold, to confirm and then reschedule
+    api_token: int  # A's spare tokens: one revoked through the API, one through the page
+    page_token: int
+    spare_session: int  # another browser session of A's, to revoke
+    codes: tuple[str, str]  # invitation codes of two unlinked clients
+    caller: Identity
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _email(label: str) -> str:
+    return f"authz-{label}-{uuid.uuid4().hex[:10]}@example.org"
+
+
+def _staff(database: Database, role: str, therapist_id: int) -> str:
+    """A staff account with a password, as an accepted invitation makes it."""
+    email = _email(role)
+    with database.session(write=True) as session:
+        session.add(
+            User(
+                email=email,
+                email_key=users.email_key(email),
+                password_hash=PASSWORDS.hash(PASSWORD),
+                role=role,
+                therapist_id=therapist_id if role == "therapist" else None,
+                email_verified_at=_now(),
+                created_at=_now(),
+            )
+        )
+    return email
+
+
+def _token(database: Database, email: str) -> tuple[int, str]:
+    with database.session(write=True) as session:
+        user = users.find_user(session, email)
+        assert user is not None
+        token, secret = tokens.create_token(session, user, list(SCOPES), 30, _now())
+        return token.id, secret
+
+
+def _spare_session(database: Database, email: str) -> int:
+    with database.session(write=True) as session:
+        user = users.find_user(session, email)
+        assert user is not None
+        return sessions.start_session(session, user, "another device", _now())[0].id
+
+
+def _bearer(database: Database, email: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {_token(database, email)[1]}"}
+
+
+def _spaced_starts(api: TestClient, therapist_id: int) -> list[str]:
+    listed = api.get(
+        f"/api/v1/therapists/{therapist_id}/slots",
+        params={"session_type": "intake", "days": 4, "tz": "UTC"},
+    ).json()["slots"]
+    chosen: list[str] = []
+    for slot in listed:
+        start = datetime.fromisoformat(slot["start"])
+        if not chosen or start - datetime.fromisoformat(chosen[-1]) >= timedelta(hours=2):
+            chosen.append(slot["start"])
+    assert len(chosen) >= 12, chosen
+    return chosen
+
+
+def _book(api: TestClient, who: dict[str, str], body: dict[str, object], confirm: bool) -> int:
+    held = api.post("/api/v1/holds", json=body, headers=who)
+    assert held.status_code == 201, held.text
+    hold_id = int(held.json()["hold_id"])
+    if confirm:
+        booked = api.post("/api/v1/appointments", json={"hold_id": hold_id}, headers=who)
+        assert booked.status_code == 201, booked.text
+    return hold_id
+
+
+def _code(api: TestClient) -> str:
+    response = api.post("/api/v1/clients/me/invitations", headers=verified_client(api))
+    assert response.status_code == 201, response.text
+    return str(response.json()["code"])
+
+
+def _caller_email(api: TestClient, database: Database, caller: str, world: dict[str, str]) -> str:
+    """The address of the account the caller acts as, made now unless it is A's or P's."""
+    if caller in world:
+        return world[caller]
+    if caller in STAFF_ROLES:
+        return _staff(database, caller, int(world["therapist_id"]))
+    return make_user(api, email=_email(caller), verified=caller != "unverified")
+
+
+def build_world(api: TestClient, database: Database, as_who: str) -> World:
+    """A fresh world; `as_who` names whose credentials the caller holds (owner, partner,
+    other_client, unverified, a staff role, or anonymous)."""
+    with database.session(write=True) as session:
+        therapist_id = make_therapist(
+            session, hours=ALL_WEEK, minimum_notice_hours=2, licensed=("NY",)
+        ).id
+    starts = _spaced_starts(api, therapist_id)
+    owner, partner = make_user(api, email=_email("owner")), make_user(api, email=_email("partner"))
+    a, p = _bearer(database, owner), _bearer(database, partner)
+    link_partners(api, a, p)
+
+    def slot(index: int, session_type: str) -> dict[str, object]:
+        return {"therapist_id": therapist_id, "session_type": session_type, "start": starts[index]}
+
+    appointment = _book(api, a, slot(0, "intake"), confirm=True)
+    follow_up = _book(api, a, slot(1, "individual"), confirm=True)
+    joint = _book(api, a, slot(2, "couples_intake"), confirm=True)
+    joint_follow_up = _book(api, a, slot(3, "couples"), confirm=True)
+    hold = _book(api, a, slot(4, "individual"), confirm=False)
+    known = {"owner": owner, "partner": partner, "therapist_id": str(therapist_id)}
+    browser = TestClient(api.app, raise_server_exceptions=False, follow_redirects=False)
+    if as_who == "anonymous":
+        identity = Identity(None, {}, browser)
+    else:
+        email = _caller_email(api, database, as_who, known)
+        sign_in(browser, email)
+        identity = Identity(email, _bearer(database, email), browser)
+    return World(
+        therapist_id=therapist_id,
+        starts=starts,
+        owner_email=owner,
+        appointment=appointment,
+        follow_up=follow_up,
+        joint=joint,
+        joint_follow_up=joint_follow_up,
+        hold=hold,
+        api_token=_token(database, owner)[0],
+        page_token=_token(database, owner)[0],
+        spare_session=_spare_session(database, owner),
+        codes=(_code(api), _code(api)),
+        caller=identity,
+    )
