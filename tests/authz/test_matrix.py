@@ -193,8 +193,11 @@ def problems(
 ) -> list[str]:
     found = []
     for route in sorted(routes - matrix.keys()):
-        answers = ", ".join(f"{c} = {seen[c].get(route, '?')}" for c in seen)
-        found.append(f"no entry for {route!r}; decide who may use it (observed: {answers})")
+        answers = ", ".join(f"{c} = {seen[c][route]}" for c in seen if route in seen[c])
+        found.append(
+            f"no entry for {route!r}; decide who may use it (observed: {answers or 'nothing: '}"
+            f"{'' if answers else 'give it an example request in tests/web/test_bad_input.py'})"
+        )
     found += [f"entry for a route that no longer exists: {r!r}" for r in matrix.keys() - routes]
     rows = []
     for route in sorted(routes & matrix.keys()):
