@@ -12,7 +12,9 @@ from confide import __version__
 from confide.accounts.account_pages import router as account_pages_router
 from confide.accounts.api import router as clients_router
 from confide.accounts.auth_api import router as auth_router
+from confide.accounts.deps import acting_user
 from confide.accounts.pages import router as account_forms_router
+from confide.audit.api import audit_router
 from confide.config import Settings, get_settings
 from confide.crypto import install_keyring
 from confide.db import Database
@@ -90,6 +92,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(account_forms_router)
     app.include_router(account_pages_router)
     app.include_router(matching_router)
+    app.include_router(audit_router(acting_user))
     live = install_matching(app, database, settings)
     app.state.readiness = Readiness(
         live.warm_up,

@@ -1,35 +1,51 @@
-"""The admin routes on the trail, behind a stand-in for the accounts' admin dependency."""
+"""The admin routes on the trail, as the app serves them: an admin's API token reads it and
+exports it; a client, a therapist or nobody does not."""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from fastapi import Header
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
+from confide.accounts import tokens
+from confide.accounts.users import create_admin
 from confide.audit import SYSTEM, Actor, record
-from confide.audit.api import audit_router
 from confide.audit.chain import ChainRow, verify
 from confide.db import Database
 from confide.main import create_app
-from tests.conftest import settings_for
+from confide.models import AuditEvent
+from tests.conftest import PASSWORD, settings_for, verified_client
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 
 
-async def stand_in_admin(x_test_role: str = Header("admin")) -> Actor:
-    """Tests only: the accounts work supplies the real dependency."""
-    return Actor(user_id=1, role=x_test_role, address="192.0.2.1")
+@dataclass
+class Trail:
+    api: TestClient
+    admin: dict[str, str]
+    client: dict[str, str]
+    base: int  # the rows written before the six below (making the tokens is on the trail too)
+
+    def ids(self, *numbers: int) -> list[int]:
+        return [self.base + n for n in numbers]
 
 
 @pytest.fixture
-def admin_client(database: Database) -> Iterator[TestClient]:
+def trail(database: Database) -> Iterator[Trail]:
     app = create_app(settings_for(str(database.engine.url)), database=database)
-    app.include_router(audit_router(stand_in_admin))
+    api = TestClient(app)
+    with database.session(write=True) as session:
+        admin = create_admin(session, "admin@example.org", PASSWORD, NOW)
+        _, secret = tokens.create_token(session, admin, ["profile"], 30, NOW)
+    client = verified_client(api)
+    with database.session() as session:
+        base = session.scalar(select(func.count()).select_from(AuditEvent)) or 0
     with database.session(write=True) as session:
         for number in range(6):
             actor = Actor(7, "client", "203.0.113.9") if number % 2 else SYSTEM
@@ -42,30 +58,37 @@ def admin_client(database: Database) -> Iterator[TestClient]:
                 "ok",
                 NOW + timedelta(minutes=number),
             )
-    with TestClient(app) as client:
-        yield client
+    with api:
+        yield Trail(api, {"Authorization": f"Bearer {secret}"}, client, base)
 
 
-def test_admins_page_through_events_newest_first(admin_client: TestClient) -> None:
+@pytest.fixture
+def admin_client(trail: Trail) -> TestClient:
+    """The app, asked as the admin."""
+    trail.api.headers.update(trail.admin)
+    return trail.api
+
+
+def test_admins_page_through_events_newest_first(admin_client: TestClient, trail: Trail) -> None:
     response = admin_client.get("/api/v1/audit/events", params={"per_page": 4})
     assert response.status_code == 200
     body = response.json()
-    assert body["total"] == 6
-    assert [item["id"] for item in body["items"]] == [6, 5, 4, 3]
+    assert body["total"] == trail.base + 6
+    assert [item["id"] for item in body["items"]] == trail.ids(6, 5, 4, 3)
     # each read of the log is itself on it, so by the second page the log has grown by one
     second = admin_client.get("/api/v1/audit/events", params={"per_page": 4, "page": 2}).json()
-    assert second["total"] == 7
-    assert [item["id"] for item in second["items"]] == [3, 2, 1]
+    assert second["total"] == trail.base + 7
+    assert [item["id"] for item in second["items"]] == trail.ids(3, 2, 1, 0)
 
 
-def test_filters_by_actor_object_and_time(admin_client: TestClient) -> None:
+def test_filters_by_actor_object_and_time(admin_client: TestClient, trail: Trail) -> None:
     by_actor = admin_client.get("/api/v1/audit/events", params={"actor_user_id": 7}).json()
     assert {i["actor_user_id"] for i in by_actor["items"]} == {7}
     assert by_actor["total"] == 3
     by_object = admin_client.get(
         "/api/v1/audit/events", params={"object_type": "appointment", "object_id": "31"}
     ).json()
-    assert [i["id"] for i in by_object["items"]] == [5, 2]
+    assert [i["id"] for i in by_object["items"]] == trail.ids(5, 2)
     window = admin_client.get(
         "/api/v1/audit/events",
         params={
@@ -74,7 +97,7 @@ def test_filters_by_actor_object_and_time(admin_client: TestClient) -> None:
             "actor_role": "system",
         },
     ).json()
-    assert [i["id"] for i in window["items"]] == [3]
+    assert [i["id"] for i in window["items"]] == trail.ids(3)
 
 
 @pytest.mark.parametrize(
@@ -92,20 +115,23 @@ def test_bad_filters_are_422(admin_client: TestClient, params: dict[str, object]
     assert admin_client.get("/api/v1/audit/events", params=params).status_code == 422
 
 
-def test_only_admins_read_it(admin_client: TestClient) -> None:
-    response = admin_client.get("/api/v1/audit/events", headers={"X-Test-Role": "therapist"})
-    assert response.status_code == 403
-    export = admin_client.get("/api/v1/audit/events.csv", headers={"X-Test-Role": "client"})
-    assert export.status_code == 403
+def test_only_admins_read_it(trail: Trail) -> None:
+    for path in ("/api/v1/audit/events", "/api/v1/audit/events.csv"):
+        refused = trail.api.get(path, headers=trail.client)
+        assert refused.status_code == 403, refused.text
+        assert refused.json()["error"] == "forbidden"
+        assert trail.api.get(path).status_code == 401
+        assert trail.api.get(path, headers={"Authorization": "Bearer nope"}).status_code == 401
+    assert trail.api.get("/api/v1/audit/events", headers=trail.admin).status_code == 200
 
 
-def test_the_csv_export_can_be_verified_offline(admin_client: TestClient) -> None:
+def test_the_csv_export_can_be_verified_offline(admin_client: TestClient, trail: Trail) -> None:
     response = admin_client.get("/api/v1/audit/events.csv")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
     assert response.headers["cache-control"] == "no-store"
     rows = list(csv.DictReader(io.StringIO(response.text)))
-    assert [int(r["id"]) for r in rows] == [1, 2, 3, 4, 5, 6]
+    assert [int(r["id"]) for r in rows] == list(range(1, trail.base + 7))
     chain = [
         ChainRow(
             id=int(r["id"]),
@@ -131,7 +157,7 @@ def test_the_csv_export_can_be_verified_offline(admin_client: TestClient) -> Non
     assert last[0]["object_type"] == "audit_log"
 
 
-def test_an_export_of_a_slice_keeps_its_filters(admin_client: TestClient) -> None:
+def test_an_export_of_a_slice_keeps_its_filters(admin_client: TestClient, trail: Trail) -> None:
     response = admin_client.get("/api/v1/audit/events.csv", params={"actor_user_id": 7})
     rows = list(csv.DictReader(io.StringIO(response.text)))
-    assert [int(r["id"]) for r in rows] == [2, 4, 6]
+    assert [int(r["id"]) for r in rows] == trail.ids(2, 4, 6)

@@ -183,6 +183,12 @@ def examples(therapist_id: int, appointment_id: int, hold_id: int, start: str) -
             query={"schedule": f"Schedule/therapist-{therapist_id}", "service-type": "intake"},
         ),
         Example("GET", "/fhir/$bulk-publish"),
+        Example(
+            "GET",
+            "/api/v1/audit/events",
+            query={"actor_user_id": 1, "since": start, "page": 1, "per_page": 10},
+        ),
+        Example("GET", "/api/v1/audit/events.csv", query={"object_id": str(appointment_id)}),
         Example("GET", "/fhir/locations.ndjson"),
         Example("GET", "/fhir/schedules.ndjson"),
         Example("GET", "/fhir/slots.ndjson"),

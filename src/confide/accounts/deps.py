@@ -3,6 +3,7 @@ the handler's one unit of work (`caller.principal(session)`, `caller.client(sess
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated
@@ -75,6 +76,17 @@ async def _caller(
 
 
 CallerDep = Annotated[Caller, Depends(_caller)]
+
+
+async def acting_user(caller: CallerDep) -> Callable[[Session], Actor]:
+    """For routes below accounts (the audit trail's): who is asking, as the trail names them,
+    resolved inside the route's unit of work (401 for nobody)."""
+
+    def resolve(session: Session) -> Actor:
+        principal = caller.signed_in(session)
+        return Actor(user_id=principal.user_id, role=principal.role, address=caller.address)
+
+    return resolve
 
 
 def caller_account(request: Request) -> str | None:

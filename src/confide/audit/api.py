@@ -1,7 +1,8 @@
 """JSON and CSV routes on the audit trail, for admins.
 
-Authentication belongs to accounts: `audit_router(admin)` takes the dependency that yields the
-acting admin as an `Actor`, and the app includes the router once that dependency exists.
+Authentication belongs to accounts, which sits above this package: `audit_router(who)` takes
+the dependency that yields a resolver, which names the caller as an `Actor` inside the request's
+one unit of work (so reading who is asking and reading the trail share one transaction).
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from typing import IO, Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
+from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 
 from confide.audit import service
 from confide.audit.schemas import Actor, AuditFilter, AuditPage, AuditQuery
 from confide.errors import Forbidden
+from confide.web.responses import error_responses
 from confide.web.unit_of_work import UnitOfWorkDep
 
 SPOOL_BYTES = 8 * 1024 * 1024  # an export larger than this goes to a temporary file
@@ -32,27 +35,32 @@ def _chunks(spool: IO[str]) -> Iterator[str]:
         yield chunk
 
 
-def audit_router(admin: Callable[..., Any]) -> APIRouter:
-    """The routes, guarded by `admin`: a dependency returning the acting admin's Actor."""
+Resolver = Callable[[Session], Actor]
 
-    # Dependencies as default values: the annotations are strings (future import), and a
-    # string cannot name `admin`, which exists only in this call.
-    async def _admin_actor(actor: Actor = Depends(admin)) -> Actor:
-        if actor.role != "admin":
-            raise Forbidden("only an admin reads the audit trail")
-        return actor
 
-    router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
+def _admin(resolve: Resolver, session: Session) -> Actor:
+    actor = resolve(session)
+    if actor.role != "admin":
+        raise Forbidden("only an admin reads the audit trail")
+    return actor
+
+
+def audit_router(who: Callable[..., Any]) -> APIRouter:
+    """The routes, for admins: `who` is a dependency returning a Resolver for the caller."""
+
+    router = APIRouter(prefix="/api/v1/audit", tags=["audit"], responses=error_responses(401, 403))
 
     @router.get("/events", response_model=AuditPage)
     async def list_audit_events(
         query: Annotated[AuditQuery, Query()],
         uow: UnitOfWorkDep,
-        actor: Actor = Depends(_admin_actor),
+        # a default value: the annotations are strings (future import), and a string cannot
+        # name `who`, which exists only in this call
+        resolve: Resolver = Depends(who),
     ) -> AuditPage:
         """A page of the audit trail, newest first (the read is recorded too)."""
         # a write: the read is recorded, and on SQLite recording needs the write lock up front
-        return await uow.write(lambda s: service.list_events(s, actor, query, _now()))
+        return await uow.write(lambda s: service.list_events(s, _admin(resolve, s), query, _now()))
 
     @router.get(
         "/events.csv",
@@ -62,13 +70,15 @@ def audit_router(admin: Callable[..., Any]) -> APIRouter:
     async def export_audit_events(
         filters: Annotated[AuditFilter, Query()],
         uow: UnitOfWorkDep,
-        actor: Actor = Depends(_admin_actor),
+        resolve: Resolver = Depends(who),
     ) -> StreamingResponse:
         """The matching events as CSV, oldest first with their hashes (the export is recorded)."""
         # closed by the response's background task once sent, or below on failure
         spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, mode="w+", newline="")  # noqa: SIM115
         try:
-            await uow.write(lambda s: service.export_csv(s, actor, filters, spool, _now()))
+            await uow.write(
+                lambda s: service.export_csv(s, _admin(resolve, s), filters, spool, _now())
+            )
         except BaseException:
             spool.close()
             raise
