@@ -130,12 +130,12 @@ def test_either_partner_ends_the_link_and_the_joint_sessions_to_come(
         assert telling not in text
         assert telling not in message["Subject"]
     with database.session() as session:
-        ender = session.scalars(
+        ender_row = session.scalars(
             select(Client).where(
                 Client.name == ("Alex Rivera" if who_ends_it == "booker" else "Blake Rivera")
             )
         ).one()
-        ender_id, ender_user_id = ender.id, ender.user_id
+        ender_id, ender_user_id = ender_row.id, ender_row.user_id
         trail = session.scalars(
             select(AuditEvent)
             .where(AuditEvent.action.in_(("delete", "update")))
@@ -184,3 +184,46 @@ def test_an_unreachable_mail_server_does_not_undo_the_unlink(
         assert api.delete("/api/v1/clients/me/partner", headers=second).status_code == 200
         assert api.get("/api/v1/clients/me", headers=first).json()["has_partner"] is False
     assert "could not mail a former partner" in caplog.text
+
+
+def test_an_old_invitation_code_cannot_link_the_two_again(
+    api: TestClient, database: Database, frozen: time_machine.Coordinates
+) -> None:
+    """A gives P a code and P links; after A ends the link, P replaying the same code must not
+    tie A to P again without A's consent."""
+    a = person(api, "Ari", "ari@example.org")
+    p = person(api, "Pat", "pat@example.org")
+    code = api.post("/api/v1/clients/me/invitations", headers=a).json()["code"]
+    assert api.post("/api/v1/clients/me/partner", json={"code": code}, headers=p).status_code == 200
+    assert api.delete("/api/v1/clients/me/partner", headers=a).status_code == 200
+    replayed = api.post("/api/v1/clients/me/partner", json={"code": code}, headers=p)
+    assert replayed.status_code == 422, replayed.text
+    assert replayed.json()["fields"][0]["field"] == "code"
+    assert "already been used" in replayed.json()["fields"][0]["msg"]
+    assert api.get("/api/v1/clients/me", headers=a).json()["has_partner"] is False
+    # a code given before A linked with someone else is void too
+    other = person(api, "Oli", "oli@example.org")
+    early = api.post("/api/v1/clients/me/invitations", headers=a).json()["code"]
+    fresh = api.post("/api/v1/clients/me/invitations", headers=a).json()["code"]
+    assert (
+        api.post("/api/v1/clients/me/partner", json={"code": fresh}, headers=other).status_code
+        == 200
+    )
+    api.delete("/api/v1/clients/me/partner", headers=other)
+    assert (
+        api.post("/api/v1/clients/me/partner", json={"code": early}, headers=p).status_code == 422
+    )
+    # the link made, and the one ended, are both on the audit trail, by whoever did them
+    with database.session() as session:
+        trail = session.execute(
+            select(AuditEvent.action, AuditEvent.actor_user_id)
+            .where(AuditEvent.object_type == "partner_link")
+            .order_by(AuditEvent.id)
+        ).all()
+        users = dict(session.execute(select(Client.name, Client.user_id)).all())
+    assert trail == [
+        ("create", users["Pat"]),
+        ("delete", users["Ari"]),
+        ("create", users["Oli"]),
+        ("delete", users["Oli"]),
+    ]

@@ -144,7 +144,9 @@ async def accept_partner(
 
     def act(session: Session, principal: Principal, user: User) -> dict[str, str]:
         client = caller.client(session, "profile", csrf=csrf_token)
-        service.accept_invitation(session, client, code.strip(), secret_key, caller.now)
+        service.accept_invitation(
+            session, client, code.strip(), secret_key, caller.now, actor=caller.actor(client)
+        )
         return {"notice": "You are linked with your partner."}
 
     return await _act(request, uow, caller, csrf_token, act)

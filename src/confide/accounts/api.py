@@ -70,7 +70,9 @@ async def accept_invitation(
 
     def work(session: Session) -> ClientRead:
         client = caller.client(session, "profile")
-        service.accept_invitation(session, client, payload.code, secret_key, now)
+        service.accept_invitation(
+            session, client, payload.code, secret_key, now, actor=caller.actor(client)
+        )
         return _read(client)
 
     return await uow.write(work)

@@ -74,32 +74,66 @@ def invite_partner(client: Client, secret_key: str, now: datetime) -> tuple[str,
     """A signed code the client gives their partner; it links the two when the partner uses it."""
     if client.partner_id is not None:
         raise Conflict("you are already linked with a partner")
-    code = _InvitationSigner(secret_key, now).sign(str(client.id)).decode()
+    payload = f"{client.id}.{client.link_generation}"
+    code = _InvitationSigner(secret_key, now).sign(payload).decode()
     return code, now + timedelta(days=INVITATION_DAYS)
 
 
-def accept_invitation(
-    session: Session, client: Client, code: str, secret_key: str, now: datetime
-) -> Client:
-    """Link the client with the partner who issued `code`; returns the partner."""
+def _read_code(code: str, secret_key: str, now: datetime) -> tuple[int, int]:
+    """The inviter's id and link generation a code carries (InvalidInput naming `code`)."""
     signer = _InvitationSigner(secret_key, now)
     try:
-        inviter_id = int(signer.unsign(code, max_age=INVITATION_DAYS * 24 * 3600))
+        payload = signer.unsign(code, max_age=INVITATION_DAYS * 24 * 3600).decode()
+        inviter_id, generation = (int(part) for part in payload.split("."))
     except SignatureExpired:
         raise InvalidInput(
             "code", "this invitation has expired; ask your partner for a new one"
         ) from None
     except (BadSignature, ValueError):
         raise InvalidInput("code", "this is not a partner invitation code") from None
+    return inviter_id, generation
+
+
+def accept_invitation(
+    session: Session,
+    client: Client,
+    code: str,
+    secret_key: str,
+    now: datetime,
+    *,
+    actor: Actor | None = None,
+) -> Client:
+    """Link the client with the partner who issued `code`; returns the partner.
+
+    A code links once: linking (and any unlink) moves the inviter's link generation on, and a
+    code signed with an older one is void, so an old code cannot link the two again after
+    either ends the link."""
+    inviter_id, generation = _read_code(code, secret_key, now)
     if inviter_id == client.id:
         raise InvalidInput("code", "this invitation is your own; give it to your partner")
-    inviter = session.get(Client, inviter_id, with_for_update=True)
+    # both rows locked, lowest id first, as booking and unlinking lock them
+    locked = session.scalars(
+        select(Client)
+        .where(Client.id.in_(sorted({client.id, inviter_id})))
+        .order_by(Client.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+    inviter = next((c for c in locked if c.id == inviter_id), None)
     if inviter is None:
         raise InvalidInput("code", "this is not a partner invitation code")
+    if inviter.link_generation != generation:
+        raise InvalidInput(
+            "code", "this invitation has already been used or replaced; ask for a new one"
+        )
     if client.partner_id is not None or inviter.partner_id is not None:
         raise Conflict("one of you is already linked with a partner")
     client.partner_id, inviter.partner_id = inviter.id, client.id
+    client.link_generation += 1
+    inviter.link_generation += 1
     session.flush()
+    who = actor if actor is not None else Actor(user_id=client.user_id, role="client")
+    audit.record(session, who, "create", "partner_link", client.id, "ok", now)
     return inviter
 
 
@@ -167,6 +201,9 @@ def unlink_partner(
     client.partner_id = None
     if partner.partner_id == client.id:
         partner.partner_id = None
+    # codes either of them gave before are void from here on
+    client.link_generation += 1
+    partner.link_generation += 1
     session.flush()
     who = actor if actor is not None else Actor(user_id=client.user_id, role="client")
     audit.record(session, who, "delete", "partner_link", client.id, "ok", now)

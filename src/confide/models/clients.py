@@ -23,4 +23,7 @@ class Client(Base):
         ForeignKey("users.id", ondelete="SET NULL"), unique=True
     )
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="SET NULL"))
+    # one more at every link and unlink; signed into each invitation code the client gives, so
+    # a code links once and is void after any change (accounts/service.py)
+    link_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
