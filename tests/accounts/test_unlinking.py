@@ -12,10 +12,11 @@ import time_machine
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from confide.accounts import tokens
 from confide.db import Database
 from confide.main import create_app
-from confide.models import Appointment, AuditEvent, Client
-from tests.conftest import Inbox, settings_for, verified_client
+from confide.models import Appointment, AuditEvent, Client, User
+from tests.conftest import Inbox, form_csrf, make_user, settings_for, sign_in, verified_client
 from tests.scheduling.factories import link_partners, make_therapist
 
 NOW = datetime(2026, 12, 2, 15, 0, tzinfo=UTC)  # a Wednesday, 10:00 in New York
@@ -227,3 +228,39 @@ def test_an_old_invitation_code_cannot_link_the_two_again(
         ("create", users["Oli"]),
         ("delete", users["Oli"]),
     ]
+
+
+def test_a_signed_in_browser_ends_the_link_from_the_account_page(
+    api: TestClient,
+    database: Database,
+    smtp_server: Inbox,
+    frozen: time_machine.Coordinates,
+) -> None:
+    with database.session(write=True) as session:
+        therapist_id = make_therapist(session, licensed=("NY", "NJ")).id
+    email = make_user(api, name="Rene Castillo", email="rene@example.org")
+    # the same person through the API (a token) and through the browser (a session)
+    with database.session(write=True) as session:
+        user = session.scalars(select(User).where(User.email == email)).one()
+        _, secret = tokens.create_token(session, user, ["booking", "profile"], 30, NOW)
+    rene = {"Authorization": f"Bearer {secret}"}
+    partner = person(api, "Sky Castillo", "sky@example.org", state="NJ")
+    link_partners(api, rene, partner)
+    joint = book(api, rene, therapist_id, MONDAY_9_NY, "couples_intake")
+    sign_in(api, email)
+    page = api.get("/account")
+    assert "End the link with my partner" in page.text
+    # without the page's CSRF token nothing changes
+    refused = api.post("/account/partner/end", data={"csrf_token": "forged"})
+    assert refused.status_code == 403
+    assert api.get("/api/v1/clients/me", headers=partner).json()["has_partner"] is True
+    ended = api.post("/account/partner/end", data={"csrf_token": form_csrf(api, "/account")})
+    assert ended.status_code == 200, ended.text
+    assert "The link with your partner has ended" in ended.text
+    assert "Make a code for my partner" in ended.text  # the page now offers linking again
+    assert api.get("/api/v1/clients/me", headers=partner).json()["has_partner"] is False
+    assert statuses(database)[joint] == ("cancelled", "link_ended")
+    assert [e.rcpt_tos for e in smtp_server.envelopes] == [["sky@example.org"]]
+    again = api.post("/account/partner/end", data={"csrf_token": form_csrf(api, "/account")})
+    assert "You are not linked with a partner." in again.text
+    assert len(smtp_server.envelopes) == 1

@@ -51,6 +51,7 @@ LATE = (
     "DELETE /api/v1/auth/tokens/{token_id}",
     "POST /account/tokens/{token_id}/revoke",
     "POST /account/sessions/{session_id}/revoke",
+    "POST /account/partner/end",
     "POST /api/v1/clients/me/partner",
     "DELETE /api/v1/clients/me/partner",
     "POST /account/partner",

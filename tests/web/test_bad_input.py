@@ -247,6 +247,7 @@ def page_examples(person: dict[str, str]) -> list[Example]:
             "POST", "/account/tokens/{token_id}/revoke", {"token_id": 1}, form={"csrf_token": "x"}
         ),
         Example("POST", "/account/partner/invitation", form={"csrf_token": "x"}),
+        Example("POST", "/account/partner/end", form={"csrf_token": "x"}),
         Example("POST", "/account/partner", form={"csrf_token": "x", "code": "not-a-code-12345"}),
     ]
 

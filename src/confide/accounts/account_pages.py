@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from confide.accounts import service, sessions, tokens
+from confide.accounts.api import after_link_ended
 from confide.accounts.deps import Caller, CallerDep
 from confide.accounts.forms import page, see_other
 from confide.accounts.principal import Principal
@@ -129,6 +130,31 @@ async def partner_invitation(
         return {"invitation": code, "invitation_expires": expires_at}
 
     return await _act(request, uow, caller, csrf_token, act)
+
+
+@router.post("/account/partner/end", response_class=HTMLResponse)
+async def end_partner_link(
+    request: Request, uow: UnitOfWorkDep, caller: CallerDep, csrf_token: Csrf
+) -> Response:
+    """End the link with your partner; joint sessions still to come are cancelled, and your
+    partner is told only that the link ended."""
+    ended: list[str | None] = []
+
+    def act(session: Session, principal: Principal, user: User) -> dict[str, str]:
+        client = caller.client(session, "profile", csrf=csrf_token)
+        partner = service.unlink_partner(session, client, caller.now, actor=caller.actor(client))
+        if partner is None:
+            return {"notice": "You are not linked with a partner."}
+        ended[:] = [partner.email]
+        return {
+            "notice": "The link with your partner has ended. Any joint sessions still to come "
+            "were cancelled; your own sessions are unchanged."
+        }
+
+    response = await _act(request, uow, caller, csrf_token, act)
+    if ended and response.status_code == 200:
+        await after_link_ended(request, ended[0])
+    return response
 
 
 @router.post("/account/partner", response_class=HTMLResponse)

@@ -90,11 +90,16 @@ async def unlink_partner(request: Request, uow: UnitOfWorkDep, caller: CallerDep
         return _read(client), partner is not None, None if partner is None else partner.email
 
     read, ended, partner_email = await uow.write(work)
-    if not ended:
-        return read
+    if ended:
+        await after_link_ended(request, partner_email)
+    return read
+
+
+async def after_link_ended(request: Request, partner_email: str | None) -> None:
+    """Once an unlink is committed: the freed times are offered again, and the former partner
+    is told that the link ended (nothing more). A failed mail leaves the unlink standing."""
     request.app.state.openings.mark_stale()  # cancelled joint sessions free their times
     try:
         await run_in_threadpool(service.tell_link_ended, request.app.state.settings, partner_email)
-    except OSError as error:  # the unlink stands; the message is what failed
+    except OSError as error:
         logger.error("could not mail a former partner that their link ended: %s", error)
-    return read
