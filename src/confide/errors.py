@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 
 class DomainError(Exception):
-    """An expected failure a caller can act on. `code` is stable; `extra` goes into the body."""
+    """An expected failure a caller can act on. `code` is stable; `extra` goes into the body.
+
+    `after_rollback`, when a service sets it, is run by the request's unit of work in a
+    transaction of its own once the failed one is rolled back: a refused access to health data
+    still goes on the audit trail."""
 
     code = "domain_error"
     # seconds after which asking again may get another answer (sent as Retry-After)
     retry_after: int | None = None
+    after_rollback: Callable[[Any], None] | None = None
 
     def __init__(self, message: str, **extra: Any) -> None:
         super().__init__(message)

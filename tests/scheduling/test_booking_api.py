@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from confide.db import Database
-from confide.models import Appointment, AppointmentParticipant
+from confide.models import Appointment, AppointmentParticipant, AuditEvent, Client
 from tests.scheduling.factories import link_partners, make_client, make_therapist
 
 NOW = datetime(2026, 12, 2, 15, 0, tzinfo=UTC)  # a Wednesday, 10:00 in New York
@@ -507,3 +507,37 @@ def test_first_sessions_are_listed_only_where_a_new_client_fits(
     newcomer = make_client(client, name="Lee")
     first = slots(client, weekly, start="2026-12-14", days=5, tz="UTC")[0]["start"]
     assert hold(client, newcomer, weekly, first).status_code == 201
+
+
+def test_a_refused_look_at_someone_elses_appointment_is_on_the_audit_trail(
+    client: TestClient, database: Database, therapist_id: int, frozen
+) -> None:
+    me, stranger = make_client(client), make_client(client, name="Lee")
+    held = hold(client, me, therapist_id, MONDAY_9_NY).json()["hold_id"]
+    paths = [
+        ("GET", f"/api/v1/appointments/{held}"),
+        ("GET", f"/api/v1/appointments/{held}/calendar.ics"),
+        ("GET", f"/fhir/Appointment/{held}"),
+        ("POST", f"/api/v1/appointments/{held}/cancel"),
+    ]
+    for method, path in paths:
+        refused = client.request(method, path, headers=stranger)
+        assert refused.status_code == 404, (path, refused.text)
+    # an id that does not exist answers the same; the trail tells the two apart
+    assert client.get("/api/v1/appointments/999999", headers=stranger).status_code == 404
+    with database.session() as session:
+        lee = session.scalars(select(Client.user_id).where(Client.name == "Lee")).one()
+        trail = session.execute(
+            select(AuditEvent.action, AuditEvent.object_id, AuditEvent.outcome)
+            .where(AuditEvent.actor_user_id == lee, AuditEvent.object_type == "appointment")
+            .order_by(AuditEvent.id)
+        ).all()
+    assert trail == [
+        ("read", str(held), "denied"),
+        ("read", str(held), "denied"),
+        ("read", str(held), "denied"),
+        ("update", str(held), "denied"),
+        ("read", "999999", "not_found"),
+    ]
+    # the hold itself is untouched
+    assert client.get(f"/api/v1/appointments/{held}", headers=me).json()["status"] == "held"

@@ -191,14 +191,27 @@ def create_hold(
     return appointment
 
 
-def _own_appointment(session: Session, client: Client, appointment_id: int) -> Appointment:
+def _own_appointment(
+    session: Session, client: Client, appointment_id: int, who: Actor, action: str, now: datetime
+) -> Appointment:
+    """The appointment if the client takes part in it. Anyone else gets NotFound, whether or not
+    it exists, and the attempt goes on the audit trail once the transaction is rolled back."""
     appointment = session.scalars(
         select(Appointment)
         .where(Appointment.id == appointment_id)
         .options(selectinload(Appointment.participants))
     ).one_or_none()
     if appointment is None or client.id not in {p.client_id for p in appointment.participants}:
-        raise NotFound(f"no appointment with id {appointment_id}", appointment_id=appointment_id)
+        refusal = NotFound(
+            f"no appointment with id {appointment_id}", appointment_id=appointment_id
+        )
+        outcome = "not_found" if appointment is None else "denied"
+
+        def on_the_trail(fresh: Session) -> None:
+            audit.record(fresh, who, action, OBJECT_TYPE, appointment_id, outcome, now)
+
+        refusal.after_rollback = on_the_trail
+        raise refusal
     return appointment
 
 
@@ -211,8 +224,9 @@ def get_appointment(
     actor: Actor | None = None,
 ) -> Appointment:
     """An appointment the client takes part in; anyone else gets NotFound, not a hint."""
-    appointment = _own_appointment(session, client, appointment_id)
-    record(session, acting(client, actor), "read", appointment.id, now)
+    who = acting(client, actor)
+    appointment = _own_appointment(session, client, appointment_id, who, "read", now)
+    record(session, who, "read", appointment.id, now)
     return appointment
 
 
@@ -225,10 +239,11 @@ def appointment_with_people(
     actor: Actor | None = None,
 ) -> tuple[Appointment, Therapist, list[Client]]:
     """One of the client's appointments with its therapist and every client in it."""
-    appointment = _own_appointment(session, client, appointment_id)
+    who = acting(client, actor)
+    appointment = _own_appointment(session, client, appointment_id, who, "read", now)
     therapist = session.get_one(Therapist, appointment.therapist_id)
     people = [session.get_one(Client, p.client_id) for p in appointment.participants]
-    record(session, acting(client, actor), "read", appointment.id, now)
+    record(session, who, "read", appointment.id, now)
     return appointment, therapist, people
 
 
@@ -245,9 +260,9 @@ def confirm_hold(
     actor: Actor | None = None,
 ) -> Appointment:
     """Turn an unexpired hold into a booked appointment."""
-    appointment = _own_appointment(session, client, hold_id)
-    session.refresh(appointment, with_for_update=True)
     who = acting(client, actor)
+    appointment = _own_appointment(session, client, hold_id, who, "update", now)
+    session.refresh(appointment, with_for_update=True)
     if appointment.status == "booked":
         record(session, who, "read", appointment.id, now)
         return appointment
@@ -279,9 +294,9 @@ def cancel_appointment(
     actor: Actor | None = None,
 ) -> Appointment:
     """Cancel a held or booked appointment; the calendar copy is bumped to a cancellation."""
-    appointment = _own_appointment(session, client, appointment_id)
-    session.refresh(appointment, with_for_update=True)
     who = acting(client, actor)
+    appointment = _own_appointment(session, client, appointment_id, who, "update", now)
+    session.refresh(appointment, with_for_update=True)
     if appointment.status == "cancelled":
         record(session, who, "read", appointment.id, now)
         return appointment
@@ -323,7 +338,7 @@ def reschedule_appointment(
     """Move a held or booked appointment in one transaction: if the new time fails, nothing
     changes. A moved hold keeps its expiry; a moved first session still needs a new-client
     place in its new week."""
-    old = _own_appointment(session, client, appointment_id)
+    old = _own_appointment(session, client, appointment_id, acting(client, actor), "update", now)
     parties = _parties_of(session, old)
     lock_clients(session, [c.id for c in parties])
     therapist = _lock_therapist(session, old.therapist_id)

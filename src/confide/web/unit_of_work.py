@@ -123,6 +123,7 @@ class UnitOfWork:
                 return await self._answer_of(claim)
             except DomainError as refusal:
                 self._state = "failed"  # `settle` may read once
+                await self._after_rollback(refusal)
                 return await self._record_refusal(refusal, claimed, claim, settle)
         except IdempotencyInProgress:
             raise
@@ -200,11 +201,20 @@ class UnitOfWork:
         self._start(write=write)
         try:
             result = await self._transaction(work, write=write, repeatable=not write)
+        except DomainError as refusal:
+            self._state = "failed" if write and self._state == "new" else "done"
+            await self._after_rollback(refusal)
+            raise
         except BaseException:
             self._state = "failed" if write and self._state == "new" else "done"
             raise
         self._state = "done"
         return result
+
+    async def _after_rollback(self, refusal: DomainError) -> None:
+        """What a refusal leaves behind once its transaction is rolled back (its audit row)."""
+        if refusal.after_rollback is not None:
+            await self._transaction(refusal.after_rollback, write=True, repeatable=True)
 
     async def _transaction(
         self, work: Callable[[Session], T], *, write: bool, repeatable: bool
