@@ -22,6 +22,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import Envelope
 from fastapi.testclient import TestClient
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from confide import migrate
 from confide.accounts import users
@@ -139,7 +140,28 @@ def postgres_shared(postgres_databases: PostgresDatabases) -> Iterator[Database]
 
 
 def truncate(database: Database) -> None:
+    """Empty every table but the reference data. A test's app may leave a thread still reading
+    (a start-up build that outlived the app); when one holds a table, it is cut off first."""
+    for attempt in range(3):
+        try:
+            _truncate_once(database)
+            return
+        except OperationalError:
+            if attempt == 2:
+                raise
+            with database.engine.begin() as conn:
+                conn.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+                )
+
+
+def _truncate_once(database: Database) -> None:
     with database.engine.begin() as conn:
+        # a reader in the way is waited for briefly, not deadlocked with
+        conn.execute(text("SET LOCAL lock_timeout = '2s'"))
         tables = [
             row[0]
             for row in conn.execute(

@@ -63,9 +63,11 @@ def test_a_code_links_the_two_until_it_expires(database: Database) -> None:
     with database.session() as session:
         assert session.get_one(Client, sam).partner_id == kai
         assert session.get_one(Client, kai).partner_id == sam
-    # the same code again: both are taken now
-    with pytest.raises(Conflict):
+    # the same code again: it linked once, and is void now
+    with pytest.raises(InvalidInput) as used:
         _accept(database, lee, code, NOW)
+    assert used.value.field == "code"
+    assert "already been used" in used.value.message
 
 
 @pytest.mark.parametrize(

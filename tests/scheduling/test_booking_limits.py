@@ -193,11 +193,12 @@ def test_every_appointment_read_and_write_is_on_the_audit_trail(
         headers=me,
     ).json()["id"]
     client.post(f"/api/v1/appointments/{moved}/cancel", headers=me)
-    # someone else's appointment: not found, and no trace of it as theirs
+    # someone else's appointment: not found to them, and their attempt recorded as denied
     stranger = make_client(client, name="Lee")
     assert client.get(f"/api/v1/appointments/{held}", headers=stranger).status_code == 404
     with database.session() as session:
         me_id = session.scalars(select(Client.user_id).where(Client.name == "Sam")).one()
+        lee_id = session.scalars(select(Client.user_id).where(Client.name == "Lee")).one()
         events = session.scalars(
             select(AuditEvent)
             .where(AuditEvent.object_type == "appointment")
@@ -212,11 +213,13 @@ def test_every_appointment_read_and_write_is_on_the_audit_trail(
         ("update", str(held)),
         ("create", str(moved)),
         ("update", str(moved)),
+        ("read", str(held)),
     ]
-    # the user acting, from the address the request came from
-    assert {(e.actor_role, e.actor_user_id, e.address, e.outcome) for e in events} == {
+    # the user acting, from the address the request came from, and how it ended
+    assert {(e.actor_role, e.actor_user_id, e.address, e.outcome) for e in events[:-1]} == {
         ("client", me_id, "testclient", "ok")
     }
+    assert (events[-1].actor_user_id, events[-1].outcome) == (lee_id, "denied")
 
 
 postgres_only = pytest.mark.parametrize("database", ["postgresql"], indirect=True)

@@ -24,6 +24,8 @@ from schemathesis import Case, GenerationMode
 from sqlalchemy import select
 
 from confide.accounts import links
+from confide.accounts.schemas import ClientCreate
+from confide.accounts.service import create_client, invite_partner
 from confide.db import Database
 from confide.fields import EARLIEST, LATEST
 from confide.models import Licence, TherapistService, User
@@ -37,8 +39,25 @@ class Network:
     offered: dict[int, list[str]]
     licensed_in: dict[int, set[str]]
     client_state: str
-    partner_code: str
+    secret_key: str
     database: Database
+
+    def partner_code(self) -> str:
+        """A fresh invitation code from a new client: a code links once, so each case that
+        should be accepted gets one of its own."""
+        now = datetime.now(UTC)
+        with self.database.session(write=True) as session:
+            inviter, _ = create_client(
+                session,
+                ClientCreate(
+                    name="Inviter",
+                    email=f"inviter-{uuid.uuid4().hex}@example.org",
+                    state=self.client_state,
+                    timezone="America/New_York",
+                ),
+            )
+            code, _ = invite_partner(inviter, self.secret_key, now)
+        return code
 
     def link(self, purpose: str) -> str:
         """A fresh single-use link's secret, as the mail would carry it: a schema-valid token
@@ -57,7 +76,7 @@ class Network:
             return links.issue(session, purpose, now, user_id=user_id)
 
     @classmethod
-    def read(cls, database: Database, client_state: str, partner_code: str) -> Network:
+    def read(cls, database: Database, client_state: str, secret_key: str) -> Network:
         offered: dict[int, list[str]] = {}
         licensed_in: dict[int, set[str]] = {}
         with database.session() as session:
@@ -67,7 +86,7 @@ class Network:
                 offered.setdefault(therapist_id, []).append(session_type)
             for therapist_id, state in session.execute(select(Licence.therapist_id, Licence.state)):
                 licensed_in.setdefault(therapist_id, set()).add(state)
-        return cls(offered, licensed_in, client_state, partner_code, database)
+        return cls(offered, licensed_in, client_state, secret_key, database)
 
     def licensed_here(self) -> int:
         return min(t for t, states in self.licensed_in.items() if self.client_state in states)
@@ -128,6 +147,21 @@ LINK_ROUTES = {
 }
 
 
+def _window(query: dict[str, Any]) -> None:
+    """`since` before `until` (the audit filters' rule across two fields)."""
+    if "since" not in query or "until" not in query:
+        return
+    try:
+        since = datetime.fromisoformat(str(query["since"]))
+        until = datetime.fromisoformat(str(query["until"]))
+    except ValueError:
+        return
+    if since == until:
+        del query["until"]
+    elif since > until:
+        query["since"], query["until"] = query["until"], query["since"]
+
+
 def _is_email(body: dict[str, Any]) -> bool:
     """A password that is the address itself (which registration refuses)."""
     return str(body.get("password", "")).strip().lower() == str(body.get("email")).strip().lower()
@@ -166,7 +200,9 @@ def steer(case: Case, network: Network) -> Case:
     elif label == "POST /api/v1/appointments/{appointment_id}/reschedule" and body is not None:
         body["start"] = _in_range(str(body.get("start")), whole_minute=True)
     elif label == "POST /api/v1/clients/me/partner" and body is not None:
-        body["code"] = network.partner_code
+        body["code"] = network.partner_code()
+    elif label in ("GET /api/v1/audit/events", "GET /api/v1/audit/events.csv"):
+        _window(query)
     elif label in LINK_ROUTES and body is not None:
         body["token"] = network.link(LINK_ROUTES[label])
     elif label == "POST /api/v1/auth/register" and body is not None and _is_email(body):

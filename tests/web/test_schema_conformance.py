@@ -51,20 +51,13 @@ def signed_in(client: TestClient) -> dict[str, str]:
 
 
 @pytest.fixture
-def partner_code(client: TestClient) -> str:
-    """A real invitation code from another client, for POST /api/v1/clients/me/partner."""
-    response = client.post("/api/v1/clients/me/invitations", headers=make_client(client))
-    assert response.status_code == 201, response.text
-    return str(response.json()["code"])
-
-
-@pytest.fixture
 def network(
     small_network: SmallNetwork,  # noqa: F811
     database: Database,
-    partner_code: str,
+    client: TestClient,
 ) -> Network:
-    return Network.read(database, client_state="NY", partner_code=partner_code)
+    secret_key = client.app.state.settings.secret_key  # type: ignore[attr-defined]
+    return Network.read(database, client_state="NY", secret_key=secret_key)
 
 
 @pytest.fixture
