@@ -26,16 +26,12 @@ import psycopg
 from sqlalchemy import select, text
 from tests.serving import running_servers
 
+from benchmarks.demo_network import seeded_database
 from confide.accounts.schemas import ClientCreate
 from confide.accounts.service import create_client
 from confide.db import Database, create_db_engine
-from confide.migrate import upgrade
 from confide.models import Therapist, TherapistService
-from confide.network.generator import generate_network
-from confide.network.seeding import write_network
 from confide.network.supply_queries import taking_new_clients
-from confide.vocab import get_vocabulary
-from confide.vocab.service import sync_reference_data
 
 CLIENTS = 200
 THERAPISTS = 80  # about two and a half clients per therapist: real contention
@@ -62,14 +58,8 @@ class Tally:
 
 def _prepare(url: str) -> list[tuple[str, int]]:
     """Migrate, seed the network, and make one client per seat: (token, therapist id)."""
-    database = Database(create_db_engine(url))
+    database = seeded_database(url, NETWORK)
     try:
-        upgrade(database.engine)
-        with database.session(write=True) as session:
-            sync_reference_data(session, get_vocabulary())
-            write_network(
-                session, generate_network(NETWORK, 42, get_vocabulary(), datetime.now(UTC).date())
-            )
         with database.session(write=True) as session:
             today = datetime.now(UTC).date()
             pool = session.execute(

@@ -12,18 +12,12 @@ from __future__ import annotations
 import statistics
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx2
 from tests.serving import running_servers
 
-from confide.db import Database, create_db_engine
-from confide.migrate import upgrade
-from confide.network.generator import generate_network
-from confide.network.seeding import write_network
-from confide.vocab import get_vocabulary
-from confide.vocab.service import sync_reference_data
+from benchmarks.demo_network import seeded_database
 from confide.web.warm_up import SAMPLE_INTAKE
 
 STARTS = 3
@@ -59,14 +53,7 @@ def main() -> None:
     assert INTAKE != SAMPLE_INTAKE
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'cold.db'}"
-        database = Database(create_db_engine(url))
-        upgrade(database.engine)
-        with database.session(write=True) as session:
-            sync_reference_data(session, get_vocabulary())
-            write_network(
-                session, generate_network(10_000, 42, get_vocabulary(), datetime.now(UTC).date())
-            )
-        database.dispose()
+        seeded_database(url).dispose()
         print(
             f"10,000 therapists; {STARTS} starts each; first match after /readyz, then "
             f"the median of the next {FOLLOWING}"

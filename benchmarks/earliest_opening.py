@@ -16,20 +16,16 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.demo_network import seeded_database
 from confide.accounts.schemas import ClientCreate
 from confide.accounts.service import create_client
-from confide.db import Database, create_db_engine
+from confide.db import Database
 from confide.errors import DomainError
-from confide.migrate import upgrade
 from confide.models import Therapist
-from confide.network.generator import generate_network
-from confide.network.seeding import write_network
 from confide.scheduling import bookable, service
 from confide.scheduling.openings import OpeningsIndex, compute_openings
 from confide.scheduling.slots import earliest_start
 from confide.scheduling.timegrid import MINUTES_PER_DAY, to_minute
-from confide.vocab import get_vocabulary
-from confide.vocab.service import sync_reference_data
 
 SIZE = 10_000
 HORIZON_DAYS = 14
@@ -37,14 +33,7 @@ NAIVE_SAMPLE = 500
 
 
 def _database(path: Path) -> Database:
-    database = Database(create_db_engine(f"sqlite:///{path}"))
-    upgrade(database.engine)
-    with database.session(write=True) as session:
-        sync_reference_data(session, get_vocabulary())
-        write_network(
-            session, generate_network(SIZE, 42, get_vocabulary(), datetime.now(UTC).date())
-        )
-    return database
+    return seeded_database(f"sqlite:///{path}", SIZE)
 
 
 def _ms(seconds: float) -> str:

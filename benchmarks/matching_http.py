@@ -11,19 +11,13 @@ import asyncio
 import statistics
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx2
 import numpy as np
 from tests.serving import running_servers
 
-from confide.db import Database, create_db_engine
-from confide.migrate import upgrade
-from confide.network.generator import generate_network
-from confide.network.seeding import write_network
-from confide.vocab import get_vocabulary
-from confide.vocab.service import sync_reference_data
+from benchmarks.demo_network import seeded_database
 
 SECONDS = 8.0
 CONCURRENCY = 32
@@ -103,14 +97,7 @@ async def _load(urls: list[str]) -> tuple[list[float], list[int], float]:
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'match.db'}"
-        database = Database(create_db_engine(url))
-        upgrade(database.engine)
-        with database.session(write=True) as session:
-            sync_reference_data(session, get_vocabulary())
-            write_network(
-                session, generate_network(10_000, 42, get_vocabulary(), datetime.now(UTC).date())
-            )
-        database.dispose()
+        seeded_database(url).dispose()
         print(
             f"10,000 therapists; {CONCURRENCY} concurrent clients for {SECONDS:.0f} s; "
             "target ≥ 1,000 requests/s, p99 ≤ 50 ms"

@@ -82,6 +82,27 @@ def test_an_admin_invites_a_reviewer_through_the_join_page(
     assert (rey.role, rey.therapist_id) == ("reviewer", None)
 
 
+def test_joining_an_address_that_has_an_account_says_so_on_the_join_page(
+    mailing: TestClient, smtp_server: Inbox, database: Database
+) -> None:
+    admin = admin_headers(mailing, database)
+    email = make_user(mailing, email="kim@example.org")
+    invitation = {"email": email, "role": "reviewer"}
+    assert (
+        mailing.post("/api/v1/auth/invitations", json=invitation, headers=admin).status_code == 202
+    )
+    _, token = mailed_link(smtp_server, email)
+    page = mailing.get(f"/join?token={token}")
+    csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    refused = mailing.post("/join", data={"csrf_token": csrf, "token": token, "password": PASSWORD})
+    # a conflict with what exists, as the API answers it: not a mistake in the form
+    assert refused.status_code == 409
+    assert "already an account for this address" in refused.text
+    with database.session() as session:
+        kim = session.scalars(select(User).where(User.email == email)).one()
+    assert kim.role == "client"
+
+
 @pytest.mark.parametrize(
     ("invitation", "status", "field"),
     [

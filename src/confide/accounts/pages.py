@@ -4,6 +4,7 @@ follows links cannot use up a single-use link."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -30,7 +31,7 @@ from confide.models import User
 from confide.vocab import get_vocabulary
 from confide.web.errors import status_for
 from confide.web.rate_limits import RateLimit, client_address
-from confide.web.unit_of_work import UnitOfWorkDep
+from confide.web.unit_of_work import UnitOfWork, UnitOfWorkDep
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form(max_length=1024)]
@@ -207,15 +208,15 @@ async def reset_confirm(
     request: Request, uow: UnitOfWorkDep, csrf_token: Csrf, token: Text, password: Text
 ) -> Response:
     """Set the new password; every session of the account ends."""
-    if (refused := csrf_refusal(request, csrf_token)) is not None:
-        return refused
-    now = datetime.now(UTC)
-    try:
-        await uow.write(lambda s: users.confirm_reset(s, token, password, now))
-    except DomainError as error:
-        context = {"token": token, "problem": _problem(error)}
-        return page(request, "reset.html", context, status_for(error))
-    return page(request, "done.html", {"message": "Your new password is set; please sign in."})
+    return await _redeem_link(
+        request,
+        uow,
+        csrf_token,
+        "reset.html",
+        token,
+        lambda s, now: users.confirm_reset(s, token, password, now),
+        "Your new password is set; please sign in.",
+    )
 
 
 @router.get("/join", response_class=HTMLResponse)
@@ -229,11 +230,34 @@ async def join(
     request: Request, uow: UnitOfWorkDep, csrf_token: Csrf, token: Text, password: Text
 ) -> Response:
     """Create the invited account."""
+    return await _redeem_link(
+        request,
+        uow,
+        csrf_token,
+        "join.html",
+        token,
+        lambda s, now: users.accept_invitation(s, token, password, now),
+        "Your account is ready; please sign in.",
+    )
+
+
+async def _redeem_link(
+    request: Request,
+    uow: UnitOfWork,
+    csrf_token: str,
+    form: str,
+    token: str,
+    redeem: Callable[[Session, datetime], object],
+    done: str,
+) -> Response:
+    """A mailed link's form sent back: the link used with the password, or the same form again
+    saying what was wrong, with the refusal's own status."""
     if (refused := csrf_refusal(request, csrf_token)) is not None:
         return refused
     now = datetime.now(UTC)
     try:
-        await uow.write(lambda s: users.accept_invitation(s, token, password, now))
+        await uow.write(lambda s: redeem(s, now))
     except DomainError as error:
-        return page(request, "join.html", {"token": token, "problem": _problem(error)}, 422)
-    return page(request, "done.html", {"message": "Your account is ready; please sign in."})
+        context = {"token": token, "problem": _problem(error)}
+        return page(request, form, context, status_for(error))
+    return page(request, "done.html", {"message": done})
