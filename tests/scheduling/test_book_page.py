@@ -38,7 +38,8 @@ def link(therapist_id: int, start: datetime, session_type: str = "intake") -> st
     return f"/book?therapist={therapist_id}&session_type={session_type}&start={when}"
 
 
-def book(client: TestClient, therapist_id: int, start: datetime, **fields: str):  # type: ignore[no-untyped-def]
+def hold(client: TestClient, therapist_id: int, start: datetime, **fields: str):  # type: ignore[no-untyped-def]
+    """Hold the opening from its page; the answer is the hold's page (or the refusal)."""
     session_type = fields.pop("session_type", "intake")
     token = form_csrf(client, "/account")  # the session's token, on every form of its pages
     form = {
@@ -51,6 +52,16 @@ def book(client: TestClient, therapist_id: int, start: datetime, **fields: str):
     return client.post("/book", data=form)
 
 
+def book(client: TestClient, therapist_id: int, start: datetime, **fields: str):  # type: ignore[no-untyped-def]
+    """Hold the opening, then book it from the hold's page."""
+    held = hold(client, therapist_id, start, **fields)
+    if held.status_code != 200 or "Book this session" not in held.text:
+        return held
+    confirm = re.search(r'action="(/bookings/\d+/confirm)"', held.text)
+    assert confirm is not None
+    return client.post(confirm.group(1), data={"csrf_token": form_csrf(client, "/account")})
+
+
 def test_a_person_signs_in_then_books_and_gets_a_calendar_file(
     client: TestClient, database: Database, therapist_id: int, frozen
 ) -> None:
@@ -59,7 +70,7 @@ def test_a_person_signs_in_then_books_and_gets_a_calendar_file(
     assert "Monday 7 December 2026, 9:00 AM (EST)" in page.text
     assert CRISIS in page.text
     # nobody signed in: a way to sign in or register that comes back here, and no form
-    assert "Book this session" not in page.text
+    assert "Hold this time" not in page.text
     back = re.search(r'href="(/signin\?next=[^"]+)"', page.text)
     assert back is not None
     assert 'href="/register?next=/book%3Ftherapist' in page.text
@@ -116,7 +127,7 @@ def test_an_unverified_client_is_asked_to_confirm_first(
     signed_in_client(client, verified=False)
     page = client.get(link(therapist_id, MONDAY_9_NY))
     assert "confirm your email address first" in page.text
-    assert "Book this session" not in page.text
+    assert "Hold this time" not in page.text
     refused = book(client, therapist_id, MONDAY_9_NY)
     assert refused.status_code == 403
     with database.session() as session:
@@ -134,7 +145,7 @@ def test_a_taken_opening_offers_other_times_and_books_nothing(
     assert "This time can no longer be booked" in page.text
     others = re.findall(r'href="(/book\?[^"]+)"', page.text)
     assert len(others) == 3
-    assert other.get(others[0].replace("&amp;", "&")).text.count("Book this session") == 1
+    assert other.get(others[0].replace("&amp;", "&")).text.count("Hold this time") == 1
     late = other.post(
         "/book",
         data={
@@ -156,7 +167,7 @@ def test_a_couples_session_needs_a_linked_partner_and_creates_no_one(
     signed_in_client(client)
     page = client.get(link(therapist_id, MONDAY_9_NY, "couples_intake"))
     assert 'href="/account"' in page.text
-    assert "Book this session" not in page.text
+    assert "Hold this time" not in page.text
     # the form asks for no partner details, and a post naming them makes no account
     assert "partner_name" not in page.text
     refused = book(
@@ -231,4 +242,4 @@ def test_a_paused_therapists_link_offers_no_form(
     page = client.get(link(paused, MONDAY_9_NY))
     assert page.status_code == 200
     assert "This time can no longer be booked" in page.text
-    assert "Book this session" not in page.text
+    assert "Hold this time" not in page.text
