@@ -243,3 +243,102 @@ def test_a_paused_therapists_link_offers_no_form(
     assert page.status_code == 200
     assert "This time can no longer be booked" in page.text
     assert "Hold this time" not in page.text
+
+
+def _appointment(database: Database) -> Appointment:
+    with database.session() as session:
+        return session.scalars(select(Appointment).order_by(Appointment.id.desc())).first()  # type: ignore[return-value]
+
+
+def test_the_hold_says_until_when_then_the_confirmation_says_what_follows(
+    client: TestClient, database: Database, therapist_id: int, frozen
+) -> None:
+    signed_in_client(client, zone="America/Chicago")
+    page = client.get(link(therapist_id, MONDAY_9_NY))
+    # before holding: what it costs and the cancellation terms
+    assert "cancel for free up to 24 hours before" in page.text
+    assert "What it costs" in page.text
+    held = hold(client, therapist_id, MONDAY_9_NY)
+    assert held.status_code == 200
+    assert "This time is held for you" in held.text
+    # ten minutes from 15:00 UTC, in the person's own zone, with its name
+    assert "Held until <strong>9:10 AM (CST)</strong>" in held.text
+    assert 'data-seconds="600"' in held.text
+    assert "Monday 7 December 2026, 8:00 AM (CST)" in held.text
+    assert "a first session for you on your own" in held.text
+    assert "cancel for free up to 24 hours before" in held.text
+    assert _appointment(database).status == "held"
+    confirm = re.search(r'action="(/bookings/(\d+)/confirm)"', held.text)
+    assert confirm is not None
+    done = client.post(confirm.group(1), data={"csrf_token": form_csrf(client, "/account")})
+    assert "You are booked" in done.text
+    for words in ("What happens next", "How to cancel", "Cancel this session", "(.ics)"):
+        assert words in done.text
+    assert "Cancelling is free until Sunday 6 December 2026, 8:00 AM (CST)" in done.text
+    assert _appointment(database).status == "booked"
+
+
+def test_cancelling_asks_first_and_frees_the_time(
+    client: TestClient, database: Database, therapist_id: int, frozen
+) -> None:
+    signed_in_client(client)
+    done = book(client, therapist_id, MONDAY_9_NY)
+    appointment_id = _appointment(database).id
+    asked = client.get(f"/bookings/{appointment_id}/cancel")
+    assert "Cancel this session?" in asked.text
+    assert "Cancelling now is free" in asked.text
+    assert _appointment(database).status == "booked"  # asking changes nothing
+    forged = client.post(f"/bookings/{appointment_id}/cancel", data={"csrf_token": "x" * 40})
+    assert forged.status_code == 403
+    token = form_csrf(client, f"/bookings/{appointment_id}/cancel")
+    cancelled = client.post(f"/bookings/{appointment_id}/cancel", data={"csrf_token": token})
+    assert "This session is cancelled" in cancelled.text, done.text
+    assert _appointment(database).status == "cancelled"
+    other = TestClient(client.app)
+    signed_in_client(other, name="Lee Park")
+    assert "Hold this time" in other.get(link(therapist_id, MONDAY_9_NY)).text
+
+
+def test_a_lapsed_hold_says_so_and_offers_fresh_times(
+    client: TestClient, database: Database, therapist_id: int, frozen
+) -> None:
+    signed_in_client(client)
+    held = hold(client, therapist_id, MONDAY_9_NY)
+    appointment_id = _appointment(database).id
+    token = form_csrf(client, "/account")
+    frozen.shift(11 * 60)
+    page = client.get(f"/bookings/{appointment_id}")
+    assert "Your hold on this time has ended" in page.text, held.text
+    assert len(re.findall(r'href="/book\?therapist=', page.text)) >= 2
+    late = client.post(f"/bookings/{appointment_id}/confirm", data={"csrf_token": token})
+    assert "Your hold on this time has ended" in late.text
+    assert _appointment(database).status in ("held", "expired")
+
+
+def test_holding_another_time_lets_the_first_go(
+    client: TestClient, database: Database, therapist_id: int, frozen
+) -> None:
+    signed_in_client(client)
+    hold(client, therapist_id, MONDAY_9_NY)
+    # the same opening again is the same hold
+    again = client.get(link(therapist_id, MONDAY_9_NY), follow_redirects=False)
+    assert again.status_code == 303
+    later = MONDAY_9_NY.replace(hour=16)
+    assert "This time is held for you" in hold(client, therapist_id, later).text
+    with database.session() as session:
+        rows = session.scalars(select(Appointment).order_by(Appointment.id)).all()
+    assert [(r.status, r.cancel_reason) for r in rows] == [("cancelled", "replaced"), ("held", None)]
+
+
+def test_a_booking_page_is_only_its_peoples(
+    client: TestClient, database: Database, therapist_id: int, frozen
+) -> None:
+    signed_in_client(client)
+    book(client, therapist_id, MONDAY_9_NY)
+    appointment_id = _appointment(database).id
+    other = TestClient(client.app)
+    signed_in_client(other, name="Lee Park")
+    assert other.get(f"/bookings/{appointment_id}").status_code == 404
+    nobody = TestClient(client.app).get(f"/bookings/{appointment_id}", follow_redirects=False)
+    assert nobody.status_code == 303
+    assert nobody.headers["location"] == f"/signin?next=%2Fbookings%2F{appointment_id}"

@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
 from confide.accounts.deps import Caller, CallerDep, caller_account
-from confide.errors import DomainError, Forbidden, InvalidInput, Unauthorized
+from confide.errors import DomainError, HoldExpired, InvalidInput, Unauthorized
 from confide.fields import RecordId
 from confide.models import Client
 from confide.scheduling import booking, own_booking, service
@@ -50,11 +50,9 @@ def _problem(error: DomainError) -> str:
     return f"{error.field}: {error.message}" if isinstance(error, InvalidInput) else error.message
 
 
-def _error(request: Request, error: DomainError) -> Response:
-    return _page(
-        request, "book_problem.html", {"message": _problem(error), "code": error.code},
-        status_for(error),
-    )
+def _error(request: Request, error: DomainError, title: str = "") -> Response:
+    context = {"message": _problem(error), "code": error.code, "title": title}
+    return _page(request, "book_problem.html", context, status_for(error))
 
 
 def _see(location: str) -> Response:
@@ -214,7 +212,6 @@ async def _show(
     caller: Caller,
     appointment_id: int,
     template: str,
-    problem: DomainError | None = None,
 ) -> Response:
     now = datetime.now(UTC)
     shown: dict[str, Any] = {}
@@ -235,11 +232,10 @@ async def _show(
         "b": found,
         "now": now,
         "csrf_token": shown["csrf_token"],
-        "problem": _problem(problem) if problem else None,
         "rate": own_booking.money(found.rate_cents),
         "sliding": own_booking.money(found.sliding_scale_min_cents),
     }
-    return _page(request, template, context, status_for(problem) if problem else 200)
+    return _page(request, template, context)
 
 
 @router.get("/bookings/{appointment_id}", response_class=HTMLResponse)
@@ -267,11 +263,11 @@ async def booking_confirm(
 
     try:
         await uow.write(work)
-    except (Unauthorized, Forbidden) as error:
-        return _error(request, error)
+    except HoldExpired:
+        # the hold's own page says it has ended and offers fresh times
+        return _see(f"/bookings/{appointment_id}")
     except DomainError as error:
-        # a lapsed hold, or a couple that cannot book together: the page says so, kindly
-        return await _show(request, uow, caller, appointment_id, "booking.html", error)
+        return _error(request, error, "We could not book this time")
     request.app.state.openings.mark_stale()
     return _see(f"/bookings/{appointment_id}")
 
