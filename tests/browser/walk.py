@@ -54,12 +54,23 @@ class Walk:
     axe_source: str | None
     screenshots: bool = True
     interactions: int = 0
+    to_booking: int | None = None  # the count when the booking was confirmed
     pages_checked: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # script errors and CSP refusals
     _seen: set[tuple[str, str, str]] = field(default_factory=set)
     _navigations: int = 0
 
     def __post_init__(self) -> None:
         self.page.on("framenavigated", self._navigated)
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on(
+            "console",
+            lambda message: (
+                self.errors.append(message.text)
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
         self.directory = SCREENSHOTS / re.sub(r"[^A-Za-z0-9_.-]+", "_", self.name)
 
     def _navigated(self, frame: Any) -> None:
@@ -102,7 +113,9 @@ class Walk:
         heading = self.page.locator("h1").first
         h1 = heading.inner_text() if heading.count() else ""
         path = re.sub(r"\?.*", "", self.page.url.split("//", 1)[-1].split("/", 1)[-1])
-        key = (path, self.page.title(), h1)
+        # the same page for someone else (signed in, say) offers other buttons
+        buttons = "|".join(self.page.locator("main button").all_inner_texts())
+        key = (path, self.page.title(), h1 + buttons)
         if key in self._seen and not force:
             return
         self._seen.add(key)
@@ -131,5 +144,20 @@ class Walk:
             self.page.screenshot(path=str(self.directory / f"{label}-{width}.png"), full_page=True)
         self.page.set_viewport_size(size)
 
+    def arrive(self, url: str) -> None:
+        """Open an address without counting it (where a test starts)."""
+        self.page.goto(url)
+        self.look()
+
+    def booked(self) -> int:
+        """Note the count now, when the session is booked; returns it."""
+        self.to_booking = self.interactions
+        return self.interactions
+
     def report(self) -> str:
-        return f"{self.name}: {self.interactions} interactions, {len(self.pages_checked)} pages"
+        counted = (
+            f"{self.to_booking} interactions to booking ({self.interactions} in all)"
+            if self.to_booking is not None
+            else f"{self.interactions} interactions"
+        )
+        return f"{self.name}: {counted}, {len(self.pages_checked)} pages checked with axe"

@@ -13,6 +13,8 @@
   var status = box.querySelector(".countdown-status");
   var ended = box.querySelector(".countdown-ended");
   var lastSaid = null;
+  var minutesSaid = Math.ceil(left / 60);  // the page already says this much
+  var halfMinuteSaid = left <= 30;
 
   function say(text) {
     if (text !== lastSaid) { status.textContent = text; lastSaid = text; }
@@ -30,11 +32,14 @@
       if (confirm) { confirm.disabled = true; }
       return;
     }
-    if (s === 0) {
-      say(m === 1 ? "1 minute left to book this time." : m + " minutes left to book this time.");
-    } else if (seconds === 30) {
+    var minutes = Math.ceil(seconds / 60);
+    if (seconds <= 30 && !halfMinuteSaid) {
+      halfMinuteSaid = true;
       say("30 seconds left to book this time.");
+    } else if (minutes < minutesSaid && seconds > 30) {
+      say(minutes === 1 ? "1 minute left to book this time." : minutes + " minutes left to book this time.");
     }
+    minutesSaid = Math.min(minutesSaid, minutes);
     window.setTimeout(tick, 1000 - ((deadline - Date.now()) % 1000 + 1000) % 1000 || 1000);
   }
 
