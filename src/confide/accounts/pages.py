@@ -207,7 +207,11 @@ async def verify(
         user = users.verify_email(session, token, now)
         if registered_here is None or users.email_key(registered_here) != user.email_key:
             return None
-        return sessions.start_session(session, user, agent, now, address)[1]
+        cookie = sessions.start_session(session, user, agent, now, address)[1]
+        # whatever else signing in brings along (e.g. this browser's intake), as /signin does
+        for hook in getattr(request.app.state, "sign_in_hooks", ()):
+            hook(session, request, user, now)
+        return cookie
 
     try:
         cookie = await uow.write(work)
