@@ -342,3 +342,51 @@ def test_a_booking_page_is_only_its_peoples(
     nobody = TestClient(client.app).get(f"/bookings/{appointment_id}", follow_redirects=False)
     assert nobody.status_code == 303
     assert nobody.headers["location"] == f"/signin?next=%2Fbookings%2F{appointment_id}"
+
+
+def _linked_pair(client: TestClient) -> TestClient:
+    signed_in_client(client, name="Sam Rivera")
+    partner = TestClient(client.app)
+    signed_in_client(partner, name="Kai Rivera", state="NJ")
+    made = client.post(
+        "/account/partner/invitation", data={"csrf_token": form_csrf(client, "/account")}
+    )
+    code = re.search(r'<code class="invitation">([^<]+)</code>', made.text)
+    assert code is not None
+    partner.post(
+        "/account/partner",
+        data={"csrf_token": form_csrf(partner, "/account"), "code": code.group(1)},
+    )
+    return partner
+
+
+def test_a_refused_couples_booking_reads_the_same_for_both_and_offers_a_way_on(
+    client: TestClient, database: Database, therapist_id: int, frozen
+) -> None:
+    from confide.audit import Actor
+    from confide.screening.safety import record_safety
+
+    partner = _linked_pair(client)
+    with database.session(write=True) as session:
+        kai = session.scalars(select(Client).where(Client.name == "Kai Rivera")).one()
+        record_safety(
+            session,
+            kai.id,
+            partner_violence=True,
+            self_harm_risk=False,
+            source="intake:test",
+            actor=Actor(kai.user_id, "client"),
+            now=NOW,
+        )
+    pages = []
+    for who in (client, partner):
+        refused = hold(who, therapist_id, MONDAY_9_NY, session_type="couples_intake")
+        assert refused.status_code == 409
+        pages.append(re.sub(r'value="[^"]*"', "", refused.text.split("<main", 1)[1]))
+        assert "Joint sessions can&#39;t be booked for this account right now" in refused.text
+        assert "find a therapist for a session of your own" in refused.text
+        assert "Hold this time" in refused.text
+    # nothing on either page tells one partner anything about the other
+    assert pages[0].replace("Sam Rivera", "NAME") == pages[1].replace("Kai Rivera", "NAME")
+    with database.session() as session:
+        assert session.scalars(select(Appointment)).all() == []
