@@ -46,7 +46,9 @@ class Site:
 
     def mailed_link(self, to: str) -> str:
         """The path of the latest link mailed to `to` (the mail goes to the outbox)."""
-        for path in sorted(self.outbox.glob("*.eml"), key=lambda p: p.stat().st_mtime, reverse=True):
+        for path in sorted(
+            self.outbox.glob("*.eml"), key=lambda p: p.stat().st_mtime, reverse=True
+        ):
             message = email.message_from_bytes(path.read_bytes(), policy=default_policy)
             if message["To"] == to:
                 body = message.get_body(preferencelist=("plain",))

@@ -29,9 +29,7 @@ def axe_violations(page: Any, source: str) -> list[dict[str, Any]]:
     # an injected <script> tag would be refused by script-src 'self'
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(source)
-    results = page.evaluate(
-        "async () => await axe.run(document, {resultTypes: ['violations']})"
-    )
+    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     violations: list[dict[str, Any]] = results["violations"]
     return violations
 

@@ -327,7 +327,10 @@ def test_holding_another_time_lets_the_first_go(
     assert "This time is held for you" in hold(client, therapist_id, later).text
     with database.session() as session:
         rows = session.scalars(select(Appointment).order_by(Appointment.id)).all()
-    assert [(r.status, r.cancel_reason) for r in rows] == [("cancelled", "replaced"), ("held", None)]
+    assert [(r.status, r.cancel_reason) for r in rows] == [
+        ("cancelled", "replaced"),
+        ("held", None),
+    ]
 
 
 def test_a_booking_page_is_only_its_peoples(

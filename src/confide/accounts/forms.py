@@ -14,8 +14,8 @@ import secrets
 from typing import Any
 
 from fastapi import Request, Response
-from itsdangerous import BadData, URLSafeTimedSerializer
 from fastapi.responses import RedirectResponse
+from itsdangerous import BadData, URLSafeTimedSerializer
 
 from confide.accounts.deps import SESSION_COOKIE
 from confide.accounts.links import LIFETIMES, same_site_path

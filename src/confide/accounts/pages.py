@@ -104,9 +104,7 @@ async def register(
     except DomainError as error:
         return page(request, "register.html", {**context, "problem": _problem(error)}, 422)
     send_later(request, background, outgoing)
-    sent = page(
-        request, "sent.html", {"message": SENT, "address": payload.email, "next": onward}
-    )
+    sent = page(request, "sent.html", {"message": SENT, "address": payload.email, "next": onward})
     # the same page and cookie whether or not the address was free
     remember_registration(request, sent, payload.email)
     return sent
