@@ -25,7 +25,7 @@ from tests.serving import running_servers
 
 ALL_WEEK = tuple((d, 0, 24 * 60) for d in range(7))
 RETURNING = "sam.rivera@example.org"
-MY_PART = 9  # clicks and fields from a chosen time to a booked session, for a new person
+MY_PART = 8  # clicks and fields from a chosen time to a booked session, for a new person
 
 pytestmark = pytest.mark.slow
 
@@ -99,13 +99,14 @@ def test_a_new_person_creates_an_account_and_books_the_time_they_chose(walk, sit
     w.arrive(site.opening(0))
     assert page.get_by_role("complementary", name="Crisis help").is_visible()
     assert page.get_by_text("cancel for free up to 24 hours before").is_visible()
-    w.click(page.get_by_role("link", name="Create an account"))
-    # what the page before knew is filled in: the one state the therapist works in
+    # the account form is on the page, with what is known filled in: the one state the
+    # therapist works in, and its time zone
     assert page.get_by_label("The state you will be in").input_value() == "NJ"
+    assert page.get_by_label("Your time zone").input_value() == "America/New_York"
     w.fill(page.get_by_label("Your name"), "Ana Lima")
     w.fill(page.get_by_label("Email"), "ana.lima@example.org")
     w.fill(page.get_by_label("Password"), PASSWORD)
-    w.click(page.get_by_role("button", name="Create my account"))
+    w.click(page.get_by_role("button", name="Create an account"))
     assert page.get_by_role("heading", name="Check your email").is_visible()
     w.goto(site.base + site.mailed_link("ana.lima@example.org"))
     w.click(page.get_by_role("button", name="Confirm my address"))

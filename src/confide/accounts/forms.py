@@ -20,6 +20,7 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from confide.accounts.deps import SESSION_COOKIE
 from confide.accounts.links import LIFETIMES, same_site_path
 from confide.errors import Forbidden
+from confide.vocab import get_vocabulary
 from confide.web.templating import templates
 
 ANONYMOUS_CSRF_COOKIE = "confide_csrf"
@@ -126,6 +127,19 @@ def csrf_refusal(request: Request, field: str) -> Response | None:
             request, "done.html", {"title": "Please try again", "message": refused.message}, 403
         )
     return None
+
+
+def known_person(state: str | None, timezone: str | None = None) -> dict[str, str]:
+    """What a page knows of the person, for the account form: kept only if it is a real code;
+    a state alone brings its first time zone."""
+    vocab = get_vocabulary()
+    known = {}
+    if state in vocab.states:
+        known["state"] = state
+        known["timezone"] = vocab.states[state].time_zones[0]
+    if timezone in {z for s in vocab.states.values() for z in s.time_zones}:
+        known["timezone"] = timezone
+    return known
 
 
 def local_path(target: str, default: str = "/account") -> str:

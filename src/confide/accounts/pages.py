@@ -20,6 +20,7 @@ from confide.accounts.forms import (
     clear_session_cookie,
     csrf_refusal,
     forget_registration,
+    known_person,
     local_path,
     page,
     registered_address,
@@ -49,25 +50,12 @@ def _invalid(error: ValidationError) -> str:
     return "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors())
 
 
-def _known_hints(state: str, timezone: str) -> dict[str, str]:
-    """What the page that sent the person here knows of them, kept only if it is a real code;
-    a state alone brings its first time zone."""
-    vocab = get_vocabulary()
-    hints = {}
-    if state in vocab.states:
-        hints["state"] = state
-        hints["timezone"] = vocab.states[state].time_zones[0]
-    if timezone in {z for s in vocab.states.values() for z in s.time_zones}:
-        hints["timezone"] = timezone
-    return hints
-
-
 @router.get("/register", response_class=HTMLResponse)
 async def register_form(
     request: Request, next: str = "", state: str = "", timezone: str = ""
 ) -> Response:
     """The form to create a client account, filled with what the page before knew."""
-    form = _known_hints(state[:2], timezone[:64])
+    form = known_person(state[:2], timezone[:64])
     context = {"form": form, "next": local_path(next, ""), "vocab": get_vocabulary()}
     return page(request, "register.html", context)
 

@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
 from confide.accounts.deps import Caller, CallerDep, caller_account
+from confide.accounts.forms import AnonymousCsrf, known_person
 from confide.errors import DomainError, HoldExpired, InvalidInput, Unauthorized
 from confide.fields import RecordId
 from confide.models import Client
@@ -97,7 +98,7 @@ class Look:
     held_id: int | None  # the person's own live hold on this very opening
     rate_cents: int | None
     sliding_cents: int | None
-    hints: str  # what the account form can be filled with
+    known: dict[str, str]  # what the account form can be filled with
 
 
 def _look(
@@ -115,28 +116,34 @@ def _look(
         if not opening.free and booker.client_id is not None:
             held = own_booking.own_hold_on(session, booker.client_id, opening, now)
         rate, sliding = own_booking.rates(session, therapist, session_type)
-        return Look(opening, booker, held, rate, sliding, _register_hints(opening))
+        return Look(opening, booker, held, rate, sliding, _known(opening))
 
     return work
 
 
-def _register_hints(opening: booking.Opening) -> str:
+def _known(opening: booking.Opening) -> dict[str, str]:
     """What the account form can be filled with: the one state the therapist works in."""
     states = sorted({lic.state for lic in opening.therapist.licences if lic.status == "active"})
-    return urlencode({"state": states[0]}) if len(states) == 1 else ""
+    return known_person(states[0] if len(states) == 1 else None)
 
 
-def _book_context(look: Look, here: str, problem: DomainError | None) -> dict[str, Any]:
-    return {
+def _book_page(
+    request: Request, look: Look, here: str, problem: DomainError | None, status: int = 200
+) -> Response:
+    """The opening's page; for someone not signed in, with the form that creates an account."""
+    csrf = AnonymousCsrf(request)
+    context = {
         "opening": look.opening,
         "booker": look.booker,
         "here": here,
-        "hints": look.hints,
+        "known": look.known,
+        "anonymous_csrf": csrf.token,
         "problem": _problem(problem) if problem else None,
         "problem_code": problem.code if problem else None,
         "rate": own_booking.money(look.rate_cents),
         "sliding": own_booking.money(look.sliding_cents),
     }
+    return csrf.keep(request, _page(request, "book.html", context, status))
 
 
 @router.get("/book", response_class=HTMLResponse)
@@ -158,8 +165,7 @@ async def book_page(
         return _error(request, error)
     if found.held_id is not None:
         return _see(f"/bookings/{found.held_id}")
-    here = _here(therapist, session_type, start)
-    return _page(request, "book.html", _book_context(found, here, None))
+    return _book_page(request, found, _here(therapist, session_type, start), None)
 
 
 @router.post(
@@ -197,7 +203,7 @@ async def book_submit(
         except DomainError as again:
             return _error(request, again)
         here = _here(therapist, session_type, start)
-        return _page(request, "book.html", _book_context(found, here, error), status_for(error))
+        return _book_page(request, found, here, error, status_for(error))
     request.app.state.openings.mark_stale()
     return _see(f"/bookings/{hold_id}")
 
