@@ -101,7 +101,13 @@ class Look:
     known: dict[str, str]  # what the account form can be filled with
 
 
+# What else the app knows of a visitor not signed in (e.g. the state and time zone they gave
+# the intake): callables (session, request) -> {"state": ..., "timezone": ...}, wired in main.
+KNOWN_PERSON_HOOKS = "known_person_hooks"
+
+
 def _look(
+    request: Request,
     caller: Caller,
     therapist: int,
     session_type: str,
@@ -116,7 +122,12 @@ def _look(
         if not opening.free and booker.client_id is not None:
             held = own_booking.own_hold_on(session, booker.client_id, opening, now)
         rate, sliding = own_booking.rates(session, therapist, session_type)
-        return Look(opening, booker, held, rate, sliding, _known(opening))
+        known = _known(opening)
+        if booker.state == "anonymous":
+            for hook in getattr(request.app.state, KNOWN_PERSON_HOOKS, ()):
+                told = hook(session, request)
+                known.update(known_person(told.get("state"), told.get("timezone")))
+        return Look(opening, booker, held, rate, sliding, known)
 
     return work
 
@@ -157,7 +168,7 @@ async def book_page(
 ) -> Response:
     """One opening, with a way to hold it once signed in."""
     now = datetime.now(UTC)
-    look = _look(caller, therapist, session_type, start, now)
+    look = _look(request, caller, therapist, session_type, start, now)
     try:
         # signed in, reading the session moves its last activity on: a write
         found = await (uow.write(look) if caller.credentials.cookie else uow.read(look))
@@ -199,7 +210,8 @@ async def book_submit(
     except DomainError as error:
         # nothing was kept; show the opening as it is now, with other times if it is gone
         try:
-            found = await uow.read(_look(caller, therapist, session_type, start, now, csrf_token))
+            look = _look(request, caller, therapist, session_type, start, now, csrf_token)
+            found = await uow.read(look)
         except DomainError as again:
             return _error(request, again)
         here = _here(therapist, session_type, start)
