@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import Request, Response
 from fastapi.responses import RedirectResponse
 from itsdangerous import BadData, URLSafeTimedSerializer
+from sqlalchemy.orm import Session
 
 from confide.accounts.deps import SESSION_COOKIE
 from confide.accounts.links import LIFETIMES, same_site_path
@@ -139,6 +140,20 @@ def known_person(state: str | None, timezone: str | None = None) -> dict[str, st
         known["timezone"] = vocab.states[state].time_zones[0]
     if timezone in {z for s in vocab.states.values() for z in s.time_zones}:
         known["timezone"] = timezone
+    return known
+
+
+# Callables (session, request) -> {"state": ..., "timezone": ...}: what a visitor not signed in
+# told the app before (the intake's answers, say); wired in main, since they live above accounts.
+KNOWN_PERSON_HOOKS = "known_person_hooks"
+
+
+def told_before(session: Session, request: Request) -> dict[str, str]:
+    """What this browser told the app before, by the hooks, kept only where it is a real code."""
+    known: dict[str, str] = {}
+    for hook in getattr(request.app.state, KNOWN_PERSON_HOOKS, ()):
+        told = hook(session, request)
+        known.update(known_person(told.get("state"), told.get("timezone")))
     return known
 
 

@@ -27,6 +27,7 @@ from confide.accounts.forms import (
     remember_registration,
     see_other,
     set_session_cookie,
+    told_before,
 )
 from confide.accounts.mailer import public_url, send_later
 from confide.accounts.schemas import Registration
@@ -52,10 +53,13 @@ def _invalid(error: ValidationError) -> str:
 
 @router.get("/register", response_class=HTMLResponse)
 async def register_form(
-    request: Request, next: str = "", state: str = "", timezone: str = ""
+    request: Request, uow: UnitOfWorkDep, next: str = "", state: str = "", timezone: str = ""
 ) -> Response:
-    """The form to create a client account, filled with what the page before knew."""
+    """The form to create a client account, filled with what the page before knew, or else
+    with what this browser told the app before (e.g. in the intake)."""
     form = known_person(state[:2], timezone[:64])
+    if "state" not in form:
+        form = await uow.read(lambda s: told_before(s, request)) | form
     context = {"form": form, "next": local_path(next, ""), "vocab": get_vocabulary()}
     return page(request, "register.html", context)
 

@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
 from confide.accounts.deps import Caller, CallerDep, caller_account
-from confide.accounts.forms import AnonymousCsrf, known_person
+from confide.accounts.forms import AnonymousCsrf, known_person, told_before
 from confide.errors import DomainError, HoldExpired, InvalidInput, Unauthorized
 from confide.fields import RecordId
 from confide.models import Client
@@ -101,11 +101,6 @@ class Look:
     known: dict[str, str]  # what the account form can be filled with
 
 
-# What else the app knows of a visitor not signed in (e.g. the state and time zone they gave
-# the intake): callables (session, request) -> {"state": ..., "timezone": ...}, wired in main.
-KNOWN_PERSON_HOOKS = "known_person_hooks"
-
-
 def _look(
     request: Request,
     caller: Caller,
@@ -124,9 +119,7 @@ def _look(
         rate, sliding = own_booking.rates(session, therapist, session_type)
         known = _known(opening)
         if booker.state == "anonymous":
-            for hook in getattr(request.app.state, KNOWN_PERSON_HOOKS, ()):
-                told = hook(session, request)
-                known.update(known_person(told.get("state"), told.get("timezone")))
+            known.update(told_before(session, request))
         return Look(opening, booker, held, rate, sliding, known)
 
     return work
