@@ -8,6 +8,7 @@ lands on is checked with axe-core (no serious or critical violation) and photogr
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -50,11 +51,12 @@ class Walk:
     page: Any
     name: str
     axe_source: str | None
-    screenshots: bool = True
+    screenshots: bool = field(default_factory=lambda: os.environ.get("CONFIDE_SCREENSHOTS") != "0")
     interactions: int = 0
     to_booking: int | None = None  # the count when the booking was confirmed
     pages_checked: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # script errors and CSP refusals
+    too_wide: list[str] = field(default_factory=list)  # pages wider than a 375-pixel screen
     _seen: set[tuple[str, str, str]] = field(default_factory=set)
     _navigations: int = 0
 
@@ -133,6 +135,8 @@ class Walk:
                 )
         if self.screenshots:
             self.photograph(label)
+        elif size := self.page.viewport_size:
+            self._measure(size["width"], f"/{path} ({h1})")
 
     def photograph(self, label: str) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -140,7 +144,14 @@ class Walk:
         for width in (WIDE, NARROW):
             self.page.set_viewport_size({"width": width, "height": size["height"]})
             self.page.screenshot(path=str(self.directory / f"{label}-{width}.png"), full_page=True)
+            self._measure(width, label)
         self.page.set_viewport_size(size)
+
+    def _measure(self, width: int, label: str) -> None:
+        if width <= NARROW:
+            wide = int(self.page.evaluate("document.documentElement.scrollWidth"))
+            if wide > width:
+                self.too_wide.append(f"{label}: {wide} px")
 
     def arrive(self, url: str) -> None:
         """Open an address without counting it (where a test starts)."""
@@ -158,4 +169,5 @@ class Walk:
             if self.to_booking is not None
             else f"{self.interactions} interactions"
         )
-        return f"{self.name}: {counted}, {len(self.pages_checked)} pages checked with axe"
+        checked = "checked with axe" if self.axe_source else "(not checked with axe)"
+        return f"{self.name}: {counted}, {len(self.pages_checked)} pages {checked}"
