@@ -16,8 +16,11 @@ from confide.vocab.fields import invalid, one_of
 InstrumentCode = Annotated[str, one_of("instrument", tuple(INSTRUMENTS))]
 Sex = Annotated[str, one_of("sex", SEXES)]
 SafetyQuestionCode = Annotated[str, one_of("safety question", [q.code for q in SAFETY_QUESTIONS])]
-# an answer is a whole number as JSON sends it: not "1", not true, not 1.0
-Answer = Annotated[int, Strict()]
+# an answer is a whole number as JSON sends it (not "1", not true, not 1.0), 0 up to the
+# highest any instrument has; each item's own range is checked with the whole request
+Answer = Annotated[
+    int, Strict(), Field(ge=0, le=max(o.value for i in INSTRUMENTS.values() for o in i.items[0].options))
+]
 YesNo = Annotated[int, Strict(), Field(ge=0, le=1, description="0 for no, 1 for yes")]
 LONGEST = max(len(i.items) for i in INSTRUMENTS.values())
 
