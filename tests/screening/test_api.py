@@ -3,6 +3,7 @@ client's own private safety answers."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime
 from typing import Any
 
@@ -50,8 +51,9 @@ def test_every_instrument_is_listed_with_items_codes_cutoffs_and_bands(client: T
     assert found["pc_ptsd5"]["loinc_total"] == "102017-1"
     for instrument in found.values():
         bands = instrument["bands"]
-        assert bands[0]["min_total"] == 0 and bands[-1]["max_total"] == instrument["max_total"]
-        for lower, upper in zip(bands, bands[1:], strict=False):
+        assert bands[0]["min_total"] == 0
+        assert bands[-1]["max_total"] == instrument["max_total"]
+        for lower, upper in itertools.pairwise(bands):
             assert upper["min_total"] == lower["max_total"] + 1
 
 

@@ -103,7 +103,7 @@ def test_joint_sessions_wait_for_both_partners_answers(
 def test_the_words_do_not_depend_on_which_partner_answered(
     client: TestClient, database: Database, couple: Couple
 ) -> None:
-    therapist, alex, blake = couple
+    _therapist, _alex, blake = couple
     answer_through_api(client, blake)
     after_blake = joint_tries(client, couple)
     with database.session(write=True) as session:

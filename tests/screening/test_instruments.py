@@ -33,14 +33,17 @@ def answers_totalling(code: str, total: int, *, item9: int = 0) -> list[int]:
             continue
         answers[n] = min(top, left)
         left -= answers[n]
-    assert left == 0 and sum(answers) == total
+    assert left == 0
+    assert sum(answers) == total
     return answers
 
 
 def test_the_instruments_have_their_published_lengths_and_answers() -> None:
     lengths = {code: len(i.items) for code, i in INSTRUMENTS.items()}
     assert lengths == {"phq2": 2, "phq9": 9, "gad2": 2, "gad7": 7, "pc_ptsd5": 5, "audit_c": 3}
-    values = {code: {o.value for i in inst.items for o in i.options} for code, inst in INSTRUMENTS.items()}
+    values = {
+        code: {o.value for i in inst.items for o in i.options} for code, inst in INSTRUMENTS.items()
+    }
     assert values["phq9"] == values["gad7"] == {0, 1, 2, 3}
     assert values["pc_ptsd5"] == {0, 1}
     assert values["audit_c"] == {0, 1, 2, 3, 4}
@@ -127,7 +130,8 @@ def test_audit_c_cutoff_by_sex(sex: str | None, total: int, positive: bool) -> N
 @pytest.mark.parametrize("item9", [1, 2, 3])
 def test_phq9_item9_flags_self_harm_whatever_the_total(item9: int) -> None:
     low = score("phq9", answers_totalling("phq9", item9, item9=item9))
-    assert low.band == "none_minimal" and not low.positive
+    assert low.band == "none_minimal"
+    assert not low.positive
     assert low.flags == (SELF_HARM_RISK,)
     high = score("phq9", answers_totalling("phq9", 24, item9=item9))
     assert high.flags == (SELF_HARM_RISK,)
@@ -162,7 +166,7 @@ def test_phq9_total_is_the_sum_and_the_band_follows_it(answers: list[int]) -> No
     ],
 )
 def test_bad_answers_name_what_is_allowed(code: str, answers: list[int], says: str) -> None:
-    with pytest.raises(ValueError, match="allowed|takes exactly") as refused:
+    with pytest.raises(ValueError, match=r"allowed|takes exactly") as refused:
         score(code, answers)
     assert says in str(refused.value)
 

@@ -44,9 +44,7 @@ def screen(
     at: datetime = NOW,
 ) -> int:
     with database.session(write=True) as session:
-        row = record_screening(
-            session, client_id, code, answers, sex=sex, actor=CLIENT, now=at
-        )
+        row = record_screening(session, client_id, code, answers, sex=sex, actor=CLIENT, now=at)
         return row.id
 
 
@@ -99,7 +97,7 @@ def test_nothing_of_a_screening_is_in_the_clear(database: Database) -> None:
     # markers long enough that random ciphertext will not spell them by chance
     for clear in ("phq9_", "PHQ-9", "44261-6", "severe", "Nearly every day", "Patient/"):
         assert clear not in stored
-    assert all(str(row[k]).startswith("v1:test-1:") for k in row.keys() if k not in clear_columns)
+    assert all(str(row[k]).startswith("v1:test-1:") for k in row if k not in clear_columns)
     assert str(flag["kind"]) == "self_harm_risk"  # the queue's filter, in the clear
     assert "phq9" not in str(flag["source"])
     # and it decrypts to what was stored
@@ -114,14 +112,16 @@ def test_phq9_item9_keeps_a_safety_record_and_raises_a_flag(database: Database) 
     screen(database, client, "phq9", [0, 0, 0, 0, 0, 0, 0, 0, 1])
     with database.session(write=True) as session:
         summary = safety_summary(session, client, actor=CLINICIAN, now=NOW)
-        assert summary.self_harm_risk and not summary.partner_violence
+        assert summary.self_harm_risk
+        assert not summary.partner_violence
         records = safety_history(session, client, actor=CLINICIAN, now=NOW)
         assert [r.source for r in records] == ["screening:phq9_9"]
         flags = session.scalars(select(SafetyFlag)).all()
         assert [(f.client_id, f.kind, f.source, f.raised_at) for f in flags] == [
             (client, "self_harm_risk", "screening:phq9_9", NOW)
         ]
-        assert flags[0].acknowledged_at is None and flags[0].acknowledged_by is None
+        assert flags[0].acknowledged_at is None
+        assert flags[0].acknowledged_by is None
     # the answers, the safety record and the flag are written and audited together
     assert audit_rows(database)[:3] == [
         ("create", "safety_record", str(client)),

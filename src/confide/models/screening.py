@@ -23,9 +23,7 @@ SAFETY_FLAG_KINDS = ("self_harm_risk",)
 
 class ScreeningResponse(Base):
     __tablename__ = "screening_responses"
-    __table_args__ = (
-        Index("ix_screening_responses_client_answered", "client_id", "answered_at"),
-    )
+    __table_args__ = (Index("ix_screening_responses_client_answered", "client_id", "answered_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
@@ -58,7 +56,5 @@ class SafetyFlag(Base):
     # what raised it, e.g. "screening:phq9_9" or "account:self_harm_now"
     source: Mapped[str] = mapped_column(EncryptedText("safety_flags", "source"))
     acknowledged_at: Mapped[datetime | None]
-    acknowledged_by: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
+    acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     note: Mapped[str | None] = mapped_column(EncryptedText("safety_flags", "note"))

@@ -61,7 +61,9 @@ FREQUENCY = (
     Option(3, "Nearly every day"),
 )
 YES_NO = (Option(0, "No"), Option(1, "Yes"))
-TWO_WEEKS = "Over the last 2 weeks, how often have you been bothered by any of the following problems?"
+TWO_WEEKS = (
+    "Over the last 2 weeks, how often have you been bothered by any of the following problems?"
+)
 
 _PHQ = (
     "Little interest or pleasure in doing things",
@@ -97,7 +99,13 @@ _PC_PTSD_5 = (
 _AUDIT_C = (
     (
         "How often do you have a drink containing alcohol?",
-        ("Never", "Monthly or less", "2-4 times a month", "2-3 times a week", "4 or more times a week"),
+        (
+            "Never",
+            "Monthly or less",
+            "2-4 times a month",
+            "2-3 times a week",
+            "4 or more times a week",
+        ),
     ),
     (
         "How many standard drinks containing alcohol do you have on a typical day?",
@@ -132,11 +140,11 @@ INSTRUMENTS: Mapping[str, Instrument] = MappingProxyType(
             "pc_ptsd5",
             "PC-PTSD-5",
             "Sometimes things happen to people that are unusually or especially frightening, "
-            "horrible, or traumatic: for example a serious accident or fire, a physical or sexual "
-            "assault or abuse, an earthquake or flood, a war, seeing someone be killed or seriously "
-            "injured, or having a loved one die through homicide or suicide. If you have ever "
-            "experienced this kind of event: in the past month, have you... (If you have not, "
-            "answer No to each.)",
+            "horrible, or traumatic: for example a serious accident or fire, a physical or "
+            "sexual assault or abuse, an earthquake or flood, a war, seeing someone be killed "
+            "or seriously injured, or having a loved one die through homicide or suicide. If "
+            "you have ever experienced this kind of event: in the past month, have you... (If "
+            "you have not, answer No to each.)",
             _items("pc_ptsd5", _PC_PTSD_5, YES_NO),
             None,
             "102017-1",

@@ -59,7 +59,9 @@ class Support:
     contact: str
 
 
-CRISIS_LIFELINE = Support("988", "988 Suicide & Crisis Lifeline", "Call or text 988, or chat at 988lifeline.org")
+CRISIS_LIFELINE = Support(
+    "988", "988 Suicide & Crisis Lifeline", "Call or text 988, or chat at 988lifeline.org"
+)
 CRISIS_TEXT_LINE = Support("crisis_text_line", "Crisis Text Line", "Text HOME to 741741")
 DOMESTIC_VIOLENCE_HOTLINE = Support(
     "ndvh",
@@ -67,7 +69,9 @@ DOMESTIC_VIOLENCE_HOTLINE = Support(
     "Call 1-800-799-7233 or text START to 88788",
 )
 EMERGENCY = Support(
-    "911", "Emergency services", "Call 911 if you are in danger now. Confide is not an emergency service."
+    "911",
+    "Emergency services",
+    "Call 911 if you are in danger now. Confide is not an emergency service.",
 )
 
 
@@ -75,7 +79,9 @@ def check_answers(answers: Mapping[str, int]) -> None:
     """Every code one of the safety questions, every answer 0 (no) or 1 (yes), at least one
     answer; ValueError naming what is allowed."""
     if not answers:
-        raise ValueError(f"answer at least one question; allowed: {', '.join(sorted(SAFETY_CODES))}")
+        raise ValueError(
+            f"answer at least one question; allowed: {', '.join(sorted(SAFETY_CODES))}"
+        )
     for code, answer in answers.items():
         if code not in SAFETY_CODES:
             raise ValueError(

@@ -19,7 +19,9 @@ SafetyQuestionCode = Annotated[str, one_of("safety question", [q.code for q in S
 # an answer is a whole number as JSON sends it (not "1", not true, not 1.0), 0 up to the
 # highest any instrument has; each item's own range is checked with the whole request
 Answer = Annotated[
-    int, Strict(), Field(ge=0, le=max(o.value for i in INSTRUMENTS.values() for o in i.items[0].options))
+    int,
+    Strict(),
+    Field(ge=0, le=max(o.value for i in INSTRUMENTS.values() for o in i.items[0].options)),
 ]
 YesNo = Annotated[int, Strict(), Field(ge=0, le=1, description="0 for no, 1 for yes")]
 LONGEST = max(len(i.items) for i in INSTRUMENTS.values())
@@ -33,8 +35,9 @@ class ScoreRequest(BaseModel):
     instrument: InstrumentCode
     answers: list[Answer] = Field(max_length=LONGEST, description="one answer per item, in order")
     sex: Sex | None = Field(
-        default=None, description="AUDIT-C only: its cut-off is 4 for men, 3 for women (and 3 "
-        "when left out, flagged audit_c_lower_cutoff)"
+        default=None,
+        description="AUDIT-C only: its cut-off is 4 for men, 3 for women (and 3 "
+        "when left out, flagged audit_c_lower_cutoff)",
     )
 
     @model_validator(mode="after")
@@ -52,8 +55,10 @@ class ScoreRead(BaseModel):
     total: int
     band: str = Field(description="a stable code; GET /api/v1/screenings/instruments has words")
     positive: bool = Field(description="at or above the instrument's screening cut-off")
-    flags: list[str] = Field(description="self_harm_risk (PHQ-9 item 9 above 0), "
-                             "audit_c_lower_cutoff (AUDIT-C scored without sex)")
+    flags: list[str] = Field(
+        description="self_harm_risk (PHQ-9 item 9 above 0), "
+        "audit_c_lower_cutoff (AUDIT-C scored without sex)"
+    )
     questionnaire_response: dict[str, Any] = Field(description="FHIR R4 QuestionnaireResponse")
     observation: dict[str, Any] = Field(description="FHIR R4 Observation of the total")
 
