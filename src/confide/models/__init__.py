@@ -37,12 +37,14 @@ from confide.models.scheduling import (
     IdempotencyRecord,
     blocking_clause,
 )
+from confide.models.screening import SAFETY_FLAG_KINDS, SafetyFlag, ScreeningResponse
 
 __all__ = [
     "ACTOR_ROLES",
     "APPOINTMENT_STATUSES",
     "BLOCKING_STATUSES",
     "LINK_PURPOSES",
+    "SAFETY_FLAG_KINDS",
     "USER_ROLES",
     "AccountLink",
     "ApiToken",
@@ -58,7 +60,9 @@ __all__ = [
     "PanelParticipation",
     "Payer",
     "Plan",
+    "SafetyFlag",
     "SafetyRecord",
+    "ScreeningResponse",
     "Therapist",
     "TherapistIdentity",
     "TherapistLanguage",
