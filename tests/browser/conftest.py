@@ -72,9 +72,18 @@ def axe(axe_source: str | None) -> Callable[[object], None]:
 WALKS: list[str] = []
 
 
+@pytest.fixture(scope="module")
+def checked_pages() -> set[tuple[object, ...]]:
+    """The page states a module's walks have checked and photographed: each once."""
+    return set()
+
+
 @pytest.fixture
 def walk(
-    browser: Any, axe_source: str | None, request: pytest.FixtureRequest
+    browser: Any,
+    axe_source: str | None,
+    checked_pages: set[tuple[object, ...]],
+    request: pytest.FixtureRequest,
 ) -> Iterator[Callable[..., Walk]]:
     """walk(width=1280, javascript=True): a fresh browser context (its own cookies) and page,
     whose clicks and fields are counted and whose every page is checked and photographed."""
@@ -91,7 +100,7 @@ def walk(
         label = request.node.name + (f"-{name}" if name else "")
         # axe-core is a script: in a page without script it cannot run (and evaluate() would
         # wait for ever); the same pages are checked in the walks with script
-        walker = Walk(page, label, axe_source if javascript else None)
+        walker = Walk(page, label, axe_source if javascript else None, seen=checked_pages)
         opened.append((context, walker))
         return walker
 

@@ -57,7 +57,8 @@ class Walk:
     pages_checked: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # script errors and CSP refusals
     too_wide: list[str] = field(default_factory=list)  # pages wider than a 375-pixel screen
-    _seen: set[tuple[str, str, str]] = field(default_factory=set)
+    # page states already checked: shared by the walks of a module, so each is checked once
+    seen: set[tuple[object, ...]] = field(default_factory=set)
     _navigations: int = 0
 
     def __post_init__(self) -> None:
@@ -115,10 +116,11 @@ class Walk:
         path = re.sub(r"\?.*", "", self.page.url.split("//", 1)[-1].split("/", 1)[-1])
         # the same page for someone else (signed in, say) offers other buttons
         buttons = "|".join(self.page.locator("main button").all_inner_texts())
-        key = (path, self.page.title(), h1 + buttons)
-        if key in self._seen and not force:
+        size = self.page.viewport_size or {"width": WIDE}
+        key = (path, self.page.title(), h1 + buttons, size["width"], self.axe_source is None)
+        if key in self.seen and not force:
             return
-        self._seen.add(key)
+        self.seen.add(key)
         label = f"{len(self.pages_checked) + 1:02d}-{re.sub(r'[^a-z0-9]+', '-', h1.lower())[:40]}"
         self.pages_checked.append(f"/{path} ({h1})")
         if self.axe_source is not None:
