@@ -100,6 +100,19 @@ class Walk:
     def press(self, key: str) -> None:
         self._act(lambda: self.page.keyboard.press(key))
 
+    def press_to_go(self, key: str = "Enter") -> None:
+        """A key that follows a link or sends a form: wait for the page it leads to."""
+
+        def go() -> None:
+            with self.page.expect_navigation():
+                self.page.keyboard.press(key)
+
+        self._act(go)
+
+    def type(self, text: str) -> None:
+        """Type into the focused field (one field filled, whatever its length)."""
+        self._act(lambda: self.page.keyboard.type(text))
+
     def _act(self, action: Callable[[], object]) -> None:
         before = self._navigations
         self.interactions += 1
