@@ -127,16 +127,20 @@ async def _save(
     caller: Caller,
     now: datetime,
     change: Callable[[IntakeAnswers], dict[str, str]],
-) -> tuple[IntakeAnswers, dict[str, str], str | None]:
-    """Load, change (returns errors: then nothing is kept) and keep the answers, in one write."""
+    refused: Callable[[Session, IntakeAnswers], Any] | None = None,
+) -> tuple[IntakeAnswers, dict[str, Any], str | None]:
+    """Load, change (returns errors: then nothing is kept) and keep the answers, in one write;
+    on errors, `refused` reads what the page shows again (under "_shown")."""
     key = _key(request)
 
-    def work(session: Session) -> tuple[IntakeAnswers, dict[str, str], str | None]:
+    def work(session: Session) -> tuple[IntakeAnswers, dict[str, Any], str | None]:
         user = _user(session, caller)
         answers = service.load_answers(session, key, user.id if user else None, now)
         before = answers.model_copy(deep=True)
-        errors = change(answers)
+        errors: dict[str, Any] = dict(change(answers))
         if errors:
+            if refused is not None and before.state is not None:
+                errors["_shown"] = refused(session, before)
             return before, errors, None
         return answers, {}, service.save_answers(session, key, answers, now, user)
 
@@ -333,7 +337,9 @@ async def step_submit(
         context = _middle_context(step, answers)
         if step == "feeling":
             context.update(_feeling_context(answers, errors))
-            context["chosen"] = {k: int(_one(form, k)) for k in form if _one(form, k).isdigit()}
+            context["chosen"] = {
+                k: int(v) for k in form if (v := _one(form, k)).isascii() and v.isdigit()
+            }
         context.update({"errors": errors, "form": form})
         return _render(request, f"{step}.html", context, 422)
     if step == "feeling" and answers.more_to_ask:
@@ -487,9 +493,19 @@ def _results(
             if more > 0:
                 label = service.loosening_label(answers, action)
                 loosenings.append(service.Loosening(action, label, more))
+        if not loosenings:
+            # one at a time adds nothing: the matcher's pairs (e.g. preferences+availability)
+            for pair in response.relax:
+                parts = pair.constraint.split("+")
+                if len(parts) > 1 and all(p in service.RELAXABLE for p in parts):
+                    label = service.loosening_label(answers, pair.constraint)
+                    loosenings.append(service.Loosening(pair.constraint, label, pair.would_match))
         loosenings.sort(key=lambda x: -x.more)
+    # the matcher's "nothing matches" names constraints by code; the buttons say it plainly
+    notices = [n for n in response.notices if not (loosenings and n.code == "no_matches")]
     return {
         "response": response,
+        "notices": notices,
         "cards": _cards(response, answers, intake.zone),
         "zone": intake.zone,
         "loosenings": loosenings,
@@ -566,11 +582,13 @@ async def results_adjust(
             answers.availability = []
         return {}
 
-    answers, errors, fresh = await _save(uow, request, caller, now, change)
+    answers, errors, fresh = await _save(
+        uow, request, caller, now, change, lambda s, a: _results(s, live, a, now)
+    )
     if answers.state is None:
         return see_other("/start")
     if errors:
-        found = await uow.read(lambda s: _results(s, live, answers, now))
+        found = errors.pop("_shown")  # type: ignore[arg-type]
         context = {**_step_context("results", answers), **found, "errors": errors, "form": form}
         return _render(request, "results.html", context, 422)
     return _keep_key(request, see_other("/start/results"), fresh)

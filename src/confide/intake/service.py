@@ -410,9 +410,18 @@ class Loosening:
     more: int
 
 
+RELAXABLE = ("preferences", "availability", "payment", "setting")
+
+
 def loosened(answers: IntakeAnswers, action: str) -> IntakeAnswers:
-    """The answers with one constraint relaxed (what a "relax" button does)."""
+    """The answers with a constraint relaxed (what a "relax" button does); two joined by "+"
+    relax both."""
     changed = answers.model_copy(deep=True)
+    if "+" in action:
+        for part in action.split("+"):
+            if part in RELAXABLE:
+                changed = loosened(changed, part)
+        return changed
     if action == "preferences":
         changed.required = []
     elif action == "availability":
@@ -425,6 +434,9 @@ def loosened(answers: IntakeAnswers, action: str) -> IntakeAnswers:
 
 
 def loosening_label(answers: IntakeAnswers, action: str) -> str:
+    if "+" in action:
+        labels = [loosening_label(answers, part) for part in action.split("+")]
+        return " and ".join([labels[0], *(x[0].lower() + x[1:] for x in labels[1:])])
     if action == "preferences":
         return "Make your must-haves nice-to-haves"
     if action == "availability":
