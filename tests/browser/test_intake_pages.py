@@ -33,9 +33,11 @@ def test_a_person_in_a_hurry_reaches_results_in_a_few_clicks(browser, tmp_path: 
         # any script error, or a refused script or style (the CSP); the missing favicon aside
         page.on(
             "console",
-            lambda m: errors.append(m.text)
-            if m.type == "error" and "favicon" not in m.location.get("url", "")
-            else None,
+            lambda m: (
+                errors.append(m.text)
+                if m.type == "error" and "favicon" not in m.location.get("url", "")
+                else None
+            ),
         )
         page.goto(base)
         clicks = 0

@@ -66,7 +66,9 @@ def test_another_browsers_key_never_reads_a_draft(database: Database) -> None:
     with database.session(write=True) as session:
         key = service.save_answers(session, None, answers(), NOW)
         other = service.save_answers(session, None, IntakeAnswers(state="TX"), NOW)
-    assert key and other and key != other
+    assert key
+    assert other
+    assert key != other
     with database.session() as session:
         assert service.load_answers(session, other, None, NOW).state == "TX"
         for guess in ("", "x", key[:-1], key + "x", "a" * 500):
@@ -88,7 +90,8 @@ def test_a_claimed_draft_is_its_owners_only(client: TestClient, database: Databa
         assert service.load_answers(session, key, user_id, NOW).concern_text == MARKER
         user = users.find_user(session, email)
         found = service.current_draft(session, None, user, NOW)
-        assert found is not None and found.concern_text == MARKER
+        assert found is not None
+        assert found.concern_text == MARKER
 
 
 def test_signing_in_claims_the_draft_and_records_the_safety_answers(

@@ -24,7 +24,9 @@ PV = [i.code for i in questions.PARTNER_VIOLENCE_QUESTIONS]
 
 def error_next_to(page: str, field: str) -> str:
     """The message shown next to `field`, which the control names with aria-describedby."""
-    found = re.search(rf'<p class="intake-error" id="{re.escape(field)}-error">(.*?)</p>', page, re.S)
+    found = re.search(
+        rf'<p class="intake-error" id="{re.escape(field)}-error">(.*?)</p>', page, re.S
+    )
     assert found is not None, f"no message next to {field}"
     assert re.search(rf'aria-describedby="[^"]*\b{re.escape(field)}-error"', page)
     return re.sub(r"<[^>]+>", "", found.group(1))
@@ -41,7 +43,10 @@ def quick_path(person: Person, state: str = "CA", **where: str) -> None:
 
 def book_links(page: str) -> list[dict[str, str]]:
     links = re.findall(r'href="(/book\?[^"]+)"', page)
-    return [{k: v[0] for k, v in parse_qs(urlsplit(h.replace("&amp;", "&")).query).items()} for h in links]
+    return [
+        {k: v[0] for k, v in parse_qs(urlsplit(h.replace("&amp;", "&")).query).items()}
+        for h in links
+    ]
 
 
 def test_the_home_page_starts_the_intake(site: TestClient) -> None:
@@ -133,9 +138,9 @@ def test_nothing_health_related_is_ever_in_a_url(person: Person) -> None:
     person.post(
         "/start/feeling",
         **{PHQ2[0]: "3", PHQ2[1]: "3", GAD2[0]: "0", GAD2[1]: "0", SELF_HARM: "1"},
-        **{code: "0" for code in PV},
+        **dict.fromkeys(PV, "0"),
     )
-    person.post("/start/feeling", **{code: "1" for code in PHQ9_REST})
+    person.post("/start/feeling", **dict.fromkeys(PHQ9_REST, "1"))
     person.post("/start/payment", plan="", max_rate="200")
     person.post("/start/preferences", languages="es")
     person.post("/start/times", timezone="America/New_York", times=["1-evening"])
@@ -154,7 +159,7 @@ def test_partner_violence_removes_couples_options_and_shows_the_hotline(person: 
     feeling = person.get("/start/feeling").text
     for code in PV:  # asked of each partner of a couple, privately
         assert f'name="{code}"' in feeling
-    person.post("/start/feeling", **{PV[0]: "1"}, **{code: "0" for code in PV[1:]})
+    person.post("/start/feeling", **{PV[0]: "1"}, **dict.fromkeys(PV[1:], "0"))
     after = person.get("/start/payment").text
     hotline = after.index("Help is there if you need it")
     assert hotline < after.index("<h1>")
@@ -202,7 +207,8 @@ def test_a_positive_check_asks_the_rest_on_a_page_of_its_own_without_script(
     person.post("/start", state="CA")
     page = person.get("/start/feeling").text
     # with script the rest opens in place; without it, it is hidden and asked next
-    assert "data-expansion-of" in page and " hidden>" in page
+    assert "data-expansion-of" in page
+    assert " hidden>" in page
     moved = person.post(
         "/start/feeling", **{PHQ2[0]: "2", PHQ2[1]: "2", GAD2[0]: "0", GAD2[1]: "1"}
     )
@@ -212,7 +218,7 @@ def test_a_positive_check_asks_the_rest_on_a_page_of_its_own_without_script(
     for code in PHQ9_REST:
         assert f'name="{code}"' in more
     last = PHQ9_REST[-1]  # PHQ-9 item 9: judged on its own
-    answers = {code: "0" for code in PHQ9_REST} | {last: "1"}
+    answers = dict.fromkeys(PHQ9_REST, "0") | {last: "1"}
     assert person.post("/start/feeling", **answers).headers["location"] == "/start/payment"
     assert "You do not have to carry this alone" in person.get("/start/payment").text
 
@@ -232,7 +238,7 @@ def test_words_about_coercive_control_bring_the_private_questions_forward(
     assert "partner_violence" not in page
     assert "signal" not in page.lower()
     # the answers decide: a "no" to every question leaves couples and all else as they were
-    person.post("/start/feeling", **{code: "0" for code in PV}, **{SELF_HARM: "0"})
+    person.post("/start/feeling", **dict.fromkeys(PV, "0"), **{SELF_HARM: "0"})
     assert "Help is there" not in person.get("/start/payment").text
     assert "My partner and me" in person.get("/start").text
 
@@ -252,7 +258,7 @@ def test_when_results_are_few_the_page_says_what_to_relax(person: Person) -> Non
     page = person.get("/start/results").text
     offers = re.findall(r'value="relax-([\w+]+)"[^>]*>([^<]+)</button>', page)
     assert offers, page
-    for action, label in offers:
+    for _action, label in offers:
         assert re.search(r"to see \d+ more$", label.strip()), label
     assert len(book_links(page)) < 3
     action = offers[0][0]

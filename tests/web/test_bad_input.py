@@ -230,7 +230,12 @@ def examples(therapist_id: int, appointment_id: int, hold_id: int, start: str) -
         Example(
             "POST",
             "/start/results",
-            form={"csrf_token": "x", "setting": "telehealth", "max_rate": "200", "action": "adjust"},
+            form={
+                "csrf_token": "x",
+                "setting": "telehealth",
+                "max_rate": "200",
+                "action": "adjust",
+            },
         ),
         Example("POST", "/start/forget", form={"csrf_token": "x"}),
         Example("GET", "/therapists/{therapist_id}", {"therapist_id": therapist_id}),

@@ -32,7 +32,12 @@ def secure_cookie(request: Request) -> bool:
 def set_session_cookie(request: Request, response: Response, value: str) -> None:
     # no max-age: the server decides when a session ends (accounts/sessions.py)
     response.set_cookie(
-        SESSION_COOKIE, value, httponly=True, samesite="lax", secure=secure_cookie(request), path="/"
+        SESSION_COOKIE,
+        value,
+        httponly=True,
+        samesite="lax",
+        secure=secure_cookie(request),
+        path="/",
     )
 
 

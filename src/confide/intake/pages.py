@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ValidationError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from confide.accounts.deps import Caller, CallerDep
@@ -43,12 +44,12 @@ from confide.intake.schemas import (
 )
 from confide.matching.live import LiveMatching, LiveMatchingDep
 from confide.matching.schemas import MatchResponse, MatchResult
-from confide.models import User
+from confide.models import Therapist, User
 from confide.network import service as network
 from confide.scheduling import bookable
 from confide.vocab import get_vocabulary
 from confide.web.templating import templates
-from confide.web.unit_of_work import UnitOfWorkDep
+from confide.web.unit_of_work import UnitOfWork, UnitOfWorkDep
 
 router = APIRouter(include_in_schema=False)
 INTAKE_COOKIE = "confide_intake"
@@ -108,9 +109,7 @@ def _user(session: Session, caller: Caller) -> User | None:
     return session.get(User, principal.user_id) if principal else None
 
 
-async def _load(
-    uow: Any, request: Request, caller: Caller, now: datetime
-) -> IntakeAnswers:
+async def _load(uow: Any, request: Request, caller: Caller, now: datetime) -> IntakeAnswers:
     key = _key(request)
 
     def work(session: Session) -> IntakeAnswers:
@@ -118,11 +117,13 @@ async def _load(
         return service.load_answers(session, key, user.id if user else None, now)
 
     # signed in, reading the session moves its last activity on: a write
-    return await (uow.write(work) if caller.credentials.cookie else uow.read(work))
+    if caller.credentials.cookie:
+        return await uow.write(work)
+    return await uow.read(work)
 
 
 async def _save(
-    uow: Any,
+    uow: UnitOfWork,
     request: Request,
     caller: Caller,
     now: datetime,
@@ -189,7 +190,9 @@ async def where_submit(request: Request, uow: UnitOfWorkDep, caller: CallerDep) 
     form = await _form(request)
     if (refused := csrf_refusal(request, _one(form, "csrf_token"))) is not None:
         return refused
-    data = {k: _one(form, k) for k in ("state", "format", "partner_state") if k in form}
+    data: dict[str, Any] = {
+        k: _one(form, k) for k in ("state", "format", "partner_state") if k in form
+    }
 
     def change(answers: IntakeAnswers) -> dict[str, str]:
         if answers.partner_violence:
@@ -248,7 +251,7 @@ def _chosen_screening(answers: IntakeAnswers) -> dict[str, int]:
 def _positive_at(code: str) -> int:
     """The smallest total at which a short check is positive (for the page's script)."""
     instrument = questions.INSTRUMENTS[code]
-    top = max(o.value for o in instrument.items[0].options)
+    top = int(max(o.value for o in instrument.items[0].options))
     n = len(instrument.items)
     for total in range(n * top + 1):
         given = [min(top, max(0, total - top * i)) for i in range(n)]
@@ -273,9 +276,7 @@ def _times_context(answers: IntakeAnswers) -> dict[str, Any]:
     vocab = get_vocabulary()
     default = vocab.states[answers.state].time_zones[0] if answers.state else "America/New_York"
     zone = answers.timezone or default
-    zones = list(
-        dict.fromkeys([zone, *(z for s in vocab.states.values() for z in s.time_zones)])
-    )
+    zones = list(dict.fromkeys([zone, *(z for s in vocab.states.values() for z in s.time_zones)]))
     ticked = {
         f"{w['weekday']}-{part}"
         for w in answers.availability
@@ -449,34 +450,46 @@ def _cost(result: MatchResult, answers: IntakeAnswers, couples: bool) -> str:
 
 
 def _cards(
-    response: MatchResponse, answers: IntakeAnswers, zone: str
+    response: MatchResponse, answers: IntakeAnswers, zone: str, licences: Mapping[int, str]
 ) -> list[dict[str, Any]]:
     vocab = get_vocabulary()
     couples = answers.care_format == "couples"
     cards = []
     for result in response.results:
         card = result.therapist
-        licence = next(
-            (t.label for t in vocab.licence_types.values() if t.abbreviation == card.credential),
-            card.credential,
-        )
+        kind = vocab.licence_types.get(licences.get(card.id, ""))
         cards.append(
             {
                 "id": card.id,
                 "name": card.name,
                 "credential": card.credential,
-                "licence": licence,
+                "licence": kind.label if kind else None,
                 "pronouns": card.pronouns,
-                "reasons": result.reasons,
+                # the first opening has a line of its own, in the person's zone
+                "reasons": [r for r in result.reasons if not r.startswith("First opening")],
                 "opening": _when(result.first_opening, zone),
                 "cost": _cost(result, answers, couples),
                 "book": _book_link(card.id, result.session_type, result.first_opening),
                 "profile": f"/therapists/{card.id}",
                 "where": "Online"
-                + (f" or in person in {card.office_city}" if card.in_person and card.office_city else ""),
+                + (
+                    f" or in person in {card.office_city}"
+                    if card.in_person and card.office_city
+                    else ""
+                ),
             }
         )
     return cards
+
+
+def _licence_types(session: Session, response: MatchResponse) -> dict[int, str]:
+    ids = [r.therapist.id for r in response.results]
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(Therapist.id, Therapist.licence_type).where(Therapist.id.in_(ids))
+    ).all()
+    return {row.id: row.licence_type for row in rows}
 
 
 def _results(
@@ -488,7 +501,9 @@ def _results(
     loosenings = []
     if len(response.results) < FEW:
         for action in service.constraints_in_force(answers):
-            wider = live.matches(session, service.match_intake(service.loosened(answers, action)), now)
+            wider = live.matches(
+                session, service.match_intake(service.loosened(answers, action)), now
+            )
             more = wider.total_eligible - response.total_eligible
             if more > 0:
                 label = service.loosening_label(answers, action)
@@ -506,7 +521,7 @@ def _results(
     return {
         "response": response,
         "notices": notices,
-        "cards": _cards(response, answers, intake.zone),
+        "cards": _cards(response, answers, intake.zone, _licence_types(session, response)),
         "zone": intake.zone,
         "loosenings": loosenings,
         "couples": answers.care_format == "couples",
@@ -557,7 +572,7 @@ async def results_adjust(
                 setattr(answers, name, value)
             answers.pending_help = []
             return {}
-        data = {
+        data: dict[str, Any] = {
             k: _one(form, k)
             for k in ("setting", "postal_code", "max_distance_km", "max_rate")
             if k in form
@@ -588,7 +603,7 @@ async def results_adjust(
     if answers.state is None:
         return see_other("/start")
     if errors:
-        found = errors.pop("_shown")  # type: ignore[arg-type]
+        found = errors.pop("_shown")
         context = {**_step_context("results", answers), **found, "errors": errors, "form": form}
         return _render(request, "results.html", context, 422)
     return _keep_key(request, see_other("/start/results"), fresh)
@@ -658,7 +673,10 @@ async def profile(
             (label, ", ".join(names))
             for label, names in (
                 ("Works with", [vocab.concerns[s.concern].label for s in therapist.specialties]),
-                ("Ways of working", [vocab.modalities[x.modality].label for x in therapist.modalities]),
+                (
+                    "Ways of working",
+                    [vocab.modalities[x.modality].label for x in therapist.modalities],
+                ),
                 ("Languages", [vocab.languages[x.language].name for x in therapist.languages]),
             )
             if names

@@ -82,7 +82,9 @@ except ImportError:  # pragma: no cover
     )
     _TWO_WEEKS = "Over the last 2 weeks, how often have you been bothered by the following?"
 
-    def _instrument(code: str, title: str, prompt: str, texts: Sequence[str], options: tuple[Option, ...]) -> Instrument:
+    def _instrument(
+        code: str, title: str, prompt: str, texts: Sequence[str], options: tuple[Option, ...]
+    ) -> Instrument:
         items = tuple(Item(f"{code}_{i + 1}", t, options) for i, t in enumerate(texts))
         return Instrument(code, title, prompt, items, None, None)
 
@@ -108,12 +110,23 @@ except ImportError:  # pragma: no cover
                 "How many drinks do you have on a typical day when you are drinking?",
                 "How often do you have six or more drinks on one occasion?",
             ),
-            tuple(Option(v, t) for v, t in enumerate(("Never / 1-2", "Monthly or less / 3-4", "2-4 a month / 5-6", "2-3 a week / 7-9", "4+ a week / 10+"))),
+            tuple(
+                Option(v, t)
+                for v, t in enumerate(
+                    (
+                        "Never / 1-2",
+                        "Monthly or less / 3-4",
+                        "2-4 a month / 5-6",
+                        "2-3 a week / 7-9",
+                        "4+ a week / 10+",
+                    )
+                )
+            ),
         ),
     }
     _POSITIVE = {"phq2": 3, "gad2": 3, "phq9": 10, "gad7": 10, "pc_ptsd5": 3, "audit_c": 4}
 
-    def score(code: str, answers: Sequence[int], sex: str | None = None) -> Score:  # type: ignore[misc]
+    def score(code: str, answers: Sequence[int], sex: str | None = None) -> Score:
         instrument = INSTRUMENTS[code]
         if len(answers) != len(instrument.items):
             raise ValueError(f"{code} needs {len(instrument.items)} answers")
@@ -121,7 +134,7 @@ except ImportError:  # pragma: no cover
         flags = ("self_harm_risk",) if code == "phq9" and answers[8] > 0 else ()
         return Score(code, total, "", total >= _POSITIVE[code], flags)
 
-    def next_instruments(done: Mapping[str, Score], concerns: Collection[str]) -> tuple[str, ...]:  # type: ignore[misc]
+    def next_instruments(done: Mapping[str, Score], concerns: Collection[str]) -> tuple[str, ...]:
         wanted = ["phq2", "gad2"]
         if "phq2" in done and done["phq2"].positive:
             wanted.append("phq9")
@@ -174,7 +187,16 @@ except ImportError:  # pragma: no cover
 try:  # pragma: no cover
     from confide.screening.danger import safety_signals
 except ImportError:  # pragma: no cover
-    _PV_WORDS = ("afraid of", "scared of", "hits me", "hit me", "threaten", "controls my", "won't let me", "choked")
+    _PV_WORDS = (
+        "afraid of",
+        "scared of",
+        "hits me",
+        "hit me",
+        "threaten",
+        "controls my",
+        "won't let me",
+        "choked",
+    )
     _SELF_HARM_WORDS = ("kill myself", "end my life", "hurt myself", "suicide", "better off dead")
 
     def safety_signals(text: str) -> tuple[str, ...]:

@@ -201,7 +201,9 @@ class AdjustForm(BaseModel):
         from confide.matching.schemas import postal_location
 
         if value is not None and (
-            len(value) != 5 or not value.isascii() or not value.isdigit()
+            len(value) != 5
+            or not value.isascii()
+            or not value.isdigit()
             or postal_location(value) is None
         ):
             raise ValueError("unknown postal code")

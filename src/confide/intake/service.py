@@ -3,10 +3,12 @@ of each step: what is saved, what the feeling step asks, and the match intake ma
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -112,8 +114,6 @@ def current_draft(
     session: Session, browser_key: str | None, user: User | None, now: datetime | None = None
 ) -> IntakeAnswers | None:
     """The intake of whoever is looking: this browser's draft, else the account's latest."""
-    from datetime import UTC
-
     now = now or datetime.now(UTC)
     draft = find_draft(session, browser_key, user.id if user else None, now)
     if draft is None and user is not None:
@@ -150,19 +150,18 @@ def record_answers(
     session: Session, client: Client, answers: IntakeAnswers, actor: Actor, now: datetime
 ) -> bool:
     """Write the screening and safety answers not yet written; True when something was."""
+    screening: Any
     try:
-        from confide.screening import service as screening
+        screening = importlib.import_module("confide.screening.service")
     except ImportError:  # the screening service is not on this branch yet
-        screening = None  # type: ignore[assignment]
+        screening = None
     wrote = False
     for code, given in answers.screening.items():
         if answers.recorded.get(code) == given or screening is None:
             continue
         if len(given) != len(questions.INSTRUMENTS[code].items):
             continue
-        screening.record_screening(
-            session, client.id, code, given, sex=None, actor=actor, now=now
-        )
+        screening.record_screening(session, client.id, code, given, sex=None, actor=actor, now=now)
         answers.recorded[code] = given
         wrote = True
     safety = dict(answers.safety_answers)
@@ -258,12 +257,13 @@ def feeling_page(answers: IntakeAnswers) -> FeelingPage:
     return FeelingPage("first", (*first, *middle, *last))
 
 
-def _choice(raw: Sequence[str] | None, item: Item) -> int | None | str:
+def _choice(raw: Sequence[str] | None, item: Item) -> int | str | None:
     """The value chosen for an item, None when unanswered, "bad" when not one of its options."""
     if not raw or raw[-1] == "":
         return None
-    allowed = {str(o.value): o.value for o in item.options}
-    return allowed.get(raw[-1].strip(), "bad")
+    allowed: dict[str, int] = {str(o.value): int(o.value) for o in item.options}
+    found = allowed.get(raw[-1].strip())
+    return "bad" if found is None else found
 
 
 ANSWER_ALL = "Please answer this question too, or skip this step."
@@ -312,9 +312,9 @@ def apply_feeling(answers: IntakeAnswers, form: Mapping[str, Sequence[str]]) -> 
             answers.screening.pop(expanded, None)
             if not questions.score(block.code, given).positive:
                 continue
-            rest = [chosen.get(i.code) for i in block.expansion]
-            if all(v is not None for v in rest):
-                answers.screening[expanded] = steps.full_answers(given, rest)  # type: ignore[arg-type]
+            rest = [chosen[i.code] for i in block.expansion if i.code in chosen]
+            if len(rest) == len(block.expansion):
+                answers.screening[expanded] = steps.full_answers(given, rest)
             else:
                 more.append(expanded)
     else:
@@ -354,8 +354,10 @@ def apply_concerns(answers: IntakeAnswers, concerns: list[str], text: str) -> No
 
 def plan_sold(plan: str | None, state: str | None) -> bool:
     vocab = get_vocabulary()
-    return plan is not None and plan in vocab.plans and (
-        state is None or vocab.plans[plan].sold_in(state)
+    return (
+        plan is not None
+        and plan in vocab.plans
+        and (state is None or vocab.plans[plan].sold_in(state))
     )
 
 
