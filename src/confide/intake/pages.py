@@ -109,7 +109,7 @@ def _user(session: Session, caller: Caller) -> User | None:
     return session.get(User, principal.user_id) if principal else None
 
 
-async def _load(uow: Any, request: Request, caller: Caller, now: datetime) -> IntakeAnswers:
+async def _load(uow: UnitOfWork, request: Request, caller: Caller, now: datetime) -> IntakeAnswers:
     key = _key(request)
 
     def work(session: Session) -> IntakeAnswers:
