@@ -24,26 +24,25 @@ ANONYMOUS_CSRF_COOKIE = "confide_csrf"
 CSRF_REFUSED = "this form has expired or did not come from Confide; please try again"
 
 
-def secure_cookie(request: Request) -> bool:
-    """Whether cookies set on this request must be Secure (served over HTTPS)."""
+def _secure(request: Request) -> bool:
     return bool(request.app.state.settings.behind_tls_proxy) or request.url.scheme == "https"
+
+
+def secure_cookie(request: Request) -> bool:
+    """Whether a cookie set on this request must be Secure (for other capabilities' cookies)."""
+    return _secure(request)
 
 
 def set_session_cookie(request: Request, response: Response, value: str) -> None:
     # no max-age: the server decides when a session ends (accounts/sessions.py)
     response.set_cookie(
-        SESSION_COOKIE,
-        value,
-        httponly=True,
-        samesite="lax",
-        secure=secure_cookie(request),
-        path="/",
+        SESSION_COOKIE, value, httponly=True, samesite="lax", secure=_secure(request), path="/"
     )
 
 
 def clear_session_cookie(request: Request, response: Response) -> None:
     response.delete_cookie(
-        SESSION_COOKIE, httponly=True, samesite="lax", secure=secure_cookie(request), path="/"
+        SESSION_COOKIE, httponly=True, samesite="lax", secure=_secure(request), path="/"
     )
 
 
@@ -68,7 +67,7 @@ class AnonymousCsrf:
                 self.value,
                 httponly=True,
                 samesite="lax",
-                secure=secure_cookie(request),
+                secure=_secure(request),
                 path="/",
             )
         return response
