@@ -122,3 +122,16 @@ def test_signing_in_claims_the_draft_and_records_the_safety_answers(
     client.post("/signin", data=signin, follow_redirects=False)
     with database.session() as session:
         assert len(session.scalars(select(SafetyRecord)).all()) == len(records)
+
+
+def test_a_stale_draft_is_not_claimed_by_whoever_signs_in_later(
+    client: TestClient, database: Database
+) -> None:
+    email = make_user(client)
+    with database.session(write=True) as session:
+        key = service.save_answers(session, None, answers(), NOW)
+        user = users.find_user(session, email)
+        assert user is not None
+        assert service.claim_draft(session, key, user, NOW + timedelta(hours=2)) is None
+        draft = session.scalars(select(IntakeDraft)).one()
+        assert draft.user_id is None

@@ -322,3 +322,28 @@ def test_odd_values_in_every_field_never_reach_a_server_error(
             data = {"csrf_token": person.token, **fields, name: str(odd)}
             response = api.post(path, data=data, follow_redirects=False)
             assert response.status_code in (200, 303, 422), f"{path} {name} = {kind}"
+
+
+def test_private_answers_are_never_shown_again(person: Person) -> None:
+    person.post("/start", state="NY", format="couples", partner_state="NY")
+    person.post("/start/feeling", **{code: "1" for code in PV}, **{SELF_HARM: "1"})
+    again = person.get("/start/feeling").text
+    for code in (*PV, SELF_HARM):
+        assert not re.search(rf'name="{code}" value="1"[^>]* checked', again)
+
+
+def test_couples_sessions_are_never_said_to_be_covered(person: Person) -> None:
+    person.post("/start", state="CA", format="couples", partner_state="CA")
+    person.post("/start/concerns", concerns="infidelity")
+    person.post("/start/feeling", action="skip")
+    plans = re.findall(r'<option value="([\w-]+)"', person.get("/start/payment").text)
+    plan = next(p for p in plans if p not in ("", "AL") and len(p) > 2)
+    assert person.post("/start/payment", plan=plan).status_code == 303
+    person.post("/start/preferences", action="skip")
+    person.post("/start/times", timezone="America/Los_Angeles")
+    page = person.get("/start/results").text
+    links = book_links(page)
+    assert links
+    assert {link["session_type"] for link in links} == {"couples_intake"}
+    assert "In network" not in page
+    assert "Insurance often does not pay for couples sessions" in page

@@ -225,7 +225,9 @@ def _visit(answers: IntakeAnswers, name: str) -> None:
 
 def _feeling_context(answers: IntakeAnswers, errors: dict[str, str]) -> dict[str, Any]:
     page = service.feeling_page(answers)
-    chosen = {**_chosen_screening(answers), **answers.safety_answers}
+    # the private answers are never shown again: on a shared device, the next person to open
+    # this page must not see them (what they disclosed stays disclosed in the draft)
+    chosen = _chosen_screening(answers)
     return {
         "page": page,
         "chosen": chosen,

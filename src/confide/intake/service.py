@@ -30,6 +30,9 @@ from confide.vocab import get_vocabulary
 
 logger = logging.getLogger("confide.intake")
 LIFETIME = timedelta(days=7)
+# A draft is claimed at sign-in only while it is fresh: on a shared device, someone else
+# signing in later on the same browser must not take over another person's answers.
+CLAIM_WITHIN = timedelta(hours=1)
 
 
 # --- drafts -------------------------------------------------------------------------------
@@ -93,7 +96,7 @@ def claim_draft(
     """At sign-in: this browser's draft becomes the account's, and, for a client, its screening
     and safety answers go on the client's record."""
     draft = find_draft(session, browser_key, user.id, now)
-    if draft is None:
+    if draft is None or (draft.user_id is None and draft.updated_at < now - CLAIM_WITHIN):
         return None
     claim(session, draft, user, now)
     return draft
