@@ -445,9 +445,9 @@ def loosening_label(answers: IntakeAnswers, action: str) -> str:
     if action == "preferences":
         return "Make your must-haves nice-to-haves"
     if action == "availability":
-        return "Look at any time, not only the times you chose"
+        return "Look at any time of the week"
     if action == "payment":
-        return "Pay for yourself at any rate" if answers.plan else "Allow any session rate"
+        return "Pay for yourself" if answers.plan else "Allow any session rate"
     return "Allow online sessions too"
 
 
