@@ -107,6 +107,22 @@ class CouplesUnavailable(Conflict):
         )
 
 
+class SafetyQuestionsNeeded(Conflict):
+    """A joint session waits until each partner has answered the private partner-violence
+    questions from their own account. The same words whichever partner has not answered yet,
+    and they say nothing about what anyone answered."""
+
+    code = "safety_questions_needed"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Before a joint session can be booked, each partner answers a few private safety "
+            "questions from their own account. Answers stay private: neither partner sees what "
+            "the other said. Individual sessions can be booked now.",
+            questions="/api/v1/screenings/safety/questions",
+        )
+
+
 class RateLimited(DomainError):
     """Too many requests of one kind from one address or account; try again after a while."""
 

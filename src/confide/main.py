@@ -12,7 +12,7 @@ from confide import __version__
 from confide.accounts.account_pages import router as account_pages_router
 from confide.accounts.api import router as clients_router
 from confide.accounts.auth_api import router as auth_router
-from confide.accounts.deps import acting_user
+from confide.accounts.deps import acting_client, acting_user
 from confide.accounts.pages import router as account_forms_router
 from confide.audit.api import audit_router
 from confide.config import Settings, get_settings
@@ -28,6 +28,7 @@ from confide.network.api import router as therapists_router
 from confide.scheduling.api import router as scheduling_router
 from confide.scheduling.openings import OpeningsIndex
 from confide.scheduling.pages import router as booking_pages_router
+from confide.screening.api import screening_router
 from confide.vocab.api import router as vocab_router
 from confide.web import errors
 from confide.web.docs import install_docs
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(intake_pages_router)
     app.include_router(matching_router)
     app.include_router(audit_router(acting_user))
+    app.include_router(screening_router(acting_client))
     live = install_matching(app, database, settings)
     app.state.readiness = Readiness(
         live.warm_up,

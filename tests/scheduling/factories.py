@@ -9,7 +9,10 @@ from datetime import UTC, date, datetime
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from confide.audit import Actor
 from confide.models import Licence, Therapist, TherapistService, TimeOff, WeeklyHours
+from confide.screening.safety_questions import PARTNER_VIOLENCE_QUESTIONS
+from confide.screening.service import record_safety_answers
 from tests.conftest import verified_client
 
 _npis = itertools.count(1_000_000_000)
@@ -83,7 +86,45 @@ def make_client(
     return verified_client(api, name=name, state=state, zone=zone, email=email)
 
 
-def link_partners(api: TestClient, first: dict[str, str], second: dict[str, str]) -> None:
+ALL_NO = {q.code: 0 for q in PARTNER_VIOLENCE_QUESTIONS}
+
+
+def answer_safety_questions(
+    session: Session,
+    client_id: int,
+    *,
+    yes: Iterable[str] = (),
+    now: datetime | None = None,
+) -> None:
+    """The client answers the private partner-violence questions (no, unless named in `yes`),
+    as the intake would: joint sessions wait for both partners' answers."""
+    answers = {**ALL_NO, **dict.fromkeys(yes, 1)}
+    record_safety_answers(
+        session,
+        client_id,
+        answers,
+        source="intake",
+        actor=Actor(user_id=None, role="client"),
+        now=now or datetime.now(UTC),
+    )
+
+
+def answer_through_api(api: TestClient, headers: dict[str, str], **answers: int) -> None:
+    """The client answers the private questions from their own account (all no by default)."""
+    response = api.post(
+        "/api/v1/screenings/safety", json={"answers": {**ALL_NO, **answers}}, headers=headers
+    )
+    assert response.status_code == 201, response.text
+
+
+def link_partners(
+    api: TestClient, first: dict[str, str], second: dict[str, str], *, answered: bool = True
+) -> None:
+    """Link two clients as partners; unless told otherwise, each has answered the private
+    partner-violence questions (all no) from their own account, so joint sessions are open."""
     code = api.post("/api/v1/clients/me/invitations", headers=first).json()["code"]
     response = api.post("/api/v1/clients/me/partner", json={"code": code}, headers=second)
     assert response.status_code == 200, response.text
+    if answered:
+        for headers in (first, second):
+            answer_through_api(api, headers)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from confide.db import Database
 from confide.models import Appointment, AppointmentParticipant, Client
 from tests.conftest import form_csrf, signed_in_client
-from tests.scheduling.factories import make_therapist
+from tests.scheduling.factories import answer_safety_questions, make_therapist
 
 NOW = datetime(2026, 12, 2, 15, 0, tzinfo=UTC)
 MONDAY_9_NY = datetime(2026, 12, 7, 14, 0, tzinfo=UTC)
@@ -184,6 +184,13 @@ def test_linked_partners_book_a_couples_session_from_their_own_accounts(
         data={"csrf_token": form_csrf(partner, "/account"), "code": code.group(1)},
     )
     assert "You are linked with your partner" in linked.text
+    # joint sessions wait for each partner's private answers
+    waiting = book(client, therapist_id, MONDAY_9_NY, session_type="couples_intake")
+    assert waiting.status_code == 409
+    assert "each partner answers a few private safety questions" in waiting.text
+    with database.session(write=True) as session:
+        for person in session.scalars(select(Client.id)).all():
+            answer_safety_questions(session, person)
     done = book(client, therapist_id, MONDAY_9_NY, session_type="couples_intake")
     assert done.status_code == 200, done.text
     with database.session() as session:

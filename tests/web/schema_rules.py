@@ -5,7 +5,8 @@ refused as bad input. Some of Confide's 422s come from rules across fields or fr
 database holds, which no OpenAPI schema can say: a plan must be one of its payer's and sold in
 the person's state; a hold's start is a whole minute between 2000 and 2100; a therapist must
 offer the session type and be licensed where the client is; a partner code must be a real
-invitation from someone else; an Idempotency-Key names one request. `steer` changes a
+invitation from someone else; an Idempotency-Key names one request; a screening has one
+answer per item of its instrument, each in that item's range. `steer` changes a
 schema-valid case just enough to keep these rules, so each such request is still sent and all
 checks run on its answer. Negative cases are never touched: those must be refused, and are.
 Each rule's own 422 is tested where it lives (tests/web/test_bad_input.py, the matching,
@@ -29,6 +30,7 @@ from confide.accounts.service import create_client, invite_partner
 from confide.db import Database
 from confide.fields import EARLIEST, LATEST
 from confide.models import Licence, TherapistService, User
+from confide.screening.instruments import INSTRUMENTS
 from confide.vocab import get_vocabulary
 
 
@@ -162,6 +164,19 @@ def _window(query: dict[str, Any]) -> None:
         query["since"], query["until"] = query["until"], query["since"]
 
 
+def _answers_fit(body: dict[str, Any]) -> None:
+    """One answer per item of the instrument, each one of that item's answers."""
+    found = INSTRUMENTS.get(str(body.get("instrument")))
+    given = body.get("answers")
+    if found is None or not isinstance(given, list):
+        return
+    given = given + [0] * len(found.items)
+    body["answers"] = [
+        min(max(value, 0), item.options[-1].value) if isinstance(value, int) else 0
+        for item, value in zip(found.items, given, strict=False)
+    ]
+
+
 def _is_email(body: dict[str, Any]) -> bool:
     """A password that is the address itself (which registration refuses)."""
     return str(body.get("password", "")).strip().lower() == str(body.get("email")).strip().lower()
@@ -199,6 +214,8 @@ def steer(case: Case, network: Network) -> Case:
         body["start"] = _in_range(str(body.get("start")), whole_minute=True)
     elif label == "POST /api/v1/appointments/{appointment_id}/reschedule" and body is not None:
         body["start"] = _in_range(str(body.get("start")), whole_minute=True)
+    elif label == "POST /api/v1/screenings/score" and body is not None:
+        _answers_fit(body)
     elif label == "POST /api/v1/clients/me/partner" and body is not None:
         body["code"] = network.partner_code()
     elif label in ("GET /api/v1/audit/events", "GET /api/v1/audit/events.csv"):

@@ -189,6 +189,18 @@ def examples(therapist_id: int, appointment_id: int, hold_id: int, start: str) -
             query={"actor_user_id": 1, "since": start, "page": 1, "per_page": 10},
         ),
         Example("GET", "/api/v1/audit/events.csv", query={"object_id": str(appointment_id)}),
+        Example("GET", "/api/v1/screenings/instruments"),
+        Example(
+            "POST",
+            "/api/v1/screenings/score",
+            json={"instrument": "audit_c", "answers": [1, 2, 0], "sex": "female"},
+        ),
+        Example("GET", "/api/v1/screenings/safety/questions"),
+        Example(
+            "POST",
+            "/api/v1/screenings/safety",
+            json={"answers": {"pv_fear": 0, "pv_control": 0, "self_harm_now": 0}},
+        ),
         Example("GET", "/fhir/locations.ndjson"),
         Example("GET", "/fhir/schedules.ndjson"),
         Example("GET", "/fhir/slots.ndjson"),
@@ -364,6 +376,13 @@ def test_no_odd_value_in_any_field_reaches_a_server_error(client: TestClient, wo
         ("POST", "/api/v1/auth/register", {"password": "NEW@example.org"}, 422, "password"),
         ("POST", "/api/v1/auth/tokens", {"expires_in_days": 366}, 422, "expires_in_days"),
         ("POST", "/api/v1/auth/tokens", {"scopes": ["everything"]}, 422, "scopes.0"),
+        ("POST", "/api/v1/screenings/score", {"instrument": "hits"}, 422, "instrument"),
+        ("POST", "/api/v1/screenings/score", {"answers": [1, 2]}, 422, "answers"),
+        ("POST", "/api/v1/screenings/score", {"answers": [1, 2, 5]}, 422, "answers.2"),
+        ("POST", "/api/v1/screenings/score", {"answers": [1, 2, 4, 0]}, 422, "answers"),
+        ("POST", "/api/v1/screenings/score", {"sex": "unknown"}, 422, "sex"),
+        ("POST", "/api/v1/screenings/safety", {"answers": {}}, 422, "answers"),
+        ("POST", "/api/v1/screenings/safety", {"answers": {"pv_fear": 3}}, 422, "answers.pv_fear"),
     ],
 )
 def test_the_answer_names_the_field(  # type: ignore[no-untyped-def]

@@ -89,6 +89,18 @@ async def acting_user(caller: CallerDep) -> Callable[[Session], Actor]:
     return resolve
 
 
+async def acting_client(caller: CallerDep) -> Callable[[Session], tuple[int, Actor]]:
+    """For routes below accounts that act for a client themself (screening's): the verified
+    client asking, as their client id and the audit trail's name for them, resolved inside the
+    route's unit of work (401 for nobody, 403 for anyone but a verified client)."""
+
+    def resolve(session: Session) -> tuple[int, Actor]:
+        client = caller.client(session, "profile")
+        return client.id, caller.actor(client)
+
+    return resolve
+
+
 def caller_account(request: Request) -> str | None:
     """The account a request acts for, as a rate-limit key, without reading the database: the
     bearer token's digest, else the session cookie's."""

@@ -38,12 +38,14 @@ from confide.models.scheduling import (
     IdempotencyRecord,
     blocking_clause,
 )
+from confide.models.screening import SAFETY_FLAG_KINDS, SafetyFlag, ScreeningResponse
 
 __all__ = [
     "ACTOR_ROLES",
     "APPOINTMENT_STATUSES",
     "BLOCKING_STATUSES",
     "LINK_PURPOSES",
+    "SAFETY_FLAG_KINDS",
     "USER_ROLES",
     "AccountLink",
     "ApiToken",
@@ -60,7 +62,9 @@ __all__ = [
     "PanelParticipation",
     "Payer",
     "Plan",
+    "SafetyFlag",
     "SafetyRecord",
+    "ScreeningResponse",
     "Therapist",
     "TherapistIdentity",
     "TherapistLanguage",

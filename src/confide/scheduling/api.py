@@ -174,7 +174,9 @@ async def list_slots(
             "description": "the time is taken (slot_unavailable; alternatives are listed); the "
             "client already holds a time (hold_exists) or has an upcoming first session of "
             "this format (first_session_exists), `existing` naming it; joint sessions cannot be "
-            "booked for this account (couples_unavailable); or a request with this key is "
+            "booked for this account (couples_unavailable) or not before each partner has "
+            "answered the private safety questions (safety_questions_needed); or a request "
+            "with this key is "
             "still at work (idempotency_in_progress)"
         },
         **RATE_LIMITED,

@@ -6,9 +6,11 @@ checked after the clients' rows are locked (PostgreSQL; SQLite's BEGIN IMMEDIATE
 writer already), before the therapist's, so two requests from one client, even for two
 therapists, are decided one after the other.
 
-Joint sessions are refused where either partner has disclosed partner violence (DESIGN §2). The
-refusal is CouplesUnavailable, the same words for both partners, and nothing either of them can
-read changes with the disclosure.
+Joint sessions wait until each partner has answered the private partner-violence questions from
+their own account (SafetyQuestionsNeeded), and are refused where either partner has disclosed
+partner violence (DESIGN §2). The refusal is CouplesUnavailable, the same words for both
+partners, and nothing either of them can read changes with the disclosure. The questions are
+checked first, so whether a partner is asked to answer never depends on what anyone answered.
 """
 
 from __future__ import annotations
@@ -21,9 +23,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from confide.audit import Actor
-from confide.errors import CouplesUnavailable, FirstSessionExists, HoldExists
+from confide.errors import (
+    CouplesUnavailable,
+    FirstSessionExists,
+    HoldExists,
+    SafetyQuestionsNeeded,
+)
 from confide.models import Appointment, AppointmentParticipant, Client, Therapist, blocking_clause
-from confide.screening.safety import couple_partner_violence_disclosed
+from confide.screening.safety import couple_safety
 from confide.vocab import get_vocabulary
 
 
@@ -125,12 +132,16 @@ def check_first_session(
 def check_couples_allowed(
     session: Session, session_type: str, parties: Sequence[Client], actor: Actor, now: datetime
 ) -> None:
-    """Refuse a joint session where either partner disclosed partner violence.
+    """Refuse a joint session until both partners have answered the partner-violence questions,
+    and for good where either partner disclosed partner violence.
 
     It reads (and audits) the safety records: call it after every lock the caller takes, since
     the audit trail's lock must come last."""
     if get_vocabulary().session_types[session_type].format != "couples" or len(parties) < 2:
         return
     first, second = parties[0].id, parties[1].id
-    if couple_partner_violence_disclosed(session, first, second, actor=actor, now=now):
+    safety = couple_safety(session, first, second, actor=actor, now=now)
+    if not safety.both_answered:
+        raise SafetyQuestionsNeeded()
+    if safety.disclosed:
         raise CouplesUnavailable()

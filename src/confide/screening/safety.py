@@ -17,6 +17,7 @@ from confide import audit
 from confide.audit import Actor
 from confide.errors import NotFound
 from confide.models import Client, SafetyRecord
+from confide.screening.safety_questions import PARTNER_VIOLENCE_CODES
 
 OBJECT_TYPE = "safety_record"  # audited per client: the object id is the client's id
 
@@ -71,6 +72,34 @@ def _summary(records: list[SafetyRecord]) -> SafetySummary:
         partner_violence=any(r.partner_violence for r in records),
         self_harm_risk=any(r.self_harm_risk for r in records),
         last_recorded_at=records[-1].recorded_at if records else None,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CoupleSafety:
+    # each partner answered at least one partner-violence question, yes or no
+    both_answered: bool
+    # either partner ever disclosed partner violence, from any source
+    disclosed: bool
+
+
+def answers_partner_violence_question(record: SafetyRecord) -> bool:
+    """Whether the record is an answer to one of the partner-violence questions (its source
+    ends in the question's code, e.g. "intake:pv_fear" or "account:pv_control")."""
+    return record.source.rpartition(":")[2] in PARTNER_VIOLENCE_CODES
+
+
+def couple_safety(
+    session: Session, client_id: int, partner_id: int, *, actor: Actor, now: datetime
+) -> CoupleSafety:
+    """What joint booking needs to know of a couple's records, and nothing of whose they are."""
+    records = _records(session, [client_id, partner_id])
+    answered = {r.client_id for r in records if answers_partner_violence_question(r)}
+    for reader_of in sorted({client_id, partner_id}):
+        audit.record(session, actor, "read", OBJECT_TYPE, reader_of, "ok", now)
+    return CoupleSafety(
+        both_answered={client_id, partner_id} <= answered,
+        disclosed=any(r.partner_violence for r in records),
     )
 
 
