@@ -3,12 +3,10 @@ of each step: what is saved, what the feeling step asks, and the match intake ma
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -26,6 +24,7 @@ from confide.matching.schemas import (
     SelfPayPayment,
 )
 from confide.models import Client, IntakeDraft, User
+from confide.screening import service as screening
 from confide.vocab import get_vocabulary
 
 logger = logging.getLogger("confide.intake")
@@ -153,14 +152,11 @@ def record_answers(
     session: Session, client: Client, answers: IntakeAnswers, actor: Actor, now: datetime
 ) -> bool:
     """Write the screening and safety answers not yet written; True when something was."""
-    screening: Any
-    try:
-        screening = importlib.import_module("confide.screening.service")
-    except ImportError:  # the screening service is not on this branch yet
-        screening = None
     wrote = False
     for code, given in answers.screening.items():
-        if answers.recorded.get(code) == given or screening is None:
+        # PHQ-9 and GAD-7 include the two-question checks: record the full form alone
+        full = steps.EXPANDS.get(code)
+        if answers.recorded.get(code) == given or (full and full in answers.screening):
             continue
         if len(given) != len(questions.INSTRUMENTS[code].items):
             continue
@@ -169,22 +165,9 @@ def record_answers(
         wrote = True
     safety = dict(answers.safety_answers)
     if safety and answers.recorded.get("safety") != safety:
-        if screening is not None:
-            screening.record_safety_answers(
-                session, client.id, safety, source="intake", actor=actor, now=now
-            )
-        else:
-            from confide.screening.safety import record_safety
-
-            record_safety(
-                session,
-                client.id,
-                partner_violence=questions.partner_violence_disclosed(safety),
-                self_harm_risk=questions.self_harm_disclosed(safety),
-                source="intake",
-                actor=actor,
-                now=now,
-            )
+        screening.record_safety_answers(
+            session, client.id, safety, source="intake", actor=actor, now=now
+        )
         answers.recorded["safety"] = safety
         wrote = True
     return wrote

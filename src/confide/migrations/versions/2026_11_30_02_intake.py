@@ -1,7 +1,7 @@
 """Intake drafts: a browser's answers on the way to a first session, encrypted, for a week.
 
 Revision ID: 20261130_02
-Revises: 20261129_05
+Revises: 20261130_01
 Create Date: 2026-11-30 10:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "20261130_02"
-down_revision = "20261129_05"
+down_revision = "20261130_01"
 branch_labels = None
 depends_on = None
 
