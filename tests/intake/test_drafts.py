@@ -14,6 +14,7 @@ from confide.db import Database
 from confide.intake import questions, service
 from confide.intake.schemas import IntakeAnswers
 from confide.models import Client, IntakeDraft, SafetyRecord
+from confide.models.screening import SafetyFlag, ScreeningResponse
 from tests.conftest import PASSWORD, make_user
 
 NOW = datetime(2026, 11, 26, 0, 5, tzinfo=UTC)
@@ -118,6 +119,9 @@ def test_signing_in_claims_the_draft_and_records_the_safety_answers(
             select(SafetyRecord).where(SafetyRecord.client_id == client_row.id)
         ).all()
         assert any(r.self_harm_risk for r in records)
+        # a clinician is asked to look
+        flags = session.scalars(select(SafetyFlag)).all()
+        assert [f.client_id for f in flags] == [client_row.id]
     # what was recorded is not recorded again at the next sign-in
     client.post("/signin", data=signin, follow_redirects=False)
     with database.session() as session:
@@ -135,3 +139,21 @@ def test_a_stale_draft_is_not_claimed_by_whoever_signs_in_later(
         assert service.claim_draft(session, key, user, NOW + timedelta(hours=2)) is None
         draft = session.scalars(select(IntakeDraft)).one()
         assert draft.user_id is None
+
+
+def test_screening_answers_go_on_the_clients_record_at_sign_in(
+    client: TestClient, database: Database
+) -> None:
+    email = make_user(client)
+    phq2 = {i.code: "1" for i in questions.INSTRUMENTS["phq2"].items}
+    gad2 = {i.code: "0" for i in questions.INSTRUMENTS["gad2"].items}
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/start").text)
+    assert token is not None
+    csrf = token.group(1)
+    client.post("/start", data={"csrf_token": csrf, "state": "NY"})
+    client.post("/start/feeling", data={"csrf_token": csrf, **phq2, **gad2})
+    signin = {"email": email, "password": PASSWORD, "csrf_token": csrf, "next": "/account"}
+    assert client.post("/signin", data=signin, follow_redirects=False).status_code == 303
+    with database.session() as session:
+        stored = session.scalars(select(ScreeningResponse)).all()
+        assert sorted(r.instrument for r in stored) == ["gad2", "phq2"]
