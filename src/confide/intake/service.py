@@ -77,6 +77,7 @@ def save_answers(
     draft = find_draft(session, browser_key, user.id if user else None, now)
     fresh = None
     if draft is None:
+        purge_expired(session, now)  # drafts past their week go as new ones begin
         fresh = new_secret()
         draft = IntakeDraft(key_hash=digest(fresh), created_at=now, answers={})
         session.add(draft)
