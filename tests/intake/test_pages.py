@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -20,6 +21,7 @@ GAD2 = [i.code for i in questions.INSTRUMENTS["gad2"].items]
 PHQ9_REST = [i.code for i in questions.INSTRUMENTS["phq9"].items[len(PHQ2) :]]
 SELF_HARM = questions.SELF_HARM_QUESTION.code
 PV = [i.code for i in questions.PARTNER_VIOLENCE_QUESTIONS]
+STEPS = ("concerns", "feeling", "payment", "preferences", "times")
 
 
 def error_next_to(page: str, field: str) -> str:
@@ -347,3 +349,53 @@ def test_couples_sessions_are_never_said_to_be_covered(person: Person) -> None:
     assert {link["session_type"] for link in links} == {"couples_intake"}
     assert "In network" not in page
     assert "Insurance often does not pay for couples sessions" in page
+
+
+class _Controls(HTMLParser):
+    """Form controls and whether each has a label: a <label for=id>, or a wrapping <label>."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open_labels = 0
+        self.label_for: set[str] = set()
+        self.controls: list[tuple[str, str | None, bool]] = []
+        self.radios_outside_fieldset: list[str] = []
+        self.fieldsets = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "label":
+            self.open_labels += 1
+            if found.get("for"):
+                self.label_for.add(str(found["for"]))
+        elif tag == "fieldset":
+            self.fieldsets += 1
+        elif tag in ("input", "select", "textarea") and found.get("type") != "hidden":
+            name = str(found.get("name"))
+            self.controls.append((name, found.get("id"), self.open_labels > 0))
+            if found.get("type") in ("radio", "checkbox") and self.fieldsets == 0:
+                self.radios_outside_fieldset.append(name)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "label":
+            self.open_labels -= 1
+        elif tag == "fieldset":
+            self.fieldsets -= 1
+
+
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+def test_every_control_on_every_page_has_a_label(person: Person) -> None:
+    person.post("/start", state="CA", format="couples", partner_state="CA")
+    person.post("/start/concerns", concerns="trauma_ptsd")
+    pages = ["/start", *(f"/start/{s}" for s in STEPS), "/start/results"]
+    for path in pages:
+        page = person.get(path)
+        assert page.status_code == 200, path
+        assert "<h1>" in page.text, path
+        controls = _Controls()
+        controls.feed(page.text)
+        for name, control_id, wrapped in controls.controls:
+            assert wrapped or (control_id and control_id in controls.label_for), (path, name)
+        # radio groups and checkbox lists sit in fieldsets, named by their legend
+        allowed_alone = {"required", "gender_required", "language_required", "any_time"}
+        assert set(controls.radios_outside_fieldset) <= allowed_alone, path
