@@ -18,7 +18,7 @@ from confide.audit.api import audit_router
 from confide.config import Settings, get_settings
 from confide.crypto import install_keyring
 from confide.db import Database
-from confide.intake.pages import claim_on_sign_in
+from confide.intake.pages import claim_on_sign_in, told_in_intake
 from confide.intake.pages import router as intake_pages_router
 from confide.interop.calendar_api import router as calendar_router
 from confide.interop.fhir_api import router as fhir_router
@@ -77,6 +77,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.openings = OpeningsIndex(horizon_days=settings.match_horizon_days)
     # run inside the sign-in's unit of work: what the browser did before signing in follows it
     app.state.sign_in_hooks = [claim_on_sign_in]
+    # what the account forms may fill in for a visitor (accounts/forms.py: told_before)
+    app.state.known_person_hooks = [told_in_intake]
     errors.install(app)
     install_openapi(app)
     # fewer requests at work than pooled connections: see web/limits.py

@@ -157,3 +157,25 @@ def test_screening_answers_go_on_the_clients_record_at_sign_in(
     with database.session() as session:
         stored = session.scalars(select(ScreeningResponse)).all()
         assert sorted(r.instrument for r in stored) == ["gad2", "phq2"]
+
+
+def test_the_account_forms_learn_only_the_state_and_time_zone(
+    client: TestClient, database: Database
+) -> None:
+    from confide.intake.pages import told_in_intake
+
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/start").text)
+    assert token is not None
+    form = {"csrf_token": token.group(1), "state": "NY", "timezone": "America/New_York"}
+    client.post("/start", data=form)
+    client.post(
+        "/start/concerns",
+        data={"csrf_token": token.group(1), "concerns": "infidelity", "concern_text": MARKER},
+    )
+
+    class Visitor:
+        cookies = dict(client.cookies)
+
+    with database.session() as session:
+        told = told_in_intake(session, Visitor())  # type: ignore[arg-type]
+    assert told == {"state": "NY", "timezone": "America/New_York"}

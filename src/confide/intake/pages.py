@@ -169,6 +169,14 @@ def _step_context(name: str, answers: IntakeAnswers) -> dict[str, Any]:
     }
 
 
+def told_in_intake(session: Session, request: Request) -> dict[str, str]:
+    """For the account forms (a known-person hook): the state and time zone this browser gave
+    the intake, and nothing else of it."""
+    answers = service.load_answers(session, _key(request), None, datetime.now(UTC))
+    told = {"state": answers.state, "timezone": answers.timezone}
+    return {name: value for name, value in told.items() if value}
+
+
 def claim_on_sign_in(session: Session, request: Request, user: User, now: datetime) -> None:
     """The sign-in form's hook: this browser's intake becomes the account's."""
     service.claim_draft(session, _key(request), user, now)
@@ -202,6 +210,9 @@ async def where_submit(request: Request, uow: UnitOfWorkDep, caller: CallerDep) 
             return errors
         answers.pending_help = []
         answers.state, answers.format = parsed.state, parsed.format
+        detected = _one(form, "timezone")  # the browser's own zone, set by the page's script
+        if answers.timezone is None and _validate(TimesForm, {"timezone": detected})[0]:
+            answers.timezone = detected
         answers.partner_state = parsed.partner_state if parsed.format == "couples" else None
         if answers.plan and not service.plan_sold(answers.plan, answers.state):
             answers.plan = None
