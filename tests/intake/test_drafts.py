@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
@@ -173,9 +174,7 @@ def test_the_account_forms_learn_only_the_state_and_time_zone(
         data={"csrf_token": token.group(1), "concerns": "infidelity", "concern_text": MARKER},
     )
 
-    class Visitor:
-        cookies = dict(client.cookies)
-
+    visitor = SimpleNamespace(cookies=dict(client.cookies))
     with database.session() as session:
-        told = told_in_intake(session, Visitor())  # type: ignore[arg-type]
+        told = told_in_intake(session, visitor)  # type: ignore[arg-type]
     assert told == {"state": "NY", "timezone": "America/New_York"}
