@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import re
-from types import SimpleNamespace
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text
