@@ -43,7 +43,7 @@ from confide.intake.schemas import (
     plans_in,
 )
 from confide.matching.live import LiveMatching, LiveMatchingDep
-from confide.matching.schemas import MatchResponse, MatchResult
+from confide.matching.schemas import MatchIntake, MatchResponse, MatchResult
 from confide.models import Therapist, User
 from confide.network import service as network
 from confide.scheduling import bookable
@@ -495,6 +495,12 @@ def _cards(
     return cards
 
 
+def _read_once(answers: IntakeAnswers, action: str, response: MatchResponse) -> MatchIntake:
+    """The loosened intake, with the concerns already read from the free text (read once)."""
+    intake = service.match_intake(service.loosened(answers, action))
+    return intake.model_copy(update={"concerns": response.concerns_used, "concern_text": None})
+
+
 def _licence_types(session: Session, response: MatchResponse) -> dict[int, str]:
     ids = [r.therapist.id for r in response.results]
     if not ids:
@@ -514,9 +520,7 @@ def _results(
     loosenings = []
     if len(response.results) < FEW:
         for action in service.constraints_in_force(answers):
-            wider = live.matches(
-                session, service.match_intake(service.loosened(answers, action)), now
-            )
+            wider = live.matches(session, _read_once(answers, action, response), now)
             more = wider.total_eligible - response.total_eligible
             if more > 0:
                 label = service.loosening_label(answers, action)
