@@ -18,6 +18,8 @@ from confide.audit.api import audit_router
 from confide.config import Settings, get_settings
 from confide.crypto import install_keyring
 from confide.db import Database
+from confide.intake.pages import claim_on_sign_in, told_in_intake
+from confide.intake.pages import router as intake_pages_router
 from confide.interop.calendar_api import router as calendar_router
 from confide.interop.fhir_api import router as fhir_router
 from confide.matching.api import router as matching_router
@@ -73,6 +75,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.database = database
     app.state.rate_limiter = RateLimiter.from_settings(settings)
     app.state.openings = OpeningsIndex(horizon_days=settings.match_horizon_days)
+    # run inside the sign-in's unit of work: what the browser did before signing in follows it
+    app.state.sign_in_hooks = [claim_on_sign_in]
+    # what the account forms may fill in for a visitor (accounts/forms.py: told_before)
+    app.state.known_person_hooks = [told_in_intake]
     errors.install(app)
     install_openapi(app)
     # fewer requests at work than pooled connections: see web/limits.py
@@ -92,6 +98,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(booking_pages_router)
     app.include_router(account_forms_router)
     app.include_router(account_pages_router)
+    app.include_router(intake_pages_router)
     app.include_router(matching_router)
     app.include_router(audit_router(acting_user))
     app.include_router(screening_router(acting_client))

@@ -69,6 +69,10 @@ FORM_PAGES = {
     "/reset": "/reset",
     "/reset/confirm": "/reset",
     "/join": "/join",
+    "/start": "/start",
+    "/start/{step}": "/start",
+    "/start/results": "/start",
+    "/start/forget": "/start",
 }
 _CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 

@@ -238,6 +238,33 @@ def examples(therapist_id: int, appointment_id: int, hold_id: int, start: str) -
             {"appointment_id": appointment_id},
             form={"csrf_token": "not-a-token"},
         ),
+        # the intake (tests/intake/test_pages.py sends odd values with a real CSRF token too)
+        Example("GET", "/start"),
+        Example(
+            "POST",
+            "/start",
+            form={"csrf_token": "x", "state": "NY", "format": "individual", "partner_state": ""},
+        ),
+        Example("GET", "/start/{step}", {"step": "concerns"}),
+        Example(
+            "POST",
+            "/start/{step}",
+            {"step": "payment"},
+            form={"csrf_token": "x", "plan": "", "max_rate": "150", "action": "continue"},
+        ),
+        Example("GET", "/start/results"),
+        Example(
+            "POST",
+            "/start/results",
+            form={
+                "csrf_token": "x",
+                "setting": "telehealth",
+                "max_rate": "200",
+                "action": "adjust",
+            },
+        ),
+        Example("POST", "/start/forget", form={"csrf_token": "x"}),
+        Example("GET", "/therapists/{therapist_id}", {"therapist_id": therapist_id}),
         *page_examples(person),
     ]
 

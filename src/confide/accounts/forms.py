@@ -35,6 +35,11 @@ def _secure(request: Request) -> bool:
     return bool(request.app.state.settings.behind_tls_proxy) or request.url.scheme == "https"
 
 
+def secure_cookie(request: Request) -> bool:
+    """Whether a cookie set on this request must be Secure (for other capabilities' cookies)."""
+    return _secure(request)
+
+
 def set_session_cookie(request: Request, response: Response, value: str) -> None:
     # no max-age: the server decides when a session ends (accounts/sessions.py)
     response.set_cookie(

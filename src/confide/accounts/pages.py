@@ -131,7 +131,10 @@ async def signin(
         user = users.authenticate_password(session, email, password, address, now)
         if user is None:
             return None
-        return sessions.start_session(session, user, agent, now, address)[1]
+        cookie = sessions.start_session(session, user, agent, now, address)[1]
+        for hook in getattr(request.app.state, "sign_in_hooks", ()):
+            hook(session, request, user, now)
+        return cookie
 
     cookie = await uow.write(work)
     if cookie is None:

@@ -12,6 +12,7 @@ from confide.models.audit import ACTOR_ROLES, AuditEvent
 from confide.models.base import Base, UTCDateTime, utcnow
 from confide.models.clients import Client
 from confide.models.filters import among
+from confide.models.intake import IntakeDraft
 from confide.models.network import (
     Licence,
     PanelParticipation,
@@ -56,6 +57,7 @@ __all__ = [
     "Client",
     "ExternalBusy",
     "IdempotencyRecord",
+    "IntakeDraft",
     "Licence",
     "PanelParticipation",
     "Payer",

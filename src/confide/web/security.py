@@ -61,6 +61,7 @@ SENSITIVE_PATHS: tuple[str, ...] = (
     "/verify",
     "/reset",
     "/join",
+    "/start",
 )
 SENSITIVE_SUFFIXES: tuple[str, ...] = (".ics",)
 # Files that are the same for everyone; StaticFiles gives them validators for caching.
