@@ -36,7 +36,7 @@ PHQ2 = [i.code for i in questions.INSTRUMENTS["phq2"].items]
 GAD2 = [i.code for i in questions.INSTRUMENTS["gad2"].items]
 SELF_HARM = questions.SELF_HARM_QUESTION.code
 PV = [i.code for i in questions.PARTNER_VIOLENCE_QUESTIONS]
-CALM = {code: 1 for code in PHQ2 + GAD2}  # "several days": not a positive check
+CALM = dict.fromkeys(PHQ2 + GAD2, 1)  # "several days": not a positive check
 
 
 @dataclass(frozen=True)
@@ -190,12 +190,13 @@ def test_a_couple_paying_themselves_books_a_couples_session(walk, site: Site) ->
     sam.where(couples=True)
     sam.concerns("Trust and betrayal")
     # each partner is asked the private questions: a "no" to each
-    sam.feeling({**CALM, SELF_HARM: 0, **{code: 0 for code in PV}})
+    sam.feeling({**CALM, SELF_HARM: 0, **dict.fromkeys(PV, 0)})
     sam.skip()  # payment: paying themselves
     sam.skip()  # preferences
     sam.see_therapists()
     offered = sam.times_offered()
-    assert offered and {t["session_type"] for t in offered} == {"couples_intake"}
+    assert offered
+    assert {t["session_type"] for t in offered} == {"couples_intake"}
     sam.choose_time()
     opening = sam.page.url
     sam.create_account("Sam Okafor")
@@ -209,7 +210,7 @@ def test_a_couple_paying_themselves_books_a_couples_session(walk, site: Site) ->
     kai.start()
     kai.where(couples=True)
     kai.concerns("Trust and betrayal")
-    kai.feeling({**CALM, SELF_HARM: 0, **{code: 0 for code in PV}})
+    kai.feeling({**CALM, SELF_HARM: 0, **dict.fromkeys(PV, 0)})
     kai.w.goto(site.base + "/register?next=/account")
     kai.w.fill(kai.page.get_by_label("Your name"), "Kai Okafor")
     kai.w.fill(kai.page.get_by_label("Email"), kai.email)
@@ -224,7 +225,8 @@ def test_a_couple_paying_themselves_books_a_couples_session(walk, site: Site) ->
     count = sam.hold_and_book()
     assert "for you and your partner together" in sam.page.content()
     assert count <= TYPICAL + 10  # a partner, the private questions, the code: their own steps
-    assert sam.w.errors == [] and kai.w.errors == []
+    assert sam.w.errors == []
+    assert kai.w.errors == []
 
 
 def test_self_harm_shows_crisis_help_first_and_still_reaches_results(walk, site: Site) -> None:  # type: ignore[no-untyped-def]
@@ -253,13 +255,14 @@ def test_partner_violence_removes_couples_options_and_leaves_no_trace_for_the_pa
     rae.start()
     rae.where(couples=True)
     rae.concerns("Trust and betrayal")
-    rae.feeling({**CALM, SELF_HARM: 0, PV[0]: 1, **{code: 0 for code in PV[1:]}})
+    rae.feeling({**CALM, SELF_HARM: 0, PV[0]: 1, **dict.fromkeys(PV[1:], 0)})
     assert rae.page.get_by_role("region", name="Help is there if you need it").is_visible()
     rae.skip()  # payment
     rae.skip()  # preferences
     rae.see_therapists()
     offered = rae.times_offered()
-    assert offered and {t["session_type"] for t in offered} == {"intake"}
+    assert offered
+    assert {t["session_type"] for t in offered} == {"intake"}
     assert "My partner and me" not in rae.page.content()
     rae.choose_time(3)
     rae.create_account("Rae Costa")
@@ -280,12 +283,13 @@ def test_partner_violence_removes_couples_options_and_leaves_no_trace_for_the_pa
     jo.start()
     jo.where(couples=True)
     jo.concerns("Trust and betrayal")
-    jo.feeling({**CALM, SELF_HARM: 0, **{c: 0 for c in PV}})
+    jo.feeling({**CALM, SELF_HARM: 0, **dict.fromkeys(PV, 0)})
     jo.skip()
     jo.skip()
     jo.see_therapists()
     offered = jo.times_offered()
-    assert offered and {t["session_type"] for t in offered} == {"couples_intake"}
+    assert offered
+    assert {t["session_type"] for t in offered} == {"couples_intake"}
     jo.choose_time(1)
     jo.w.click(jo.button("Hold this time"))
     refusal = jo.page.get_by_role("alert").first.inner_text()
@@ -293,7 +297,8 @@ def test_partner_violence_removes_couples_options_and_leaves_no_trace_for_the_pa
     for page_text in (jo.page.locator("main").inner_text(), _account_text(jo)):
         for word in ("violence", "afraid", "abuse", "safety", "Rae", "disclos"):
             assert word.lower() not in page_text.lower(), (word, page_text)
-    assert rae.w.errors == [] and jo.w.errors == []
+    assert rae.w.errors == []
+    assert jo.w.errors == []
 
 
 def _account_text(person: Person) -> str:
@@ -363,11 +368,12 @@ def tab_to(person: Person, target: Any, limit: int = 120) -> None:
     for _ in range(limit):
         person.w.press("Tab")
         if page.evaluate("(el) => document.activeElement === el", handle):
-            style = page.evaluate(
-                "(el) => { const s = getComputedStyle(el); return [s.outlineStyle, s.outlineWidth]; }",
+            style, width = page.evaluate(
+                "(el) => [getComputedStyle(el).outlineStyle, getComputedStyle(el).outlineWidth]",
                 handle,
             )
-            assert style[0] != "none" and style[1] != "0px", f"no visible focus on {target}"
+            assert style != "none", f"no visible focus on {target}"
+            assert width != "0px", f"no visible focus on {target}"
             return
     raise AssertionError(f"{target} cannot be reached with Tab")
 
