@@ -129,6 +129,7 @@ class Walk:
         path = re.sub(r"\?.*", "", self.page.url.split("//", 1)[-1].split("/", 1)[-1])
         # the same page for someone else (signed in, say) offers other buttons
         buttons = "|".join(self.page.locator("main button").all_inner_texts())
+        buttons += "|".join(self.page.locator("main [role=alert]").all_inner_texts())
         size = self.page.viewport_size or {"width": WIDE}
         key = (path, self.page.title(), h1 + buttons, size["width"], self.axe_source is None)
         if key in self.seen and not force:
