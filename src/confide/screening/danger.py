@@ -1,0 +1,728 @@
+"""Signs of partner violence or self-harm in what a person wrote in their own words.
+
+A signal never decides anything alone and is never shown to the person: the intake uses it only
+to bring the private partner-violence or self-harm questions forward. A missed sign costs far more
+than one extra private question, so the rules lean towards asking; they stay quiet on ordinary
+relationship distress ("we fight about money", "this is killing me", "she checks her phone").
+
+How: the text is normalised (case, accents, apostrophes), slang and contractions are spelled out
+("kms", "unalive", "im", "wont"), words that look like misspellings of the rules' own words are
+corrected (rapidfuzz, Damerau-Levenshtein), then phrase rules match, each with the context that
+vetoes it ("pushed me away", "threatened to leave", "killing myself at work"). A denial still
+signals ("he has never hit me"): people often play down what happens, and the question is private.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Literal
+
+from rapidfuzz.distance import DamerauLevenshtein
+
+Signal = Literal["partner_violence", "self_harm"]
+SIGNALS: tuple[Signal, ...] = ("partner_violence", "self_harm")
+# Longer text is read in full: danger is often said last.
+MAX_TEXT_CHARS = 4_000
+
+
+def safety_signals(text: str) -> tuple[Signal, ...]:
+    """The signals the text gives, in SIGNALS order (empty for ordinary distress)."""
+    prepared = prepare(text[:MAX_TEXT_CHARS])
+    if prepared == "  ":
+        return ()
+    return tuple(signal for signal in SIGNALS if _matches(_RULES[signal], prepared))
+
+
+# --- preparing the text ---------------------------------------------------------------------
+
+# Spelled-out slang, contractions (apostrophes are dropped first: "don't" is "dont") and
+# abbreviations, so each rule is written once.
+_EXPANSIONS: dict[str, str] = {
+    "im": "i am",
+    "ive": "i have",
+    "ill": "i will",
+    "id": "i would",
+    "hes": "he is",
+    "shes": "she is",
+    "hell": "he will",
+    "shell": "she will",
+    "hed": "he would",
+    "theyre": "they are",
+    "theyll": "they will",
+    "youre": "you are",
+    "dont": "do not",
+    "doesnt": "does not",
+    "didnt": "did not",
+    "cant": "can not",
+    "cannot": "can not",
+    "wont": "will not",
+    "wouldnt": "would not",
+    "couldnt": "could not",
+    "shouldnt": "should not",
+    "isnt": "is not",
+    "wasnt": "was not",
+    "werent": "were not",
+    "arent": "are not",
+    "havent": "have not",
+    "hasnt": "has not",
+    "hadnt": "had not",
+    "aint": "is not",
+    "nt": "not",
+    "wanna": "want to",
+    "wana": "want to",
+    "gonna": "going to",
+    "gotta": "got to",
+    "u": "you",
+    "ur": "your",
+    "r": "are",
+    "bc": "because",
+    "cuz": "because",
+    "bf": "boyfriend",
+    "gf": "girlfriend",
+    "hubby": "husband",
+    "wifey": "wife",
+    "fiancee": "fiance",
+    "kms": "kill myself",
+    "kys": "kill yourself",
+    "unalive": "kill",
+    "unalived": "killed",
+    "unaliving": "killing",
+    "sewerslide": "suicide",
+    "selfharm": "self harm",
+    "sh": "self harm",
+    "od": "overdose",
+    "ods": "overdoses",
+    "oded": "overdosed",
+    "oding": "overdosing",
+    "dv": "domestic violence",
+    "ipv": "partner violence",
+    "mentaly": "mentally",
+    "fisically": "physically",
+    "pysically": "physically",
+}
+# Phrases spelled out after the words are joined.
+_PHRASE_EXPANSIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(rf"(?<= ){before}(?= )"), after)
+    for before, after in (
+        (r"sewer slide", "suicide"),
+        (r"self (?:delete|deleting|deleted)", "kill myself"),
+        (r"un alive", "kill"),
+        (r"my self", "myself"),
+        (r"air tag", "airtag"),
+        (r"self harming", "self harm"),
+        (r"self injury|self injuring|self injure|self injurious", "self harm"),
+        (r"self mutilation|self mutilating", "self harm"),
+    )
+)
+# Censored or number-spelled words: "k*ll", "su1c1de", "s**cide".
+_LEET = str.maketrans({"1": "i", "!": "i", "3": "e", "4": "a", "@": "a", "0": "o", "$": "s"})
+_CENSORED = re.compile(r"[a-z]+[*#@$!0-9.][a-z*#@$!0-9.]*[a-z*]*")
+_OD_D = re.compile(r"\bod['’`]?d\b|\bo\.d\.(?:['’`]?d)?")
+
+
+def prepare(text: str) -> str:
+    """The text as the rules read it: " word word ... ", spelled out and corrected."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    plain = _OD_D.sub(" overdosed ", plain)
+    plain = _CENSORED.sub(_uncensor, plain)
+    plain = re.sub(r"['’‘`´]", "", plain)
+    words: list[str] = []
+    for word in re.sub(r"[^a-z0-9]+", " ", plain).split():
+        words.extend(_spelled_out(word))
+    prepared = f" {' '.join(words)} "
+    for pattern, replacement in _PHRASE_EXPANSIONS:
+        prepared = pattern.sub(replacement, prepared)
+    return prepared
+
+
+def _uncensor(found: re.Match[str]) -> str:
+    word = found.group(0)
+    if word.replace(".", "").isdigit() or "." in word.strip("."):
+        return word  # a number, or words joined by a full stop: leave them
+    if "*" in word or "#" in word:
+        pattern = re.compile(re.escape(word).replace(r"\*", ".").replace(r"\#", ".") + "$")
+        for known in _lexicon():
+            if pattern.match(known):
+                return known
+    translated = word.translate(_LEET)
+    return translated if translated.isalpha() else word
+
+
+@lru_cache(maxsize=8192)
+def _spelled_out(word: str) -> tuple[str, ...]:
+    if word in _EXPANSIONS:
+        return tuple(_EXPANSIONS[word].split())
+    return (_corrected(word),)
+
+
+# Misspellings are corrected only in words this long, within this distance, first letter kept.
+_MIN_FUZZY_LENGTH = 5
+_LONG_WORD = 8
+
+
+def _corrected(word: str) -> str:
+    """The rules' word that `word` is most likely a misspelling of, else `word` itself."""
+    if len(word) < _MIN_FUZZY_LENGTH or not word.isalpha():
+        return word
+    lexicon = _lexicon()
+    if word in lexicon or word in _real_words():
+        return word
+    limit = 1 if len(word) < _LONG_WORD else 2
+    best, best_distance = word, limit + 1
+    for known in _lexicon_by_letter().get(word[0], ()):
+        if abs(len(known) - len(word)) > limit:
+            continue
+        distance = DamerauLevenshtein.distance(word, known, score_cutoff=limit)
+        if distance < best_distance:
+            best, best_distance = known, distance
+    return best
+
+
+# --- rules ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    pattern: re.Pattern[str]
+    # The text just before a match (ending where it starts) that vetoes it, searched with $.
+    not_before: re.Pattern[str] | None = None
+    # The text just after a match, matched from where it ends.
+    not_after: re.Pattern[str] | None = None
+    # Searched in the match itself: an idiom the rule's words also make ("hits the bottle").
+    unless: re.Pattern[str] | None = None
+
+
+def _rule(
+    pattern: str,
+    not_before: str | None = None,
+    not_after: str | None = None,
+    unless: str | None = None,
+) -> Rule:
+    return Rule(
+        # whole words: starts after a space, ends before one (or just after one)
+        re.compile(r"(?<= )" + _expand(pattern) + r"(?:(?= )|(?<= ))"),
+        re.compile(_expand(not_before) + r" $") if not_before else None,
+        re.compile(r" (?:" + _expand(not_after) + r")\b") if not_after else None,
+        re.compile(_expand(unless)) if unless else None,
+    )
+
+
+def _matches(rules: Iterable[Rule], prepared: str) -> bool:
+    for rule in rules:
+        for found in rule.pattern.finditer(prepared):
+            before = prepared[: found.start()]
+            if rule.not_before is not None and rule.not_before.search(before):
+                continue
+            if rule.unless is not None and rule.unless.search(found.group(0)):
+                continue
+            after = found.end() - 1 if prepared[found.end() - 1] == " " else found.end()
+            if rule.not_after is not None and rule.not_after.match(prepared, after):
+                continue
+            return True
+    return False
+
+
+# Building blocks, written {NAME} in the rules.
+_BLOCKS: dict[str, str] = {
+    # up to N other words: {W1} {W2} {W3} {W4}
+    **{f"W{n}": rf"(?:[a-z0-9]+ ){{0,{n}}}?" for n in range(1, 7)},
+    "PARTNER": r"(?:partner|husband|wife|boyfriend|girlfriend|fiance|spouse|ex|man|girl|guy"
+    r"|ex husband|ex wife|ex boyfriend|ex girlfriend|other half|so)",
+    "SUBJECT": r"(?:he|she|they|him|her|them|my {PARTNER}|{PARTNER}|he is|she is|they are"
+    r"|he has|she has|they have)",
+    "PEOPLE": r"(?:me|us|the kids|my kids|our kids|the children|my children|our children"
+    r"|the baby|our baby|my baby|my family|my son|my daughter|my dog|my cat|the dog|my pet)",
+    "BODY": r"(?:face|head|neck|throat|arm|arms|wrist|wrists|hair|body|back|stomach|belly"
+    r"|chest|leg|legs|side|ribs|jaw|mouth|nose|eye|eyes)",
+    "PILLS": r"(?:pills|pill|meds|medication|medications|medicine|tablets|sleeping pills"
+    r"|painkillers|pain pills|tylenol|xanax|antidepressants|insulin|benadryl|advil|aspirin"
+    r"|prescriptions|prescription|paracetamol|ibuprofen|opioids|oxy)",
+    "NEG": r"(?:do not|does not|did not|will not|would not|can not|could not|never|not"
+    r"|no longer)",
+}
+
+
+def _expand(pattern: str) -> str:
+    for _ in range(3):  # blocks name blocks
+        pattern = re.sub(r"\{([A-Z]+\d?)\}", lambda m: _BLOCKS[m.group(1)], pattern)
+    return pattern
+
+
+_HIT = (
+    r"(?:hit|hits|hitting|hitt|beat|beats|beaten|beating|punch|punches|punched|punching"
+    r"|slap|slaps|slapped|slapping|kick|kicks|kicked|kicking|shove|shoves|shoved|shoving"
+    r"|push|pushes|pushed|pushing|choke|chokes|choked|choking|strangle|strangles|strangled"
+    r"|strangling|smack|smacks|smacked|smacking|grab|grabs|grabbed|grabbing|bite|bites|bit"
+    r"|biting|scratch|scratches|scratched|throttle|throttled|headbutt|headbutted|elbowed"
+    r"|stab|stabbed|strike|strikes|struck|whip|whipped|drag|drags|dragged|dragging|restrain"
+    r"|restrained|rape|raped|rapes|molest|molested|suffocate|suffocated|pin|pinned|pins"
+    r"|throw|throws|threw|thrown|abuse|abuses|abused|abusing|smother|smothered|slammed"
+    r"|shook|shakes|shaking|burned|burnt|attacked|assaulted|hurt me physically)"
+)
+_PARTNER_VIOLENCE: tuple[Rule, ...] = (
+    # being hit, pushed, choked, forced: someone does it to me (or to my face, my neck)
+    _rule(
+        rf"{_HIT} (?:me|my {{BODY}}|me by the {{BODY}}|me in the {{BODY}})",
+        not_before=r"\b(?:it|this|that|reality|truth|news|realization|life|thought|idea|i)"
+        r"(?: [a-z]+)?",
+        not_after=r"up|away|aside|off guard|under the bus|out of (?:the )?(?:house|home|bed)"
+        r"|out\b(?! of the car)|a |to (?!the (?:ground|floor|wall))|at (?!me)|into (?!the |a )"
+        r"|around (?:to|the world)|with (?:questions|work|news|guilt)|back (?:to|into)",
+    ),
+    _rule(r"(?:i|we) (?:was|were|got|get|have been|had been|been|am|being) {W1}"
+          r"(?:hit|beaten|punched|slapped|kicked|shoved|pushed|choked|strangled|raped|assaulted"
+          r"|abused|attacked|molested|smacked|throttled|stabbed|strangled|hurt physically)",
+          not_after=r"by (?:a|the) (?:car|ball|bus|truck|bike|wave|virus|flu)|as a (?:child|kid)"
+          r"|up|on (?:food|water|a|my|his|her|the)|with emotion|back tears|by (?:the|how|what)"
+          r"|when i was (?:little|young|a child|a kid)"),
+    _rule(r"(?:spit|spat|spits|spitting) (?:on|at|in) (?:me|my face)"),
+    _rule(r"(?:put|puts|putting|laid|lay|lays|laying) (?:his|her|their|a|hands|a hand|{W1}hands?) "
+          r"{W1}on me"),
+    _rule(r"(?:gets?|got|getting|gotten|became|becomes|become|turned|turns|gone|goes|went|can be"
+          r"|can get|is|was|been|being|are|were) {W1}(?:physical|violent|rough|handsy|abusive)",
+          not_before=r"\b(?:video|game|games|movie|movies|match|sport|play)",
+          not_after=r"(?:video )?(?:games|movies|films|shows|sports)|therapy|exam|health"
+          r"|activity|touch|affection|intimacy|attraction|contact|with (?:the|his|her) (?:kids|dog)"),
+    _rule(r"(?:violence|violently|domestic abuse|partner abuse|spousal abuse|physically abusive"
+          r"|abusive|abuser|physical abuse|emotional abuse|emotionally abusive|verbal abuse"
+          r"|verbally abusive|sexual abuse|sexually abusive|psychological abuse|financial abuse"
+          r"|financially abusive|coercive|coercion|battered|battering)",
+          not_before=r"\b(?:substance|drug|drugs|alcohol|opioid|non|childhood|child)",
+          not_after=r"as a (?:child|kid|teen)|when i was (?:little|young|a child|a kid)"
+          r"|in my (?:childhood|family)|growing up|(?:video )?games|movies|shows"),
+    _rule(r"(?:abuses|abused|abusing|abuse) (?:me|us|the kids|my kids|the children)"),
+    _rule(r"(?:violent|aggressive) (?:with|towards|toward|to|around) (?:me|us|the kids|my kids)"),
+    _rule(r"(?:raped|rape|rapes|sexually assaulted|sexual assault|sexually abused|molested"
+          r"|marital rape|forced himself|forced herself|forces himself|forces herself"
+          r"|revenge porn)"),
+    _rule(r"(?:forced|forces|force|forcing|pressured|pressures|pressure|pressuring|coerced"
+          r"|coerces|guilt tripped|made|makes|make) me (?:to )?(?:have sex|into sex|do sexual"
+          r"|do things|do stuff|sleep with|have intercourse|perform)"),
+    _rule(r"(?:forced|forces|forcing) me\b"),
+    _rule(r"(?:sex|sexual|things|stuff|do things|touch me) {W4}(?:when|after|even though|though"
+          r"|if) i (?:do not|did not|said no|say no|dont|am asleep|was asleep|was sleeping"
+          r"|am sleeping|was drunk|cry|was crying)"),
+    _rule(r"(?:will not|does not|did not|would not|never) (?:take|takes|took|accept|accepts"
+          r"|respect|respects|listen to) no"),
+    _rule(r"(?:bruise|bruises|bruised|bruising|black eye|black eyes|split lip|broken rib"
+          r"|broken ribs|broken nose|broken wrist|broken arm|fractured|stitches"
+          r"|marks on my {BODY}|hide the marks|cover the marks|cover up the marks)",
+          not_before=r"\bi (?:fell|tripped)(?: \w+){0,3}"),
+    _rule(r"(?:flinch|flinches|flinched|flinching|cower|cowering)"),
+    _rule(r"(?:raises|raised|raising|lifted|lifts) (?:his|her|their|a) (?:hand|hands|fist|fists)"
+          r" {W2}(?:to|at|against|toward|towards|over) (?:me|us|the kids)"),
+    # breaking things, punching walls
+    _rule(r"(?:break|breaks|broke|broken|breaking|smash|smashes|smashed|smashing|destroy"
+          r"|destroys|destroyed|destroying|wreck|wrecks|wrecked|trash|trashes|trashed|rip|ripped"
+          r"|rips|tore|tears up|threw|throw|throws|thrown|throwing|hurl|hurls|hurled|kick|kicks"
+          r"|kicked|kicking|punch|punches|punched|punching|hit|hits|hitting|shatter|shattered"
+          r"|shatters|bang|bangs|banged) {W3}(?:things|thing|stuff|dishes|dish|plates|plate"
+          r"|glasses|glass|furniture|phone|phones|door|doors|walls|wall|tv|television|laptop"
+          r"|belongings|windows|window|chairs|chair|table|mirror|mugs|mug|cup|cups|bottle"
+          r"|bottles|vase|lamp|hole|holes|everything|objects|house|apartment|room|place|kitchen"
+          r"|car|cabinet|cabinets|computer|my things|my stuff)",
+          not_before=r"\b(?:i|we)(?: \w+)?",
+          not_after=r"up\b|apart|down|news|promise|heart|trust|rules|the ice|the bank",
+          unless=r"\bhit\w* (?:the|a) (?:bottle|wall|road|roof|books|gym|town|bars|club)\b"
+          r"|\bhit\w* (?:it|him|her) (?:off )?(?:\w+ )?(?:hard|place)|\bhit\w* home"
+          r"|\bbreak\w* (?:the|his|her|my|their) (?:habit|cycle|silence|rules|record|news)"),
+    _rule(r"(?:fist|fists|foot|head) (?:through|into) (?:the|a|my) (?:wall|walls|door|window)"),
+    # threats
+    _rule(r"(?:threaten|threatens|threatened|threatening|threatning|threats)",
+          not_after=r"to (?:leave|break up|divorce|end things|end it|move out|go|walk out|quit"
+          r"|stop|call off|cancel|take a break|see other|file|report|tell (?:my|our|the) (?:mom"
+          r"|dad|parents|boss|therapist))|by\b|to our|our (?:marriage|relationship)"),
+    _rule(r"(?:death threats|threatening (?:me|messages|texts|calls|voicemails)"
+          r"|made threats|makes threats|making threats)"),
+    _rule(r"(?:will|would|ll|is going to|going to|gonna|might|could|swore to|promised to"
+          r"|threatened to|threatens to|says he will|says she will|said he would|said she would"
+          r"|says they will|said they would|wants to|tried to|try to|tries to) {W2}(?:kill"
+          r"|hurt|hit|beat|murder|shoot|stab|strangle|choke|harm|punch|slap|attack|break)"
+          r" {PEOPLE}",
+          not_before=r"\b(?:it|this|that|stress|worry|work|job|anxiety|guilt|waiting|i|you|mom"
+          r"|mother|dad|father|parents|boss|news)(?: \w+)?",
+          not_after=r"up\b|off\b"),
+    _rule(r"(?:kill|hurt|harm|end|shoot) (?:himself|herself|themselves|themself) {W4}"
+          r"(?:if|unless|when|whenever|should|because) (?:i|we)"),
+    _rule(r"(?:take|takes|taking|took) (?:the|my|our) (?:kids|children|baby|son|daughter) away"),
+    _rule(r"(?:will|would|ll|is going to|going to|threatens to|threatened to) {W1}take (?:the|my"
+          r"|our) (?:kids|children|baby|son|daughter)"),
+    _rule(r"never see (?:them|the kids|my kids|my children|the children|my son|my daughter"
+          r"|the baby|my baby) again"),
+    _rule(r"(?:post|posts|posting|share|shares|sharing|leak|leaks|leaking|send|sending) "
+          r"{W2}(?:my )?(?:nudes|nude photos|nude pictures|naked photos|naked pictures"
+          r"|intimate photos|private photos|sex tape)"),
+    _rule(r"(?:point|points|pointed|pointing|pull|pulls|pulled|wave|waves|waved|waving|held"
+          r"|hold|holds|holding|show|shows|showed|remind|reminds|reminded|brandish|brandished"
+          r"|grab|grabbed|came at me|comes at me|threat\w*) {W4}(?:gun|guns|knife|knives|weapon"
+          r"|weapons|rifle|pistol|blade)"),
+    _rule(r"(?:gun|guns|knife|knives|weapon|weapons|rifle|pistol) {W6}(?:at me|to my|fight"
+          r"|fights|argue|argument|arguments|angry|mad|threat\w*|reminds|remind|reminded|when we"
+          r"|on me)"),
+    # fear of the partner
+    _rule(r"(?:afraid|scared|terrified|frightened|fearful|petrified|fear|fears|feared"
+          r"|intimidated|frightened|terrorized|terrorised) (?:of|by) (?:him|her|them|my {PARTNER}"
+          r"|my {PARTNER}s|what (?:he|she|they) {W2}(?:do|does|did|might|could|will|would|may)"
+          r"|how (?:he|she|they) (?:will|would|might) (?:react|respond)"
+          r"|(?:his|her|their) (?:temper|anger|rage|reaction|reactions|mood|moods|outbursts"
+          r"|outburst|fists|hands|violence|drinking|behavior|behaviour))",
+          not_after=r"leaving|cheating|going|finding|not\b|losing|moving|getting bored|falling"
+          r"|being unfaithful|lying|seeing|meeting|dating|texting|talking|ending|breaking"
+          r"|giving up|changing|forgetting|abandoning|rejecting|judging|wanting|deciding"
+          r"|relapsing|drinking again"),
+    _rule(r"(?:afraid|scared|terrified|frightened|fearful|worried|worry|fear|petrified) "
+          r"{W4}(?:(?:hurt|hit|kill|beat|harm|attack|strangle|choke|find|track|hurts|hits"
+          r"|kills|finds|tracks|punch|slap|come after|comes after|do something to) {PEOPLE}"
+          r"|snap|snaps|lose (?:his|her|their) (?:temper|mind|shit)|explode|explodes"
+          r"|become violent|get violent|gets violent)\b",
+          not_after=r"out\b"),
+    _rule(r"(?:fear|afraid|scared|worried|terrified|frightened) (?:for|about) (?:my|our) "
+          r"(?:life|lives|safety|kids safety|childrens safety|childs safety|physical safety)"),
+    _rule(r"(?:{NEG}|unsafe|never) {W2}(?:feel|feeling|felt|am|be|being|are|is) {W1}safe"
+          r"(?: (?:at home|in my (?:own )?home|in the house|around (?:him|her|them)"
+          r"|with (?:him|her|them)|anymore|any more|physically|there|living with|near))",
+          not_after=r"emotionally|opening|to (?:open|share|be vulnerable|talk|trust|tell)"),
+    _rule(r"(?:unsafe|not safe|in danger|danger to me) (?:at home|in my (?:own )?home|around"
+          r"|with (?:him|her|them)|living with|in the house|anymore|any more)"),
+    _rule(r"(?:my|our) (?:life|lives|safety) (?:is|are|was|were) (?:in danger|at risk)"),
+    _rule(r"(?:walk|walks|walking|walked|tiptoe|tiptoeing|tip toe|tip toeing) on egg ?shells"),
+    _rule(r"(?:afraid|scared|terrified|frightened|too scared|too afraid) to (?:go home|come home"
+          r"|be home|say no|disagree|speak up|tell (?:him|her|them) no|leave|break up"
+          r"|push back|stand up|argue|sleep)",
+          not_after=r"(?:him|her|them) for (?:good|now)|the house"),
+    _rule(r"{SUBJECT} {W2}(?:scares|scared|frightens|frightened|terrifies|terrified"
+          r"|intimidates|intimidated|terrorizes|terrorises) (?:me|us|the kids)",
+          not_before=r"\b(?:it|this|that|which|what)"),
+    _rule(r"(?:restraining order|protective order|protection order|order of protection"
+          r"|no contact order|womens shelter|dv shelter|domestic violence shelter|safe house"
+          r"|safety plan)"),
+    _rule(r"(?:call|calls|called|calling) (?:the )?(?:police|cops|911) (?:on|because|after"
+          r"|when)"),
+    _rule(r"(?:police|cops) (?:came|come|were called|showed up|got called)"),
+    # coercive control: money
+    _rule(r"(?:take|takes|took|taking|keeps|kept|keep|keeping|steal|steals|stole|stealing"
+          r"|controls|control|controlled|controlling|withholds|withheld|withhold|holds|confiscate"
+          r"|confiscated|confiscates|hides|hid|spends|spent|blows|blew|cashes|cashed|drained"
+          r"|drains) {W2}(?:my|all my|all of my|of my) (?:paycheck|paychecks|pay|money|wages"
+          r"|salary|income|earnings|card|cards|credit card|credit cards|debit card|bank card"
+          r"|bank account|account|accounts|savings|finances|checkbook|benefits|check|checks"
+          r"|tips|wallet|purse|id|passport|documents|papers|keys|car keys|phone|cash)",
+          not_before=r"\b(?:i|we)(?: \w+)?"),
+    _rule(r"(?:controls|control|controlled|controlling|manages|managed|runs) {W1}(?:all|every)"
+          r" {W2}(?:money|finances|accounts|spending|cent|penny|dollar|purchase)"),
+    _rule(r"(?:controls|controlled|controlling) (?:the|our|my) (?:money|finances|bank|accounts"
+          r"|bank account|spending|credit cards|cards|cash|paycheck|income)"),
+    _rule(r"(?:gives|gave|give|giving|puts|put|keeps|kept) me (?:on )?(?:an |a )?(?:allowance"
+          r"|weekly allowance)"),
+    _rule(r"i (?:get|got|have|receive) (?:an |a )?(?:allowance|weekly allowance)"),
+    _rule(r"(?:have|had|has|need|needs|must) to ask {W2}(?:for|before) (?:money|every|any|cash"
+          r"|permission)"),
+    _rule(r"(?:ask|asks|asking|asked|get|getting|got|need|needs|needing) (?:for )?(?:his|her"
+          r"|their|permission)(?: permission)? (?:to|for|before)"),
+    _rule(r"(?:his|her|their) permission"),
+    _rule(r"(?:no|without) access to (?:money|our money|my money|the money|our accounts"
+          r"|the accounts|the bank|our bank|a car|a phone|my phone|my own money|cash)"),
+    # coercive control: who I may see, what I may do
+    _rule(r"(?:will not|does not|do not|would not|did not|never|not|wont|refuses to|refused to)"
+          r" (?:let|lets|allow|allows|allowed|permit|permits|permitted) (?:me|us) (?:to )?"
+          r"{W1}(?:see|visit|go out|go anywhere|go places|go to work|go home|go outside|go alone"
+          r"|leave|have money|have friends|have a job|have my own|have access|have a phone"
+          r"|have a car|have keys|have a bank|have a card|have a life|talk to|work|get a job"
+          r"|drive|use the car|use my phone|use the phone|wear|spend money|spend time with"
+          r"|call my|call anyone|call friends|contact|hang out|sleep|eat|keep my|keep a job"
+          r"|keep money|open my|open a|make my own|make decisions|make friends|be alone"
+          r"|meet|out of the house|out of his sight|out of her sight|out|text|study)",
+          not_after=r"(?:forget|live it down|finish|explain)"),
+    _rule(r"(?:i am|im|we are|i was|were|am) not (?:allowed|permitted) (?:to )?"),
+    _rule(r"(?:decides?|decided|deciding|tells?|told|telling|dictates?|dictated|controls?"
+          r"|controlled|controlling|chooses|chose|picks|picked|approves?|approved|limits?"
+          r"|limited|restricts?|restricted|monitors?|monitored) (?:me )?{W2}(?:who|where|what"
+          r"|when|how much|how often|how long) (?:i {W2}|to )(?:see|talk|go|wear|eat|spend"
+          r"|hang|text|call|meet|visit|be friends|leave|can|may|am allowed|should|friends)"),
+    _rule(r"(?:controls|controlled|controlling|control) (?:my (?:life|every|money|phone"
+          r"|friends|everything|schedule|time|food|clothes|movements|body|eating|whereabouts"
+          r"|finances)|everything i|every (?:aspect|move|part|single thing|decision|cent|penny"
+          r"|dollar)|what i (?:do|wear|eat|say|spend))"),
+    _rule(r"(?:is|are|be|been|being|very|so|really|extremely|super|too|incredibly|become"
+          r"|became|getting|gets|most|more|way|quite|pretty|possessive and|jealous and)"
+          r" {W1}controlling",
+          not_after=r"about (?:the|how|what|where|when|which) (?:house|kitchen|chores|remote"
+          r"|tv|thermostat|dishes|laundry|wedding|plans|vacation|trip|schedule|budget|food)"),
+    _rule(r"controlling (?:and|husband|wife|partner|boyfriend|girlfriend|relationship|behavior"
+          r"|behaviour|person|man|woman|ex|spouse|fiance)"),
+    _rule(r"(?:coercive control|controls me|control me|controlled me|controlling me)"),
+    _rule(r"(?:cut|cuts|cutting|isolated|isolates|isolating|isolate|keeps|kept|keep|keeping"
+          r"|stops|stopped|stop|stopping|prevents|prevented|bans|banned|forbids|forbade"
+          r"|forbidden) me (?:off )?(?:from|away from|of) {W2}(?:friends|freinds|family|parents"
+          r"|mom|mother|dad|father|sister|brother|sisters|brothers|people|everyone|everybody"
+          r"|support|work|job|church|kids|children|seeing|talking|going|leaving|having|calling"
+          r"|visiting|working|contacting)"),
+    _rule(r"(?:isolated|isolates|isolating|isolate) me"),
+    _rule(r"(?:i am|i feel|i have been|feel|feeling|i was) (?:so |very |completely |totally )?"
+          r"isolated (?:from|by) (?:my|everyone|everybody|friends|family)"),
+    _rule(r"(?:made|makes|make|making|forced|forces|force|forcing|pressured|pressures"
+          r"|pressuring|demands|demanded|demanding) me (?:to )?(?:quit|stop (?:seeing|talking"
+          r"|working|going|contacting)|give up (?:my|seeing|work)|cut off|delete|block|unfollow"
+          r"|drop out|hand over|give (?:him|her|them) (?:my|all)|sign over|put everything)"),
+    _rule(r"(?:gets|get|got|getting|goes|went|becomes|became) (?:so |really |very )?(?:angry|mad"
+          r"|furious|violent|enraged|crazy|livid|aggressive|psycho) {W2}(?:if|when|whenever"
+          r"|every time) i (?:see|talk|go|hang|spend|visit|call|text|leave|meet|have) {W2}"
+          r"(?:friends|freinds|family|parents|mom|mother|dad|father|sister|brother|coworkers"
+          r"|out|anyone|anybody|people|alone|without)"),
+    # coercive control: phone, passwords, tracking
+    _rule(r"(?:check|checks|checked|checking|goes through|go through|went through|going through"
+          r"|reads|read|reading|searches|searched|search|monitors|monitored|monitoring|takes"
+          r"|took|take|taking|hides|hid|hiding|smashed|smashes|broke|breaks|confiscates"
+          r"|confiscated|tracks|tracked|tracking|track|hacks|hacked|hacking|logs into|logged"
+          r"into|snoops|snooped|snooping|looks through|looked through|demands|demanded|steals"
+          r"|stole|bugged|bugs|tapped|taps|records|recorded|listens to|listened to) (?:through "
+          r"|into |on |in )?(?:all )?(?:of )?(?:my|our) (?:phone|phones|cell|cellphone|texts"
+          r"|text messages|messages|emails|email|mail|dms|whatsapp|instagram|facebook|snapchat"
+          r"|social media|accounts|account|computer|laptop|browser history|search history"
+          r"|history|location|calls|call log|call history|car|keys|car keys|passport|documents"
+          r"|wallet|purse|bank statements|receipts|conversations|chats|every move|movements"
+          r"|whereabouts|laptop|ipad|tablet|room|bag|journal|diary)",
+          not_before=r"\b(?:i|we|you)(?: \w+){0,2}"),
+    _rule(r"(?:demands|demanded|demand|demanding|made me (?:give|share|hand over|tell)|makes me"
+          r" (?:give|share|hand over|tell)|forced me to (?:give|share)|forces me to (?:give"
+          r"|share)|changed|changes|took|takes|insists on|insisted on|wants|has|knows) "
+          r"{W2}(?:my )?(?:passwords|password|passcodes|passcode|pin|login|logins|codes)",
+          not_before=r"\b(?:i|we|you)(?: \w+){0,2}"),
+    _rule(r"(?:tracks|tracked|tracking|track|monitors|monitored|monitoring|stalks|stalked"
+          r"|stalking|stalker|stalk|spies|spied|spying|spy) {W1}(?:me|on me|my)\b"),
+    _rule(r"(?:stalks|stalked|stalking|stalker|stalkerware|spyware|airtag|airtags|tracking app"
+          r"|tracking device|gps tracker|tracker on my|tracker in my|hidden camera|hidden cameras"
+          r"|spy app|spy cam|keylogger)"),
+    _rule(r"(?:put|puts|installed|installs|hid|hides|hidden|placed) (?:a |an )?(?:app|tracker"
+          r"|camera|cameras|gps|device|microphone|recorder) (?:on|in|under) my"),
+    _rule(r"(?:follows|followed|following|follow) me (?:everywhere|to work|around|home|to my)"),
+    _rule(r"(?:shows|showed|showing|turns|turned) up (?:at|to) (?:my|where i) {W1}(?:work|job"
+          r"|office|house|home|apartment|place|school|am|go|parents|friends)"),
+    _rule(r"(?:makes|made|forces|forced|force|demands|demanded|insists|insisted|pressures"
+          r"|pressured|requires|required|expects) (?:me )?{W2}(?:share|send|turn on|keep on"
+          r"|give|show) {W2}(?:location|locations|pictures of where|photos of where|proof of where"
+          r"|live location|video of where)"),
+    _rule(r"(?:calls|texts|messages|called|texted) me (?:\d+|nonstop|non stop|constantly"
+          r"|hundreds of|dozens of|fifty|a hundred|every (?:hour|minute|few minutes|half hour))"),
+    # degrading, humiliating
+    _rule(r"(?:calls|called|calling|call|screams|screamed|screaming|scream|yells|yelled|yelling"
+          r"|yell|shouts|shouted|shouting|says|said|saying|tells|told|telling|reminds|reminded"
+          r"|insists) {W3}(?:me|that i am|i am|i was|that i was|im) {W3}(?:worthless|useless"
+          r"|stupid|pathetic|disgusting|ugly|fat|whore|slut|bitch|idiot|retard|retarded|nothing"
+          r"|nobody|trash|garbage|loser|failure|dumb|moron|piece of shit|waste of space|names"
+          r"|a joke|unlovable|worthless|cunt|hoe|skank|pig|dog)",
+          not_before=r"\b(?:i|we|you)(?: \w+)?"),
+    _rule(r"(?:tells|told|says|said|reminds|keeps saying|telling|saying) (?:me )?(?:that )?"
+          r"(?:no one|nobody|noone|no man|no woman|no guy|no girl) (?:else )?(?:would|will|could"
+          r"|is going to|going to) (?:ever )?(?:want|love|date|have|put up with|care)"),
+    _rule(r"(?:tells|told|telling|says|said|saying|wants|wanted|wishes|wished|screams|screamed"
+          r"|yells|yelled) (?:me |that )?(?:to |i should |i would |that i should )?(?:go )?"
+          r"(?:just )?(?:kill (?:yourself|myself|my self)|die|drop dead|end it)"),
+    _rule(r"(?:hurts|hurt|hurting) me (?:physically|on purpose|when (?:he|she|they) (?:drinks"
+          r"|is drunk|gets drunk|gets angry|is angry|is mad|gets mad))"),
+    _rule(r"(?:physically|sexually) (?:hurt|hurts|hurting|harmed|harms|assaulted|abused"
+          r"|attacked|forced|violent)"),
+    # confinement
+    _rule(r"(?:locks|locked|locking|lock) me (?:in|out|up|inside)"),
+    _rule(r"(?:blocks|blocked|blocking|block|stands|stood|standing) (?:in )?(?:the|my) (?:door"
+          r"|doorway|way|exit)"),
+    _rule(r"(?:{NEG}|refuses to|refused to) (?:let|lets) me (?:leave|go|out|get out)"),
+    _rule(r"(?:trap|traps|trapped|trapping) me"),
+)
+
+_SELF = r"(?:myself|my self|me)"
+_SELF_HARM: tuple[Rule, ...] = (
+    _rule(r"(?:tells|told|telling|says|said|saying|wants|wanted|wishes|wished|screams|screamed"
+          r"|yells|yelled) (?:me |that )?(?:to |i should |i would |that i should )?(?:go )?"
+          r"(?:just )?(?:kill (?:yourself|myself|my self)|die|drop dead)"),
+    _rule(r"(?:kill|killing|killed|kil|hurt|hurting|harm|harming|cut|cutting|burn|burning"
+          r"|off|offing|hang|hanging|shoot|shooting|drown|drowning|poison|poisoning|starve"
+          r"|starving|overdose|overdosing|suffocate|suffocating|strangle|stab|stabbing|end"
+          r"|ending|punch|punching|hit|hitting|scratch|scratching|bruise|beat|beating"
+          r"|mutilate) (?:myself|my self)",
+          not_after=r"(?:off|out|up)\b|(?:at|over) (?:work|my job|the office|school)|trying"
+          r"|working|to (?:make|pay|keep|get|finish|please|work|prove)|for (?:work|nothing"
+          r"|this family|them|him|her)|in the gym|at the gym|with work|on (?:the|a) "),
+    _rule(r"(?:end|ending|ended|take|taking|took|end of) my (?:own )?life"),
+    _rule(r"(?:self harm|self harmed|self harmer|cutter|suicide|suicidal|suicidality"
+          r"|suicide attempt)",
+          not_before=r"\b(?:threat\w*|threatened|his|her|their|he is|she is|they are|he was"
+          r"|she was|they were|brothers|sisters|dads|moms|fathers|mothers|friends|sons"
+          r"|daughters|husbands|wifes|partners)(?: to)?(?: commit)?",
+          not_after=r"prevention month|awareness|(?:hotline|line) number for (?:him|her)"),
+    _rule(r"(?:want|wanted|wanting|wants|wish|wished|wishing|ready|deserve|deserved|hope"
+          r"|hoping|pray|praying|like|would like|going|longing|long|need|needing) "
+          r"(?:to )?(?:just |simply |really )?(?:die|be dead|not exist|stop existing|not be alive"
+          r"|disappear forever|disappear for good|disappear permanently|be gone forever"
+          r"|cease to exist|not be here anymore|not be around anymore)",
+          not_before=r"\b(?:he|she|they|him|her|them)(?: \w+)?",
+          not_after=r"than\b|of (?:laughter|embarrassment|boredom|shame)|laughing"),
+    _rule(r"(?:wish|wished|wishing) (?:i|that i) {W2}(?:dead|die|died|born|alive|exist|existed"
+          r"|wake up|disappear|disappeared|here anymore|around anymore|gone forever|never been)"),
+    _rule(r"(?:hope|hoping|wish|wishing|want|wanting|pray|praying|rather|like to|would|just) "
+          r"{W6}(?:not|never|did not|do not|would not|will not) (?:to )?(?:wake|woke) up"),
+    _rule(r"(?:sleep forever|sleep and never|eternal sleep|go to sleep forever|sleep for ever)"),
+    _rule(r"better off (?:dead|without me|if i (?:was|were|am|had|did|died|never|was not"
+          r"|were not|am not|wasnt|had not)|with me gone|with me dead|when i am gone"
+          r"|once i am gone|me gone)"),
+    _rule(r"(?:no|not any|zero|not a|nothing) (?:point|reason|purpose|use|meaning|will|desire"
+          r"|want) (?:in |to |of |for )?(?:me )?(?:\w+ )?(?:going on|go on|living|live|life"
+          r"|being alive|be alive|being here|existing|exist|staying alive|stay alive|keep going"
+          r"|keep living|carrying on|carry on|continuing|continue|trying anymore|anything"
+          r"|waking up|wake up|getting up|me being here|my existence|tomorrow)",
+          not_after=r"with (?:him|her|them|this|the|my)|together|as a couple|in this"),
+    _rule(r"(?:nothing|nobody|no one|noone|no reason) (?:left )?(?:to|worth) (?:live|living) "
+          r"for"),
+    _rule(r"(?:not|is not|no longer|never) worth (?:living|it anymore to live|being alive"
+          r"|staying alive|the pain|waking up|going on|fighting for)"),
+    _rule(r"(?:life|living|my life|existence|being alive) (?:is |feels )?(?:not|no longer) "
+          r"worth"),
+    _rule(r"(?:point|purpose|reason|meaning) (?:of|in|to|for) (?:living|life|being alive"
+          r"|going on|existing|my life|keep going|keep living|staying alive|carry on|carrying on"
+          r"|waking up)",
+          not_before=r"\b(?:the|a) (?:whole|only|main|real)",
+          not_after=r"together|as a couple|with (?:him|her|them)"),
+    _rule(r"reason to (?:live|keep living|go on|keep going|stay alive|be alive|wake up|exist)"),
+    _rule(r"(?:can not|could not|do not want to|did not want to|not want to|no longer want to"
+          r"|do not know how to|unable to|not able to|can no longer|no longer|do not wish to"
+          r"|not sure i (?:can|want to)|do not think i can|not feel like|do not feel like"
+          r"|never want to) {W1}(?:go on|keep going|keep living|live|be alive|exist|carry on"
+          r"|be here|do life|continue living|stay alive|be around|wake up|go on living"
+          r"|continue|survive|keep doing life|do this life|live anymore)",
+          not_after=r"like this|with (?:him|her|them|this|the|my|someone|a|you)|without"
+          r"|in (?:this|that|the|our)|together|there|here with|a lie|for (?:him|her)"
+          r"|doing this|with it|it down|if (?:he|she|they)|near|so far|apart|next to|alone"),
+    _rule(r"(?:tired of|sick of|exhausted by|exhausted from|done with|finished with|over) "
+          r"(?:living|life|being alive|existing|it all|everything|this life|my life|waking up)",
+          not_before=r"\b(?:he|she|they|him|her|them)(?: \w+)?"),
+    _rule(r"(?:give|giving|gave|given) up on (?:life|living|myself|everything|it all)"),
+    _rule(r"(?:want|wish|need|wanting|wished|wishing) (?:it all|everything|my life|all of it"
+          r"|life|the pain|all this|all of this|this life|it) (?:all )?to (?:end|stop|be over"
+          r"|just end|finally end|finally stop)",
+          not_after=r"with (?:him|her|them)|between"),
+    _rule(r"(?:end|ending|ended) (?:it all|everything|things for good|it for good|it"
+          r" permanently|my suffering|the pain for good|myself|me)",
+          not_after=r"with (?:him|her|them)|between|(?:in|on) (?:the|our)"),
+    _rule(r"(?:i am|i feel|i m|feel|feeling|i have become|i became) (?:like |that )?(?:such |just"
+          r" |only |nothing but |a huge |a big )?(?:a )?(?:burden|a burden)"),
+    _rule(r"burden (?:to|on|for) (?:everyone|everybody|my family|my kids|my children|them"
+          r"|others|people|the people|my friends|my partner|my husband|my wife|him|her|all)"),
+    _rule(r"(?:no one|nobody|noone|anyone|everyone|everybody|would not|none of them|would they"
+          r"|would even|would anyone) {W3}(?:care|notice|miss me|be happier|be better|be"
+          r" relieved|be fine|be okay|be ok|be glad) {W3}(?:if|when|once) i (?:was|were|am"
+          r"|had|just|died|die|disappeared|disappear|did not|was not|were not|wasnt|killed"
+          r"|left this world|am gone|was gone|were gone|stopped existing|never|ended)"),
+    _rule(r"if i (?:died|die|disappeared|disappear|was gone|were gone|was dead|were dead"
+          r"|killed myself|was not here|were not here|was not around|were not around"
+          r"|did not exist|was not alive|ended it|stopped existing|were to die|was to die)"
+          r" {W4}(?:no one|nobody|noone|would not|would anyone|would even|would they|care"
+          r"|notice|miss|better|happier|relieved)"),
+    _rule(r"(?:goodbye|good bye|suicide|farewell) (?:letter|letters|note|notes|message|messages"
+          r"|video|videos)"),
+    _rule(r"(?:giving|give|gave|given) away (?:my|all my|all of my) (?:stuff|things|belongings"
+          r"|possessions|pets|clothes|books)"),
+    _rule(r"(?:saying|say|said|to say) goodbye to (?:everyone|everybody|my kids|my family"
+          r"|my friends|the world|life)"),
+    # methods
+    _rule(r"(?:jump|jumping|jumped|throw myself|throwing myself|leap|leaping) (?:off|from"
+          r"|in front of|into|out of|under) {W1}(?:a |the |my )?(?:bridge|building|roof|cliff"
+          r"|train|car|bus|balcony|window|truck|highway|overpass|parking garage|ledge|tower"
+          r"|river|lake|sea|ocean|traffic|subway|metro|apartment)"),
+    _rule(r"(?:drive|driving|drove|driven|crash|crashing|crashed|steer|steering|swerve"
+          r"|swerving|swerved|run|running) {W3}(?:into|off|in front of) {W1}(?:a |the )?"
+          r"(?:tree|wall|bridge|cliff|road|traffic|oncoming|river|lake|pole|truck|semi|lorry"
+          r"|barrier|guardrail|overpass)",
+          not_before=r"\b(?:he|she|they|him|her|them)(?: \w+)?"),
+    _rule(r"(?:step|stepping|stepped|walk|walking|walked|run|running) (?:out )?(?:into|in front"
+          r" of|onto) {W1}(?:traffic|a train|a bus|a car|a truck|the train|the tracks|the road"
+          r"|the highway)"),
+    _rule(r"(?:slit|slitting|slice|slicing|cut|cutting|open|opening) (?:my|both) (?:wrist"
+          r"|wrists|veins|throat)"),
+    _rule(r"i {W3}(?:burn|burned|burnt|burning|cut|cuts|cutting|scratch|scratched|scratching"
+          r"|carve|carved|carving|hit|hitting|punch|punching|bang|banging|bite|biting|pick"
+          r"|picking|pull|pulling) {W1}(?:my|on my) (?:arm|arms|wrist|wrists|leg|legs|thigh"
+          r"|thighs|skin|stomach|body|head|hands|hips|ankles)",
+          not_after=r"on (?:the|a) (?:door|cabinet|shelf|table|counter|wall|car|corner)"
+          r"|by accident|accidentally|at the gym|while cooking|cooking|shaving"),
+    _rule(r"(?:started|start|starting|been|am|keep|kept|back to|relapsed|relapse|relapsing"
+          r"|urge to|urges to|want to|wanting to|thinking about|think about|thought about"
+          r"|began|begun|resumed) {W1}(?:cutting|burning myself|self harm)",
+          not_after=r"(?:back|corners|ties|him|her|them|off|down|out|class|school|work|costs"
+          r"|hair|carbs|sugar|calories|the|my|our|people|expenses|spending|contact)\b"),
+    _rule(r"(?:noose|nooses|hang myself|hanging myself|hanged myself|buy a rope|bought a rope"
+          r"|bought rope|get a rope|got a rope|tie a rope|tied a rope|have a rope|rope around"
+          r"|a rope|the rope)",
+          not_before=r"\b(?:jump|skipping|skip|climbing|climb|tow|the)",
+          not_after=r"(?:course|swing|bridge|ladder|climbing|toy)\b"),
+    _rule(r"(?:gun|pistol|bullet|revolver|shotgun|rifle) (?:to|in|into|through) my (?:head"
+          r"|mouth|temple|chest|brain)"),
+    _rule(r"(?:shoot|shooting|blow|blowing|put a bullet in|bullet in) (?:myself|my brains|my "
+          r"head)"),
+    _rule(r"(?:take|taking|took|taken|swallow|swallowing|swallowed|down|downing|downed|overdose"
+          r" on|overdosing on|overdosed on|chug|chugging|chugged|gulp|gulped) {W1}(?:all|every"
+          r"|the whole bottle of|a whole bottle of|a bottle of|the bottle of|bottles of|a bunch of"
+          r"|a handful of|handfuls of|enough|too many|too much|lots of|a lot of|a ton of|dozens"
+          r"|all the|all of the|all my|all of my|a pile of)(?: of)?(?: (?:my|the|his|her"
+          r"|those|these|our))? {W1}{PILLS}"),
+    _rule(r"(?:sav|saved|saving|save|stockpile|stockpiled|stockpiling|hoard|hoarded|hoarding"
+          r"|collect|collected|collecting|stash|stashed|stashing|stockpil|storing|stored) "
+          r"{W2}(?:up )?(?:my |the |some |extra |enough )?{PILLS}"),
+    _rule(r"how many {W2}{PILLS} (?:it )?(?:would|it would|will|does it|do i|to|i would|i need"
+          r"|it takes|would it|could)"),
+    _rule(r"(?:enough|lethal|deadly|fatal) (?:\w+ )?(?:{PILLS}|dose|amount|overdose)"),
+    _rule(r"(?:overdose|overdosed|overdosing|overdoses|overdosed on purpose|od|took an overdose"
+          r"|on purpose overdose)",
+          not_before=r"\b(?:he|she|they|husband|wife|partner|boyfriend|girlfriend|brother"
+          r"|sister|son|daughter|friend|mom|dad|mother|father|his|her|their|fiance|ex|cousin"
+          r"|uncle|aunt|people|someone|somebody)(?: \w+){0,2}",
+          not_after=r"(?:of|on) (?:love|coffee|caffeine|sugar|work|tv|netflix)|(?:kit|kits"
+          r"|prevention|training|antidote)\b"),
+    _rule(r"(?:suicide|crisis) (?:hotline|line|lifeline)|988|crisis text line|called a hotline"),
+)
+
+_RULES: dict[Signal, tuple[Rule, ...]] = {
+    "partner_violence": _PARTNER_VIOLENCE,
+    "self_harm": _SELF_HARM,
+}
+
+
+# --- lexicon for spelling -----------------------------------------------------------------
+
+
+@cache
+def _lexicon() -> frozenset[str]:
+    """Every whole word the rules name (at least four letters), which misspellings become."""
+    words: set[str] = set()
+    for rules in _RULES.values():
+        for rule in rules:
+            for pattern in (rule.pattern, rule.not_before, rule.not_after):
+                if pattern is not None:
+                    words.update(_words_of(pattern.pattern))
+    words.update(w for expansion in _EXPANSIONS.values() for w in expansion.split())
+    return frozenset(word for word in words if len(word) >= 4)
+
+
+def _words_of(source: str) -> Iterable[str]:
+    # letters not preceded by a backslash (\w, \b) and standing as a whole alternative or word
+    return re.findall(r"(?<![\\a-z])([a-z]{4,})(?![a-z])", source)
+
+
+@cache
+def _lexicon_by_letter() -> dict[str, tuple[str, ...]]:
+    by_letter: dict[str, list[str]] = {}
+    for word in sorted(_lexicon()):
+        if len(word) >= _MIN_FUZZY_LENGTH:
+            by_letter.setdefault(word[0], []).append(word)
+    return {letter: tuple(words) for letter, words in by_letter.items()}
+
+
+@cache
+def _real_words() -> frozenset[str]:
+    from confide.screening.danger_words import REAL_WORDS
+
+    return REAL_WORDS
