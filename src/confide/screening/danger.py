@@ -262,7 +262,8 @@ _HIT = (
     r"|stab|stabbed|strike|strikes|struck|whip|whipped|drag|drags|dragged|dragging|restrain"
     r"|restrained|rape|raped|rapes|molest|molested|suffocate|suffocated|pin|pinned|pins"
     r"|throw|throws|threw|thrown|abuse|abuses|abused|abusing|smother|smothered|slammed"
-    r"|shook|shakes|shaking|burned|burnt|attacked|assaulted|hurt me physically)"
+    r"|shook|shakes|shaking|burned|burnt|attacked|assaulted|hurt me physically|pulled|pulls"
+    r"|yanked|yanks|squeezed|squeezes|twisted|twists)"
 )
 _PARTNER_VIOLENCE: tuple[Rule, ...] = (
     # being hit, pushed, choked, forced: someone does it to me (or to my face, my neck)
@@ -533,6 +534,83 @@ _PARTNER_VIOLENCE: tuple[Rule, ...] = (
           r"|doorway|way|exit)"),
     _rule(r"(?:{NEG}|refuses to|refused to) (?:let|lets) me (?:leave|go|out|get out)"),
     _rule(r"(?:trap|traps|trapped|trapping) me"),
+    # second tuning batch: more general wordings
+    _rule(r"(?:hand|hands|fingers|arm|arms|grip|fist) (?:around|on|over|across|against) my "
+          r"(?:neck|throat|mouth|face)"),
+    _rule(r"(?:squeez\w*|grab\w*|press\w*|held|hold|holds|holding|pinn\w*|cover\w*|crush\w*)"
+          r" {W2}my (?:neck|throat|mouth|windpipe)",
+          not_before=r"\bi(?: \w+)?"),
+    _rule(r"(?:hurt|hurts|injured|injures|broke|sprained|dislocated) my {BODY}",
+          not_before=r"\b(?:i|we)(?: \w+){0,2}"),
+    _rule(r"(?:beat|beats|beating|beaten) (?:me|us) up|beat the (?:shit|crap|hell|life) out of "
+          r"(?:me|us)"),
+    _rule(r"(?:held|holds|hold|holding|pinned|pins|pin|pinning|sat|sits|kneel\w*) (?:me|on me) "
+          r"(?:down|against|to the|by the|on the)"),
+    _rule(r"(?:have to|has to|had to|must|make me|makes me|made me|forces me|forced me"
+          r"|expects me|expected me|demands|demanded|insists|insisted|or (?:he|she|they)"
+          r"|every hour|constantly|at all times|all the time) {W6}(?:where i am|where i was"
+          r"|where i go|where i have been|where i am going|where i went|who i am with|who i was"
+          r"|who i talk to|who i talked to|who i text|my whereabouts|my location|proof of where)"),
+    _rule(r"(?:installed|install|installs|put|puts|hid|hides|placed|planted|set up|sets up)"
+          r" {W3}(?:on|in|into|under) my (?:phone|laptop|computer|car|tablet|ipad|room|bag"
+          r"|purse|bedroom)"),
+    _rule(r"to (?:see|watch|know|track|check|spy on|monitor|read|hear|record) (?:everything |all )?"
+          r"(?:what i|where i|who i|my (?:messages|texts|calls|location|emails|every))",
+          not_before=r"\b(?:want|wants|wanted|asked|asks|agreed|agree|allowed|let|lets)"
+          r"(?: \w+){0,3}"),
+    _rule(r"(?:shows|showed|showing|show|turns|turned|turning|turn) up (?:at|to|outside|by|near"
+          r"|in front of|unannounced|uninvited|everywhere|wherever) {W2}(?:my|where i|me)?"),
+    _rule(r"if i (?:ever )?{W2}(?:leave|left|go|tell|told|call|called|break up|report|try to"
+          r"|divorce|cheat|say|said|talk) {W6}(?:he|she|they) (?:will|would|is going to|going to"
+          r"|said|says|swears|swore) {W2}(?:find|kill|hurt|make|take|ruin|come after|destroy"
+          r"|regret|end|hunt|track|get|beat|punish|never see|burn|post|tell)"),
+    _rule(r"(?:make you pay|you will regret|you are dead|you are going to regret|i will find you"
+          r"|i will kill you|i will hurt you|i will end you|i will ruin you|i will destroy you"
+          r"|you will be sorry|no one will believe you|nobody will believe you"
+          r"|no one will believe me|nobody will believe me|no one would believe me"
+          r"|nobody would believe me)"),
+    _rule(r"(?:do not know|never know|no idea|not sure|unsure|can not predict|can not tell) what"
+          r" (?:he|she|they) (?:will|would|might|is going to|could|may|is capable of) {W1}(?:do"
+          r"|be capable)"),
+    _rule(r"(?:hide|hiding|hid|hides|lock myself) (?:from (?:him|her|them)|in the (?:bathroom"
+          r"|closet|car|bedroom|basement))"),
+    _rule(r"(?:will not|does not|do not|never|refuses to|refused to|did not|would not) (?:give"
+          r"|gives|let|lets|allow|allows) me {W2}(?:money|cash|access|my own money|a card"
+          r"|the card|the car|keys|my paycheck|my money|a cent|a penny|any money)"),
+    _rule(r"(?:money|cash|bank account|account|card|income) (?:of my own|in my name)",
+          not_before=r"\b(?:have|got|keep|opened|open|kept)(?: \w+){0,2}"),
+    _rule(r"(?:accounts|money|everything|bank|cards|credit cards|finances|paycheck) (?:is |are"
+          r" )?(?:all )?(?:in|under) (?:his|her|their) name"),
+    _rule(r"(?:can not|could not|unable to|not able to|no way to|not allowed to) (?:access"
+          r"|touch|use|see) (?:anything|any money|the money|our money|the accounts|my account"
+          r"|my money|our accounts|the bank|my own money|my paycheck|a cent|the car)"),
+    _rule(r"(?:has|have|had|is|was) (?:hurt|hit|beaten|choked|pushed|shoved|slapped) me (?:before"
+          r"|physically|many times|more than once|several times|multiple times|a few times"
+          r"|twice|once or twice)"),
+    _rule(r"(?:makes|made|make) me (?:feel )?(?:so |very |really )?(?:scared|afraid|unsafe"
+          r"|terrified|frightened|fearful)"),
+    _rule(r"(?:afraid|scared|terrified|frightened|nervous|on edge|tense) (?:when|whenever"
+          r"|every time|each time|if) (?:he|she|they|my {PARTNER}) (?:drinks|is drunk|gets drunk"
+          r"|gets angry|is angry|gets mad|is mad|comes home|is home|loses|gets home|walks in"
+          r"|raises|starts|yells|screams|drinks)"),
+    _rule(r"(?:a |like a |like )(?:prisoner|hostage) in (?:my own|our|the|this) (?:home|house"
+          r"|apartment|marriage|relationship)"),
+    _rule(r"(?:sabotag\w*) (?:my )?(?:job|work|career|birth control|interviews|contraception"
+          r"|schooling|studies)"),
+    _rule(r"(?:poked|pokes|poke) holes|(?:hid|hides|threw away|throws away|flushed|flushes"
+          r"|tampered with|tampers with|messes with|messed with|stopped me|stops me) {W2}(?:my )?"
+          r"(?:condoms|birth control|contraception|my pill|my pills)"),
+    _rule(r"(?:pressures|pressured|forces|forced|wants to force) me (?:to get|into getting) "
+          r"pregnant"),
+    _rule(r"(?:degrades|degraded|degrading|humiliates|humiliating) (?:me|names)"),
+    _rule(r"(?:kicks|kicked|kicking|hits|hit|hitting|hurt|hurts|beat|beats|beating|killed"
+          r"|threatens|threatened|choked|strangled|throws|threw) (?:the|my|our) (?:dog|cat|pet|pets"
+          r"|puppy|kitten)"),
+    _rule(r"(?:neighbors|neighbours|someone|the neighbors|a neighbor) (?:called|call) the "
+          r"(?:police|cops)"),
+    _rule(r"(?:takes|took|take|taking|hides|hid|hiding|steals|stole) (?:away )?(?:my|the) "
+          r"(?:car|keys|car keys|phone|wallet|passport)",
+          not_before=r"\b(?:i|we|you)(?: \w+){0,2}"),
 )
 
 _SELF = r"(?:myself|my self|me)"
@@ -563,7 +641,10 @@ _SELF_HARM: tuple[Rule, ...] = (
           not_before=r"\b(?:he|she|they|him|her|them)(?: \w+)?",
           not_after=r"than\b|of (?:laughter|embarrassment|boredom|shame)|laughing"),
     _rule(r"(?:wish|wished|wishing) (?:i|that i) {W2}(?:dead|die|died|born|alive|exist|existed"
-          r"|wake up|disappear|disappeared|here anymore|around anymore|gone forever|never been)"),
+          r"|wake up|disappear|disappeared|here|around|gone forever|never been)",
+          not_before=r"\b(?:never|not)(?: \w+)?",
+          not_after=r"(?:with|for|to|when|in|at|on|because|so|this|that|instead|during|now"
+          r"|yet)\b"),
     _rule(r"(?:hope|hoping|wish|wishing|want|wanting|pray|praying|rather|like to|would|just) "
           r"{W6}(?:not|never|did not|do not|would not|will not) (?:to )?(?:wake|woke) up"),
     _rule(r"(?:sleep forever|sleep and never|eternal sleep|go to sleep forever|sleep for ever)"),
@@ -683,6 +764,65 @@ _SELF_HARM: tuple[Rule, ...] = (
           not_after=r"(?:of|on) (?:love|coffee|caffeine|sugar|work|tv|netflix)|(?:kit|kits"
           r"|prevention|training|antidote)\b"),
     _rule(r"(?:suicide|crisis) (?:hotline|line|lifeline)|988|crisis text line|called a hotline"),
+    # second tuning batch: more general wordings
+    _rule(r"(?:feel|feeling|felt) like (?:dying|to die|i want to die|ending it|ending my life"
+          r"|killing myself|disappearing forever)",
+          not_after=r"(?:of|from) (?:laughter|embarrassment|shame|boredom)|laughing"),
+    _rule(r"(?:thinking|think|thought|thoughts|obsessed|fixated) (?:about|of) (?:death|dying"
+          r"|being dead|not being here|not existing|suicide|ending it|ending things for good)",
+          not_after=r"of (?:a|my|his|her) (?:parent|dad|mom|father|mother|grandma|grandpa|dog)"),
+    _rule(r"(?:do not|would not|not|no longer|never) care (?:if|whether) i (?:live|die|wake|am"
+          r" alive|am dead|survive)"),
+    _rule(r"(?:ways|way|how|methods|method|best way|easiest way|painless way|quickest way) to "
+          r"(?:die|kill myself|end it|end my life|overdose|commit|disappear forever|not wake up"
+          r"|hang myself)"),
+    _rule(r"painless (?:way|death|method|ways)"),
+    _rule(r"(?:attempted|attempt|attempts|tried) (?:suicide|before|to end it|to end my life"
+          r"|to kill myself|to die|twice|once)",
+          not_before=r"\b(?:he|she|they|his|her|their)(?: \w+){0,2}",
+          not_after=r"(?:to|at|with) (?:talk|fix|make|save|change|get|work|couples|therapy)"),
+    _rule(r"(?:urge|urges|want|wanting|need|needing|itch|itching|tempted|craving) to (?:cut"
+          r"|burn|hurt|harm|bleed|punish) (?:myself|again|my)?",
+          not_after=r"(?:back|down|off|ties|him|her|them|out|corners|costs|class|the|our|my hair"
+          r"|his|people|contact|bridges)\b"),
+    _rule(r"(?:razor|blade|blades|knife|lighter) (?:to|on|against|across|into) my (?:arm|arms"
+          r"|wrist|wrists|skin|leg|legs|thigh|thighs|body|stomach)"),
+    _rule(r"(?:not|never) (?:going to|gonna) be (?:around|here|alive) (?:much )?(?:longer|for"
+          r" long|anymore|soon|next)"),
+    _rule(r"(?:my life|life|living|existence|being alive|existing|everything) (?:is|feels|seems"
+          r"|has become|became) (?:so |completely |totally |just |utterly )?(?:pointless"
+          r"|meaningless|not worth it|not worth living|unbearable|hopeless)",
+          not_before=r"\b(?:sex|our|my|the|married|marriage|love|work)(?: \w+)?"),
+    _rule(r"(?:use|using|used|turn|turning|turned) (?:it|them|the gun|the knife|a gun|a knife) on"
+          r" myself|(?:thought|thinking|think|thoughts) about using (?:it|them|the gun|the pills"
+          r"|the knife|the rope)"),
+    _rule(r"(?:want|wanna|wish i could|wish to|would like|just want|need|wanting) (?:to )?"
+          r"(?:just )?(?:disappear|vanish)",
+          not_after=r"for (?:a|the) (?:weekend|while|few|day|week|night|bit)|to (?:a|the|an|my)"
+          r"|from (?:social|here for|the party|this party|work)|into (?:my|a|the) (?:room|book"
+          r"|work)|on (?:vacation|holiday)|with (?:him|her|them)|together"),
+    _rule(r"(?:hope|hoping|pray|praying|wish|wishing) (?:that )?i {W2}(?:die|get hit|get killed"
+          r"|do not wake|never wake|crash|get sick and die|do not make it|die in my sleep)"),
+    _rule(r"(?:hope|hoping|pray|praying|wish|wishing) {W3}(?:hits|hit|kills|kill|runs over"
+          r"|run over|takes) me",
+          not_after=r"up\b|back\b"),
+    _rule(r"(?:ending|end) it(?: all)?",
+          not_before=r"\b(?:not|never|he|she|they|we)(?: \w+){0,2}",
+          not_after=r"with|between|for (?:us|good with)|(?:our|the|this|my) (?:relationship"
+          r"|marriage|engagement|affair)|and (?:move|start|go|find|date|leave|try)|soon|or"
+          r" not|amicably|officially|properly|now|there|here|so|early|before"),
+    _rule(r"(?:not|never|no longer|stop) (?:being|be) (?:here|around|alive)",
+          not_before=r"\b(?:(?:he|she|they|him|her|them|you)(?: \w+){0,3}|will|will be"
+          r"|can not be|could not be)",
+          not_after=r"(?:with|for|when|at|in|to|on|because|during|tonight|today|tomorrow"
+          r"|this|next|until|till|after|before|much|as|so|yet|right)\b"),
+    _rule(r"(?:not|never|no longer|stop) (?:existing|exist)\b"),
+    _rule(r"(?:everyone|everybody|the world|they|my family|my kids|my children|people|all"
+          r"|the kids|it|things|life|the world) (?:would|will|d|might) (?:all )?be {W1}(?:fine"
+          r"|better|happier|okay|ok|easier|a better place|lighter|relieved) {W2}without me"),
+    _rule(r"(?:better|happier|easier|lighter|a better place) (?:off )?(?:without me|with me gone"
+          r"|with me dead|if i (?:was|were) gone|if i (?:was|were) not (?:here|around|alive)"
+          r"|if i (?:was|were) dead|if i died|if i disappeared)"),
 )
 
 _RULES: dict[Signal, tuple[Rule, ...]] = {
