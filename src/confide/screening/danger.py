@@ -77,6 +77,10 @@ _EXPANSIONS: dict[str, str] = {
     "gonna": "going to",
     "gotta": "got to",
     "u": "you",
+    "thru": "through",
+    "abt": "about",
+    "everytime": "every time",
+    "tryna": "trying to",
     "ur": "your",
     "r": "are",
     "bc": "because",
@@ -254,7 +258,7 @@ def _expand(pattern: str) -> str:
 
 
 _HIT = (
-    r"(?:hit|hits|hitting|hitt|beat|beats|beaten|beating|punch|punches|punched|punching"
+    r"(?:beat|beats|beaten|beating|punch|punches|punched|punching"
     r"|slap|slaps|slapped|slapping|kick|kicks|kicked|kicking|shove|shoves|shoved|shoving"
     r"|push|pushes|pushed|pushing|choke|chokes|choked|choking|strangle|strangles|strangled"
     r"|strangling|smack|smacks|smacked|smacking|grab|grabs|grabbed|grabbing|bite|bites|bit"
@@ -262,7 +266,7 @@ _HIT = (
     r"|stab|stabbed|strike|strikes|struck|whip|whipped|drag|drags|dragged|dragging|restrain"
     r"|restrained|rape|raped|rapes|molest|molested|suffocate|suffocated|pin|pinned|pins"
     r"|throw|throws|threw|thrown|abuse|abuses|abused|abusing|smother|smothered|slammed"
-    r"|shook|shakes|shaking|burned|burnt|attacked|assaulted|hurt me physically|pulled|pulls"
+    r"|burned|burnt|attacked|assaulted|hurt me physically|pulled|pulls"
     r"|yanked|yanks|squeezed|squeezes|twisted|twists)"
 )
 _PARTNER_VIOLENCE: tuple[Rule, ...] = (
@@ -275,6 +279,10 @@ _PARTNER_VIOLENCE: tuple[Rule, ...] = (
         r"|out\b(?! of the car)|a |to (?!the (?:ground|floor|wall))|at (?!me)|into (?!the |a )"
         r"|around (?:to|the world)|with (?:questions|work|news|guilt)|back (?:to|into)",
     ),
+    # verbs also said of news and feelings ("it hit me hard"): only with a person doing them
+    _rule(r"{SUBJECT} {W3}(?:hit|hits|hitting|hitt|struck|strikes|shook|shakes|shaking)"
+          r" (?:me|my {BODY})",
+          not_after=r"up\b|with (?:the|news|questions)"),
     _rule(r"(?:i|we) (?:was|were|got|get|have been|had been|been|am|being) {W1}"
           r"(?:hit|beaten|punched|slapped|kicked|shoved|pushed|choked|strangled|raped|assaulted"
           r"|abused|attacked|molested|smacked|throttled|stabbed|strangled|hurt physically)",
@@ -611,6 +619,52 @@ _PARTNER_VIOLENCE: tuple[Rule, ...] = (
     _rule(r"(?:takes|took|take|taking|hides|hid|hiding|steals|stole) (?:away )?(?:my|the) "
           r"(?:car|keys|car keys|phone|wallet|passport)",
           not_before=r"\b(?:i|we|you)(?: \w+){0,2}"),
+    # third tuning batch
+    _rule(r"(?:keeps|keep|keeping|kept) (?:close )?tabs on (?:me|my|everything|where)"),
+    _rule(r"only (?:lets|let|allows|allow|gives|give|allowed) me"),
+    _rule(r"(?:will|would|ll|going to|gonna|threatened to|threatens to|threatening to|said (?:he"
+          r"|she|they) would|swore) {W2}(?:burn|torch|set fire to|blow up|smash|destroy|wreck"
+          r"|trash|burn down) {W2}(?:house|home|apartment|place|car|stuff|things|belongings"
+          r"|everything|my)"),
+    _rule(r"with (?:me|us|the kids|my kids) (?:still )?(?:in it|inside)"),
+    _rule(r"(?:screams|screamed|screaming|scream|yells|yelled|yelling|yell|shouts|shouted"
+          r"|shouting|gets|got|getting|spits|spat|gets right|got right) (?:right )?(?:in|into)"
+          r" my face"),
+    _rule(r"until i (?:cry|cried|shake|shook|beg|begged|bleed|bled|pass out|passed out"
+          r"|black out|blacked out|apologize|apologise)",
+          not_before=r"\b(?:laugh|laughed|laughing)(?: \w+){0,3}"),
+    _rule(r"(?:afraid|scared|terrified|frightened|too scared|too afraid|nervous) (?:to|of) "
+          r"(?:be|being) (?:alone )?(?:with|around|near|in the same room as|home with|home alone"
+          r" with) (?:him|her|them|my)"),
+    _rule(r"(?:will not|does not|would not|never|can not get (?:him|her|them) to) (?:stop|leave"
+          r" me alone)(?: {W2}(?:texting|calling|messaging|contacting|following|showing up"
+          r"|harassing|sending|emailing|stalking|watching|driving by|coming))?",
+          not_after=r"(?:his|her|their|other|the|that|this|with|at|on|about|to|for|from|in)\b"
+          r"|(?:texting|calling|messaging|contacting|sending|emailing) (?!me\b)"
+          r"|(?:complaining|drinking|lying|cheating|gambling|working|playing|watching|talking"
+          r"|spending|smoking|using|nagging|crying|eating|arguing|fighting|criticizing"
+          r"|criticising|bringing|asking|checking|looking|scrolling)\b"),
+    _rule(r"(?:harass|harasses|harassed|harassing|harassment|blackmail|blackmails|blackmailed"
+          r"|blackmailing)"),
+    _rule(r"(?:hand|hands|handing|handed|give|gives|giving|gave|turn|turns|turned|sign|signs"
+          r"|signed|transfer|transfers|deposit|deposits) (?:over )?(?:all )?(?:of )?my "
+          r"(?:paycheck|paychecks|money|wages|salary|earnings|check|checks|card|cards|income"
+          r"|tips|savings|pay)",
+          not_before=r"\b(?:i|we)(?: (?:will|would|always|usually|just|happily|gladly))?"),
+    _rule(r"(?:have to|has to|must|make me|makes me|made me|forced to|forces me to|forced me to"
+          r"|expects me to|expected to) {W2}(?:give|hand|turn|sign|transfer|deposit|put) "
+          r"{W3}(?:paycheck|paychecks|money|wages|salary|earnings|check|card|income|tips)"),
+    _rule(r"(?:threw|throws|throw|thrown|throwing|poured|pours|pour|spilled|dumped|dumps"
+          r"|splashed|splashes) {W3}(?:on|at|over|onto|in) (?:me|my {BODY})",
+          not_after=r"back|when|for"),
+    _rule(r"what (?:mood|kind of mood|state) (?:he|she|they) (?:will|is|would|might|will be"
+          r"|is going to) {W1}(?:be )?in"),
+    _rule(r"on edge (?:around|with|when|whenever|every time) (?:him|her|them|he|she|they|my)"),
+    _rule(r"(?:non consensual|nonconsensual|without my consent|without consent|did not consent"
+          r"|never consented|could not consent|drugged me|spiked my drink)"),
+    _rule(r"(?:forbids|forbade|forbid|forbidden|banned|bans) (?:me|to)"),
+    _rule(r"(?:has|have|had|needs) to approve|approves? (?:of )?(?:everything|what i|who i"
+          r"|where i|my (?:clothes|friends|outfits|spending|purchases))"),
 )
 
 _SELF = r"(?:myself|my self|me)"
@@ -683,7 +737,7 @@ _SELF_HARM: tuple[Rule, ...] = (
           not_before=r"\b(?:he|she|they|him|her|them)(?: \w+)?"),
     _rule(r"(?:give|giving|gave|given) up on (?:life|living|myself|everything|it all)"),
     _rule(r"(?:want|wish|need|wanting|wished|wishing) (?:it all|everything|my life|all of it"
-          r"|life|the pain|all this|all of this|this life|it) (?:all )?to (?:end|stop|be over"
+          r"|life|the pain|all this|all of this|this life) (?:all )?to (?:end|stop|be over"
           r"|just end|finally end|finally stop)",
           not_after=r"with (?:him|her|them)|between"),
     _rule(r"(?:end|ending|ended) (?:it all|everything|things for good|it for good|it"
@@ -823,6 +877,23 @@ _SELF_HARM: tuple[Rule, ...] = (
     _rule(r"(?:better|happier|easier|lighter|a better place) (?:off )?(?:without me|with me gone"
           r"|with me dead|if i (?:was|were) gone|if i (?:was|were) not (?:here|around|alive)"
           r"|if i (?:was|were) dead|if i died|if i disappeared)"),
+    # third tuning batch
+    _rule(r"(?:sleep|asleep) (?:forever|for ever|for good|and never|and not wake)"),
+    _rule(r"better (?:off )?without (?:a|an|someone|somebody) {W2}like me"),
+    _rule(r"{PILLS} (?:saved|stashed|stockpiled|hidden|hoarded|put away|set aside|ready|lined up"
+          r"|counted)"),
+    _rule(r"rather (?:be dead|not be alive|not exist|not wake up|not be here|be gone)"),
+    _rule(r"(?:point|purpose) (?:of|in|to) (?:anything|any of it|it all|everything|me)",
+          not_before=r"\bsee the"),
+    _rule(r"(?:thinking|think|thought|thoughts|plan|planning|planned|urge|urges) (?:about |of "
+          r"|to |on )?(?:killing|kill|ending)",
+          not_after=r"(?:him|her|them|someone|somebody|my|his|the|that|this|you|it with"
+          r"|things|our|a|an|each)\b"),
+    _rule(r"(?:out of this life|leave this world|leave this earth|leaving this world|gone from"
+          r" this world|not of this world anymore)"),
+    _rule(r"(?:giv\w*|gave) (?:my|all my|all of my|away my) (?:stuff|things|belongings"
+          r"|possessions|pets|clothes)(?: away)?",
+          not_before=r"\b(?:he|she|they)(?: \w+){0,2}"),
 )
 
 _RULES: dict[Signal, tuple[Rule, ...]] = {
