@@ -105,6 +105,25 @@ PlainText = Annotated[
 PersonName = Annotated[PlainText, Field(min_length=1, max_length=120)]
 
 
+def _written_text(value: str) -> str:
+    _plain_text(value.translate(_LINE_BREAKS))
+    return value
+
+
+_LINE_BREAKS = str.maketrans("\n\r\t", "   ")
+
+
+# What a person wrote in their own words (a text area): line breaks and tabs are allowed, other
+# control characters and direction overrides are not.
+WRITTEN_TEXT_PATTERN = (
+    r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f"
+    r"\u202a-\u202e\u2066-\u2069]*$"
+)
+WrittenText = Annotated[
+    str, AfterValidator(_written_text), Field(json_schema_extra={"pattern": WRITTEN_TEXT_PATTERN})
+]
+
+
 def parse_field(kind: Any, value: object, field: str) -> Any:
     """Read `value` as `kind` outside a request model (a page's own form or query text);
     InvalidInput names `field` and says what is allowed."""
