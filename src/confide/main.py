@@ -24,10 +24,10 @@ from confide.matching.api import router as matching_router
 from confide.matching.concern_text import map_concern_text
 from confide.matching.live import install_matching
 from confide.network.api import router as therapists_router
-from confide.screening.text_api import intake_text_router
 from confide.scheduling.api import router as scheduling_router
 from confide.scheduling.openings import OpeningsIndex
 from confide.scheduling.pages import router as booking_pages_router
+from confide.screening.text_api import intake_text_router
 from confide.vocab.api import router as vocab_router
 from confide.web import errors
 from confide.web.docs import install_docs

@@ -1,5 +1,5 @@
-"""Writes src/confide/screening/danger_words.py: real English words a misspelling-corrector must
-leave alone because they lie within its reach of a rule word ("treats" is not "threats").
+"""Writes src/confide/screening/data/real_words.json: real English words the misspelling
+corrector must leave alone, being within its reach of a rule word ("treats" is not "threats").
 
 Run after changing the rules, with the text extra installed (its model's word list is the source
 of real words): PYTHONPATH=src python tests/screening/make_real_words.py
@@ -7,6 +7,7 @@ of real words): PYTHONPATH=src python tests/screening/make_real_words.py
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from confide.screening import danger
 
-OUT = Path(__file__).resolve().parents[2] / "src" / "confide" / "screening" / "danger_words.py"
+OUT = Path(__file__).resolve().parents[2] / "src/confide/screening/data/real_words.json"
 
 
 def real_words() -> list[str]:
@@ -38,21 +39,23 @@ def real_words() -> list[str]:
 
 def main() -> None:
     words = real_words()
-    lines = [
-        '"""Real words near the danger rules\' words, left uncorrected (see',
-        'tests/screening/make_real_words.py, which writes this file)."""',
-        "",
-        "REAL_WORDS: frozenset[str] = frozenset(",
-        '    """',
-    ]
-    line = "   "
-    for word in words:
-        if len(line) + len(word) + 1 > 96:
-            lines.append(line)
-            line = "   "
-        line += " " + word
-    lines += [line, '    """.split()', ")", ""]
-    OUT.write_text("\n".join(lines), "utf-8")
+    about = (
+        "Real English words within the misspelling corrector's reach of a danger rule's word, "
+        "left as they are (treats is not threats). Written by tests/screening/make_real_words.py "
+        "from the sentence model's word list; run it again after changing the rules."
+    )
+    lines = [json.dumps(word) for word in words]
+    text = '{\n  "_about": ' + json.dumps(about) + ',\n  "words": [\n    '
+    row: list[str] = []
+    rows: list[str] = []
+    for item in lines:
+        if sum(len(x) + 2 for x in row) + len(item) > 92:
+            rows.append(", ".join(row))
+            row = []
+        row.append(item)
+    rows.append(", ".join(row))
+    text += ",\n    ".join(rows) + "\n  ]\n}\n"
+    OUT.write_text(text, "utf-8")
     print(f"{len(words)} words written to {OUT}")
 
 

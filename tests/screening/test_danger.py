@@ -4,57 +4,31 @@ the benchmark's file is there (never used for tuning: see benchmarks/danger_text
 
 from __future__ import annotations
 
-import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from benchmarks.danger_text import (
+    FALSE_ALARM_TARGET,
+    HELD_OUT,
+    RECALL_TARGET,
+    TUNING,
+    load_phrases,
+    measure,
+)
 
 from confide.matching import concern_text
 from confide.matching.concern_text import map_concern_text
 from confide.screening.danger import SIGNALS, prepare, safety_signals
 
-ROOT = Path(__file__).resolve().parents[2]
-TUNING = Path(__file__).with_name("danger_tuning.toml")
-HELD_OUT = ROOT / "benchmarks" / "data" / "danger_heldout.toml"
-RECALL_FLOOR = 0.95
-FALSE_ALARM_CEILING = 0.10
 
-
-@dataclass(frozen=True)
-class Phrase:
-    text: str
-    expect: frozenset[str]
-    kind: str
-
-
-def load(path: Path) -> list[Phrase]:
-    with path.open("rb") as handle:
-        rows = tomllib.load(handle)["phrase"]
-    return [Phrase(row["text"], frozenset(row["expect"]), row["kind"]) for row in rows]
-
-
-def figures(phrases: list[Phrase]) -> tuple[dict[str, float], float, list[str]]:
-    """Recall per signal, the false-alarm rate on ordinary distress, and what was wrong."""
-    found = {p.text: set(safety_signals(p.text)) for p in phrases}
-    recall = {}
-    for signal in SIGNALS:
-        wanted = [p for p in phrases if signal in p.expect]
-        recall[signal] = sum(signal in found[p.text] for p in wanted) / len(wanted)
-    ordinary = [p for p in phrases if not p.expect]
-    false_alarms = sum(bool(found[p.text]) for p in ordinary) / len(ordinary)
-    wrong = [
-        f"{p.text!r}: {sorted(found[p.text])}, want {sorted(p.expect)}"
-        for p in phrases
-        if (p.expect - found[p.text]) or (not p.expect and found[p.text])
-    ]
-    return recall, false_alarms, wrong
+def figures(path: Path) -> tuple[dict[str, float | None], float | None, tuple[str, ...]]:
+    measured = measure(load_phrases(path))
+    return measured.recall, measured.false_alarms, measured.wrong
 
 
 def test_the_tuning_phrases_are_all_read_right() -> None:
-    phrases = load(TUNING)
-    assert len(phrases) >= 250
-    recall, false_alarms, wrong = figures(phrases)
+    assert len(load_phrases(TUNING)) >= 250
+    recall, false_alarms, wrong = figures(TUNING)
     assert wrong == []
     assert recall == {"partner_violence": 1.0, "self_harm": 1.0}
     assert false_alarms == 0.0
@@ -64,11 +38,11 @@ def test_the_tuning_phrases_are_all_read_right() -> None:
 def test_the_held_out_phrases_meet_the_targets() -> None:
     # the held-out file is written by someone else and never read while tuning; this only
     # keeps a later change from making the detector worse on it
-    recall, false_alarms, wrong = figures(load(HELD_OUT))
-    report = "\n".join(wrong)
+    recall, false_alarms, _wrong = figures(HELD_OUT)
+    # the figures only: a failure names no held-out phrase, so fixing it cannot copy them
     for signal in SIGNALS:
-        assert recall[signal] >= RECALL_FLOOR, f"{signal} recall {recall[signal]:.1%}\n{report}"
-    assert false_alarms <= FALSE_ALARM_CEILING, f"false alarms {false_alarms:.1%}\n{report}"
+        assert (recall[signal] or 0.0) >= RECALL_TARGET, f"{signal} recall {recall[signal]}"
+    assert (false_alarms or 0.0) <= FALSE_ALARM_TARGET, f"false alarms {false_alarms}"
 
 
 @pytest.mark.parametrize(

@@ -174,6 +174,11 @@ def examples(therapist_id: int, appointment_id: int, hold_id: int, start: str) -
                 "limit": 3,
             },
         ),
+        Example(
+            "POST",
+            "/api/v1/intake/text",
+            json={"text": "we argue about money and I don't feel safe at home"},
+        ),
         Example("GET", "/fhir/Appointment/{appointment_id}", {"appointment_id": appointment_id}),
         Example("GET", "/fhir/PractitionerRole/{therapist_id}", {"therapist_id": therapist_id}),
         Example("GET", "/fhir/Schedule/therapist-{therapist_id}", {"therapist_id": therapist_id}),
@@ -337,6 +342,8 @@ def test_no_odd_value_in_any_field_reaches_a_server_error(client: TestClient, wo
         ("POST", "/api/v1/auth/register", {"password": "NEW@example.org"}, 422, "password"),
         ("POST", "/api/v1/auth/tokens", {"expires_in_days": 366}, 422, "expires_in_days"),
         ("POST", "/api/v1/auth/tokens", {"scopes": ["everything"]}, 422, "scopes.0"),
+        ("POST", "/api/v1/intake/text", {"text": "x" * 2001}, 422, "text"),
+        ("POST", "/api/v1/intake/text", {"text": "Sam\u202eavir"}, 422, "text"),
     ],
 )
 def test_the_answer_names_the_field(  # type: ignore[no-untyped-def]

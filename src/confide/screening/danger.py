@@ -14,11 +14,13 @@ signals ("he has never hit me"): people often play down what happens, and the qu
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from importlib import resources
 from typing import Literal
 
 from rapidfuzz.distance import DamerauLevenshtein
@@ -280,620 +282,934 @@ _PARTNER_VIOLENCE: tuple[Rule, ...] = (
         r"|around (?:to|the world)|with (?:questions|work|news|guilt)|back (?:to|into)",
     ),
     # verbs also said of news and feelings ("it hit me hard"): only with a person doing them
-    _rule(r"{SUBJECT} {W3}(?:hit|hits|hitting|hitt|struck|strikes|shook|shakes|shaking)"
-          r" (?:me|my {BODY})",
-          not_after=r"up\b|with (?:the|news|questions)"),
-    _rule(r"(?:i|we) (?:was|were|got|get|have been|had been|been|am|being) {W1}"
-          r"(?:hit|beaten|punched|slapped|kicked|shoved|pushed|choked|strangled|raped|assaulted"
-          r"|abused|attacked|molested|smacked|throttled|stabbed|strangled|hurt physically)",
-          not_after=r"by (?:a|the) (?:car|ball|bus|truck|bike|wave|virus|flu)|as a (?:child|kid)"
-          r"|up|on (?:food|water|a|my|his|her|the)|with emotion|back tears|by (?:the|how|what)"
-          r"|when i was (?:little|young|a child|a kid)"),
+    _rule(
+        r"{SUBJECT} {W3}(?:hit|hits|hitting|hitt|struck|strikes|shook|shakes|shaking)"
+        r" (?:me|my {BODY})",
+        not_after=r"up\b|with (?:the|news|questions)",
+    ),
+    _rule(
+        r"(?:i|we) (?:was|were|got|get|have been|had been|been|am|being) {W1}"
+        r"(?:hit|beaten|punched|slapped|kicked|shoved|pushed|choked|strangled|raped|assaulted"
+        r"|abused|attacked|molested|smacked|throttled|stabbed|strangled|hurt physically)",
+        not_after=r"by (?:a|the) (?:car|ball|bus|truck|bike|wave|virus|flu)|as a (?:child|kid)"
+        r"|up|on (?:food|water|a|my|his|her|the)|with emotion|back tears|by (?:the|how|what)"
+        r"|when i was (?:little|young|a child|a kid)",
+    ),
     _rule(r"(?:spit|spat|spits|spitting) (?:on|at|in) (?:me|my face)"),
-    _rule(r"(?:put|puts|putting|laid|lay|lays|laying) (?:his|her|their|a|hands|a hand|{W1}hands?) "
-          r"{W1}on me"),
-    _rule(r"(?:gets?|got|getting|gotten|became|becomes|become|turned|turns|gone|goes|went|can be"
-          r"|can get|is|was|been|being|are|were) {W1}(?:physical|violent|rough|handsy|abusive)",
-          not_before=r"\b(?:video|game|games|movie|movies|match|sport|play)",
-          not_after=r"(?:video )?(?:games|movies|films|shows|sports)|therapy|exam|health"
-          r"|activity|touch|affection|intimacy|attraction|contact|with (?:the|his|her) (?:kids|dog)"),
-    _rule(r"(?:violence|violently|domestic abuse|partner abuse|spousal abuse|physically abusive"
-          r"|abusive|abuser|physical abuse|emotional abuse|emotionally abusive|verbal abuse"
-          r"|verbally abusive|sexual abuse|sexually abusive|psychological abuse|financial abuse"
-          r"|financially abusive|coercive|coercion|battered|battering)",
-          not_before=r"\b(?:substance|drug|drugs|alcohol|opioid|non|childhood|child)",
-          not_after=r"as a (?:child|kid|teen)|when i was (?:little|young|a child|a kid)"
-          r"|in my (?:childhood|family)|growing up|(?:video )?games|movies|shows"),
+    _rule(
+        r"(?:put|puts|putting|laid|lay|lays|laying) (?:his|her|their|a|hands|a hand|{W1}hands?) "
+        r"{W1}on me"
+    ),
+    _rule(
+        r"(?:gets?|got|getting|gotten|became|becomes|become|turned|turns|gone|goes|went|can be"
+        r"|can get|is|was|been|being|are|were) {W1}(?:physical|violent|rough|handsy|abusive)",
+        not_before=r"\b(?:video|game|games|movie|movies|match|sport|play)",
+        not_after=r"(?:video )?(?:games|movies|films|shows|sports)|therapy|exam|health"
+        r"|activity|touch|affection|intimacy|attraction|contact|with (?:the|his|her) (?:kids|dog)",
+    ),
+    _rule(
+        r"(?:violence|violently|domestic abuse|partner abuse|spousal abuse|physically abusive"
+        r"|abusive|abuser|physical abuse|emotional abuse|emotionally abusive|verbal abuse"
+        r"|verbally abusive|sexual abuse|sexually abusive|psychological abuse|financial abuse"
+        r"|financially abusive|coercive|coercion|battered|battering)",
+        not_before=r"\b(?:substance|drug|drugs|alcohol|opioid|non|childhood|child)",
+        not_after=r"as a (?:child|kid|teen)|when i was (?:little|young|a child|a kid)"
+        r"|in my (?:childhood|family)|growing up|(?:video )?games|movies|shows",
+    ),
     _rule(r"(?:abuses|abused|abusing|abuse) (?:me|us|the kids|my kids|the children)"),
     _rule(r"(?:violent|aggressive) (?:with|towards|toward|to|around) (?:me|us|the kids|my kids)"),
-    _rule(r"(?:raped|rape|rapes|sexually assaulted|sexual assault|sexually abused|molested"
-          r"|marital rape|forced himself|forced herself|forces himself|forces herself"
-          r"|revenge porn)"),
-    _rule(r"(?:forced|forces|force|forcing|pressured|pressures|pressure|pressuring|coerced"
-          r"|coerces|guilt tripped|made|makes|make) me (?:to )?(?:have sex|into sex|do sexual"
-          r"|do things|do stuff|sleep with|have intercourse|perform)"),
+    _rule(
+        r"(?:raped|rape|rapes|sexually assaulted|sexual assault|sexually abused|molested"
+        r"|marital rape|forced himself|forced herself|forces himself|forces herself"
+        r"|revenge porn)"
+    ),
+    _rule(
+        r"(?:forced|forces|force|forcing|pressured|pressures|pressure|pressuring|coerced"
+        r"|coerces|guilt tripped|made|makes|make) me (?:to )?(?:have sex|into sex|do sexual"
+        r"|do things|do stuff|sleep with|have intercourse|perform)"
+    ),
     _rule(r"(?:forced|forces|forcing) me\b"),
-    _rule(r"(?:sex|sexual|things|stuff|do things|touch me) {W4}(?:when|after|even though|though"
-          r"|if) i (?:do not|did not|said no|say no|dont|am asleep|was asleep|was sleeping"
-          r"|am sleeping|was drunk|cry|was crying)"),
-    _rule(r"(?:will not|does not|did not|would not|never) (?:take|takes|took|accept|accepts"
-          r"|respect|respects|listen to) no"),
-    _rule(r"(?:bruise|bruises|bruised|bruising|black eye|black eyes|split lip|broken rib"
-          r"|broken ribs|broken nose|broken wrist|broken arm|fractured|stitches"
-          r"|marks on my {BODY}|hide the marks|cover the marks|cover up the marks)",
-          not_before=r"\bi (?:fell|tripped)(?: \w+){0,3}"),
+    _rule(
+        r"(?:sex|sexual|things|stuff|do things|touch me) {W4}(?:when|after|even though|though"
+        r"|if) i (?:do not|did not|said no|say no|dont|am asleep|was asleep|was sleeping"
+        r"|am sleeping|was drunk|cry|was crying)"
+    ),
+    _rule(
+        r"(?:will not|does not|did not|would not|never) (?:take|takes|took|accept|accepts"
+        r"|respect|respects|listen to) no"
+    ),
+    _rule(
+        r"(?:bruise|bruises|bruised|bruising|black eye|black eyes|split lip|broken rib"
+        r"|broken ribs|broken nose|broken wrist|broken arm|fractured|stitches"
+        r"|marks on my {BODY}|hide the marks|cover the marks|cover up the marks)",
+        not_before=r"\bi (?:fell|tripped)(?: \w+){0,3}",
+    ),
     _rule(r"(?:flinch|flinches|flinched|flinching|cower|cowering)"),
-    _rule(r"(?:raises|raised|raising|lifted|lifts) (?:his|her|their|a) (?:hand|hands|fist|fists)"
-          r" {W2}(?:to|at|against|toward|towards|over) (?:me|us|the kids)"),
+    _rule(
+        r"(?:raises|raised|raising|lifted|lifts) (?:his|her|their|a) (?:hand|hands|fist|fists)"
+        r" {W2}(?:to|at|against|toward|towards|over) (?:me|us|the kids)"
+    ),
     # breaking things, punching walls
-    _rule(r"(?:break|breaks|broke|broken|breaking|smash|smashes|smashed|smashing|destroy"
-          r"|destroys|destroyed|destroying|wreck|wrecks|wrecked|trash|trashes|trashed|rip|ripped"
-          r"|rips|tore|tears up|threw|throw|throws|thrown|throwing|hurl|hurls|hurled|kick|kicks"
-          r"|kicked|kicking|punch|punches|punched|punching|hit|hits|hitting|shatter|shattered"
-          r"|shatters|bang|bangs|banged) {W3}(?:things|thing|stuff|dishes|dish|plates|plate"
-          r"|glasses|glass|furniture|phone|phones|door|doors|walls|wall|tv|television|laptop"
-          r"|belongings|windows|window|chairs|chair|table|mirror|mugs|mug|cup|cups|bottle"
-          r"|bottles|vase|lamp|hole|holes|everything|objects|house|apartment|room|place|kitchen"
-          r"|car|cabinet|cabinets|computer|my things|my stuff)",
-          not_before=r"\b(?:i|we)(?: \w+)?",
-          not_after=r"up\b|apart|down|news|promise|heart|trust|rules|the ice|the bank",
-          unless=r"\bhit\w* (?:the|a) (?:bottle|wall|road|roof|books|gym|town|bars|club)\b"
-          r"|\bhit\w* (?:it|him|her) (?:off )?(?:\w+ )?(?:hard|place)|\bhit\w* home"
-          r"|\bbreak\w* (?:the|his|her|my|their) (?:habit|cycle|silence|rules|record|news)"),
+    _rule(
+        r"(?:break|breaks|broke|broken|breaking|smash|smashes|smashed|smashing|destroy"
+        r"|destroys|destroyed|destroying|wreck|wrecks|wrecked|trash|trashes|trashed|rip|ripped"
+        r"|rips|tore|tears up|threw|throw|throws|thrown|throwing|hurl|hurls|hurled|kick|kicks"
+        r"|kicked|kicking|punch|punches|punched|punching|hit|hits|hitting|shatter|shattered"
+        r"|shatters|bang|bangs|banged) {W3}(?:things|thing|stuff|dishes|dish|plates|plate"
+        r"|glasses|glass|furniture|phone|phones|door|doors|walls|wall|tv|television|laptop"
+        r"|belongings|windows|window|chairs|chair|table|mirror|mugs|mug|cup|cups|bottle"
+        r"|bottles|vase|lamp|hole|holes|everything|objects|house|apartment|room|place|kitchen"
+        r"|car|cabinet|cabinets|computer|my things|my stuff)",
+        not_before=r"\b(?:i|we)(?: \w+)?",
+        not_after=r"up\b|apart|down|news|promise|heart|trust|rules|the ice|the bank",
+        unless=r"\bhit\w* (?:the|a) (?:bottle|wall|road|roof|books|gym|town|bars|club)\b"
+        r"|\bhit\w* (?:it|him|her) (?:off )?(?:\w+ )?(?:hard|place)|\bhit\w* home"
+        r"|\bbreak\w* (?:the|his|her|my|their) (?:habit|cycle|silence|rules|record|news)",
+    ),
     _rule(r"(?:fist|fists|foot|head) (?:through|into) (?:the|a|my) (?:wall|walls|door|window)"),
     # threats
-    _rule(r"(?:threaten|threatens|threatened|threatening|threatning|threats)",
-          not_after=r"to (?:leave|break up|divorce|end things|end it|move out|go|walk out|quit"
-          r"|stop|call off|cancel|take a break|see other|file|report|tell (?:my|our|the) (?:mom"
-          r"|dad|parents|boss|therapist))|by\b|to our|our (?:marriage|relationship)"),
-    _rule(r"(?:death threats|threatening (?:me|messages|texts|calls|voicemails)"
-          r"|made threats|makes threats|making threats)"),
-    _rule(r"(?:will|would|ll|is going to|going to|gonna|might|could|swore to|promised to"
-          r"|threatened to|threatens to|says he will|says she will|said he would|said she would"
-          r"|says they will|said they would|wants to|tried to|try to|tries to) {W2}(?:kill"
-          r"|hurt|hit|beat|murder|shoot|stab|strangle|choke|harm|punch|slap|attack|break)"
-          r" {PEOPLE}",
-          not_before=r"\b(?:it|this|that|stress|worry|work|job|anxiety|guilt|waiting|i|you|mom"
-          r"|mother|dad|father|parents|boss|news)(?: \w+)?",
-          not_after=r"up\b|off\b"),
-    _rule(r"(?:kill|hurt|harm|end|shoot) (?:himself|herself|themselves|themself) {W4}"
-          r"(?:if|unless|when|whenever|should|because) (?:i|we)"),
+    _rule(
+        r"(?:threaten|threatens|threatened|threatening|threatning|threats)",
+        not_after=r"to (?:leave|break up|divorce|end things|end it|move out|go|walk out|quit"
+        r"|stop|call off|cancel|take a break|see other|file|report|tell (?:my|our|the) (?:mom"
+        r"|dad|parents|boss|therapist))|by\b|to our|our (?:marriage|relationship)",
+    ),
+    _rule(
+        r"(?:death threats|threatening (?:me|messages|texts|calls|voicemails)"
+        r"|made threats|makes threats|making threats)"
+    ),
+    _rule(
+        r"(?:will|would|ll|is going to|going to|gonna|might|could|swore to|promised to"
+        r"|threatened to|threatens to|says he will|says she will|said he would|said she would"
+        r"|says they will|said they would|wants to|tried to|try to|tries to) {W2}(?:kill"
+        r"|hurt|hit|beat|murder|shoot|stab|strangle|choke|harm|punch|slap|attack|break)"
+        r" {PEOPLE}",
+        not_before=r"\b(?:it|this|that|stress|worry|work|job|anxiety|guilt|waiting|i|you|mom"
+        r"|mother|dad|father|parents|boss|news)(?: \w+)?",
+        not_after=r"up\b|off\b",
+    ),
+    _rule(
+        r"(?:kill|hurt|harm|end|shoot) (?:himself|herself|themselves|themself) {W4}"
+        r"(?:if|unless|when|whenever|should|because) (?:i|we)"
+    ),
     _rule(r"(?:take|takes|taking|took) (?:the|my|our) (?:kids|children|baby|son|daughter) away"),
-    _rule(r"(?:will|would|ll|is going to|going to|threatens to|threatened to) {W1}take (?:the|my"
-          r"|our) (?:kids|children|baby|son|daughter)"),
-    _rule(r"never see (?:them|the kids|my kids|my children|the children|my son|my daughter"
-          r"|the baby|my baby) again"),
-    _rule(r"(?:post|posts|posting|share|shares|sharing|leak|leaks|leaking|send|sending) "
-          r"{W2}(?:my )?(?:nudes|nude photos|nude pictures|naked photos|naked pictures"
-          r"|intimate photos|private photos|sex tape)"),
-    _rule(r"(?:point|points|pointed|pointing|pull|pulls|pulled|wave|waves|waved|waving|held"
-          r"|hold|holds|holding|show|shows|showed|remind|reminds|reminded|brandish|brandished"
-          r"|grab|grabbed|came at me|comes at me|threat\w*) {W4}(?:gun|guns|knife|knives|weapon"
-          r"|weapons|rifle|pistol|blade)"),
-    _rule(r"(?:gun|guns|knife|knives|weapon|weapons|rifle|pistol) {W6}(?:at me|to my|fight"
-          r"|fights|argue|argument|arguments|angry|mad|threat\w*|reminds|remind|reminded|when we"
-          r"|on me)"),
+    _rule(
+        r"(?:will|would|ll|is going to|going to|threatens to|threatened to) {W1}take (?:the|my"
+        r"|our) (?:kids|children|baby|son|daughter)"
+    ),
+    _rule(
+        r"never see (?:them|the kids|my kids|my children|the children|my son|my daughter"
+        r"|the baby|my baby) again"
+    ),
+    _rule(
+        r"(?:post|posts|posting|share|shares|sharing|leak|leaks|leaking|send|sending) "
+        r"{W2}(?:my )?(?:nudes|nude photos|nude pictures|naked photos|naked pictures"
+        r"|intimate photos|private photos|sex tape)"
+    ),
+    _rule(
+        r"(?:point|points|pointed|pointing|pull|pulls|pulled|wave|waves|waved|waving|held"
+        r"|hold|holds|holding|show|shows|showed|remind|reminds|reminded|brandish|brandished"
+        r"|grab|grabbed|came at me|comes at me|threat\w*) {W4}(?:gun|guns|knife|knives|weapon"
+        r"|weapons|rifle|pistol|blade)"
+    ),
+    _rule(
+        r"(?:gun|guns|knife|knives|weapon|weapons|rifle|pistol) {W6}(?:at me|to my|fight"
+        r"|fights|argue|argument|arguments|angry|mad|threat\w*|reminds|remind|reminded|when we"
+        r"|on me)"
+    ),
     # fear of the partner
-    _rule(r"(?:afraid|scared|terrified|frightened|fearful|petrified|fear|fears|feared"
-          r"|intimidated|frightened|terrorized|terrorised) (?:of|by) (?:him|her|them|my {PARTNER}"
-          r"|my {PARTNER}s|what (?:he|she|they) {W2}(?:do|does|did|might|could|will|would|may)"
-          r"|how (?:he|she|they) (?:will|would|might) (?:react|respond)"
-          r"|(?:his|her|their) (?:temper|anger|rage|reaction|reactions|mood|moods|outbursts"
-          r"|outburst|fists|hands|violence|drinking|behavior|behaviour))",
-          not_after=r"leaving|cheating|going|finding|not\b|losing|moving|getting bored|falling"
-          r"|being unfaithful|lying|seeing|meeting|dating|texting|talking|ending|breaking"
-          r"|giving up|changing|forgetting|abandoning|rejecting|judging|wanting|deciding"
-          r"|relapsing|drinking again"),
-    _rule(r"(?:afraid|scared|terrified|frightened|fearful|worried|worry|fear|petrified) "
-          r"{W4}(?:(?:hurt|hit|kill|beat|harm|attack|strangle|choke|find|track|hurts|hits"
-          r"|kills|finds|tracks|punch|slap|come after|comes after|do something to) {PEOPLE}"
-          r"|snap|snaps|lose (?:his|her|their) (?:temper|mind|shit)|explode|explodes"
-          r"|become violent|get violent|gets violent)\b",
-          not_after=r"out\b"),
-    _rule(r"(?:fear|afraid|scared|worried|terrified|frightened) (?:for|about) (?:my|our) "
-          r"(?:life|lives|safety|kids safety|childrens safety|childs safety|physical safety)"),
-    _rule(r"(?:{NEG}|unsafe|never) {W2}(?:feel|feeling|felt|am|be|being|are|is) {W1}safe"
-          r"(?: (?:at home|in my (?:own )?home|in the house|around (?:him|her|them)"
-          r"|with (?:him|her|them)|anymore|any more|physically|there|living with|near))",
-          not_after=r"emotionally|opening|to (?:open|share|be vulnerable|talk|trust|tell)"),
-    _rule(r"(?:unsafe|not safe|in danger|danger to me) (?:at home|in my (?:own )?home|around"
-          r"|with (?:him|her|them)|living with|in the house|anymore|any more)"),
+    _rule(
+        r"(?:afraid|scared|terrified|frightened|fearful|petrified|fear|fears|feared"
+        r"|intimidated|frightened|terrorized|terrorised) (?:of|by) (?:him|her|them|my {PARTNER}"
+        r"|my {PARTNER}s|what (?:he|she|they) {W2}(?:do|does|did|might|could|will|would|may)"
+        r"|how (?:he|she|they) (?:will|would|might) (?:react|respond)"
+        r"|(?:his|her|their) (?:temper|anger|rage|reaction|reactions|mood|moods|outbursts"
+        r"|outburst|fists|hands|violence|drinking|behavior|behaviour))",
+        not_after=r"leaving|cheating|going|finding|not\b|losing|moving|getting bored|falling"
+        r"|being unfaithful|lying|seeing|meeting|dating|texting|talking|ending|breaking"
+        r"|giving up|changing|forgetting|abandoning|rejecting|judging|wanting|deciding"
+        r"|relapsing|drinking again",
+    ),
+    _rule(
+        r"(?:afraid|scared|terrified|frightened|fearful|worried|worry|fear|petrified) "
+        r"{W4}(?:(?:hurt|hit|kill|beat|harm|attack|strangle|choke|find|track|hurts|hits"
+        r"|kills|finds|tracks|punch|slap|come after|comes after|do something to) {PEOPLE}"
+        r"|snap|snaps|lose (?:his|her|their) (?:temper|mind|shit)|explode|explodes"
+        r"|become violent|get violent|gets violent)\b",
+        not_after=r"out\b",
+    ),
+    _rule(
+        r"(?:fear|afraid|scared|worried|terrified|frightened) (?:for|about) (?:my|our) "
+        r"(?:life|lives|safety|kids safety|childrens safety|childs safety|physical safety)"
+    ),
+    _rule(
+        r"(?:{NEG}|unsafe|never) {W2}(?:feel|feeling|felt|am|be|being|are|is) {W1}safe"
+        r"(?: (?:at home|in my (?:own )?home|in the house|around (?:him|her|them)"
+        r"|with (?:him|her|them)|anymore|any more|physically|there|living with|near))",
+        not_after=r"emotionally|opening|to (?:open|share|be vulnerable|talk|trust|tell)",
+    ),
+    _rule(
+        r"(?:unsafe|not safe|in danger|danger to me) (?:at home|in my (?:own )?home|around"
+        r"|with (?:him|her|them)|living with|in the house|anymore|any more)"
+    ),
     _rule(r"(?:my|our) (?:life|lives|safety) (?:is|are|was|were) (?:in danger|at risk)"),
     _rule(r"(?:walk|walks|walking|walked|tiptoe|tiptoeing|tip toe|tip toeing) on egg ?shells"),
-    _rule(r"(?:afraid|scared|terrified|frightened|too scared|too afraid) to (?:go home|come home"
-          r"|be home|say no|disagree|speak up|tell (?:him|her|them) no|leave|break up"
-          r"|push back|stand up|argue|sleep)",
-          not_after=r"(?:him|her|them) for (?:good|now)|the house"),
-    _rule(r"{SUBJECT} {W2}(?:scares|scared|frightens|frightened|terrifies|terrified"
-          r"|intimidates|intimidated|terrorizes|terrorises) (?:me|us|the kids)",
-          not_before=r"\b(?:it|this|that|which|what)"),
-    _rule(r"(?:restraining order|protective order|protection order|order of protection"
-          r"|no contact order|womens shelter|dv shelter|domestic violence shelter|safe house"
-          r"|safety plan)"),
-    _rule(r"(?:call|calls|called|calling) (?:the )?(?:police|cops|911) (?:on|because|after"
-          r"|when)"),
+    _rule(
+        r"(?:afraid|scared|terrified|frightened|too scared|too afraid) to (?:go home|come home"
+        r"|be home|say no|disagree|speak up|tell (?:him|her|them) no|leave|break up"
+        r"|push back|stand up|argue|sleep)",
+        not_after=r"(?:him|her|them) for (?:good|now)|the house",
+    ),
+    _rule(
+        r"{SUBJECT} {W2}(?:scares|scared|frightens|frightened|terrifies|terrified"
+        r"|intimidates|intimidated|terrorizes|terrorises) (?:me|us|the kids)",
+        not_before=r"\b(?:it|this|that|which|what)",
+    ),
+    _rule(
+        r"(?:restraining order|protective order|protection order|order of protection"
+        r"|no contact order|womens shelter|dv shelter|domestic violence shelter|safe house"
+        r"|safety plan)"
+    ),
+    _rule(
+        r"(?:call|calls|called|calling) (?:the )?(?:police|cops|911) (?:on|because|after"
+        r"|when)"
+    ),
     _rule(r"(?:police|cops) (?:came|come|were called|showed up|got called)"),
     # coercive control: money
-    _rule(r"(?:take|takes|took|taking|keeps|kept|keep|keeping|steal|steals|stole|stealing"
-          r"|controls|control|controlled|controlling|withholds|withheld|withhold|holds|confiscate"
-          r"|confiscated|confiscates|hides|hid|spends|spent|blows|blew|cashes|cashed|drained"
-          r"|drains) {W2}(?:my|all my|all of my|of my) (?:paycheck|paychecks|pay|money|wages"
-          r"|salary|income|earnings|card|cards|credit card|credit cards|debit card|bank card"
-          r"|bank account|account|accounts|savings|finances|checkbook|benefits|check|checks"
-          r"|tips|wallet|purse|id|passport|documents|papers|keys|car keys|phone|cash)",
-          not_before=r"\b(?:i|we)(?: \w+)?"),
-    _rule(r"(?:controls|control|controlled|controlling|manages|managed|runs) {W1}(?:all|every)"
-          r" {W2}(?:money|finances|accounts|spending|cent|penny|dollar|purchase)"),
-    _rule(r"(?:controls|controlled|controlling) (?:the|our|my) (?:money|finances|bank|accounts"
-          r"|bank account|spending|credit cards|cards|cash|paycheck|income)"),
-    _rule(r"(?:gives|gave|give|giving|puts|put|keeps|kept) me (?:on )?(?:an |a )?(?:allowance"
-          r"|weekly allowance)"),
+    _rule(
+        r"(?:take|takes|took|taking|keeps|kept|keep|keeping|steal|steals|stole|stealing"
+        r"|controls|control|controlled|controlling|withholds|withheld|withhold|holds|confiscate"
+        r"|confiscated|confiscates|hides|hid|spends|spent|blows|blew|cashes|cashed|drained"
+        r"|drains) {W2}(?:my|all my|all of my|of my) (?:paycheck|paychecks|pay|money|wages"
+        r"|salary|income|earnings|card|cards|credit card|credit cards|debit card|bank card"
+        r"|bank account|account|accounts|savings|finances|checkbook|benefits|check|checks"
+        r"|tips|wallet|purse|id|passport|documents|papers|keys|car keys|phone|cash)",
+        not_before=r"\b(?:i|we)(?: \w+)?",
+    ),
+    _rule(
+        r"(?:controls|control|controlled|controlling|manages|managed|runs) {W1}(?:all|every)"
+        r" {W2}(?:money|finances|accounts|spending|cent|penny|dollar|purchase)"
+    ),
+    _rule(
+        r"(?:controls|controlled|controlling) (?:the|our|my) (?:money|finances|bank|accounts"
+        r"|bank account|spending|credit cards|cards|cash|paycheck|income)"
+    ),
+    _rule(
+        r"(?:gives|gave|give|giving|puts|put|keeps|kept) me (?:on )?(?:an |a )?(?:allowance"
+        r"|weekly allowance)"
+    ),
     _rule(r"i (?:get|got|have|receive) (?:an |a )?(?:allowance|weekly allowance)"),
-    _rule(r"(?:have|had|has|need|needs|must) to ask {W2}(?:for|before) (?:money|every|any|cash"
-          r"|permission)"),
-    _rule(r"(?:ask|asks|asking|asked|get|getting|got|need|needs|needing) (?:for )?(?:his|her"
-          r"|their|permission)(?: permission)? (?:to|for|before)"),
+    _rule(
+        r"(?:have|had|has|need|needs|must) to ask {W2}(?:for|before) (?:money|every|any|cash"
+        r"|permission)"
+    ),
+    _rule(
+        r"(?:ask|asks|asking|asked|get|getting|got|need|needs|needing) (?:for )?(?:his|her"
+        r"|their|permission)(?: permission)? (?:to|for|before)"
+    ),
     _rule(r"(?:his|her|their) permission"),
-    _rule(r"(?:no|without) access to (?:money|our money|my money|the money|our accounts"
-          r"|the accounts|the bank|our bank|a car|a phone|my phone|my own money|cash)"),
+    _rule(
+        r"(?:no|without) access to (?:money|our money|my money|the money|our accounts"
+        r"|the accounts|the bank|our bank|a car|a phone|my phone|my own money|cash)"
+    ),
     # coercive control: who I may see, what I may do
-    _rule(r"(?:will not|does not|do not|would not|did not|never|not|wont|refuses to|refused to)"
-          r" (?:let|lets|allow|allows|allowed|permit|permits|permitted) (?:me|us) (?:to )?"
-          r"{W1}(?:see|visit|go out|go anywhere|go places|go to work|go home|go outside|go alone"
-          r"|leave|have money|have friends|have a job|have my own|have access|have a phone"
-          r"|have a car|have keys|have a bank|have a card|have a life|talk to|work|get a job"
-          r"|drive|use the car|use my phone|use the phone|wear|spend money|spend time with"
-          r"|call my|call anyone|call friends|contact|hang out|sleep|eat|keep my|keep a job"
-          r"|keep money|open my|open a|make my own|make decisions|make friends|be alone"
-          r"|meet|out of the house|out of his sight|out of her sight|out|text|study)",
-          not_after=r"(?:forget|live it down|finish|explain)"),
+    _rule(
+        r"(?:will not|does not|do not|would not|did not|never|not|wont|refuses to|refused to)"
+        r" (?:let|lets|allow|allows|allowed|permit|permits|permitted) (?:me|us) (?:to )?"
+        r"{W1}(?:see|visit|go out|go anywhere|go places|go to work|go home|go outside|go alone"
+        r"|leave|have money|have friends|have a job|have my own|have access|have a phone"
+        r"|have a car|have keys|have a bank|have a card|have a life|talk to|work|get a job"
+        r"|drive|use the car|use my phone|use the phone|wear|spend money|spend time with"
+        r"|call my|call anyone|call friends|contact|hang out|sleep|eat|keep my|keep a job"
+        r"|keep money|open my|open a|make my own|make decisions|make friends|be alone"
+        r"|meet|out of the house|out of his sight|out of her sight|out|text|study)",
+        not_after=r"(?:forget|live it down|finish|explain)",
+    ),
     _rule(r"(?:i am|im|we are|i was|were|am) not (?:allowed|permitted) (?:to )?"),
-    _rule(r"(?:decides?|decided|deciding|tells?|told|telling|dictates?|dictated|controls?"
-          r"|controlled|controlling|chooses|chose|picks|picked|approves?|approved|limits?"
-          r"|limited|restricts?|restricted|monitors?|monitored) (?:me )?{W2}(?:who|where|what"
-          r"|when|how much|how often|how long) (?:i {W2}|to )(?:see|talk|go|wear|eat|spend"
-          r"|hang|text|call|meet|visit|be friends|leave|can|may|am allowed|should|friends)"),
-    _rule(r"(?:controls|controlled|controlling|control) (?:my (?:life|every|money|phone"
-          r"|friends|everything|schedule|time|food|clothes|movements|body|eating|whereabouts"
-          r"|finances)|everything i|every (?:aspect|move|part|single thing|decision|cent|penny"
-          r"|dollar)|what i (?:do|wear|eat|say|spend))"),
-    _rule(r"(?:is|are|be|been|being|very|so|really|extremely|super|too|incredibly|become"
-          r"|became|getting|gets|most|more|way|quite|pretty|possessive and|jealous and)"
-          r" {W1}controlling",
-          not_after=r"about (?:the|how|what|where|when|which) (?:house|kitchen|chores|remote"
-          r"|tv|thermostat|dishes|laundry|wedding|plans|vacation|trip|schedule|budget|food)"),
-    _rule(r"controlling (?:and|husband|wife|partner|boyfriend|girlfriend|relationship|behavior"
-          r"|behaviour|person|man|woman|ex|spouse|fiance)"),
+    _rule(
+        r"(?:decides?|decided|deciding|tells?|told|telling|dictates?|dictated|controls?"
+        r"|controlled|controlling|chooses|chose|picks|picked|approves?|approved|limits?"
+        r"|limited|restricts?|restricted|monitors?|monitored) (?:me )?{W2}(?:who|where|what"
+        r"|when|how much|how often|how long) (?:i {W2}|to )(?:see|talk|go|wear|eat|spend"
+        r"|hang|text|call|meet|visit|be friends|leave|can|may|am allowed|should|friends)"
+    ),
+    _rule(
+        r"(?:controls|controlled|controlling|control) (?:my (?:life|every|money|phone"
+        r"|friends|everything|schedule|time|food|clothes|movements|body|eating|whereabouts"
+        r"|finances)|everything i|every (?:aspect|move|part|single thing|decision|cent|penny"
+        r"|dollar)|what i (?:do|wear|eat|say|spend))"
+    ),
+    _rule(
+        r"(?:is|are|be|been|being|very|so|really|extremely|super|too|incredibly|become"
+        r"|became|getting|gets|most|more|way|quite|pretty|possessive and|jealous and)"
+        r" {W1}controlling",
+        not_after=r"about (?:the|how|what|where|when|which) (?:house|kitchen|chores|remote"
+        r"|tv|thermostat|dishes|laundry|wedding|plans|vacation|trip|schedule|budget|food)",
+    ),
+    _rule(
+        r"controlling (?:and|husband|wife|partner|boyfriend|girlfriend|relationship|behavior"
+        r"|behaviour|person|man|woman|ex|spouse|fiance)"
+    ),
     _rule(r"(?:coercive control|controls me|control me|controlled me|controlling me)"),
-    _rule(r"(?:cut|cuts|cutting|isolated|isolates|isolating|isolate|keeps|kept|keep|keeping"
-          r"|stops|stopped|stop|stopping|prevents|prevented|bans|banned|forbids|forbade"
-          r"|forbidden) me (?:off )?(?:from|away from|of) {W2}(?:friends|freinds|family|parents"
-          r"|mom|mother|dad|father|sister|brother|sisters|brothers|people|everyone|everybody"
-          r"|support|work|job|church|kids|children|seeing|talking|going|leaving|having|calling"
-          r"|visiting|working|contacting)"),
+    _rule(
+        r"(?:cut|cuts|cutting|isolated|isolates|isolating|isolate|keeps|kept|keep|keeping"
+        r"|stops|stopped|stop|stopping|prevents|prevented|bans|banned|forbids|forbade"
+        r"|forbidden) me (?:off )?(?:from|away from|of) {W2}(?:friends|freinds|family|parents"
+        r"|mom|mother|dad|father|sister|brother|sisters|brothers|people|everyone|everybody"
+        r"|support|work|job|church|kids|children|seeing|talking|going|leaving|having|calling"
+        r"|visiting|working|contacting)"
+    ),
     _rule(r"(?:isolated|isolates|isolating|isolate) me"),
-    _rule(r"(?:i am|i feel|i have been|feel|feeling|i was) (?:so |very |completely |totally )?"
-          r"isolated (?:from|by) (?:my|everyone|everybody|friends|family)"),
-    _rule(r"(?:made|makes|make|making|forced|forces|force|forcing|pressured|pressures"
-          r"|pressuring|demands|demanded|demanding) me (?:to )?(?:quit|stop (?:seeing|talking"
-          r"|working|going|contacting)|give up (?:my|seeing|work)|cut off|delete|block|unfollow"
-          r"|drop out|hand over|give (?:him|her|them) (?:my|all)|sign over|put everything)"),
-    _rule(r"(?:gets|get|got|getting|goes|went|becomes|became) (?:so |really |very )?(?:angry|mad"
-          r"|furious|violent|enraged|crazy|livid|aggressive|psycho) {W2}(?:if|when|whenever"
-          r"|every time) i (?:see|talk|go|hang|spend|visit|call|text|leave|meet|have) {W2}"
-          r"(?:friends|freinds|family|parents|mom|mother|dad|father|sister|brother|coworkers"
-          r"|out|anyone|anybody|people|alone|without)"),
+    _rule(
+        r"(?:i am|i feel|i have been|feel|feeling|i was) (?:so |very |completely |totally )?"
+        r"isolated (?:from|by) (?:my|everyone|everybody|friends|family)"
+    ),
+    _rule(
+        r"(?:made|makes|make|making|forced|forces|force|forcing|pressured|pressures"
+        r"|pressuring|demands|demanded|demanding) me (?:to )?(?:quit|stop (?:seeing|talking"
+        r"|working|going|contacting)|give up (?:my|seeing|work)|cut off|delete|block|unfollow"
+        r"|drop out|hand over|give (?:him|her|them) (?:my|all)|sign over|put everything)"
+    ),
+    _rule(
+        r"(?:gets|get|got|getting|goes|went|becomes|became) (?:so |really |very )?(?:angry|mad"
+        r"|furious|violent|enraged|crazy|livid|aggressive|psycho) {W2}(?:if|when|whenever"
+        r"|every time) i (?:see|talk|go|hang|spend|visit|call|text|leave|meet|have) {W2}"
+        r"(?:friends|freinds|family|parents|mom|mother|dad|father|sister|brother|coworkers"
+        r"|out|anyone|anybody|people|alone|without)"
+    ),
     # coercive control: phone, passwords, tracking
-    _rule(r"(?:check|checks|checked|checking|goes through|go through|went through|going through"
-          r"|reads|read|reading|searches|searched|search|monitors|monitored|monitoring|takes"
-          r"|took|take|taking|hides|hid|hiding|smashed|smashes|broke|breaks|confiscates"
-          r"|confiscated|tracks|tracked|tracking|track|hacks|hacked|hacking|logs into|logged"
-          r"into|snoops|snooped|snooping|looks through|looked through|demands|demanded|steals"
-          r"|stole|bugged|bugs|tapped|taps|records|recorded|listens to|listened to) (?:through "
-          r"|into |on |in )?(?:all )?(?:of )?(?:my|our) (?:phone|phones|cell|cellphone|texts"
-          r"|text messages|messages|emails|email|mail|dms|whatsapp|instagram|facebook|snapchat"
-          r"|social media|accounts|account|computer|laptop|browser history|search history"
-          r"|history|location|calls|call log|call history|car|keys|car keys|passport|documents"
-          r"|wallet|purse|bank statements|receipts|conversations|chats|every move|movements"
-          r"|whereabouts|laptop|ipad|tablet|room|bag|journal|diary)",
-          not_before=r"\b(?:i|we|you)(?: \w+){0,2}"),
-    _rule(r"(?:demands|demanded|demand|demanding|made me (?:give|share|hand over|tell)|makes me"
-          r" (?:give|share|hand over|tell)|forced me to (?:give|share)|forces me to (?:give"
-          r"|share)|changed|changes|took|takes|insists on|insisted on|wants|has|knows) "
-          r"{W2}(?:my )?(?:passwords|password|passcodes|passcode|pin|login|logins|codes)",
-          not_before=r"\b(?:i|we|you)(?: \w+){0,2}"),
-    _rule(r"(?:tracks|tracked|tracking|track|monitors|monitored|monitoring|stalks|stalked"
-          r"|stalking|stalker|stalk|spies|spied|spying|spy) {W1}(?:me|on me|my)\b"),
-    _rule(r"(?:stalks|stalked|stalking|stalker|stalkerware|spyware|airtag|airtags|tracking app"
-          r"|tracking device|gps tracker|tracker on my|tracker in my|hidden camera|hidden cameras"
-          r"|spy app|spy cam|keylogger)"),
-    _rule(r"(?:put|puts|installed|installs|hid|hides|hidden|placed) (?:a |an )?(?:app|tracker"
-          r"|camera|cameras|gps|device|microphone|recorder) (?:on|in|under) my"),
+    _rule(
+        r"(?:check|checks|checked|checking|goes through|go through|went through|going through"
+        r"|reads|read|reading|searches|searched|search|monitors|monitored|monitoring|takes"
+        r"|took|take|taking|hides|hid|hiding|smashed|smashes|broke|breaks|confiscates"
+        r"|confiscated|tracks|tracked|tracking|track|hacks|hacked|hacking|logs into|logged"
+        r"into|snoops|snooped|snooping|looks through|looked through|demands|demanded|steals"
+        r"|stole|bugged|bugs|tapped|taps|records|recorded|listens to|listened to) (?:through "
+        r"|into |on |in )?(?:all )?(?:of )?(?:my|our) (?:phone|phones|cell|cellphone|texts"
+        r"|text messages|messages|emails|email|mail|dms|whatsapp|instagram|facebook|snapchat"
+        r"|social media|accounts|account|computer|laptop|browser history|search history"
+        r"|history|location|calls|call log|call history|car|keys|car keys|passport|documents"
+        r"|wallet|purse|bank statements|receipts|conversations|chats|every move|movements"
+        r"|whereabouts|laptop|ipad|tablet|room|bag|journal|diary)",
+        not_before=r"\b(?:i|we|you)(?: \w+){0,2}",
+    ),
+    _rule(
+        r"(?:demands|demanded|demand|demanding|made me (?:give|share|hand over|tell)|makes me"
+        r" (?:give|share|hand over|tell)|forced me to (?:give|share)|forces me to (?:give"
+        r"|share)|changed|changes|took|takes|insists on|insisted on|wants|has|knows) "
+        r"{W2}(?:my )?(?:passwords|password|passcodes|passcode|pin|login|logins|codes)",
+        not_before=r"\b(?:i|we|you)(?: \w+){0,2}",
+    ),
+    _rule(
+        r"(?:tracks|tracked|tracking|track|monitors|monitored|monitoring|stalks|stalked"
+        r"|stalking|stalker|stalk|spies|spied|spying|spy) {W1}(?:me|on me|my)\b"
+    ),
+    _rule(
+        r"(?:stalks|stalked|stalking|stalker|stalkerware|spyware|airtag|airtags|tracking app"
+        r"|tracking device|gps tracker|tracker on my|tracker in my|hidden camera|hidden cameras"
+        r"|spy app|spy cam|keylogger)"
+    ),
+    _rule(
+        r"(?:put|puts|installed|installs|hid|hides|hidden|placed) (?:a |an )?(?:app|tracker"
+        r"|camera|cameras|gps|device|microphone|recorder) (?:on|in|under) my"
+    ),
     _rule(r"(?:follows|followed|following|follow) me (?:everywhere|to work|around|home|to my)"),
-    _rule(r"(?:shows|showed|showing|turns|turned) up (?:at|to) (?:my|where i) {W1}(?:work|job"
-          r"|office|house|home|apartment|place|school|am|go|parents|friends)"),
-    _rule(r"(?:makes|made|forces|forced|force|demands|demanded|insists|insisted|pressures"
-          r"|pressured|requires|required|expects) (?:me )?{W2}(?:share|send|turn on|keep on"
-          r"|give|show) {W2}(?:location|locations|pictures of where|photos of where|proof of where"
-          r"|live location|video of where)"),
-    _rule(r"(?:calls|texts|messages|called|texted) me (?:\d+|nonstop|non stop|constantly"
-          r"|hundreds of|dozens of|fifty|a hundred|every (?:hour|minute|few minutes|half hour))"),
+    _rule(
+        r"(?:shows|showed|showing|turns|turned) up (?:at|to) (?:my|where i) {W1}(?:work|job"
+        r"|office|house|home|apartment|place|school|am|go|parents|friends)"
+    ),
+    _rule(
+        r"(?:makes|made|forces|forced|force|demands|demanded|insists|insisted|pressures"
+        r"|pressured|requires|required|expects) (?:me )?{W2}(?:share|send|turn on|keep on"
+        r"|give|show) {W2}(?:location|locations|pictures of where|photos of where|proof of where"
+        r"|live location|video of where)"
+    ),
+    _rule(
+        r"(?:calls|texts|messages|called|texted) me (?:\d+|nonstop|non stop|constantly"
+        r"|hundreds of|dozens of|fifty|a hundred|every (?:hour|minute|few minutes|half hour))"
+    ),
     # degrading, humiliating
-    _rule(r"(?:calls|called|calling|call|screams|screamed|screaming|scream|yells|yelled|yelling"
-          r"|yell|shouts|shouted|shouting|says|said|saying|tells|told|telling|reminds|reminded"
-          r"|insists) {W3}(?:me|that i am|i am|i was|that i was|im) {W3}(?:worthless|useless"
-          r"|stupid|pathetic|disgusting|ugly|fat|whore|slut|bitch|idiot|retard|retarded|nothing"
-          r"|nobody|trash|garbage|loser|failure|dumb|moron|piece of shit|waste of space|names"
-          r"|a joke|unlovable|worthless|cunt|hoe|skank|pig|dog)",
-          not_before=r"\b(?:i|we|you)(?: \w+)?"),
-    _rule(r"(?:tells|told|says|said|reminds|keeps saying|telling|saying) (?:me )?(?:that )?"
-          r"(?:no one|nobody|noone|no man|no woman|no guy|no girl) (?:else )?(?:would|will|could"
-          r"|is going to|going to) (?:ever )?(?:want|love|date|have|put up with|care)"),
-    _rule(r"(?:tells|told|telling|says|said|saying|wants|wanted|wishes|wished|screams|screamed"
-          r"|yells|yelled) (?:me |that )?(?:to |i should |i would |that i should )?(?:go )?"
-          r"(?:just )?(?:kill (?:yourself|myself|my self)|die|drop dead|end it)"),
-    _rule(r"(?:hurts|hurt|hurting) me (?:physically|on purpose|when (?:he|she|they) (?:drinks"
-          r"|is drunk|gets drunk|gets angry|is angry|is mad|gets mad))"),
-    _rule(r"(?:physically|sexually) (?:hurt|hurts|hurting|harmed|harms|assaulted|abused"
-          r"|attacked|forced|violent)"),
+    _rule(
+        r"(?:calls|called|calling|call|screams|screamed|screaming|scream|yells|yelled|yelling"
+        r"|yell|shouts|shouted|shouting|says|said|saying|tells|told|telling|reminds|reminded"
+        r"|insists) {W3}(?:me|that i am|i am|i was|that i was|im) {W3}(?:worthless|useless"
+        r"|stupid|pathetic|disgusting|ugly|fat|whore|slut|bitch|idiot|retard|retarded|nothing"
+        r"|nobody|trash|garbage|loser|failure|dumb|moron|piece of shit|waste of space|names"
+        r"|a joke|unlovable|worthless|cunt|hoe|skank|pig|dog)",
+        not_before=r"\b(?:i|we|you)(?: \w+)?",
+    ),
+    _rule(
+        r"(?:tells|told|says|said|reminds|keeps saying|telling|saying) (?:me )?(?:that )?"
+        r"(?:no one|nobody|noone|no man|no woman|no guy|no girl) (?:else )?(?:would|will|could"
+        r"|is going to|going to) (?:ever )?(?:want|love|date|have|put up with|care)"
+    ),
+    _rule(
+        r"(?:tells|told|telling|says|said|saying|wants|wanted|wishes|wished|screams|screamed"
+        r"|yells|yelled) (?:me |that )?(?:to |i should |i would |that i should )?(?:go )?"
+        r"(?:just )?(?:kill (?:yourself|myself|my self)|die|drop dead|end it)"
+    ),
+    _rule(
+        r"(?:hurts|hurt|hurting) me (?:physically|on purpose|when (?:he|she|they) (?:drinks"
+        r"|is drunk|gets drunk|gets angry|is angry|is mad|gets mad))"
+    ),
+    _rule(
+        r"(?:physically|sexually) (?:hurt|hurts|hurting|harmed|harms|assaulted|abused"
+        r"|attacked|forced|violent)"
+    ),
     # confinement
     _rule(r"(?:locks|locked|locking|lock) me (?:in|out|up|inside)"),
-    _rule(r"(?:blocks|blocked|blocking|block|stands|stood|standing) (?:in )?(?:the|my) (?:door"
-          r"|doorway|way|exit)"),
+    _rule(
+        r"(?:blocks|blocked|blocking|block|stands|stood|standing) (?:in )?(?:the|my) (?:door"
+        r"|doorway|way|exit)"
+    ),
     _rule(r"(?:{NEG}|refuses to|refused to) (?:let|lets) me (?:leave|go|out|get out)"),
     _rule(r"(?:trap|traps|trapped|trapping) me"),
     # second tuning batch: more general wordings
-    _rule(r"(?:hand|hands|fingers|arm|arms|grip|fist) (?:around|on|over|across|against) my "
-          r"(?:neck|throat|mouth|face)"),
-    _rule(r"(?:squeez\w*|grab\w*|press\w*|held|hold|holds|holding|pinn\w*|cover\w*|crush\w*)"
-          r" {W2}my (?:neck|throat|mouth|windpipe)",
-          not_before=r"\bi(?: \w+)?"),
-    _rule(r"(?:hurt|hurts|injured|injures|broke|sprained|dislocated) my {BODY}",
-          not_before=r"\b(?:i|we)(?: \w+){0,2}"),
-    _rule(r"(?:beat|beats|beating|beaten) (?:me|us) up|beat the (?:shit|crap|hell|life) out of "
-          r"(?:me|us)"),
-    _rule(r"(?:held|holds|hold|holding|pinned|pins|pin|pinning|sat|sits|kneel\w*) (?:me|on me) "
-          r"(?:down|against|to the|by the|on the)"),
-    _rule(r"(?:have to|has to|had to|must|make me|makes me|made me|forces me|forced me"
-          r"|expects me|expected me|demands|demanded|insists|insisted|or (?:he|she|they)"
-          r"|every hour|constantly|at all times|all the time) {W6}(?:where i am|where i was"
-          r"|where i go|where i have been|where i am going|where i went|who i am with|who i was"
-          r"|who i talk to|who i talked to|who i text|my whereabouts|my location|proof of where)"),
-    _rule(r"(?:installed|install|installs|put|puts|hid|hides|placed|planted|set up|sets up)"
-          r" {W3}(?:on|in|into|under) my (?:phone|laptop|computer|car|tablet|ipad|room|bag"
-          r"|purse|bedroom)"),
-    _rule(r"to (?:see|watch|know|track|check|spy on|monitor|read|hear|record) (?:everything |all )?"
-          r"(?:what i|where i|who i|my (?:messages|texts|calls|location|emails|every))",
-          not_before=r"\b(?:want|wants|wanted|asked|asks|agreed|agree|allowed|let|lets)"
-          r"(?: \w+){0,3}"),
-    _rule(r"(?:shows|showed|showing|show|turns|turned|turning|turn) up (?:at|to|outside|by|near"
-          r"|in front of|unannounced|uninvited|everywhere|wherever) {W2}(?:my|where i|me)?"),
-    _rule(r"if i (?:ever )?{W2}(?:leave|left|go|tell|told|call|called|break up|report|try to"
-          r"|divorce|cheat|say|said|talk) {W6}(?:he|she|they) (?:will|would|is going to|going to"
-          r"|said|says|swears|swore) {W2}(?:find|kill|hurt|make|take|ruin|come after|destroy"
-          r"|regret|end|hunt|track|get|beat|punish|never see|burn|post|tell)"),
-    _rule(r"(?:make you pay|you will regret|you are dead|you are going to regret|i will find you"
-          r"|i will kill you|i will hurt you|i will end you|i will ruin you|i will destroy you"
-          r"|you will be sorry|no one will believe you|nobody will believe you"
-          r"|no one will believe me|nobody will believe me|no one would believe me"
-          r"|nobody would believe me)"),
-    _rule(r"(?:do not know|never know|no idea|not sure|unsure|can not predict|can not tell) what"
-          r" (?:he|she|they) (?:will|would|might|is going to|could|may|is capable of) {W1}(?:do"
-          r"|be capable)"),
-    _rule(r"(?:hide|hiding|hid|hides|lock myself) (?:from (?:him|her|them)|in the (?:bathroom"
-          r"|closet|car|bedroom|basement))"),
-    _rule(r"(?:will not|does not|do not|never|refuses to|refused to|did not|would not) (?:give"
-          r"|gives|let|lets|allow|allows) me {W2}(?:money|cash|access|my own money|a card"
-          r"|the card|the car|keys|my paycheck|my money|a cent|a penny|any money)"),
-    _rule(r"(?:money|cash|bank account|account|card|income) (?:of my own|in my name)",
-          not_before=r"\b(?:have|got|keep|opened|open|kept)(?: \w+){0,2}"),
-    _rule(r"(?:accounts|money|everything|bank|cards|credit cards|finances|paycheck) (?:is |are"
-          r" )?(?:all )?(?:in|under) (?:his|her|their) name"),
-    _rule(r"(?:can not|could not|unable to|not able to|no way to|not allowed to) (?:access"
-          r"|touch|use|see) (?:anything|any money|the money|our money|the accounts|my account"
-          r"|my money|our accounts|the bank|my own money|my paycheck|a cent|the car)"),
-    _rule(r"(?:has|have|had|is|was) (?:hurt|hit|beaten|choked|pushed|shoved|slapped) me (?:before"
-          r"|physically|many times|more than once|several times|multiple times|a few times"
-          r"|twice|once or twice)"),
-    _rule(r"(?:makes|made|make) me (?:feel )?(?:so |very |really )?(?:scared|afraid|unsafe"
-          r"|terrified|frightened|fearful)"),
-    _rule(r"(?:afraid|scared|terrified|frightened|nervous|on edge|tense) (?:when|whenever"
-          r"|every time|each time|if) (?:he|she|they|my {PARTNER}) (?:drinks|is drunk|gets drunk"
-          r"|gets angry|is angry|gets mad|is mad|comes home|is home|loses|gets home|walks in"
-          r"|raises|starts|yells|screams|drinks)"),
-    _rule(r"(?:a |like a |like )(?:prisoner|hostage) in (?:my own|our|the|this) (?:home|house"
-          r"|apartment|marriage|relationship)"),
-    _rule(r"(?:sabotag\w*) (?:my )?(?:job|work|career|birth control|interviews|contraception"
-          r"|schooling|studies)"),
-    _rule(r"(?:poked|pokes|poke) holes|(?:hid|hides|threw away|throws away|flushed|flushes"
-          r"|tampered with|tampers with|messes with|messed with|stopped me|stops me) {W2}(?:my )?"
-          r"(?:condoms|birth control|contraception|my pill|my pills)"),
-    _rule(r"(?:pressures|pressured|forces|forced|wants to force) me (?:to get|into getting) "
-          r"pregnant"),
+    _rule(
+        r"(?:hand|hands|fingers|arm|arms|grip|fist) (?:around|on|over|across|against) my "
+        r"(?:neck|throat|mouth|face)"
+    ),
+    _rule(
+        r"(?:squeez\w*|grab\w*|press\w*|held|hold|holds|holding|pinn\w*|cover\w*|crush\w*)"
+        r" {W2}my (?:neck|throat|mouth|windpipe)",
+        not_before=r"\bi(?: \w+)?",
+    ),
+    _rule(
+        r"(?:hurt|hurts|injured|injures|broke|sprained|dislocated) my {BODY}",
+        not_before=r"\b(?:i|we)(?: \w+){0,2}",
+    ),
+    _rule(
+        r"(?:beat|beats|beating|beaten) (?:me|us) up|beat the (?:shit|crap|hell|life) out of "
+        r"(?:me|us)"
+    ),
+    _rule(
+        r"(?:held|holds|hold|holding|pinned|pins|pin|pinning|sat|sits|kneel\w*) (?:me|on me) "
+        r"(?:down|against|to the|by the|on the)"
+    ),
+    _rule(
+        r"(?:have to|has to|had to|must|make me|makes me|made me|forces me|forced me"
+        r"|expects me|expected me|demands|demanded|insists|insisted|or (?:he|she|they)"
+        r"|every hour|constantly|at all times|all the time) {W6}(?:where i am|where i was"
+        r"|where i go|where i have been|where i am going|where i went|who i am with|who i was"
+        r"|who i talk to|who i talked to|who i text|my whereabouts|my location|proof of where)"
+    ),
+    _rule(
+        r"(?:installed|install|installs|put|puts|hid|hides|placed|planted|set up|sets up)"
+        r" {W3}(?:on|in|into|under) my (?:phone|laptop|computer|car|tablet|ipad|room|bag"
+        r"|purse|bedroom)"
+    ),
+    _rule(
+        r"to (?:see|watch|know|track|check|spy on|monitor|read|hear|record) (?:everything |all )?"
+        r"(?:what i|where i|who i|my (?:messages|texts|calls|location|emails|every))",
+        not_before=r"\b(?:want|wants|wanted|asked|asks|agreed|agree|allowed|let|lets)"
+        r"(?: \w+){0,3}",
+    ),
+    _rule(
+        r"(?:shows|showed|showing|show|turns|turned|turning|turn) up (?:at|to|outside|by|near"
+        r"|in front of|unannounced|uninvited|everywhere|wherever) {W2}(?:my|where i|me)?"
+    ),
+    _rule(
+        r"if i (?:ever )?{W2}(?:leave|left|go|tell|told|call|called|break up|report|try to"
+        r"|divorce|cheat|say|said|talk) {W6}(?:he|she|they) (?:will|would|is going to|going to"
+        r"|said|says|swears|swore) {W2}(?:find|kill|hurt|make|take|ruin|come after|destroy"
+        r"|regret|end|hunt|track|get|beat|punish|never see|burn|post|tell)"
+    ),
+    _rule(
+        r"(?:make you pay|you will regret|you are dead|you are going to regret|i will find you"
+        r"|i will kill you|i will hurt you|i will end you|i will ruin you|i will destroy you"
+        r"|you will be sorry|no one will believe you|nobody will believe you"
+        r"|no one will believe me|nobody will believe me|no one would believe me"
+        r"|nobody would believe me)"
+    ),
+    _rule(
+        r"(?:do not know|never know|no idea|not sure|unsure|can not predict|can not tell) what"
+        r" (?:he|she|they) (?:will|would|might|is going to|could|may|is capable of) {W1}(?:do"
+        r"|be capable)"
+    ),
+    _rule(
+        r"(?:hide|hiding|hid|hides|lock myself) (?:from (?:him|her|them)|in the (?:bathroom"
+        r"|closet|car|bedroom|basement))"
+    ),
+    _rule(
+        r"(?:will not|does not|do not|never|refuses to|refused to|did not|would not) (?:give"
+        r"|gives|let|lets|allow|allows) me {W2}(?:money|cash|access|my own money|a card"
+        r"|the card|the car|keys|my paycheck|my money|a cent|a penny|any money)"
+    ),
+    _rule(
+        r"(?:money|cash|bank account|account|card|income) (?:of my own|in my name)",
+        not_before=r"\b(?:have|got|keep|opened|open|kept)(?: \w+){0,2}",
+    ),
+    _rule(
+        r"(?:accounts|money|everything|bank|cards|credit cards|finances|paycheck) (?:is |are"
+        r" )?(?:all )?(?:in|under) (?:his|her|their) name"
+    ),
+    _rule(
+        r"(?:can not|could not|unable to|not able to|no way to|not allowed to) (?:access"
+        r"|touch|use|see) (?:anything|any money|the money|our money|the accounts|my account"
+        r"|my money|our accounts|the bank|my own money|my paycheck|a cent|the car)"
+    ),
+    _rule(
+        r"(?:has|have|had|is|was) (?:hurt|hit|beaten|choked|pushed|shoved|slapped) me (?:before"
+        r"|physically|many times|more than once|several times|multiple times|a few times"
+        r"|twice|once or twice)"
+    ),
+    _rule(
+        r"(?:makes|made|make) me (?:feel )?(?:so |very |really )?(?:scared|afraid|unsafe"
+        r"|terrified|frightened|fearful)"
+    ),
+    _rule(
+        r"(?:afraid|scared|terrified|frightened|nervous|on edge|tense) (?:when|whenever"
+        r"|every time|each time|if) (?:he|she|they|my {PARTNER}) (?:drinks|is drunk|gets drunk"
+        r"|gets angry|is angry|gets mad|is mad|comes home|is home|loses|gets home|walks in"
+        r"|raises|starts|yells|screams|drinks)"
+    ),
+    _rule(
+        r"(?:a |like a |like )(?:prisoner|hostage) in (?:my own|our|the|this) (?:home|house"
+        r"|apartment|marriage|relationship)"
+    ),
+    _rule(
+        r"(?:sabotag\w*) (?:my )?(?:job|work|career|birth control|interviews|contraception"
+        r"|schooling|studies)"
+    ),
+    _rule(
+        r"(?:poked|pokes|poke) holes|(?:hid|hides|threw away|throws away|flushed|flushes"
+        r"|tampered with|tampers with|messes with|messed with|stopped me|stops me) {W2}(?:my )?"
+        r"(?:condoms|birth control|contraception|my pill|my pills)"
+    ),
+    _rule(
+        r"(?:pressures|pressured|forces|forced|wants to force) me (?:to get|into getting) "
+        r"pregnant"
+    ),
     _rule(r"(?:degrades|degraded|degrading|humiliates|humiliating) (?:me|names)"),
-    _rule(r"(?:kicks|kicked|kicking|hits|hit|hitting|hurt|hurts|beat|beats|beating|killed"
-          r"|threatens|threatened|choked|strangled|throws|threw) (?:the|my|our) (?:dog|cat|pet|pets"
-          r"|puppy|kitten)"),
-    _rule(r"(?:neighbors|neighbours|someone|the neighbors|a neighbor) (?:called|call) the "
-          r"(?:police|cops)"),
-    _rule(r"(?:takes|took|take|taking|hides|hid|hiding|steals|stole) (?:away )?(?:my|the) "
-          r"(?:car|keys|car keys|phone|wallet|passport)",
-          not_before=r"\b(?:i|we|you)(?: \w+){0,2}"),
+    _rule(
+        r"(?:kicks|kicked|kicking|hits|hit|hitting|hurt|hurts|beat|beats|beating|killed"
+        r"|threatens|threatened|choked|strangled|throws|threw) (?:the|my|our) (?:dog|cat|pet|pets"
+        r"|puppy|kitten)"
+    ),
+    _rule(
+        r"(?:neighbors|neighbours|someone|the neighbors|a neighbor) (?:called|call) the "
+        r"(?:police|cops)"
+    ),
+    _rule(
+        r"(?:takes|took|take|taking|hides|hid|hiding|steals|stole) (?:away )?(?:my|the) "
+        r"(?:car|keys|car keys|phone|wallet|passport)",
+        not_before=r"\b(?:i|we|you)(?: \w+){0,2}",
+    ),
     # third tuning batch
     _rule(r"(?:keeps|keep|keeping|kept) (?:close )?tabs on (?:me|my|everything|where)"),
     _rule(r"only (?:lets|let|allows|allow|gives|give|allowed) me"),
-    _rule(r"(?:will|would|ll|going to|gonna|threatened to|threatens to|threatening to|said (?:he"
-          r"|she|they) would|swore) {W2}(?:burn|torch|set fire to|blow up|smash|destroy|wreck"
-          r"|trash|burn down) {W2}(?:house|home|apartment|place|car|stuff|things|belongings"
-          r"|everything|my)"),
+    _rule(
+        r"(?:will|would|ll|going to|gonna|threatened to|threatens to|threatening to|said (?:he"
+        r"|she|they) would|swore) {W2}(?:burn|torch|set fire to|blow up|smash|destroy|wreck"
+        r"|trash|burn down) {W2}(?:house|home|apartment|place|car|stuff|things|belongings"
+        r"|everything|my)"
+    ),
     _rule(r"with (?:me|us|the kids|my kids) (?:still )?(?:in it|inside)"),
-    _rule(r"(?:screams|screamed|screaming|scream|yells|yelled|yelling|yell|shouts|shouted"
-          r"|shouting|gets|got|getting|spits|spat|gets right|got right) (?:right )?(?:in|into)"
-          r" my face"),
-    _rule(r"until i (?:cry|cried|shake|shook|beg|begged|bleed|bled|pass out|passed out"
-          r"|black out|blacked out|apologize|apologise)",
-          not_before=r"\b(?:laugh|laughed|laughing)(?: \w+){0,3}"),
-    _rule(r"(?:afraid|scared|terrified|frightened|too scared|too afraid|nervous) (?:to|of) "
-          r"(?:be|being) (?:alone )?(?:with|around|near|in the same room as|home with|home alone"
-          r" with) (?:him|her|them|my)"),
-    _rule(r"(?:will not|does not|would not|never|can not get (?:him|her|them) to) (?:stop|leave"
-          r" me alone)(?: {W2}(?:texting|calling|messaging|contacting|following|showing up"
-          r"|harassing|sending|emailing|stalking|watching|driving by|coming))?",
-          not_after=r"(?:his|her|their|other|the|that|this|with|at|on|about|to|for|from|in)\b"
-          r"|(?:texting|calling|messaging|contacting|sending|emailing) (?!me\b)"
-          r"|(?:complaining|drinking|lying|cheating|gambling|working|playing|watching|talking"
-          r"|spending|smoking|using|nagging|crying|eating|arguing|fighting|criticizing"
-          r"|criticising|bringing|asking|checking|looking|scrolling)\b"),
-    _rule(r"(?:harass|harasses|harassed|harassing|harassment|blackmail|blackmails|blackmailed"
-          r"|blackmailing)"),
-    _rule(r"(?:hand|hands|handing|handed|give|gives|giving|gave|turn|turns|turned|sign|signs"
-          r"|signed|transfer|transfers|deposit|deposits) (?:over )?(?:all )?(?:of )?my "
-          r"(?:paycheck|paychecks|money|wages|salary|earnings|check|checks|card|cards|income"
-          r"|tips|savings|pay)",
-          not_before=r"\b(?:i|we)(?: (?:will|would|always|usually|just|happily|gladly))?"),
-    _rule(r"(?:have to|has to|must|make me|makes me|made me|forced to|forces me to|forced me to"
-          r"|expects me to|expected to) {W2}(?:give|hand|turn|sign|transfer|deposit|put) "
-          r"{W3}(?:paycheck|paychecks|money|wages|salary|earnings|check|card|income|tips)"),
-    _rule(r"(?:threw|throws|throw|thrown|throwing|poured|pours|pour|spilled|dumped|dumps"
-          r"|splashed|splashes) {W3}(?:on|at|over|onto|in) (?:me|my {BODY})",
-          not_after=r"back|when|for"),
-    _rule(r"what (?:mood|kind of mood|state) (?:he|she|they) (?:will|is|would|might|will be"
-          r"|is going to) {W1}(?:be )?in"),
+    _rule(
+        r"(?:screams|screamed|screaming|scream|yells|yelled|yelling|yell|shouts|shouted"
+        r"|shouting|gets|got|getting|spits|spat|gets right|got right) (?:right )?(?:in|into)"
+        r" my face"
+    ),
+    _rule(
+        r"until i (?:cry|cried|shake|shook|beg|begged|bleed|bled|pass out|passed out"
+        r"|black out|blacked out|apologize|apologise)",
+        not_before=r"\b(?:laugh|laughed|laughing)(?: \w+){0,3}",
+    ),
+    _rule(
+        r"(?:afraid|scared|terrified|frightened|too scared|too afraid|nervous) (?:to|of) "
+        r"(?:be|being) (?:alone )?(?:with|around|near|in the same room as|home with|home alone"
+        r" with) (?:him|her|them|my)"
+    ),
+    _rule(
+        r"(?:will not|does not|would not|never|can not get (?:him|her|them) to) (?:stop|leave"
+        r" me alone)(?: {W2}(?:texting|calling|messaging|contacting|following|showing up"
+        r"|harassing|sending|emailing|stalking|watching|driving by|coming))?",
+        not_after=r"(?:his|her|their|other|the|that|this|with|at|on|about|to|for|from|in)\b"
+        r"|(?:texting|calling|messaging|contacting|sending|emailing) (?!me\b)"
+        r"|(?:complaining|drinking|lying|cheating|gambling|working|playing|watching|talking"
+        r"|spending|smoking|using|nagging|crying|eating|arguing|fighting|criticizing"
+        r"|criticising|bringing|asking|checking|looking|scrolling)\b",
+    ),
+    _rule(
+        r"(?:harass|harasses|harassed|harassing|harassment|blackmail|blackmails|blackmailed"
+        r"|blackmailing)"
+    ),
+    _rule(
+        r"(?:hand|hands|handing|handed|give|gives|giving|gave|turn|turns|turned|sign|signs"
+        r"|signed|transfer|transfers|deposit|deposits) (?:over )?(?:all )?(?:of )?my "
+        r"(?:paycheck|paychecks|money|wages|salary|earnings|check|checks|card|cards|income"
+        r"|tips|savings|pay)",
+        not_before=r"\b(?:i|we)(?: (?:will|would|always|usually|just|happily|gladly))?",
+    ),
+    _rule(
+        r"(?:have to|has to|must|make me|makes me|made me|forced to|forces me to|forced me to"
+        r"|expects me to|expected to) {W2}(?:give|hand|turn|sign|transfer|deposit|put) "
+        r"{W3}(?:paycheck|paychecks|money|wages|salary|earnings|check|card|income|tips)"
+    ),
+    _rule(
+        r"(?:threw|throws|throw|thrown|throwing|poured|pours|pour|spilled|dumped|dumps"
+        r"|splashed|splashes) {W3}(?:on|at|over|onto|in) (?:me|my {BODY})",
+        not_after=r"back|when|for",
+    ),
+    _rule(
+        r"what (?:mood|kind of mood|state) (?:he|she|they) (?:will|is|would|might|will be"
+        r"|is going to) {W1}(?:be )?in"
+    ),
     _rule(r"on edge (?:around|with|when|whenever|every time) (?:him|her|them|he|she|they|my)"),
-    _rule(r"(?:non consensual|nonconsensual|without my consent|without consent|did not consent"
-          r"|never consented|could not consent|drugged me|spiked my drink)"),
+    _rule(
+        r"(?:non consensual|nonconsensual|without my consent|without consent|did not consent"
+        r"|never consented|could not consent|drugged me|spiked my drink)"
+    ),
     _rule(r"(?:forbids|forbade|forbid|forbidden|banned|bans) (?:me|to)"),
-    _rule(r"(?:has|have|had|needs) to approve|approves? (?:of )?(?:everything|what i|who i"
-          r"|where i|my (?:clothes|friends|outfits|spending|purchases))"),
+    _rule(
+        r"(?:has|have|had|needs) to approve|approves? (?:of )?(?:everything|what i|who i"
+        r"|where i|my (?:clothes|friends|outfits|spending|purchases))"
+    ),
 )
 
 _SELF = r"(?:myself|my self|me)"
 _SELF_HARM: tuple[Rule, ...] = (
-    _rule(r"(?:tells|told|telling|says|said|saying|wants|wanted|wishes|wished|screams|screamed"
-          r"|yells|yelled) (?:me |that )?(?:to |i should |i would |that i should )?(?:go )?"
-          r"(?:just )?(?:kill (?:yourself|myself|my self)|die|drop dead)"),
-    _rule(r"(?:kill|killing|killed|kil|hurt|hurting|harm|harming|cut|cutting|burn|burning"
-          r"|off|offing|hang|hanging|shoot|shooting|drown|drowning|poison|poisoning|starve"
-          r"|starving|overdose|overdosing|suffocate|suffocating|strangle|stab|stabbing|end"
-          r"|ending|punch|punching|hit|hitting|scratch|scratching|bruise|beat|beating"
-          r"|mutilate) (?:myself|my self)",
-          not_after=r"(?:off|out|up)\b|(?:at|over) (?:work|my job|the office|school)|trying"
-          r"|working|to (?:make|pay|keep|get|finish|please|work|prove)|for (?:work|nothing"
-          r"|this family|them|him|her)|in the gym|at the gym|with work|on (?:the|a) "),
+    _rule(
+        r"(?:tells|told|telling|says|said|saying|wants|wanted|wishes|wished|screams|screamed"
+        r"|yells|yelled) (?:me |that )?(?:to |i should |i would |that i should )?(?:go )?"
+        r"(?:just )?(?:kill (?:yourself|myself|my self)|die|drop dead)"
+    ),
+    _rule(
+        r"(?:kill|killing|killed|kil|hurt|hurting|harm|harming|cut|cutting|burn|burning"
+        r"|off|offing|hang|hanging|shoot|shooting|drown|drowning|poison|poisoning|starve"
+        r"|starving|overdose|overdosing|suffocate|suffocating|strangle|stab|stabbing|end"
+        r"|ending|punch|punching|hit|hitting|scratch|scratching|bruise|beat|beating"
+        r"|mutilate) (?:myself|my self)",
+        not_after=r"(?:off|out|up)\b|(?:at|over) (?:work|my job|the office|school)|trying"
+        r"|working|to (?:make|pay|keep|get|finish|please|work|prove)|for (?:work|nothing"
+        r"|this family|them|him|her)|in the gym|at the gym|with work|on (?:the|a) ",
+    ),
     _rule(r"(?:end|ending|ended|take|taking|took|end of) my (?:own )?life"),
-    _rule(r"(?:self harm|self harmed|self harmer|cutter|suicide|suicidal|suicidality"
-          r"|suicide attempt)",
-          not_before=r"\b(?:threat\w*|threatened|his|her|their|he is|she is|they are|he was"
-          r"|she was|they were|brothers|sisters|dads|moms|fathers|mothers|friends|sons"
-          r"|daughters|husbands|wifes|partners)(?: to)?(?: commit)?",
-          not_after=r"prevention month|awareness|(?:hotline|line) number for (?:him|her)"),
-    _rule(r"(?:want|wanted|wanting|wants|wish|wished|wishing|ready|deserve|deserved|hope"
-          r"|hoping|pray|praying|like|would like|going|longing|long|need|needing) "
-          r"(?:to )?(?:just |simply |really )?(?:die|be dead|not exist|stop existing|not be alive"
-          r"|disappear forever|disappear for good|disappear permanently|be gone forever"
-          r"|cease to exist|not be here anymore|not be around anymore)",
-          not_before=r"\b(?:he|she|they|him|her|them)(?: \w+)?",
-          not_after=r"than\b|of (?:laughter|embarrassment|boredom|shame)|laughing"),
-    _rule(r"(?:wish|wished|wishing) (?:i|that i) {W2}(?:dead|die|died|born|alive|exist|existed"
-          r"|wake up|disappear|disappeared|here|around|gone forever|never been)",
-          not_before=r"\b(?:never|not)(?: \w+)?",
-          not_after=r"(?:with|for|to|when|in|at|on|because|so|this|that|instead|during|now"
-          r"|yet)\b"),
-    _rule(r"(?:hope|hoping|wish|wishing|want|wanting|pray|praying|rather|like to|would|just) "
-          r"{W6}(?:not|never|did not|do not|would not|will not) (?:to )?(?:wake|woke) up"),
+    _rule(
+        r"(?:self harm|self harmed|self harmer|cutter|suicide|suicidal|suicidality"
+        r"|suicide attempt)",
+        not_before=r"\b(?:threat\w*|threatened|his|her|their|he is|she is|they are|he was"
+        r"|she was|they were|brothers|sisters|dads|moms|fathers|mothers|friends|sons"
+        r"|daughters|husbands|wifes|partners)(?: to)?(?: commit)?",
+        not_after=r"prevention month|awareness|(?:hotline|line) number for (?:him|her)",
+    ),
+    _rule(
+        r"(?:want|wanted|wanting|wants|wish|wished|wishing|ready|deserve|deserved|hope"
+        r"|hoping|pray|praying|like|would like|going|longing|long|need|needing) "
+        r"(?:to )?(?:just |simply |really )?(?:die|be dead|not exist|stop existing|not be alive"
+        r"|disappear forever|disappear for good|disappear permanently|be gone forever"
+        r"|cease to exist|not be here anymore|not be around anymore)",
+        not_before=r"\b(?:he|she|they|him|her|them)(?: \w+)?",
+        not_after=r"than\b|of (?:laughter|embarrassment|boredom|shame)|laughing",
+    ),
+    _rule(
+        r"(?:wish|wished|wishing) (?:i|that i) {W2}(?:dead|die|died|born|alive|exist|existed"
+        r"|wake up|disappear|disappeared|here|around|gone forever|never been)",
+        not_before=r"\b(?:never|not)(?: \w+)?",
+        not_after=r"(?:with|for|to|when|in|at|on|because|so|this|that|instead|during|now"
+        r"|yet)\b",
+    ),
+    _rule(
+        r"(?:hope|hoping|wish|wishing|want|wanting|pray|praying|rather|like to|would|just) "
+        r"{W6}(?:not|never|did not|do not|would not|will not) (?:to )?(?:wake|woke) up"
+    ),
     _rule(r"(?:sleep forever|sleep and never|eternal sleep|go to sleep forever|sleep for ever)"),
-    _rule(r"better off (?:dead|without me|if i (?:was|were|am|had|did|died|never|was not"
-          r"|were not|am not|wasnt|had not)|with me gone|with me dead|when i am gone"
-          r"|once i am gone|me gone)"),
-    _rule(r"(?:no|not any|zero|not a|nothing) (?:point|reason|purpose|use|meaning|will|desire"
-          r"|want) (?:in |to |of |for )?(?:me )?(?:\w+ )?(?:going on|go on|living|live|life"
-          r"|being alive|be alive|being here|existing|exist|staying alive|stay alive|keep going"
-          r"|keep living|carrying on|carry on|continuing|continue|trying anymore|anything"
-          r"|waking up|wake up|getting up|me being here|my existence|tomorrow)",
-          not_after=r"with (?:him|her|them|this|the|my)|together|as a couple|in this"),
-    _rule(r"(?:nothing|nobody|no one|noone|no reason) (?:left )?(?:to|worth) (?:live|living) "
-          r"for"),
-    _rule(r"(?:not|is not|no longer|never) worth (?:living|it anymore to live|being alive"
-          r"|staying alive|the pain|waking up|going on|fighting for)"),
-    _rule(r"(?:life|living|my life|existence|being alive) (?:is |feels )?(?:not|no longer) "
-          r"worth"),
-    _rule(r"(?:point|purpose|reason|meaning) (?:of|in|to|for) (?:living|life|being alive"
-          r"|going on|existing|my life|keep going|keep living|staying alive|carry on|carrying on"
-          r"|waking up)",
-          not_before=r"\b(?:the|a) (?:whole|only|main|real)",
-          not_after=r"together|as a couple|with (?:him|her|them)"),
+    _rule(
+        r"better off (?:dead|without me|if i (?:was|were|am|had|did|died|never|was not"
+        r"|were not|am not|wasnt|had not)|with me gone|with me dead|when i am gone"
+        r"|once i am gone|me gone)"
+    ),
+    _rule(
+        r"(?:no|not any|zero|not a|nothing) (?:point|reason|purpose|use|meaning|will|desire"
+        r"|want) (?:in |to |of |for )?(?:me )?(?:\w+ )?(?:going on|go on|living|live|life"
+        r"|being alive|be alive|being here|existing|exist|staying alive|stay alive|keep going"
+        r"|keep living|carrying on|carry on|continuing|continue|trying anymore|anything"
+        r"|waking up|wake up|getting up|me being here|my existence|tomorrow)",
+        not_after=r"with (?:him|her|them|this|the|my)|together|as a couple|in this",
+    ),
+    _rule(
+        r"(?:nothing|nobody|no one|noone|no reason) (?:left )?(?:to|worth) (?:live|living) "
+        r"for"
+    ),
+    _rule(
+        r"(?:not|is not|no longer|never) worth (?:living|it anymore to live|being alive"
+        r"|staying alive|the pain|waking up|going on|fighting for)"
+    ),
+    _rule(
+        r"(?:life|living|my life|existence|being alive) (?:is |feels )?(?:not|no longer) "
+        r"worth"
+    ),
+    _rule(
+        r"(?:point|purpose|reason|meaning) (?:of|in|to|for) (?:living|life|being alive"
+        r"|going on|existing|my life|keep going|keep living|staying alive|carry on|carrying on"
+        r"|waking up)",
+        not_before=r"\b(?:the|a) (?:whole|only|main|real)",
+        not_after=r"together|as a couple|with (?:him|her|them)",
+    ),
     _rule(r"reason to (?:live|keep living|go on|keep going|stay alive|be alive|wake up|exist)"),
-    _rule(r"(?:can not|could not|do not want to|did not want to|not want to|no longer want to"
-          r"|do not know how to|unable to|not able to|can no longer|no longer|do not wish to"
-          r"|not sure i (?:can|want to)|do not think i can|not feel like|do not feel like"
-          r"|never want to) {W1}(?:go on|keep going|keep living|live|be alive|exist|carry on"
-          r"|be here|do life|continue living|stay alive|be around|wake up|go on living"
-          r"|continue|survive|keep doing life|do this life|live anymore)",
-          not_after=r"like this|with (?:him|her|them|this|the|my|someone|a|you)|without"
-          r"|in (?:this|that|the|our)|together|there|here with|a lie|for (?:him|her)"
-          r"|doing this|with it|it down|if (?:he|she|they)|near|so far|apart|next to|alone"),
-    _rule(r"(?:tired of|sick of|exhausted by|exhausted from|done with|finished with|over) "
-          r"(?:living|life|being alive|existing|it all|everything|this life|my life|waking up)",
-          not_before=r"\b(?:he|she|they|him|her|them)(?: \w+)?"),
+    _rule(
+        r"(?:can not|could not|do not want to|did not want to|not want to|no longer want to"
+        r"|do not know how to|unable to|not able to|can no longer|no longer|do not wish to"
+        r"|not sure i (?:can|want to)|do not think i can|not feel like|do not feel like"
+        r"|never want to) {W1}(?:go on|keep going|keep living|live|be alive|exist|carry on"
+        r"|be here|do life|continue living|stay alive|be around|wake up|go on living"
+        r"|continue|survive|keep doing life|do this life|live anymore)",
+        not_after=r"like this|with (?:him|her|them|this|the|my|someone|a|you)|without"
+        r"|in (?:this|that|the|our)|together|there|here with|a lie|for (?:him|her)"
+        r"|doing this|with it|it down|if (?:he|she|they)|near|so far|apart|next to|alone",
+    ),
+    _rule(
+        r"(?:tired of|sick of|exhausted by|exhausted from|done with|finished with|over) "
+        r"(?:living|life|being alive|existing|it all|everything|this life|my life|waking up)",
+        not_before=r"\b(?:he|she|they|him|her|them)(?: \w+)?",
+    ),
     _rule(r"(?:give|giving|gave|given) up on (?:life|living|myself|everything|it all)"),
-    _rule(r"(?:want|wish|need|wanting|wished|wishing) (?:it all|everything|my life|all of it"
-          r"|life|the pain|all this|all of this|this life) (?:all )?to (?:end|stop|be over"
-          r"|just end|finally end|finally stop)",
-          not_after=r"with (?:him|her|them)|between"),
-    _rule(r"(?:end|ending|ended) (?:it all|everything|things for good|it for good|it"
-          r" permanently|my suffering|the pain for good|myself|me)",
-          not_after=r"with (?:him|her|them)|between|(?:in|on) (?:the|our)"),
-    _rule(r"(?:i am|i feel|i m|feel|feeling|i have become|i became) (?:like |that )?(?:such |just"
-          r" |only |nothing but |a huge |a big )?(?:a )?(?:burden|a burden)"),
-    _rule(r"burden (?:to|on|for) (?:everyone|everybody|my family|my kids|my children|them"
-          r"|others|people|the people|my friends|my partner|my husband|my wife|him|her|all)"),
-    _rule(r"(?:no one|nobody|noone|anyone|everyone|everybody|would not|none of them|would they"
-          r"|would even|would anyone) {W3}(?:care|notice|miss me|be happier|be better|be"
-          r" relieved|be fine|be okay|be ok|be glad) {W3}(?:if|when|once) i (?:was|were|am"
-          r"|had|just|died|die|disappeared|disappear|did not|was not|were not|wasnt|killed"
-          r"|left this world|am gone|was gone|were gone|stopped existing|never|ended)"),
-    _rule(r"if i (?:died|die|disappeared|disappear|was gone|were gone|was dead|were dead"
-          r"|killed myself|was not here|were not here|was not around|were not around"
-          r"|did not exist|was not alive|ended it|stopped existing|were to die|was to die)"
-          r" {W4}(?:no one|nobody|noone|would not|would anyone|would even|would they|care"
-          r"|notice|miss|better|happier|relieved)"),
-    _rule(r"(?:goodbye|good bye|suicide|farewell) (?:letter|letters|note|notes|message|messages"
-          r"|video|videos)"),
-    _rule(r"(?:giving|give|gave|given) away (?:my|all my|all of my) (?:stuff|things|belongings"
-          r"|possessions|pets|clothes|books)"),
-    _rule(r"(?:saying|say|said|to say) goodbye to (?:everyone|everybody|my kids|my family"
-          r"|my friends|the world|life)"),
+    _rule(
+        r"(?:want|wish|need|wanting|wished|wishing) (?:it all|everything|my life|all of it"
+        r"|life|the pain|all this|all of this|this life) (?:all )?to (?:end|stop|be over"
+        r"|just end|finally end|finally stop)",
+        not_after=r"with (?:him|her|them)|between",
+    ),
+    _rule(
+        r"(?:end|ending|ended) (?:it all|everything|things for good|it for good|it"
+        r" permanently|my suffering|the pain for good|myself|me)",
+        not_after=r"with (?:him|her|them)|between|(?:in|on) (?:the|our)",
+    ),
+    _rule(
+        r"(?:i am|i feel|i m|feel|feeling|i have become|i became) (?:like |that )?(?:such |just"
+        r" |only |nothing but |a huge |a big )?(?:a )?(?:burden|a burden)"
+    ),
+    _rule(
+        r"burden (?:to|on|for) (?:everyone|everybody|my family|my kids|my children|them"
+        r"|others|people|the people|my friends|my partner|my husband|my wife|him|her|all)"
+    ),
+    _rule(
+        r"(?:no one|nobody|noone|anyone|everyone|everybody|would not|none of them|would they"
+        r"|would even|would anyone) {W3}(?:care|notice|miss me|be happier|be better|be"
+        r" relieved|be fine|be okay|be ok|be glad) {W3}(?:if|when|once) i (?:was|were|am"
+        r"|had|just|died|die|disappeared|disappear|did not|was not|were not|wasnt|killed"
+        r"|left this world|am gone|was gone|were gone|stopped existing|never|ended)"
+    ),
+    _rule(
+        r"if i (?:died|die|disappeared|disappear|was gone|were gone|was dead|were dead"
+        r"|killed myself|was not here|were not here|was not around|were not around"
+        r"|did not exist|was not alive|ended it|stopped existing|were to die|was to die)"
+        r" {W4}(?:no one|nobody|noone|would not|would anyone|would even|would they|care"
+        r"|notice|miss|better|happier|relieved)"
+    ),
+    _rule(
+        r"(?:goodbye|good bye|suicide|farewell) (?:letter|letters|note|notes|message|messages"
+        r"|video|videos)"
+    ),
+    _rule(
+        r"(?:giving|give|gave|given) away (?:my|all my|all of my) (?:stuff|things|belongings"
+        r"|possessions|pets|clothes|books)"
+    ),
+    _rule(
+        r"(?:saying|say|said|to say) goodbye to (?:everyone|everybody|my kids|my family"
+        r"|my friends|the world|life)"
+    ),
     # methods
-    _rule(r"(?:jump|jumping|jumped|throw myself|throwing myself|leap|leaping) (?:off|from"
-          r"|in front of|into|out of|under) {W1}(?:a |the |my )?(?:bridge|building|roof|cliff"
-          r"|train|car|bus|balcony|window|truck|highway|overpass|parking garage|ledge|tower"
-          r"|river|lake|sea|ocean|traffic|subway|metro|apartment)"),
-    _rule(r"(?:drive|driving|drove|driven|crash|crashing|crashed|steer|steering|swerve"
-          r"|swerving|swerved|run|running) {W3}(?:into|off|in front of) {W1}(?:a |the )?"
-          r"(?:tree|wall|bridge|cliff|road|traffic|oncoming|river|lake|pole|truck|semi|lorry"
-          r"|barrier|guardrail|overpass)",
-          not_before=r"\b(?:he|she|they|him|her|them)(?: \w+)?"),
-    _rule(r"(?:step|stepping|stepped|walk|walking|walked|run|running) (?:out )?(?:into|in front"
-          r" of|onto) {W1}(?:traffic|a train|a bus|a car|a truck|the train|the tracks|the road"
-          r"|the highway)"),
-    _rule(r"(?:slit|slitting|slice|slicing|cut|cutting|open|opening) (?:my|both) (?:wrist"
-          r"|wrists|veins|throat)"),
-    _rule(r"i {W3}(?:burn|burned|burnt|burning|cut|cuts|cutting|scratch|scratched|scratching"
-          r"|carve|carved|carving|hit|hitting|punch|punching|bang|banging|bite|biting|pick"
-          r"|picking|pull|pulling) {W1}(?:my|on my) (?:arm|arms|wrist|wrists|leg|legs|thigh"
-          r"|thighs|skin|stomach|body|head|hands|hips|ankles)",
-          not_after=r"on (?:the|a) (?:door|cabinet|shelf|table|counter|wall|car|corner)"
-          r"|by accident|accidentally|at the gym|while cooking|cooking|shaving"),
-    _rule(r"(?:started|start|starting|been|am|keep|kept|back to|relapsed|relapse|relapsing"
-          r"|urge to|urges to|want to|wanting to|thinking about|think about|thought about"
-          r"|began|begun|resumed) {W1}(?:cutting|burning myself|self harm)",
-          not_after=r"(?:back|corners|ties|him|her|them|off|down|out|class|school|work|costs"
-          r"|hair|carbs|sugar|calories|the|my|our|people|expenses|spending|contact)\b"),
-    _rule(r"(?:noose|nooses|hang myself|hanging myself|hanged myself|buy a rope|bought a rope"
-          r"|bought rope|get a rope|got a rope|tie a rope|tied a rope|have a rope|rope around"
-          r"|a rope|the rope)",
-          not_before=r"\b(?:jump|skipping|skip|climbing|climb|tow|the)",
-          not_after=r"(?:course|swing|bridge|ladder|climbing|toy)\b"),
-    _rule(r"(?:gun|pistol|bullet|revolver|shotgun|rifle) (?:to|in|into|through) my (?:head"
-          r"|mouth|temple|chest|brain)"),
-    _rule(r"(?:shoot|shooting|blow|blowing|put a bullet in|bullet in) (?:myself|my brains|my "
-          r"head)"),
-    _rule(r"(?:take|taking|took|taken|swallow|swallowing|swallowed|down|downing|downed|overdose"
-          r" on|overdosing on|overdosed on|chug|chugging|chugged|gulp|gulped) {W1}(?:all|every"
-          r"|the whole bottle of|a whole bottle of|a bottle of|the bottle of|bottles of|a bunch of"
-          r"|a handful of|handfuls of|enough|too many|too much|lots of|a lot of|a ton of|dozens"
-          r"|all the|all of the|all my|all of my|a pile of)(?: of)?(?: (?:my|the|his|her"
-          r"|those|these|our))? {W1}{PILLS}"),
-    _rule(r"(?:sav|saved|saving|save|stockpile|stockpiled|stockpiling|hoard|hoarded|hoarding"
-          r"|collect|collected|collecting|stash|stashed|stashing|stockpil|storing|stored) "
-          r"{W2}(?:up )?(?:my |the |some |extra |enough )?{PILLS}"),
-    _rule(r"how many {W2}{PILLS} (?:it )?(?:would|it would|will|does it|do i|to|i would|i need"
-          r"|it takes|would it|could)"),
+    _rule(
+        r"(?:jump|jumping|jumped|throw myself|throwing myself|leap|leaping) (?:off|from"
+        r"|in front of|into|out of|under) {W1}(?:a |the |my )?(?:bridge|building|roof|cliff"
+        r"|train|car|bus|balcony|window|truck|highway|overpass|parking garage|ledge|tower"
+        r"|river|lake|sea|ocean|traffic|subway|metro|apartment)"
+    ),
+    _rule(
+        r"(?:drive|driving|drove|driven|crash|crashing|crashed|steer|steering|swerve"
+        r"|swerving|swerved|run|running) {W3}(?:into|off|in front of) {W1}(?:a |the )?"
+        r"(?:tree|wall|bridge|cliff|road|traffic|oncoming|river|lake|pole|truck|semi|lorry"
+        r"|barrier|guardrail|overpass)",
+        not_before=r"\b(?:he|she|they|him|her|them)(?: \w+)?",
+    ),
+    _rule(
+        r"(?:step|stepping|stepped|walk|walking|walked|run|running) (?:out )?(?:into|in front"
+        r" of|onto) {W1}(?:traffic|a train|a bus|a car|a truck|the train|the tracks|the road"
+        r"|the highway)"
+    ),
+    _rule(
+        r"(?:slit|slitting|slice|slicing|cut|cutting|open|opening) (?:my|both) (?:wrist"
+        r"|wrists|veins|throat)"
+    ),
+    _rule(
+        r"i {W3}(?:burn|burned|burnt|burning|cut|cuts|cutting|scratch|scratched|scratching"
+        r"|carve|carved|carving|hit|hitting|punch|punching|bang|banging|bite|biting|pick"
+        r"|picking|pull|pulling) {W1}(?:my|on my) (?:arm|arms|wrist|wrists|leg|legs|thigh"
+        r"|thighs|skin|stomach|body|head|hands|hips|ankles)",
+        not_after=r"on (?:the|a) (?:door|cabinet|shelf|table|counter|wall|car|corner)"
+        r"|by accident|accidentally|at the gym|while cooking|cooking|shaving",
+    ),
+    _rule(
+        r"(?:started|start|starting|been|am|keep|kept|back to|relapsed|relapse|relapsing"
+        r"|urge to|urges to|want to|wanting to|thinking about|think about|thought about"
+        r"|began|begun|resumed) {W1}(?:cutting|burning myself|self harm)",
+        not_after=r"(?:back|corners|ties|him|her|them|off|down|out|class|school|work|costs"
+        r"|hair|carbs|sugar|calories|the|my|our|people|expenses|spending|contact)\b",
+    ),
+    _rule(
+        r"(?:noose|nooses|hang myself|hanging myself|hanged myself|buy a rope|bought a rope"
+        r"|bought rope|get a rope|got a rope|tie a rope|tied a rope|have a rope|rope around"
+        r"|a rope|the rope)",
+        not_before=r"\b(?:jump|skipping|skip|climbing|climb|tow|the)",
+        not_after=r"(?:course|swing|bridge|ladder|climbing|toy)\b",
+    ),
+    _rule(
+        r"(?:gun|pistol|bullet|revolver|shotgun|rifle) (?:to|in|into|through) my (?:head"
+        r"|mouth|temple|chest|brain)"
+    ),
+    _rule(
+        r"(?:shoot|shooting|blow|blowing|put a bullet in|bullet in) (?:myself|my brains|my "
+        r"head)"
+    ),
+    _rule(
+        r"(?:take|taking|took|taken|swallow|swallowing|swallowed|down|downing|downed|overdose"
+        r" on|overdosing on|overdosed on|chug|chugging|chugged|gulp|gulped) {W1}(?:all|every"
+        r"|the whole bottle of|a whole bottle of|a bottle of|the bottle of|bottles of|a bunch of"
+        r"|a handful of|handfuls of|enough|too many|too much|lots of|a lot of|a ton of|dozens"
+        r"|all the|all of the|all my|all of my|a pile of)(?: of)?(?: (?:my|the|his|her"
+        r"|those|these|our))? {W1}{PILLS}"
+    ),
+    _rule(
+        r"(?:sav|saved|saving|save|stockpile|stockpiled|stockpiling|hoard|hoarded|hoarding"
+        r"|collect|collected|collecting|stash|stashed|stashing|stockpil|storing|stored) "
+        r"{W2}(?:up )?(?:my |the |some |extra |enough )?{PILLS}"
+    ),
+    _rule(
+        r"how many {W2}{PILLS} (?:it )?(?:would|it would|will|does it|do i|to|i would|i need"
+        r"|it takes|would it|could)"
+    ),
     _rule(r"(?:enough|lethal|deadly|fatal) (?:\w+ )?(?:{PILLS}|dose|amount|overdose)"),
-    _rule(r"(?:overdose|overdosed|overdosing|overdoses|overdosed on purpose|od|took an overdose"
-          r"|on purpose overdose)",
-          not_before=r"\b(?:he|she|they|husband|wife|partner|boyfriend|girlfriend|brother"
-          r"|sister|son|daughter|friend|mom|dad|mother|father|his|her|their|fiance|ex|cousin"
-          r"|uncle|aunt|people|someone|somebody)(?: \w+){0,2}",
-          not_after=r"(?:of|on) (?:love|coffee|caffeine|sugar|work|tv|netflix)|(?:kit|kits"
-          r"|prevention|training|antidote)\b"),
+    _rule(
+        r"(?:overdose|overdosed|overdosing|overdoses|overdosed on purpose|od|took an overdose"
+        r"|on purpose overdose)",
+        not_before=r"\b(?:he|she|they|husband|wife|partner|boyfriend|girlfriend|brother"
+        r"|sister|son|daughter|friend|mom|dad|mother|father|his|her|their|fiance|ex|cousin"
+        r"|uncle|aunt|people|someone|somebody)(?: \w+){0,2}",
+        not_after=r"(?:of|on) (?:love|coffee|caffeine|sugar|work|tv|netflix)|(?:kit|kits"
+        r"|prevention|training|antidote)\b",
+    ),
     _rule(r"(?:suicide|crisis) (?:hotline|line|lifeline)|988|crisis text line|called a hotline"),
     # second tuning batch: more general wordings
-    _rule(r"(?:feel|feeling|felt) like (?:dying|to die|i want to die|ending it|ending my life"
-          r"|killing myself|disappearing forever)",
-          not_after=r"(?:of|from) (?:laughter|embarrassment|shame|boredom)|laughing"),
-    _rule(r"(?:thinking|think|thought|thoughts|obsessed|fixated) (?:about|of) (?:death|dying"
-          r"|being dead|not being here|not existing|suicide|ending it|ending things for good)",
-          not_after=r"of (?:a|my|his|her) (?:parent|dad|mom|father|mother|grandma|grandpa|dog)"),
-    _rule(r"(?:do not|would not|not|no longer|never) care (?:if|whether) i (?:live|die|wake|am"
-          r" alive|am dead|survive)"),
-    _rule(r"(?:ways|way|how|methods|method|best way|easiest way|painless way|quickest way) to "
-          r"(?:die|kill myself|end it|end my life|overdose|commit|disappear forever|not wake up"
-          r"|hang myself)"),
+    _rule(
+        r"(?:feel|feeling|felt) like (?:dying|to die|i want to die|ending it|ending my life"
+        r"|killing myself|disappearing forever)",
+        not_after=r"(?:of|from) (?:laughter|embarrassment|shame|boredom)|laughing",
+    ),
+    _rule(
+        r"(?:thinking|think|thought|thoughts|obsessed|fixated) (?:about|of) (?:death|dying"
+        r"|being dead|not being here|not existing|suicide|ending it|ending things for good)",
+        not_after=r"of (?:a|my|his|her) (?:parent|dad|mom|father|mother|grandma|grandpa|dog)",
+    ),
+    _rule(
+        r"(?:do not|would not|not|no longer|never) care (?:if|whether) i (?:live|die|wake|am"
+        r" alive|am dead|survive)"
+    ),
+    _rule(
+        r"(?:ways|way|how|methods|method|best way|easiest way|painless way|quickest way) to "
+        r"(?:die|kill myself|end it|end my life|overdose|commit|disappear forever|not wake up"
+        r"|hang myself)"
+    ),
     _rule(r"painless (?:way|death|method|ways)"),
-    _rule(r"(?:attempted|attempt|attempts|tried) (?:suicide|before|to end it|to end my life"
-          r"|to kill myself|to die|twice|once)",
-          not_before=r"\b(?:he|she|they|his|her|their)(?: \w+){0,2}",
-          not_after=r"(?:to|at|with) (?:talk|fix|make|save|change|get|work|couples|therapy)"),
-    _rule(r"(?:urge|urges|want|wanting|need|needing|itch|itching|tempted|craving) to (?:cut"
-          r"|burn|hurt|harm|bleed|punish) (?:myself|again|my)?",
-          not_after=r"(?:back|down|off|ties|him|her|them|out|corners|costs|class|the|our|my hair"
-          r"|his|people|contact|bridges)\b"),
-    _rule(r"(?:razor|blade|blades|knife|lighter) (?:to|on|against|across|into) my (?:arm|arms"
-          r"|wrist|wrists|skin|leg|legs|thigh|thighs|body|stomach)"),
-    _rule(r"(?:not|never) (?:going to|gonna) be (?:around|here|alive) (?:much )?(?:longer|for"
-          r" long|anymore|soon|next)"),
-    _rule(r"(?:my life|life|living|existence|being alive|existing|everything) (?:is|feels|seems"
-          r"|has become|became) (?:so |completely |totally |just |utterly )?(?:pointless"
-          r"|meaningless|not worth it|not worth living|unbearable|hopeless)",
-          not_before=r"\b(?:sex|our|my|the|married|marriage|love|work)(?: \w+)?"),
-    _rule(r"(?:use|using|used|turn|turning|turned) (?:it|them|the gun|the knife|a gun|a knife) on"
-          r" myself|(?:thought|thinking|think|thoughts) about using (?:it|them|the gun|the pills"
-          r"|the knife|the rope)"),
-    _rule(r"(?:want|wanna|wish i could|wish to|would like|just want|need|wanting) (?:to )?"
-          r"(?:just )?(?:disappear|vanish)",
-          not_after=r"for (?:a|the) (?:weekend|while|few|day|week|night|bit)|to (?:a|the|an|my)"
-          r"|from (?:social|here for|the party|this party|work)|into (?:my|a|the) (?:room|book"
-          r"|work)|on (?:vacation|holiday)|with (?:him|her|them)|together"),
-    _rule(r"(?:hope|hoping|pray|praying|wish|wishing) (?:that )?i {W2}(?:die|get hit|get killed"
-          r"|do not wake|never wake|crash|get sick and die|do not make it|die in my sleep)"),
-    _rule(r"(?:hope|hoping|pray|praying|wish|wishing) {W3}(?:hits|hit|kills|kill|runs over"
-          r"|run over|takes) me",
-          not_after=r"up\b|back\b"),
-    _rule(r"(?:ending|end) it(?: all)?",
-          not_before=r"\b(?:not|never|he|she|they|we)(?: \w+){0,2}",
-          not_after=r"with|between|for (?:us|good with)|(?:our|the|this|my) (?:relationship"
-          r"|marriage|engagement|affair)|and (?:move|start|go|find|date|leave|try)|soon|or"
-          r" not|amicably|officially|properly|now|there|here|so|early|before"),
-    _rule(r"(?:not|never|no longer|stop) (?:being|be) (?:here|around|alive)",
-          not_before=r"\b(?:(?:he|she|they|him|her|them|you)(?: \w+){0,3}|will|will be"
-          r"|can not be|could not be)",
-          not_after=r"(?:with|for|when|at|in|to|on|because|during|tonight|today|tomorrow"
-          r"|this|next|until|till|after|before|much|as|so|yet|right)\b"),
+    _rule(
+        r"(?:attempted|attempt|attempts|tried) (?:suicide|before|to end it|to end my life"
+        r"|to kill myself|to die|twice|once)",
+        not_before=r"\b(?:he|she|they|his|her|their)(?: \w+){0,2}",
+        not_after=r"(?:to|at|with) (?:talk|fix|make|save|change|get|work|couples|therapy)",
+    ),
+    _rule(
+        r"(?:urge|urges|want|wanting|need|needing|itch|itching|tempted|craving) to (?:cut"
+        r"|burn|hurt|harm|bleed|punish) (?:myself|again|my)?",
+        not_after=r"(?:back|down|off|ties|him|her|them|out|corners|costs|class|the|our|my hair"
+        r"|his|people|contact|bridges)\b",
+    ),
+    _rule(
+        r"(?:razor|blade|blades|knife|lighter) (?:to|on|against|across|into) my (?:arm|arms"
+        r"|wrist|wrists|skin|leg|legs|thigh|thighs|body|stomach)"
+    ),
+    _rule(
+        r"(?:not|never) (?:going to|gonna) be (?:around|here|alive) (?:much )?(?:longer|for"
+        r" long|anymore|soon|next)"
+    ),
+    _rule(
+        r"(?:my life|life|living|existence|being alive|existing|everything) (?:is|feels|seems"
+        r"|has become|became) (?:so |completely |totally |just |utterly )?(?:pointless"
+        r"|meaningless|not worth it|not worth living|unbearable|hopeless)",
+        not_before=r"\b(?:sex|our|my|the|married|marriage|love|work)(?: \w+)?",
+    ),
+    _rule(
+        r"(?:use|using|used|turn|turning|turned) (?:it|them|the gun|the knife|a gun|a knife) on"
+        r" myself|(?:thought|thinking|think|thoughts) about using (?:it|them|the gun|the pills"
+        r"|the knife|the rope)"
+    ),
+    _rule(
+        r"(?:want|wanna|wish i could|wish to|would like|just want|need|wanting) (?:to )?"
+        r"(?:just )?(?:disappear|vanish)",
+        not_after=r"for (?:a|the) (?:weekend|while|few|day|week|night|bit)|to (?:a|the|an|my)"
+        r"|from (?:social|here for|the party|this party|work)|into (?:my|a|the) (?:room|book"
+        r"|work)|on (?:vacation|holiday)|with (?:him|her|them)|together",
+    ),
+    _rule(
+        r"(?:hope|hoping|pray|praying|wish|wishing) (?:that )?i {W2}(?:die|get hit|get killed"
+        r"|do not wake|never wake|crash|get sick and die|do not make it|die in my sleep)"
+    ),
+    _rule(
+        r"(?:hope|hoping|pray|praying|wish|wishing) {W3}(?:hits|hit|kills|kill|runs over"
+        r"|run over|takes) me",
+        not_after=r"up\b|back\b",
+    ),
+    _rule(
+        r"(?:ending|end) it(?: all)?",
+        not_before=r"\b(?:not|never|he|she|they|we)(?: \w+){0,2}",
+        not_after=r"with|between|for (?:us|good with)|(?:our|the|this|my) (?:relationship"
+        r"|marriage|engagement|affair)|and (?:move|start|go|find|date|leave|try)|soon|or"
+        r" not|amicably|officially|properly|now|there|here|so|early|before",
+    ),
+    _rule(
+        r"(?:not|never|no longer|stop) (?:being|be) (?:here|around|alive)",
+        not_before=r"\b(?:(?:he|she|they|him|her|them|you)(?: \w+){0,3}|will|will be"
+        r"|can not be|could not be)",
+        not_after=r"(?:with|for|when|at|in|to|on|because|during|tonight|today|tomorrow"
+        r"|this|next|until|till|after|before|much|as|so|yet|right)\b",
+    ),
     _rule(r"(?:not|never|no longer|stop) (?:existing|exist)\b"),
-    _rule(r"(?:everyone|everybody|the world|they|my family|my kids|my children|people|all"
-          r"|the kids|it|things|life|the world) (?:would|will|d|might) (?:all )?be {W1}(?:fine"
-          r"|better|happier|okay|ok|easier|a better place|lighter|relieved) {W2}without me"),
-    _rule(r"(?:better|happier|easier|lighter|a better place) (?:off )?(?:without me|with me gone"
-          r"|with me dead|if i (?:was|were) gone|if i (?:was|were) not (?:here|around|alive)"
-          r"|if i (?:was|were) dead|if i died|if i disappeared)"),
+    _rule(
+        r"(?:everyone|everybody|the world|they|my family|my kids|my children|people|all"
+        r"|the kids|it|things|life|the world) (?:would|will|d|might) (?:all )?be {W1}(?:fine"
+        r"|better|happier|okay|ok|easier|a better place|lighter|relieved) {W2}without me"
+    ),
+    _rule(
+        r"(?:better|happier|easier|lighter|a better place) (?:off )?(?:without me|with me gone"
+        r"|with me dead|if i (?:was|were) gone|if i (?:was|were) not (?:here|around|alive)"
+        r"|if i (?:was|were) dead|if i died|if i disappeared)"
+    ),
     # third tuning batch
     _rule(r"(?:sleep|asleep) (?:forever|for ever|for good|and never|and not wake)"),
     _rule(r"better (?:off )?without (?:a|an|someone|somebody) {W2}like me"),
-    _rule(r"{PILLS} (?:saved|stashed|stockpiled|hidden|hoarded|put away|set aside|ready|lined up"
-          r"|counted)"),
+    _rule(
+        r"{PILLS} (?:saved|stashed|stockpiled|hidden|hoarded|put away|set aside|ready|lined up"
+        r"|counted)"
+    ),
     _rule(r"rather (?:be dead|not be alive|not exist|not wake up|not be here|be gone)"),
-    _rule(r"(?:point|purpose) (?:of|in|to) (?:anything|any of it|it all|everything|me)",
-          not_before=r"\bsee the"),
-    _rule(r"(?:thinking|think|thought|thoughts|plan|planning|planned|urge|urges) (?:about |of "
-          r"|to |on )?(?:killing|kill|ending)",
-          not_after=r"(?:him|her|them|someone|somebody|my|his|the|that|this|you|it with"
-          r"|things|our|a|an|each)\b"),
-    _rule(r"(?:out of this life|leave this world|leave this earth|leaving this world|gone from"
-          r" this world|not of this world anymore)"),
-    _rule(r"(?:giv\w*|gave) (?:my|all my|all of my|away my) (?:stuff|things|belongings"
-          r"|possessions|pets|clothes)(?: away)?",
-          not_before=r"\b(?:he|she|they)(?: \w+){0,2}"),
+    _rule(
+        r"(?:point|purpose) (?:of|in|to) (?:anything|any of it|it all|everything|me)",
+        not_before=r"\bsee the",
+    ),
+    _rule(
+        r"(?:thinking|think|thought|thoughts|plan|planning|planned|urge|urges) (?:about |of "
+        r"|to |on )?(?:killing|kill|ending)",
+        not_after=r"(?:him|her|them|someone|somebody|my|his|the|that|this|you|it with"
+        r"|things|our|a|an|each)\b",
+    ),
+    _rule(
+        r"(?:out of this life|leave this world|leave this earth|leaving this world|gone from"
+        r" this world|not of this world anymore)"
+    ),
+    _rule(
+        r"(?:giv\w*|gave) (?:my|all my|all of my|away my) (?:stuff|things|belongings"
+        r"|possessions|pets|clothes)(?: away)?",
+        not_before=r"\b(?:he|she|they)(?: \w+){0,2}",
+    ),
 )
 
 _RULES: dict[Signal, tuple[Rule, ...]] = {
@@ -934,6 +1250,6 @@ def _lexicon_by_letter() -> dict[str, tuple[str, ...]]:
 
 @cache
 def _real_words() -> frozenset[str]:
-    from confide.screening.danger_words import REAL_WORDS
-
-    return REAL_WORDS
+    raw = resources.files("confide.screening").joinpath("data", "real_words.json")
+    words: list[str] = json.loads(raw.read_text("utf-8"))["words"]
+    return frozenset(words)
