@@ -94,9 +94,9 @@ _EXPANSIONS: dict[str, str] = {
     "fiancee": "fiance",
     "kms": "kill myself",
     "kys": "kill yourself",
-    "unalive": "kill",
+    "unalive": "kill myself",
     "unalived": "killed",
-    "unaliving": "killing",
+    "unaliving": "killing myself",
     "sewerslide": "suicide",
     "selfharm": "self harm",
     "sh": "self harm",
@@ -201,6 +201,9 @@ class Rule:
     not_after: re.Pattern[str] | None = None
     # Searched in the match itself: an idiom the rule's words also make ("hits the bottle").
     unless: re.Pattern[str] | None = None
+    # Must also be somewhere in the text: words that are ambiguous alone ("hurt me badly")
+    # signal with what settles them ("the ER").
+    also: re.Pattern[str] | None = None
 
 
 def _rule(
@@ -208,23 +211,28 @@ def _rule(
     not_before: str | None = None,
     not_after: str | None = None,
     unless: str | None = None,
+    also: str | None = None,
 ) -> Rule:
     return Rule(
-        # whole words: starts after a space, ends before one (or just after one)
-        re.compile(r"(?<= )" + _expand(pattern) + r"(?:(?= )|(?<= ))"),
+        # whole words: starts with a space (a literal first character lets the regex engine
+        # skip to each space), ends before one or just after one
+        re.compile(r" (?:" + _expand(pattern) + r")(?:(?= )|(?<= ))"),
         re.compile(_expand(not_before) + r" $") if not_before else None,
         re.compile(r" (?:" + _expand(not_after) + r")\b") if not_after else None,
         re.compile(_expand(unless)) if unless else None,
+        re.compile(r" (?:" + _expand(also) + r")(?= )") if also else None,
     )
 
 
 def _matches(rules: Iterable[Rule], prepared: str) -> bool:
     for rule in rules:
         for found in rule.pattern.finditer(prepared):
-            before = prepared[: found.start()]
+            before = prepared[: found.start() + 1]
             if rule.not_before is not None and rule.not_before.search(before):
                 continue
             if rule.unless is not None and rule.unless.search(found.group(0)):
+                continue
+            if rule.also is not None and not rule.also.search(prepared):
                 continue
             after = found.end() - 1 if prepared[found.end() - 1] == " " else found.end()
             if rule.not_after is not None and rule.not_after.match(prepared, after):
@@ -268,7 +276,9 @@ _HIT = (
     r"|stab|stabbed|strike|strikes|struck|whip|whipped|drag|drags|dragged|dragging|restrain"
     r"|restrained|rape|raped|rapes|molest|molested|suffocate|suffocated|pin|pinned|pins"
     r"|throw|throws|threw|thrown|abuse|abuses|abused|abusing|smother|smothered|slammed"
-    r"|burned|burnt|attacked|assaulted|hurt me physically|pulled|pulls"
+    r"|burned|burnt|attacked|assaulted|hurt me physically|pulled|pulls|knock|knocks|knocked"
+    r"|tackle|tackled|tackles|stomp|stomped|stomps|kneed|whacked|whacks|clocked|socked|decked"
+    r"|backhanded|backhands|bashed|bashes|body slammed|shoves|elbows"
     r"|yanked|yanks|squeezed|squeezes|twisted|twists)"
 )
 _PARTNER_VIOLENCE: tuple[Rule, ...] = (
@@ -421,7 +431,8 @@ _PARTNER_VIOLENCE: tuple[Rule, ...] = (
     _rule(
         r"(?:afraid|scared|terrified|frightened|fearful|petrified|fear|fears|feared"
         r"|intimidated|frightened|terrorized|terrorised) (?:of|by) (?:him|her|them|my {PARTNER}"
-        r"|my {PARTNER}s|what (?:he|she|they) {W2}(?:do|does|did|might|could|will|would|may)"
+        r"|my {PARTNER}s|what (?:he|she|they|my {PARTNER}) {W2}(?:do|does|did|might|could|will"
+        r"|would|may)"
         r"|how (?:he|she|they) (?:will|would|might) (?:react|respond)"
         r"|(?:his|her|their) (?:temper|anger|rage|reaction|reactions|mood|moods|outbursts"
         r"|outburst|fists|hands|violence|drinking|behavior|behaviour))",
@@ -507,6 +518,7 @@ _PARTNER_VIOLENCE: tuple[Rule, ...] = (
         r"(?:ask|asks|asking|asked|get|getting|got|need|needs|needing) (?:for )?(?:his|her"
         r"|their|permission)(?: permission)? (?:to|for|before)"
     ),
+    _rule(r"(?:his|her|their) (?:permission|approval|ok|okay|say so|blessing) (?:to|for|before)"),
     _rule(r"(?:his|her|their) permission"),
     _rule(
         r"(?:no|without) access to (?:money|our money|my money|the money|our accounts"
@@ -584,7 +596,8 @@ _PARTNER_VIOLENCE: tuple[Rule, ...] = (
         r"|took|take|taking|hides|hid|hiding|smashed|smashes|broke|breaks|confiscates"
         r"|confiscated|tracks|tracked|tracking|track|hacks|hacked|hacking|logs into|logged"
         r"into|snoops|snooped|snooping|looks through|looked through|demands|demanded|steals"
-        r"|stole|bugged|bugs|tapped|taps|records|recorded|listens to|listened to) (?:through "
+        r"|stole|bugged|bugs|tapped|taps|records|recorded|listens to|listened to|grab|grabs"
+        r"|grabbed|snatch|snatches|snatched|yanks|yanked|rips|ripped) (?:through "
         r"|into |on |in )?(?:all )?(?:of )?(?:my|our) (?:phone|phones|cell|cellphone|texts"
         r"|text messages|messages|emails|email|mail|dms|whatsapp|instagram|facebook|snapchat"
         r"|social media|accounts|account|computer|laptop|browser history|search history"
@@ -794,6 +807,86 @@ _PARTNER_VIOLENCE: tuple[Rule, ...] = (
         r"(?:takes|took|take|taking|hides|hid|hiding|steals|stole) (?:away )?(?:my|the) "
         r"(?:car|keys|car keys|phone|wallet|passport)",
         not_before=r"\b(?:i|we|you)(?: \w+){0,2}",
+    ),
+    # fourth tuning batch
+    _rule(
+        r"(?:show|shows|showing|give|justify|explain|account for|report|hand) (?:him |her "
+        r"|them )?(?:every|each|all (?:my|the)) (?:receipt|receipts|purchase|purchases|penny"
+        r"|cent|dollar|expense|expenses|transaction|transactions)"
+    ),
+    _rule(
+        r"(?:makes|decides|controls|made|decided|controlled) (?:all|every one of) (?:the |our )?"
+        r"(?:money|financial|spending) (?:decisions|choices)"
+    ),
+    _rule(
+        r"(?:monitors|monitored|tracks|tracked|checks|checked|controls|controlled|questions"
+        r"|scrutinizes|scrutinises|audits) (?:all of |all |every )?(?:my )?(?:spending"
+        r"|purchase|purchases|bank statements|bank account|transactions)",
+        not_before=r"\b(?:i|we)(?: \w+){0,2}",
+    ),
+    _rule(
+        r"(?:asks|asked|demands|demanded|makes me send|made me send|wants|wanted|insists on)"
+        r" {W2}(?:screenshots|screen shots|proof of where|photos of where|pictures of where"
+        r"|videos of where)"
+    ),
+    _rule(
+        r"(?:location|tracking|tracks|tracked|tracker|gps) {W3}(?:24 7|all the time|at all"
+        r" times|constantly|every minute|every second|every hour|nonstop|around the clock)"
+    ),
+    _rule(
+        r"(?:stopped|stop|quit|gave up|had to stop|can not|can no longer|not allowed to|do not"
+        r"|never) (?:seeing|see|talking to|talk to|visiting|visit|calling|call|going out with"
+        r"|hanging out with|hang out with) (?:my )?(?:friends|freinds|family|sister|brother|mom"
+        r"|mother|dad|father|parents|best friend|coworkers|people|sisters|brothers|friend)"
+        r" {W4}(?:because|since|cause|or|so|when) (?:he|she|they|my {PARTNER}) {W2}(?:gets"
+        r"|get|got|will|would|is|was|does|did|says|said|hates|hated|freaks|flips|goes|loses"
+        r"|punishes|accuses|makes|makes me|yells|screams|explodes|rages|sulks)"
+    ),
+    _rule(
+        r"(?:said|says|told me|tells me|warned|warns|threatened|threatens|swore) {W2}(?:i would"
+        r"|i will|i am going to|you will|you would|you are going to|i d|i had better|i better)"
+        r" {W1}(?:regret|be sorry|pay for|pay\b)"
+    ),
+    _rule(
+        r"(?:not|never) (?:to )?(?:tell|say|talk to) (?:anyone|anybody|a soul|my family|the"
+        r" police|people) (?:what|about what) (?:happens|happened|goes on|went on|he does|she"
+        r" does|they do|he did|she did)"
+    ),
+    _rule(
+        r"(?:put|puts|sent|sends|landed) (?:me|us) in (?:the )?(?:hospital|er|emergency room"
+        r"|icu|a cast|a neck brace)"
+    ),
+    _rule(
+        r"(?:hurt|hurts|injured|injures) me",
+        not_before=r"\b(?:it|this|that|which|what|words|lies)(?: \w+)?",
+        also=r"(?:er|emergency room|hospital|urgent care|doctor|stitches|bruises|bruised"
+        r"|bleeding|bled|x ray|cast|concussion|injury|injuries|injured|broken bone|cops"
+        r"|police)",
+    ),
+    _rule(
+        r"(?:not sure|do not know if|do not know whether|wonder if|wondering if|unsure if) i"
+        r" am (?:safe|going to be safe|in danger)"
+    ),
+    _rule(r"\bi (?:fear|dread) (?:him|her|them|my {PARTNER}|for my)"),
+    _rule(
+        r"(?:he|she|they|my {PARTNER}) (?:is|are|can be|gets|becomes|was|has become|could be"
+        r"|might be) {W1}(?:dangerous|scary|frightening|terrifying|menacing)",
+        not_after=r"(?:good|handsome|attractive|smart|funny|charming)\b",
+    ),
+    _rule(
+        r"(?:abuse|abused|abuser)",
+        not_before=r"\b(?:substance|drug|drugs|alcohol|opioid|opiate|child|childhood|elder"
+        r"|animal|prescription|pill|pills|of|mom|mother|dad|father|parents|uncle|stepdad"
+        r"|stepfather|grandfather|brother|family)",
+        not_after=r"of (?:trust|power|alcohol|drugs|substances|the system|my trust|position)"
+        r"|as a (?:child|kid|teen|teenager)|when i was|growing up|in my (?:childhood|family)"
+        r"|(?:alcohol|drugs|substances|pills|opioids)\b",
+    ),
+    _rule(
+        r"(?:can not|can no longer|am not allowed to|not allowed to|no longer) (?:see|talk to"
+        r"|visit|call|text|meet|contact) (?:my )?(?:friends|family|sister|brother|mom|mother"
+        r"|dad|father|parents|best friend|kids|children) (?:anymore|any more|because (?:he"
+        r"|she|they)|without (?:him|her|them))"
     ),
     # third tuning batch
     _rule(r"(?:keeps|keep|keeping|kept) (?:close )?tabs on (?:me|my|everything|where)"),
@@ -1182,6 +1275,27 @@ _SELF_HARM: tuple[Rule, ...] = (
         r"(?:better|happier|easier|lighter|a better place) (?:off )?(?:without me|with me gone"
         r"|with me dead|if i (?:was|were) gone|if i (?:was|were) not (?:here|around|alive)"
         r"|if i (?:was|were) dead|if i died|if i disappeared)"
+    ),
+    # fourth tuning batch
+    _rule(
+        r"(?:only|way out|only option|only choice|only answer|only solution|only escape"
+        r"|except|besides|other than|nothing but|but|ways out) {W3}(?:dying|death|to die|be dead"
+        r"|being dead|ending it|end it|suicide|killing myself|kill myself|end my life"
+        r"|ending my life)",
+        not_after=r"of (?:a|my|his|her|the) (?:marriage|relationship|friendship)",
+    ),
+    _rule(
+        r"thoughts (?:of|about) (?:death|dying|suicide|ending it|ending my life|killing"
+        r"|not being here|not existing|hurting myself|harming myself)"
+    ),
+    _rule(
+        r"(?:no one|nobody|noone|not a single person|not one person) (?:would|will) (?:even )?"
+        r"(?:miss me|notice i am gone|notice i was gone|care if i am gone|care if i was gone"
+        r"|come to my funeral)"
+    ),
+    _rule(
+        r"(?:pointless|no point|no use|no sense) (?:to |in )?(?:live|living|go on|going on"
+        r"|being alive|be alive|carry on|carrying on)"
     ),
     # third tuning batch
     _rule(r"(?:sleep|asleep) (?:forever|for ever|for good|and never|and not wake)"),

@@ -7,7 +7,6 @@ above this package, so `intake_text_router(concerns)` is given it by the app fac
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
@@ -16,15 +15,13 @@ from confide.fields import WrittenText
 from confide.screening.danger import Signal, safety_signals
 from confide.web.rate_limits import RATE_LIMITED, AccountKey, RateLimit
 
-MAX_TEXT_LENGTH = 2000
-
 ConcernMapper = Callable[[str], Sequence[str]]
 
 
 class IntakeText(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    text: Annotated[WrittenText, Field(min_length=1, max_length=MAX_TEXT_LENGTH)] = Field(
+    text: WrittenText = Field(
         description="why the person comes, in their own words (1 to 2000 characters)"
     )
 
