@@ -278,7 +278,7 @@ _HIT = (
     r"|throw|throws|threw|thrown|abuse|abuses|abused|abusing|smother|smothered|slammed"
     r"|burned|burnt|attacked|assaulted|hurt me physically|pulled|pulls|knock|knocks|knocked"
     r"|tackle|tackled|tackles|stomp|stomped|stomps|kneed|whacked|whacks|clocked|socked|decked"
-    r"|backhanded|backhands|bashed|bashes|body slammed|shoves|elbows"
+    r"|backhanded|backhands|bashed|bashes|body slammed|shoves|elbows|slams|slamming|slam"
     r"|yanked|yanks|squeezed|squeezes|twisted|twists)"
 )
 _PARTNER_VIOLENCE: tuple[Rule, ...] = (
@@ -287,8 +287,9 @@ _PARTNER_VIOLENCE: tuple[Rule, ...] = (
         rf"{_HIT} (?:me|my {{BODY}}|me by the {{BODY}}|me in the {{BODY}})",
         not_before=r"\b(?:it|this|that|reality|truth|news|realization|life|thought|idea|i)"
         r"(?: [a-z]+)?",
-        not_after=r"up|away|aside|off guard|under the bus|out of (?:the )?(?:house|home|bed)"
-        r"|out\b(?! of the car)|a |to (?!the (?:ground|floor|wall))|at (?!me)|into (?!the |a )"
+        not_after=r"up|away|aside|off guard|under the bus"
+        r"|out of (?:the |my |our )?(?:house|home|apartment|place|room|car\b(?! while))"
+        r"|out\b(?! of)|a |to (?!the (?:ground|floor|wall))|at (?!me)|into (?!the |a |walls)"
         r"|around (?:to|the world)|with (?:questions|work|news|guilt)|back (?:to|into)",
     ),
     # verbs also said of news and feelings ("it hit me hard"): only with a person doing them
@@ -369,14 +370,17 @@ _PARTNER_VIOLENCE: tuple[Rule, ...] = (
         r"|glasses|glass|furniture|phone|phones|door|doors|walls|wall|tv|television|laptop"
         r"|belongings|windows|window|chairs|chair|table|mirror|mugs|mug|cup|cups|bottle"
         r"|bottles|vase|lamp|hole|holes|everything|objects|house|apartment|room|place|kitchen"
-        r"|car|cabinet|cabinets|computer|my things|my stuff)",
+        r"|car|cabinet|cabinets|computer|my things|my stuff|something|anything|stuff)",
         not_before=r"\b(?:i|we)(?: \w+)?",
         not_after=r"up\b|apart|down|news|promise|heart|trust|rules|the ice|the bank",
         unless=r"\bhit\w* (?:the|a) (?:bottle|wall|road|roof|books|gym|town|bars|club)\b"
         r"|\bhit\w* (?:it|him|her) (?:off )?(?:\w+ )?(?:hard|place)|\bhit\w* home"
         r"|\bbreak\w* (?:the|his|her|my|their) (?:habit|cycle|silence|rules|record|news)",
     ),
-    _rule(r"(?:fist|fists|foot|head) (?:through|into) (?:the|a|my) (?:wall|walls|door|window)"),
+    _rule(
+        r"(?:fist|fists|foot|head|hand|hands) (?:through|into) (?:the |a |my )?(?:wall|walls"
+        r"|door|doors|window|windows)"
+    ),
     # threats
     _rule(
         r"(?:threaten|threatens|threatened|threatening|threatning|threats)",
@@ -807,6 +811,46 @@ _PARTNER_VIOLENCE: tuple[Rule, ...] = (
         r"(?:takes|took|take|taking|hides|hid|hiding|steals|stole) (?:away )?(?:my|the) "
         r"(?:car|keys|car keys|phone|wallet|passport)",
         not_before=r"\b(?:i|we|you)(?: \w+){0,2}",
+    ),
+    # fifth tuning batch
+    _rule(
+        r"(?:left|leaves|leaving|leave) (?:marks|a mark|bruises|a bruise|scars|a scar|welts"
+        r"|scratches)"
+    ),
+    _rule(
+        r"(?:takes|took|take|taking|keeps|kept|keep|controls|controlled|spends|spent|steals"
+        r"|stole|pockets|pocketed) (?:all |every cent of |every penny of )?(?:of )?(?:the|my"
+        r"|our) (?:money|cash|paycheck|pay|income|earnings|wages|salary|tips) (?:i|that i)"
+        r" (?:make|made|earn|earned|get|got|bring|brought)"
+    ),
+    _rule(
+        r"(?:scared|afraid|terrified|frightened|anxious|panic|panicked|dread|nervous|shaking"
+        r"|shake|tense up|freeze) (?:up )?(?:when|whenever|every time|each time|as soon as"
+        r"|the moment) (?:i hear |i see |i hear that )?(?:he|she|they|him|her|his|my {PARTNER})"
+        r"\b",
+        not_after=r"(?:is|are|was|were) (?:late|away|gone|out|traveling|travelling|on (?:a|his"
+        r"|her) (?:trip|phone))|(?:leaves|travels|goes out|goes away|is away|texts (?:her|his"
+        r"|other)|talks about (?:leaving|divorce))",
+    ),
+    _rule(
+        r"(?:scared|afraid|terrified|frightened|anxious|panic|dread|nervous) {W4}(?:his|her"
+        r"|their) (?:car|key|keys|footsteps|truck|voice|tone|door) {W2}(?:pull|pulls|in the door"
+        r"|turn|turns|coming|come|outside|raised|rising|change|changes)"
+    ),
+    _rule(
+        r"(?:watches|watched|watching|records|recorded|recording|spies on|spied on|films"
+        r"|filmed|filming|monitors) me (?:through|with|on|via|while|when|sleep|in the"
+        r"|constantly|all the time|24 7)"
+    ),
+    _rule(
+        r"(?:cameras|camera|hidden camera|hidden cameras) (?:in|around|on) (?:the|our|my) "
+        r"(?:bedroom|bathroom|room|car)"
+    ),
+    _rule(
+        r"me (?:into|against|onto|down|on|up against) (?:the |a |my |our )?(?:wall|walls|door"
+        r"|doors|floor|ground|table|car|counter|fridge|bed|couch|stairs|dresser|window|cabinet"
+        r"|cabinets|railing|mirror|bathtub|tub|sink)",
+        not_before=r"\b(?:i|we|you|it|help|helped|helps|lay|laid|sat|sit|tucked)(?: \w+)?",
     ),
     # fourth tuning batch
     _rule(
@@ -1275,6 +1319,46 @@ _SELF_HARM: tuple[Rule, ...] = (
         r"(?:better|happier|easier|lighter|a better place) (?:off )?(?:without me|with me gone"
         r"|with me dead|if i (?:was|were) gone|if i (?:was|were) not (?:here|around|alive)"
         r"|if i (?:was|were) dead|if i died|if i disappeared)"
+    ),
+    # fifth tuning batch
+    _rule(
+        r"(?:swallow|swallowing|swallowed|take|taking|took|down|downing) (?:everything|all the"
+        r" (?:meds|medicine|medicines|pills)|the whole) {W4}(?:medicine cabinet|cabinet"
+        r"|bottle|bottles|pharmacy|prescription|drawer)"
+    ),
+    _rule(
+        r"if i (?:was|were|am|would be|had been) (?:dead|not alive|no longer alive|gone for"
+        r" good|gone forever|six feet under|in the ground)"
+    ),
+    _rule(r"if i (?:died|killed myself|ended it|ended my life|was to die|were to die|just died)"),
+    _rule(
+        r"(?:keep|keeps|kept|keeping|hide|hid|hidden|hiding|have|bought|buy|buying|stash"
+        r"|stashed|carry|carrying) {W2}(?:razor|razors|blade|blades|razor blade|razor blades"
+        r"|box cutter)",
+        not_after=r"(?:in|for) (?:the|my) (?:shower|bathroom|shave|shaving)|to shave|for"
+        r" shaving",
+    ),
+    _rule(
+        r"(?:do not|can not|could not|never) (?:see|picture|imagine) (?:myself|me) (?:being )?"
+        r"(?:here|around|alive|living|making it|surviving|getting through)",
+        not_after=r"(?:with|in (?:this|that|the|a|five|ten|5|10)|at (?:this|that|the)|for"
+        r" (?:long|the)|married|together)\b",
+    ),
+    _rule(
+        r"i (?:\w+ )?(?:cut|cuts|cutting|burned|burnt|burn|burning|scratched|carved) (?:again"
+        r"|myself|last night|today|yesterday|this week|every night|every day|a lot|deeper"
+        r"|too deep)"
+    ),
+    _rule(
+        r"(?:ending|end|ended) (?:things|everything|it|it all|my life) (?:permanently|for ever"
+        r"|forever|once and for all)",
+        not_after=r"with|between",
+    ),
+    _rule(
+        r"i {W3}(?:be|being|was|were|am) dead",
+        not_after=r"(?:tired|broke|serious|wrong|inside|set|end|on|last|sure|beat|asleep"
+        r"|quiet|meat|weight|to|in|of|from|man|woman|center|centre|ringer|giveaway"
+        r"|heat|silent|against|if)\b",
     ),
     # fourth tuning batch
     _rule(
