@@ -46,12 +46,8 @@ def safety_signals(text: str) -> tuple[Signal, ...]:
 _EXPANSIONS: dict[str, str] = {
     "im": "i am",
     "ive": "i have",
-    "ill": "i will",
-    "id": "i would",
     "hes": "he is",
     "shes": "she is",
-    "hell": "he will",
-    "shell": "she will",
     "hed": "he would",
     "theyre": "they are",
     "theyll": "they will",
@@ -127,6 +123,9 @@ _PHRASE_EXPANSIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 # Censored or number-spelled words: "k*ll", "su1c1de", "s**cide".
 _LEET = str.maketrans({"1": "i", "!": "i", "3": "e", "4": "a", "@": "a", "0": "o", "$": "s"})
 _CENSORED = re.compile(r"[a-z]+[*#@$!0-9.][a-z*#@$!0-9.]*[a-z*]*")
+# "he'll", "i'd": spelled out while the apostrophe still tells them from "hell" and "id"
+_CONTRACTION = re.compile(r"\b(he|she|i|they|you|we|it|who|that)['’`](ll|d|s|m|re|ve)\b")
+_CONTRACTED = {"ll": "will", "d": "would", "s": "is", "m": "am", "re": "are", "ve": "have"}
 _OD_D = re.compile(r"\bod['’`]?d\b|\bo\.d\.(?:['’`]?d)?")
 
 
@@ -135,6 +134,7 @@ def prepare(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.lower())
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     plain = _OD_D.sub(" overdosed ", plain)
+    plain = _CONTRACTION.sub(lambda m: f"{m.group(1)} {_CONTRACTED[m.group(2)]}", plain)
     plain = _CENSORED.sub(_uncensor, plain)
     plain = re.sub(r"['’‘`´]", "", plain)
     words: list[str] = []
@@ -244,7 +244,7 @@ def _matches(rules: Iterable[Rule], prepared: str) -> bool:
 # Building blocks, written {NAME} in the rules.
 _BLOCKS: dict[str, str] = {
     # up to N other words: {W1} {W2} {W3} {W4}
-    **{f"W{n}": rf"(?:[a-z0-9]+ ){{0,{n}}}?" for n in range(1, 7)},
+    **{f"W{n}": rf"(?:[a-z0-9]+ ){{0,{n}}}?" for n in range(1, 9)},
     "PARTNER": r"(?:partner|husband|wife|boyfriend|girlfriend|fiance|spouse|ex|man|girl|guy"
     r"|ex husband|ex wife|ex boyfriend|ex girlfriend|other half|so)",
     "SUBJECT": r"(?:he|she|they|him|her|them|my {PARTNER}|{PARTNER}|he is|she is|they are"
@@ -812,6 +812,63 @@ _PARTNER_VIOLENCE: tuple[Rule, ...] = (
         r"(?:car|keys|car keys|phone|wallet|passport)",
         not_before=r"\b(?:i|we|you)(?: \w+){0,2}",
     ),
+    # sixth tuning batch
+    _rule(
+        r"(?:punching bag|punch bag|me (?:as|like) (?:a|his|her|their) (?:slave|property"
+        r"|servant|prisoner|possession))",
+        not_before=r"\b(?:new|heavy|boxing|bought|buy|gym|hang|hung)(?: \w+)?",
+    ),
+    _rule(
+        r"(?:afraid|scared|terrified|frightened|petrified|fearful|nervous|uneasy|unsafe)"
+        r" (?:to |of )?(?:be|being|stay|staying|live|living|sleep|sleeping|go|going|come"
+        r"|coming) {W6}(?:with|around|near|as|alone with|next to|home to|back to|under the same"
+        r" roof as) (?:him|her|them|my {PARTNER})\b"
+    ),
+    _rule(
+        r"(?:paycheck|paychecks|salary|wages|money|income|earnings|check) {W4}(?:into|to) "
+        r"(?:his|her|their) (?:account|pocket|wallet|bank|name)"
+    ),
+    _rule(
+        r"(?:tells?|told|decides?|decided|dictates?|chooses|picks|controls?) {W3}(?:which"
+        r"|what|who|where|when|how much) {W2}i (?:am|was) (?:allowed|permitted) to"
+    ),
+    _rule(
+        r"(?:make|makes|made|making) (?:my|your) life (?:a )?(?:living )?hell",
+        not_before=r"\b(?:work|job|boss|kids|in laws|inlaws|mother in law|parents|school)"
+        r"(?: \w+){0,2}",
+    ),
+    _rule(
+        r"if i (?:ever )?(?:go to|call|called|tell|told|went to|report|reported|contact"
+        r"|contacted) (?:the )?(?:police|cops|911|authorities|a lawyer|my family|anyone)",
+        also=r"(?:he|she|they) (?:will|would|said|says|swore|threatened|threatens)",
+    ),
+    _rule(
+        r"(?:birth certificate|social security card|green card|visa|immigration papers"
+        r"|immigration status|deported|deport me|work permit)",
+        also=r"(?:keeps|kept|took|takes|hides|hid|threaten\w*|holds|withholds|report|call"
+        r"|calls|get me|have me|will|would)",
+    ),
+    _rule(
+        r"(?:gun|guns|knife|knives|weapon|weapons|rifle|rifles|pistol|firearm|firearms)"
+        r" {W8}(?:use (?:it|them|one)|using (?:it|them)|shoot|kill|at me|on me)"
+    ),
+    _rule(
+        r"(?:beg|begs|begged|begging|grovel|grovels|groveling|plead|pleading) (?:him|her"
+        r"|them) (?:for )?(?:\w+ )?(?:money|cash|permission|my own money|my card|the car"
+        r"|the keys|food)"
+    ),
+    _rule(
+        r"(?:choke|chokes|choked|choking|strangle|strangles|strangled|strangling|throttled)"
+        r" (?:me|us)",
+        not_before=r"\b(?:it|this|that|which|what|news|words)(?: \w+)?",
+        not_after=r"up\b",
+    ),
+    _rule(
+        r"(?:lock|locks|locked|locking) {W3}(?:door|doors|myself in|myself away) {W4}"
+        r"(?:because of|from|so|when|in case) (?:him|her|them|he|she|they|my {PARTNER})"
+    ),
+    _rule(r"(?:sleep|sleeping|slept) with (?:my|the|our) (?:door|bedroom door) locked"),
+    _rule(r"(?:i get|i got|i am|i was|get|gets|got) punished|(?:punishes|punished|punish) me"),
     # fifth tuning batch
     _rule(
         r"(?:left|leaves|leaving|leave) (?:marks|a mark|bruises|a bruise|scars|a scar|welts"
@@ -1114,7 +1171,8 @@ _SELF_HARM: tuple[Rule, ...] = (
     ),
     _rule(
         r"(?:i am|i feel|i m|feel|feeling|i have become|i became) (?:like |that )?(?:such |just"
-        r" |only |nothing but |a huge |a big )?(?:a )?(?:burden|a burden)"
+        r" |only |nothing but |a huge |a big )?(?:a )?(?:burden|a burden)",
+        not_after=r"(?:to|on|for) (?:nobody|no one|noone|anyone|anybody)\b",
     ),
     _rule(
         r"burden (?:to|on|for) (?:everyone|everybody|my family|my kids|my children|them"
@@ -1319,6 +1377,36 @@ _SELF_HARM: tuple[Rule, ...] = (
         r"(?:better|happier|easier|lighter|a better place) (?:off )?(?:without me|with me gone"
         r"|with me dead|if i (?:was|were) gone|if i (?:was|were) not (?:here|around|alive)"
         r"|if i (?:was|were) dead|if i died|if i disappeared)"
+    ),
+    # sixth tuning batch
+    _rule(
+        r"{PILLS} {W6}(?:just in case|in case|for when|for the day|if i need|if it gets"
+        r"|when it gets|ready to go)"
+    ),
+    _rule(
+        r"my life is (?:over|done|finished|pointless|meaningless|worthless|not worth)",
+        not_after=r"(?:as i knew|socially|at|in|because of (?:work|school))\b",
+    ),
+    _rule(r"(?:i|and i) (?:just )?want out", not_after=r"(?:of|now|for|from|with|but)\b"),
+    _rule(
+        r"(?:do not|no longer|never|did not) (?:want|wish) to (?:live|be alive|exist|go on)",
+        not_after=r"with (?:him|her|them|my|this|the|someone|a|you|it)|like this|in (?:this"
+        r"|that|the|our)|together|there|here with|a lie|near|apart|next to|alone|this way"
+        r"|that way|with",
+    ),
+    _rule(
+        r"(?:how much longer|how long) (?:i|can i|i can) (?:can )?(?:keep going|go on|hold on"
+        r"|keep living|last|survive|take it|take this|stay alive|keep fighting)"
+    ),
+    _rule(
+        r"(?:planning|planned|plan|figured out|figuring out|decided|thinking about|thought"
+        r" about|worked out|working out) (?:how|when|where) i (?:would|will|could|am going to"
+        r"|might|should) (?:do it|end it|go|die|kill|take)"
+    ),
+    _rule(
+        r"(?:hope|hoping|pray|praying|wish|wishing) (?:that )?i (?:\w+ )?(?:get|got|am in|was"
+        r" in|have|die in|end up in) (?:in |into )?(?:a |an )?(?:car )?(?:accident|crash|wreck"
+        r"|fatal)"
     ),
     # fifth tuning batch
     _rule(
