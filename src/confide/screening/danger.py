@@ -812,6 +812,61 @@ _PARTNER_VIOLENCE: tuple[Rule, ...] = (
         r"(?:car|keys|car keys|phone|wallet|passport)",
         not_before=r"\b(?:i|we|you)(?: \w+){0,2}",
     ),
+    # seventh tuning batch
+    _rule(r"(?:gets|got|getting|get) (?:right )?(?:in|into|up in) my (?:personal )?space"),
+    _rule(
+        r"until i (?:give in|gave in|agree|agreed|submit|submitted|do what|did what|say yes"
+        r"|said yes|apologize|apologise|apologized|apologised)"
+    ),
+    _rule(
+        r"(?:no|not any|not have|without|none of) (?:money|cash|bank account|account|card"
+        r"|income|savings) (?:of my own|in my name|i can use|i control)"
+    ),
+    _rule(
+        r"(?:checks|checked|counts|counted|inspects|questions) (?:the )?(?:change|receipts"
+        r"|mileage|odometer|gas receipts|grocery receipts)"
+    ),
+    _rule(
+        r"(?:to|just to|trying to|tries to|tried to|wants to|likes to|meant to|on purpose to)"
+        r" (?:scare|frighten|terrify|intimidate|threaten|hurt|punish|humiliate|control) (?:me"
+        r"|us)"
+    ),
+    _rule(
+        r"(?:during|in|while having|while we have|when we have) (?:sex|bed)",
+        also=r"(?:hurts|hurt|hurting|stop|no|choke|chokes|choked|hits|slaps|forces|forced"
+        r"|pain|cry|crying|do not want|did not want|asleep|sleeping|drunk)",
+    ),
+    _rule(
+        r"(?:will not|does not|would not|did not|never|refuses to|refused to) stop (?:when"
+        r"|even when|after|if|even after|even if) i (?:say|said|tell|told|ask|asked|beg|begged"
+        r"|cry|cried|scream|screamed|push|pushed|beg)",
+        not_before=r"\b(?:talking|texting|calling|working|drinking|playing|gaming)"
+        r"(?: \w+){0,2}",
+    ),
+    _rule(
+        r"(?:pretending to be me|pretends to be me|pretended to be me|impersonat\w* me"
+        r"|posing as me|poses as me|posed as me|logged in as me|logs in as me)"
+    ),
+    _rule(
+        r"(?:threw|throws|tossed|tosses|dumped|dumps|put|puts) (?:all )?(?:of )?my (?:clothes"
+        r"|stuff|things|belongings) (?:out|outside|on the (?:lawn|street|curb|porch)|into the"
+        r" (?:street|yard|rain))"
+    ),
+    _rule(
+        rf"{_HIT} (?:the kids|my kids|our kids|the children|our children|my children|the"
+        r" baby|our baby|my baby|our son|our daughter|my son|my daughter|the dog|our dog)"
+    ),
+    _rule(r"(?:smacks|hits|slaps|beats|kicks|punches|shoves|spanks|whips) {W4}(?:and|or) me\b"),
+    _rule(
+        r"(?:sits|sat|sitting|waits|waited|waiting|parks|parked|parking|lurks|lurking|hangs"
+        r" around|hung around|drives by|drove by|drives past|drove past|keeps driving by"
+        r"|circles|circled) (?:\w+ )?(?:outside|near|by|in front of|across from|around"
+        r"|past) (?:my|where i)"
+    ),
+    _rule(
+        r"(?:on lockdown|under lock and key|on a (?:tight |short )?leash|under surveillance"
+        r"|micromanages my (?:life|every)|controls my (?:whole|entire) life)"
+    ),
     # sixth tuning batch
     _rule(
         r"(?:punching bag|punch bag|me (?:as|like) (?:a|his|her|their) (?:slave|property"
@@ -1377,6 +1432,61 @@ _SELF_HARM: tuple[Rule, ...] = (
         r"(?:better|happier|easier|lighter|a better place) (?:off )?(?:without me|with me gone"
         r"|with me dead|if i (?:was|were) gone|if i (?:was|were) not (?:here|around|alive)"
         r"|if i (?:was|were) dead|if i died|if i disappeared)"
+    ),
+    # seventh tuning batch
+    _rule(
+        r"(?:will not|would not|am not going to|not going to) survive",
+        also=r"(?:make sure|on purpose|kill myself|end it|end my life|pills|do it)",
+    ),
+    _rule(
+        r"(?:think|thinking|thought|thoughts|dream|dreaming|fantasi[sz]e|fantasi[sz]ing)"
+        r" (?:about|of) (?:jumping|falling|stepping off|letting go|driving off|crashing"
+        r"|drowning|hanging|not waking)",
+        not_after=r"(?:ship|in (?:the|a) (?:pool|lake|ocean|sea)|into (?:a|the|bed|a new)"
+        r"|on (?:the|a) (?:bed|trampoline)|at the chance|back|through|the gun)\b",
+    ),
+    _rule(r"let (?:myself )?(?:die|go for good|slip away|fade away|waste away|bleed out)"),
+    _rule(
+        r"let it happen",
+        also=r"(?:meds|medication|insulin|pills|die|dying|death|dead|overdose|bridge|jump)",
+    ),
+    _rule(
+        r"(?:stop|stopped|stopping|quit|quitting) (?:taking )?(?:my|all my) (?:meds|medication"
+        r"|medications|insulin|heart pills|pills) (?:on purpose|so|and let|to see|to die"
+        r"|hoping)"
+    ),
+    _rule(
+        r"(?:waste of space|waste of oxygen|waste of air|waste of life|should not exist"
+        r"|should not be alive|should not be here|should never have been born|do not deserve"
+        r" to (?:live|be alive|exist|be here|breathe))"
+    ),
+    _rule(
+        r"(?:i|i really|i just) (?:should|need to|ought to|have to) (?:just )?(?:disappear"
+        r"|die|not exist|be dead|go away forever|vanish)",
+        not_after=r"for (?:a|the) (?:weekend|while|few|day|week)|to (?:a|the|an|my)",
+    ),
+    _rule(
+        r"(?:not|no longer|stop) (?:wanting|want) to (?:live|be alive|exist|be here|wake up"
+        r"|go on)",
+        not_after=r"with|together|like this|in (?:this|that|the|our)|there|near|next to",
+    ),
+    _rule(
+        r"(?:in case|if|before|when|once) i (?:actually |really |finally )?(?:go|went|going"
+        r"|follow|followed) through with it"
+    ),
+    _rule(
+        r"(?:letters?|notes?|messages?|videos?) (?:to|for) (?:my|everyone|the) {W2}(?:in case"
+        r"|for after|to read after|to find|when i am gone|after i am gone|if i die"
+        r"|for when i am)"
+    ),
+    _rule(
+        r"(?:nobody|no one|noone|the world|everyone|anyone|anybody|my family|not a soul)"
+        r" (?:does not|do not|would not|will not|wouldnt) (?:even )?(?:need|want|miss) me",
+        not_after=r"(?:at|to|for|in|around)\b",
+    ),
+    _rule(
+        r"(?:nobody|no one|noone) (?:needs|wants|would miss|will miss) me",
+        not_after=r"(?:at|to|for|in|around)\b",
     ),
     # sixth tuning batch
     _rule(
