@@ -460,7 +460,8 @@ _PARTNER_VIOLENCE: tuple[Rule, ...] = (
     _rule(
         r"(?:{NEG}|unsafe|never) {W2}(?:feel|feeling|felt|am|be|being|are|is) {W1}safe"
         r"(?: (?:at home|in my (?:own )?home|in the house|around (?:him|her|them)"
-        r"|with (?:him|her|them)|anymore|any more|physically|there|living with|near))",
+        r"|with (?:him|her|them)|anymore|any more|physically|there|living with|near"
+        r"|around my {PARTNER}|with my {PARTNER}|near my {PARTNER}|in this (?:house|home)))",
         not_after=r"emotionally|opening|to (?:open|share|be vulnerable|talk|trust|tell)",
     ),
     _rule(
@@ -516,7 +517,7 @@ _PARTNER_VIOLENCE: tuple[Rule, ...] = (
     _rule(r"i (?:get|got|have|receive) (?:an |a )?(?:allowance|weekly allowance)"),
     _rule(
         r"(?:have|had|has|need|needs|must) to ask {W2}(?:for|before) (?:money|every|any|cash"
-        r"|permission)"
+        r"|permission|everything|anything|every little thing)"
     ),
     _rule(
         r"(?:ask|asks|asking|asked|get|getting|got|need|needs|needing) (?:for )?(?:his|her"
@@ -811,6 +812,13 @@ _PARTNER_VIOLENCE: tuple[Rule, ...] = (
         r"(?:takes|took|take|taking|hides|hid|hiding|steals|stole) (?:away )?(?:my|the) "
         r"(?:car|keys|car keys|phone|wallet|passport)",
         not_before=r"\b(?:i|we|you)(?: \w+){0,2}",
+    ),
+    # eighth tuning batch
+    _rule(
+        r"(?:keeps|kept|holds|held|takes|took|has|hoards|hides|controls) (?:all|every cent of"
+        r"|every penny of|every dollar of) (?:of )?(?:the |our )?(?:money|cash|finances|savings"
+        r"|income)",
+        not_before=r"\b(?:i|we)(?: \w+){0,2}",
     ),
     # seventh tuning batch
     _rule(r"(?:gets|got|getting|get) (?:right )?(?:in|into|up in) my (?:personal )?space"),
