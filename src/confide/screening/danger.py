@@ -186,7 +186,19 @@ def _corrected(word: str) -> str:
         distance = DamerauLevenshtein.distance(word, known, score_cutoff=limit)
         if distance < best_distance:
             best, best_distance = known, distance
+    # a known word with an ending is a real word, unless the correction keeps its stem
+    # (throats stays throats; slaped becomes slapped)
+    if best != word and any(not best.startswith(stem) for stem in _stems(word)):
+        return word
     return best
+
+
+def _stems(word: str) -> Iterable[str]:
+    """Known words that `word` could be with an ending (throats: throat)."""
+    known = _known_words()
+    for ending in ("s", "es", "ed", "d", "ing", "ly", "er", "ers"):
+        if word.endswith(ending) and word[: -len(ending)] in known:
+            yield word[: -len(ending)]
 
 
 # --- rules ----------------------------------------------------------------------------------
@@ -204,6 +216,9 @@ class Rule:
     # Must also be somewhere in the text: words that are ambiguous alone ("hurt me badly")
     # signal with what settles them ("the ER").
     also: re.Pattern[str] | None = None
+    # Must not be anywhere in the text: an agreement between partners ("we agreed to share
+    # passwords for a while") is trust repair, not control.
+    not_if: re.Pattern[str] | None = None
 
 
 def _rule(
@@ -212,6 +227,7 @@ def _rule(
     not_after: str | None = None,
     unless: str | None = None,
     also: str | None = None,
+    not_if: str | None = None,
 ) -> Rule:
     return Rule(
         # whole words: starts with a space (a literal first character lets the regex engine
@@ -221,6 +237,7 @@ def _rule(
         re.compile(r" (?:" + _expand(not_after) + r")\b") if not_after else None,
         re.compile(_expand(unless)) if unless else None,
         re.compile(r" (?:" + _expand(also) + r")(?= )") if also else None,
+        re.compile(r" (?:" + _expand(not_if) + r")(?= )") if not_if else None,
     )
 
 
@@ -233,6 +250,8 @@ def _matches(rules: Iterable[Rule], prepared: str) -> bool:
             if rule.unless is not None and rule.unless.search(found.group(0)):
                 continue
             if rule.also is not None and not rule.also.search(prepared):
+                continue
+            if rule.not_if is not None and rule.not_if.search(prepared):
                 continue
             after = found.end() - 1 if prepared[found.end() - 1] == " " else found.end()
             if rule.not_after is not None and rule.not_after.match(prepared, after):
@@ -280,6 +299,11 @@ _HIT = (
     r"|tackle|tackled|tackles|stomp|stomped|stomps|kneed|whacked|whacks|clocked|socked|decked"
     r"|backhanded|backhands|bashed|bashes|body slammed|shoves|elbows|slams|slamming|slam"
     r"|yanked|yanks|squeezed|squeezes|twisted|twists)"
+)
+# Trust repair: what partners agree to for a while after a betrayal is not control.
+_AGREED = (
+    r"(?:we )?agreed|agreement|temporar\w*|transparen\w*|after i cheated|since i cheated"
+    r"|after my affair|since my affair|rebuild trust|rebuilding trust|i offered|i suggested"
 )
 _PARTNER_VIOLENCE: tuple[Rule, ...] = (
     # being hit, pushed, choked, forced: someone does it to me (or to my face, my neck)
@@ -617,6 +641,7 @@ _PARTNER_VIOLENCE: tuple[Rule, ...] = (
         r"|share)|changed|changes|took|takes|insists on|insisted on|wants|has|knows) "
         r"{W2}(?:my )?(?:passwords|password|passcodes|passcode|pin|login|logins|codes)",
         not_before=r"\b(?:i|we|you)(?: \w+){0,2}",
+        not_if=_AGREED,
     ),
     _rule(
         r"(?:tracks|tracked|tracking|track|monitors|monitored|monitoring|stalks|stalked"
@@ -812,6 +837,47 @@ _PARTNER_VIOLENCE: tuple[Rule, ...] = (
         r"(?:takes|took|take|taking|hides|hid|hiding|steals|stole) (?:away )?(?:my|the) "
         r"(?:car|keys|car keys|phone|wallet|passport)",
         not_before=r"\b(?:i|we|you)(?: \w+){0,2}",
+    ),
+    # ninth tuning batch
+    _rule(
+        r"(?:clench|clenches|clenched|clenching|balls|balled|balling|raises|raised|shakes"
+        r"|shook|shaking) (?:his|her|their|a) (?:fist|fists)"
+    ),
+    _rule(
+        r"(?:gets|got|getting|get|comes|came) (?:really |right |so |very )?(?:close to|up"
+        r" to|right up to|up in) my face"
+    ),
+    _rule(r"(?:makes|made|make|forces|forced) me {W4}as (?:a )?punishment"),
+    _rule(
+        r"(?:makes|made|make|forces|forced) me (?:to )?sleep (?:on the floor|outside|in the"
+        r" car|on the porch|in the garage)"
+    ),
+    _rule(
+        r"(?:hide|hiding|hid|stash|stashing|stashed|sneak|sneaking|snuck|save|saving|saved)"
+        r" (?:some |a little |my own |extra )?(?:money|cash) (?:from|so) (?:him|her|them|he"
+        r"|she|they)"
+    ),
+    _rule(
+        r"(?:monitors|monitored|tracks|tracked|checks|checked|listens to|listened to|records"
+        r"|recorded|reads|read|screens|screened|logs|logged) (?:every|each|all of my|all my)"
+        r" (?:call|calls|text|texts|message|messages|move|step|purchase|email|emails"
+        r"|conversation|conversations|phone call)",
+        not_before=r"\b(?:i|we|you)(?: \w+){0,2}",
+        not_if=_AGREED,
+    ),
+    _rule(
+        r"(?:does not|do not|never|did not) (?:like|let|allow|want) me (?:leaving|to leave"
+        r"|going out|to go out|out of|to go anywhere|going anywhere) {W1}(?:the house|home"
+        r"|his sight|her sight|their sight|alone|without)"
+    ),
+    _rule(
+        r"(?:chased|chases|chasing|chase|came after|comes after|went after|goes after|ran"
+        r" after|runs after|lunged at|lunges at|charged at|charges at) me"
+    ),
+    _rule(
+        r"(?:me|us) {W6}with (?:a|an|his|her|the) (?:bat|baseball bat|hammer|belt|knife|gun"
+        r"|crowbar|golf club|pan|frying pan|bottle|broom|chair|stick|cord|rope|screwdriver)",
+        not_before=r"\b(?:i|we|you)(?: \w+)?",
     ),
     # eighth tuning batch
     _rule(
@@ -1441,6 +1507,29 @@ _SELF_HARM: tuple[Rule, ...] = (
         r"|with me dead|if i (?:was|were) gone|if i (?:was|were) not (?:here|around|alive)"
         r"|if i (?:was|were) dead|if i died|if i disappeared)"
     ),
+    # ninth tuning batch
+    _rule(
+        r"(?:favor|favour|kindness) {W4}(?:dying|by dying|if i died|if i was gone|if i were"
+        r" gone|by disappearing|by killing myself|if i was dead|if i were dead|by not being"
+        r" here|by leaving this world)"
+    ),
+    _rule(
+        r"(?:want|need|wish|wanting|wished) (?:it|this|everything|the pain|things|it all)"
+        r" to (?:end|stop|be over) {W1}(?:for good|forever|permanently|once and for all)"
+    ),
+    _rule(
+        r"(?:thinking|think|thought|obsessing|fixating) about (?:the |my |all the |all my"
+        r" |those |his |her )?{PILLS}",
+        not_after=r"(?:schedule|refill|side effects|dose|dosage|helping|working|prescription"
+        r"|insurance|cost)\b",
+    ),
+    _rule(
+        r"(?:carve|carves|carved|carving|etch|etched|etching|scratch|scratches|scratched"
+        r"|scratching|cut|cuts|cutting|burn|burns|burned|burning) {W3}(?:into|in|on) my "
+        r"(?:skin|arm|arms|leg|legs|thigh|thighs|wrist|wrists|body|stomach|hips)",
+        not_before=r"\b(?:he|she|they)(?: \w+){0,2}",
+        not_after=r"(?:by accident|accidentally|while cooking|cooking|shaving|at work)\b",
+    ),
     # seventh tuning batch
     _rule(
         r"(?:will not|would not|am not going to|not going to) survive",
@@ -1650,6 +1739,11 @@ def _lexicon_by_letter() -> dict[str, tuple[str, ...]]:
         if len(word) >= _MIN_FUZZY_LENGTH:
             by_letter.setdefault(word[0], []).append(word)
     return {letter: tuple(words) for letter, words in by_letter.items()}
+
+
+@cache
+def _known_words() -> frozenset[str]:
+    return _lexicon() | _real_words()
 
 
 @cache
