@@ -410,7 +410,10 @@ _PARTNER_VIOLENCE: tuple[Rule, ...] = (
         r"(?:threaten|threatens|threatened|threatening|threatning|threats)",
         not_after=r"to (?:leave|break up|divorce|end things|end it|move out|go|walk out|quit"
         r"|stop|call off|cancel|take a break|see other|file|report|tell (?:my|our|the) (?:mom"
-        r"|dad|parents|boss|therapist))|by\b|to our|our (?:marriage|relationship)",
+        r"|dad|parents|boss|therapist)|sleep|stay|spend|move|skip|walk|never speak|stop talking"
+        r"|not come|sell|unfollow|block|ground|give away|take away (?:my|the) (?:phone|xbox"
+        r"|wifi|tv))|by\b|to our|our (?:marriage|relationship)"
+        r"|me with (?:divorce|leaving|a breakup|separation|a lawyer)",
     ),
     _rule(
         r"(?:death threats|threatening (?:me|messages|texts|calls|voicemails)"
@@ -908,6 +911,18 @@ _PARTNER_VIOLENCE: tuple[Rule, ...] = (
         r"|lying) on (?:me|my (?:chest|back|neck|stomach|arm|arms|legs|throat|head))",
         not_before=r"\b(?:i|we|cat|dog|kid|kids|baby|son|daughter)(?: \w+)?",
     ),
+    _rule(
+        r"(?:demands|demanded|demanding|insists on|insisted on|insists|insisted|expects"
+        r"|makes me show|made me show|forces me to show) (?:to )?(?:see|check|look at|go"
+        r" through|read|have) (?:all )?(?:of )?my (?:phone|texts|messages|emails|email|dms"
+        r"|passwords|accounts|chats|call log)",
+        not_if=_AGREED,
+    ),
+    _rule(
+        r"i (?:have|get|got) (?:no|zero) (?:access|say|control)|(?:has|have) access to (?:all"
+        r" )?(?:of )?my (?:accounts|money|email|phone|bank) {W2}i (?:have|get|got) none",
+        not_after=r"(?:in|over) (?:the|what|where) (?:movie|restaurant|music|vacation|menu)",
+    ),
     # ninth tuning batch
     _rule(
         r"(?:clench|clenches|clenched|clenching|balls|balled|balling|raises|raised|shakes"
@@ -1112,7 +1127,8 @@ _PARTNER_VIOLENCE: tuple[Rule, ...] = (
     _rule(
         r"(?:show|shows|showing|give|justify|explain|account for|report|hand) (?:him |her "
         r"|them )?(?:every|each|all (?:my|the)) (?:receipt|receipts|purchase|purchases|penny"
-        r"|cent|dollar|expense|expenses|transaction|transactions)"
+        r"|cent|dollar|expense|expenses|transaction|transactions|minute|hour|second|moment"
+        r"|move)"
     ),
     _rule(
         r"(?:makes|decides|controls|made|decided|controlled) (?:all|every one of) (?:the |our )?"
@@ -1206,7 +1222,7 @@ _PARTNER_VIOLENCE: tuple[Rule, ...] = (
     _rule(
         r"until i (?:cry|cried|shake|shook|beg|begged|bleed|bled|pass out|passed out"
         r"|black out|blacked out|apologize|apologise)",
-        not_before=r"\b(?:laugh|laughed|laughing)(?: \w+){0,3}",
+        not_before=r"\b(?:laugh|laughed|laughing|myself)(?: \w+){0,3}",
     ),
     _rule(
         r"(?:afraid|scared|terrified|frightened|too scared|too afraid|nervous) (?:to|of) "
@@ -1619,6 +1635,20 @@ _SELF_HARM: tuple[Rule, ...] = (
     _rule(
         r"(?:relapsed|relapse|relapsing) (?:on |with |into )?(?:cutting|self harm|hurting"
         r" myself|burning myself)"
+    ),
+    _rule(
+        r"(?:do not|not sure|no longer|do not know if|not sure if) (?:think |know if |sure if )?"
+        r"i (?:really )?(?:want|wish) to (?:live|be alive|exist|go on|be here|keep living"
+        r"|keep going|stay alive)",
+        not_after=r"with|together|like this|in (?:this|that|the|our)|there|near|next to",
+    ),
+    _rule(
+        r"(?:no|not see any|can not see any|can not see a|do not see a|do not see any"
+        r"|do not have a|there is no) future (?:for me|ahead of me|anymore|left for me)"
+    ),
+    _rule(
+        r"(?:want|wanting|wish|need) (?:it|this|everything|life|it all) (?:all )?over",
+        not_after=r"with|between|already|so (?:we|i) can",
     ),
     # ninth tuning batch
     _rule(
