@@ -337,10 +337,13 @@ _PARTNER_VIOLENCE: tuple[Rule, ...] = (
     ),
     _rule(
         r"(?:gets?|got|getting|gotten|became|becomes|become|turned|turns|gone|goes|went|can be"
-        r"|can get|is|was|been|being|are|were) {W1}(?:physical|violent|rough|handsy|abusive)",
+        r"|can get|is|was|been|being|are|were) {W1}(?:physical|violent|rough|handsy|abusive"
+        r"|aggressive)",
         not_before=r"\b(?:video|game|games|movie|movies|match|sport|play)",
         not_after=r"(?:video )?(?:games|movies|films|shows|sports)|therapy|exam|health"
-        r"|activity|touch|affection|intimacy|attraction|contact|with (?:the|his|her) (?:kids|dog)",
+        r"|activity|touch|affection|intimacy|attraction|contact|about (?:his|her|their|the)"
+        r" (?:career|job|work|goals)|driver|in (?:business|negotiations|sales)",
+        unless=r"\b(?:passive|passively) aggressive|\b(?:more|less|not|never) physical",
     ),
     _rule(
         r"(?:violence|violently|domestic abuse|partner abuse|spousal abuse|physically abusive"
@@ -541,9 +544,10 @@ _PARTNER_VIOLENCE: tuple[Rule, ...] = (
     ),
     _rule(
         r"(?:gives|gave|give|giving|puts|put|keeps|kept) me (?:on )?(?:an |a )?(?:allowance"
-        r"|weekly allowance)"
+        r"|weekly allowance)",
+        not_if=_AGREED,
     ),
-    _rule(r"i (?:get|got|have|receive) (?:an |a )?(?:allowance|weekly allowance)"),
+    _rule(r"i (?:get|got|have|receive) (?:an |a )?(?:allowance|weekly allowance)", not_if=_AGREED),
     _rule(
         r"(?:have|had|has|need|needs|must) to ask {W2}(?:for|before) (?:money|every|any|cash"
         r"|permission|everything|anything|every little thing)"
@@ -571,7 +575,10 @@ _PARTNER_VIOLENCE: tuple[Rule, ...] = (
         r"|meet|out of the house|out of his sight|out of her sight|out|text|study)",
         not_after=r"(?:forget|live it down|finish|explain)",
     ),
-    _rule(r"(?:i am|im|we are|i was|were|am) not (?:allowed|permitted) (?:to )?"),
+    _rule(
+        r"(?:i am|im|we are|i was|were|am) not (?:even |really |ever )?(?:allowed|permitted)"
+        r" (?:to )?"
+    ),
     _rule(
         r"(?:decides?|decided|deciding|tells?|told|telling|dictates?|dictated|controls?"
         r"|controlled|controlling|chooses|chose|picks|picked|approves?|approved|limits?"
@@ -582,7 +589,9 @@ _PARTNER_VIOLENCE: tuple[Rule, ...] = (
     _rule(
         r"(?:controls|controlled|controlling|control) (?:my (?:life|every|money|phone"
         r"|friends|everything|schedule|time|food|clothes|movements|body|eating|whereabouts"
-        r"|finances)|everything i|every (?:aspect|move|part|single thing|decision|cent|penny"
+        r"|finances|medication|meds|medicine|pills|insulin|doctor|appointments|health|birth"
+        r" control|contraception|sleep|weight)|everything i|every (?:aspect|move|part|single"
+        r" thing|decision|cent|penny"
         r"|dollar)|what i (?:do|wear|eat|say|spend))"
     ),
     _rule(
@@ -661,7 +670,10 @@ _PARTNER_VIOLENCE: tuple[Rule, ...] = (
         r"(?:put|puts|installed|installs|hid|hides|hidden|placed) (?:a |an )?(?:app|tracker"
         r"|camera|cameras|gps|device|microphone|recorder) (?:on|in|under) my"
     ),
-    _rule(r"(?:follows|followed|following|follow) me (?:everywhere|to work|around|home|to my)"),
+    _rule(
+        r"(?:follows|followed|following|follow) (?:me (?:everywhere|to work|around|home|to my"
+        r"|when|in (?:his|her|their) car)|my car)"
+    ),
     _rule(
         r"(?:shows|showed|showing|turns|turned) up (?:at|to) (?:my|where i) {W1}(?:work|job"
         r"|office|house|home|apartment|place|school|am|go|parents|friends)"
@@ -922,6 +934,28 @@ _PARTNER_VIOLENCE: tuple[Rule, ...] = (
         r"i (?:have|get|got) (?:no|zero) (?:access|say|control)|(?:has|have) access to (?:all"
         r" )?(?:of )?my (?:accounts|money|email|phone|bank) {W2}i (?:have|get|got) none",
         not_after=r"(?:in|over) (?:the|what|where) (?:movie|restaurant|music|vacation|menu)",
+    ),
+    # twelfth tuning batch
+    _rule(
+        r"(?:corners|cornered|cornering|corner|boxes me in|boxed me in|backs me into|backed me"
+        r" into) (?:me|a corner)?",
+        not_before=r"\b(?:we|i|they|the|cut|cutting|turned|turn|around the)(?: \w+)?",
+    ),
+    _rule(
+        r"(?:fear|afraid|scared|terrified|frightened|fearful) for (?:my|our|the) (?:kids"
+        r"|children|baby|son|daughter|dog|pets)"
+    ),
+    _rule(
+        r"(?:checks|checking|checked|tracks|tracking|tracked|monitors|monitoring|looks up"
+        r"|looking up|looked up|watches|watching) (?:where i am|my location|where i go|where"
+        r" i have been|where i was)",
+        not_if=_AGREED,
+    ),
+    _rule(
+        r"(?:calling|texting|calls|texts|messaging|messages) (?:me )?(?:nonstop|non stop"
+        r"|constantly|all day|every (?:hour|minute|few minutes)|dozens of times|a hundred times"
+        r"|over and over)",
+        not_before=r"\b(?:i|we|you)(? \w+){0,2}" if False else r"\b(?:i|we|you)(?: \w+){0,2}",
     ),
     # ninth tuning batch
     _rule(
