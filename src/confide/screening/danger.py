@@ -935,6 +935,26 @@ _PARTNER_VIOLENCE: tuple[Rule, ...] = (
         r" )?(?:of )?my (?:accounts|money|email|phone|bank) {W2}i (?:have|get|got) none",
         not_after=r"(?:in|over) (?:the|what|where) (?:movie|restaurant|music|vacation|menu)",
     ),
+    # thirteenth tuning batch
+    _rule(
+        r"(?:have to|has to|must|make me|makes me|made me|forces me to|expects me to|need to)"
+        r" {W2}(?:check in|report|text (?:him|her|them)|call (?:him|her|them)|send (?:him|her"
+        r"|them)) {W4}(?:every (?:hour|few hours|minute|30 minutes|half hour|few minutes)"
+        r"|constantly|all day|at all times|every time i|whenever i)",
+        not_if=_AGREED,
+    ),
+    _rule(
+        r"(?:hurts|hurt|hurting|hits|hit|hitting|beats|beat|beating|abuses|abused) me and"
+        r" (?:the|my|our) (?:kids|children|son|daughter|baby|dog)"
+    ),
+    _rule(
+        r"(?:i am|i m|im|we are) only (?:allowed|permitted) to|only (?:allowed|permitted) to"
+        r" (?:leave|go|see|talk|use|have|spend|eat|call|text|visit|drive)"
+    ),
+    _rule(
+        r"(?:feel|feeling|felt|i am|i m|treated|treats me) (?:like )?(?:a |his |her )?"
+        r"(?:prisoner|hostage|captive)"
+    ),
     # twelfth tuning batch
     _rule(
         r"(?:corners|cornered|cornering|corner|boxes me in|boxed me in|backs me into|backed me"
@@ -1501,7 +1521,9 @@ _SELF_HARM: tuple[Rule, ...] = (
     ),
     _rule(
         r"(?:gun|pistol|bullet|revolver|shotgun|rifle) (?:to|in|into|through) my (?:head"
-        r"|mouth|temple|chest|brain)"
+        r"|mouth|temple|chest|brain)",
+        # someone else holding it there is partner violence, not self-harm
+        not_before=r"\b(?:he|she|they|husband|wife|partner|boyfriend|girlfriend|ex)(?: \w+){0,4}",
     ),
     _rule(
         r"(?:shoot|shooting|blow|blowing|put a bullet in|bullet in) (?:myself|my brains|my "
