@@ -76,6 +76,25 @@ _EXPANSIONS: dict[str, str] = {
     "gotta": "got to",
     "u": "you",
     "thru": "through",
+    "fone": "phone",
+    "phn": "phone",
+    "msgs": "messages",
+    "msg": "message",
+    "txts": "texts",
+    "txt": "text",
+    "pw": "password",
+    "pws": "passwords",
+    "loc": "location",
+    "acct": "account",
+    "accts": "accounts",
+    "bae": "partner",
+    "boo": "partner",
+    "hubs": "husband",
+    "dh": "husband",
+    "bd": "partner",
+    "ded": "dead",
+    "bout": "about",
+    "b4": "before",
     "abt": "about",
     "everytime": "every time",
     "tryna": "trying to",
@@ -173,11 +192,15 @@ _LONG_WORD = 8
 
 def _corrected(word: str) -> str:
     """The rules' word that `word` is most likely a misspelling of, else `word` itself."""
-    if len(word) < _MIN_FUZZY_LENGTH or not word.isalpha():
+    if len(word) < _MIN_FUZZY_LENGTH - 1 or not word.isalpha():
         return word
+    if len(word) < _MIN_FUZZY_LENGTH:
+        return word + "g" if word.endswith("in") and word + "g" in _lexicon() else word
     lexicon = _lexicon()
     if word in lexicon or word in _real_words():
         return word
+    if word.endswith("in") and word + "g" in lexicon:
+        return word + "g"  # hittin, chokin, cuttin
     limit = 1 if len(word) < _LONG_WORD else 2
     best, best_distance = word, limit + 1
     for known in _lexicon_by_letter().get(word[0], ()):
@@ -271,7 +294,7 @@ _BLOCKS: dict[str, str] = {
     "PEOPLE": r"(?:me|us|the kids|my kids|our kids|the children|my children|our children"
     r"|the baby|our baby|my baby|my family|my son|my daughter|my dog|my cat|the dog|my pet)",
     "BODY": r"(?:face|head|neck|throat|arm|arms|wrist|wrists|hair|body|back|stomach|belly"
-    r"|chest|leg|legs|side|ribs|jaw|mouth|nose|eye|eyes)",
+    r"|chest|leg|legs|side|ribs|jaw|mouth|nose|eye|eyes|ass|butt|shoulder|shoulders|glasses)",
     "PILLS": r"(?:pills|pill|meds|medication|medications|medicine|tablets|sleeping pills"
     r"|painkillers|pain pills|tylenol|xanax|antidepressants|insulin|benadryl|advil|aspirin"
     r"|prescriptions|prescription|paracetamol|ibuprofen|opioids|oxy)",
@@ -298,6 +321,7 @@ _HIT = (
     r"|burned|burnt|attacked|assaulted|hurt me physically|pulled|pulls|knock|knocks|knocked"
     r"|tackle|tackled|tackles|stomp|stomped|stomps|kneed|whacked|whacks|clocked|socked|decked"
     r"|backhanded|backhands|bashed|bashes|body slammed|shoves|elbows|slams|slamming|slam"
+    r"|whooped|whoops|whupped|jumped|roughed|roughs"
     r"|yanked|yanks|squeezed|squeezes|twisted|twists)"
 )
 # Trust repair: what partners agree to for a while after a betrayal is not control.
@@ -426,7 +450,7 @@ _PARTNER_VIOLENCE: tuple[Rule, ...] = (
         r"(?:will|would|ll|is going to|going to|gonna|might|could|swore to|promised to"
         r"|threatened to|threatens to|says he will|says she will|said he would|said she would"
         r"|says they will|said they would|wants to|tried to|try to|tries to) {W2}(?:kill"
-        r"|hurt|hit|beat|murder|shoot|stab|strangle|choke|harm|punch|slap|attack|break)"
+        r"|hurt|hit|beat|murder|shoot|stab|strangle|choke|harm|punch|slap|attack|break|end)"
         r" {PEOPLE}",
         not_before=r"\b(?:it|this|that|stress|worry|work|job|anxiety|guilt|waiting|i|you|mom"
         r"|mother|dad|father|parents|boss|news)(?: \w+)?",
@@ -935,6 +959,17 @@ _PARTNER_VIOLENCE: tuple[Rule, ...] = (
         r" )?(?:of )?my (?:accounts|money|email|phone|bank) {W2}i (?:have|get|got) none",
         not_after=r"(?:in|over) (?:the|what|where) (?:movie|restaurant|music|vacation|menu)",
     ),
+    # fourteenth tuning batch: slang
+    _rule(
+        r"(?:took|takes|take|taking) (?:a )?(?:swing|swings|shot|shots|punch|punches) at me"
+        r"|(?:swung|swings|swinging|lunged|lunges) at me"
+    ),
+    _rule(
+        r"(?:came|comes|coming|come) at me",
+        not_after=r"with (?:accusations|questions|criticism|words|an attitude|attitude|demands"
+        r"|complaints|the same|facts|receipts|proof|evidence)|about",
+    ),
+    _rule(r"(?:rough|roughed|roughs|roughing) me up"),
     # thirteenth tuning batch
     _rule(
         r"(?:have to|has to|must|make me|makes me|made me|forces me to|expects me to|need to)"
@@ -1436,7 +1471,7 @@ _SELF_HARM: tuple[Rule, ...] = (
     ),
     _rule(
         r"(?:end|ending|ended) (?:it all|everything|things for good|it for good|it"
-        r" permanently|my suffering|the pain for good|myself|me)",
+        r" permanently|my suffering|the pain for good|myself)",
         not_after=r"with (?:him|her|them)|between|(?:in|on) (?:the|our)",
     ),
     _rule(
