@@ -22,6 +22,7 @@ DEFAULT_RATE_LIMITS: dict[str, str] = {
     "holds": "10/minute;30/hour",
     "appointments": "10/minute;30/hour",
     "matches": "60/minute",
+    "intake_text": "60/minute",
     "book": "5/minute;10/hour",
 }
 

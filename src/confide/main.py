@@ -12,7 +12,7 @@ from confide import __version__
 from confide.accounts.account_pages import router as account_pages_router
 from confide.accounts.api import router as clients_router
 from confide.accounts.auth_api import router as auth_router
-from confide.accounts.deps import acting_client, acting_user
+from confide.accounts.deps import acting_client, acting_user, caller_account
 from confide.accounts.pages import router as account_forms_router
 from confide.audit.api import audit_router
 from confide.config import Settings, get_settings
@@ -23,12 +23,14 @@ from confide.intake.pages import router as intake_pages_router
 from confide.interop.calendar_api import router as calendar_router
 from confide.interop.fhir_api import router as fhir_router
 from confide.matching.api import router as matching_router
+from confide.matching.concern_text import map_concern_text
 from confide.matching.live import install_matching
 from confide.network.api import router as therapists_router
 from confide.scheduling.api import router as scheduling_router
 from confide.scheduling.openings import OpeningsIndex
 from confide.scheduling.pages import router as booking_pages_router
 from confide.screening.api import screening_router
+from confide.screening.text_api import intake_text_router
 from confide.vocab.api import router as vocab_router
 from confide.web import errors
 from confide.web.docs import install_docs
@@ -100,6 +102,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(account_pages_router)
     app.include_router(intake_pages_router)
     app.include_router(matching_router)
+    app.include_router(
+        intake_text_router(lambda text: map_concern_text(text).codes, account=caller_account)
+    )
     app.include_router(audit_router(acting_user))
     app.include_router(screening_router(acting_client))
     live = install_matching(app, database, settings)
