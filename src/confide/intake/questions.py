@@ -3,6 +3,7 @@ from confide.screening."""
 
 from __future__ import annotations
 
+from confide.screening.danger import safety_signals
 from confide.screening.instruments import INSTRUMENTS, Instrument, Item, Option, Score
 from confide.screening.instruments import next_instruments as next_instruments
 from confide.screening.instruments import score as score
@@ -12,8 +13,6 @@ from confide.screening.safety_questions import (
     partner_violence_disclosed,
     self_harm_disclosed,
 )
-
-from confide.screening.danger import safety_signals
 
 SAFETY_ITEMS: dict[str, Item] = {
     SELF_HARM_QUESTION.code: SELF_HARM_QUESTION,
