@@ -105,7 +105,7 @@ def record(
             "audit.record on SQLite needs a unit of work opened as a writer "
             "(Database.session(write=True)), also when the work it records is a read"
         )
-    event_id = session.scalar(
+    event_id: int | None = session.scalar(
         insert(AuditEvent)
         .values(
             occurred_at=now.astimezone(UTC),
