@@ -38,7 +38,13 @@ def test_verify_without_sealing_reports_rows_pending_too_long(
     with database.session(write=True) as session:
         # recorded two minutes ago (the CLI reads the real clock) and never sealed
         stale = record(
-            session, SYSTEM, "read", "appointment", 1, "ok", datetime.now(UTC) - timedelta(minutes=2)
+            session,
+            SYSTEM,
+            "read",
+            "appointment",
+            1,
+            "ok",
+            datetime.now(UTC) - timedelta(minutes=2),
         )
     with confide_command(database, monkeypatch) as runner:
         unsealed = run(runner, "audit", "verify", "--no-seal")

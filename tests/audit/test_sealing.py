@@ -164,9 +164,9 @@ def _insert_v1_rows(database: Database, count: int, *, break_at: int | None = No
                 ),
                 {
                     "id": number,
-                    "at": occurred if database.dialect == "postgresql" else occurred.replace(
-                        tzinfo=None
-                    ),
+                    "at": occurred
+                    if database.dialect == "postgresql"
+                    else occurred.replace(tzinfo=None),
                     "object_id": "x" if number == break_at else str(number),
                     "prev": prev,
                     "hash": hashed,
@@ -206,7 +206,11 @@ def test_the_migration_reseals_a_v1_trail_and_goes_back(before_sealing: Database
     migrate.downgrade(database.engine, BEFORE)
     with database.engine.connect() as conn:
         first = conn.execute(text("SELECT id, prev_hash, row_hash FROM audit_events WHERE id = 1"))
-        assert tuple(first.one()) == (1, "0" * 64, _v1_hash(1, NOW + timedelta(seconds=1), "1", "0" * 64))
+        assert tuple(first.one()) == (
+            1,
+            "0" * 64,
+            _v1_hash(1, NOW + timedelta(seconds=1), "1", "0" * 64),
+        )
     database.dispose()
 
 

@@ -48,7 +48,7 @@ def _principal(
     user: User,
     via: Literal["session", "token"],
     scopes: frozenset[str],
-    client: Client | None | Literal["look"] = "look",
+    client: Client | Literal["look"] | None = "look",
     **kw: object,
 ) -> Principal:
     if client == "look":

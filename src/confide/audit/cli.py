@@ -1,4 +1,5 @@
-"""`confide audit verify`: seal what is pending, walk the trail, name the first row tampered with."""
+"""`confide audit verify`: seal what is pending, walk the trail, name the first row tampered
+with."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Reads of the audit trail: the chain's head, sealed rows in order, pending rows, filtered pages."""
+"""Reads of the audit trail: the chain's head, sealed rows in order, pending rows, pages."""
 
 from __future__ import annotations
 
@@ -72,7 +72,9 @@ def pending_rows(session: Session, *, limit: int) -> list[ChainRow]:
 
 
 def any_pending(session: Session) -> bool:
-    return session.scalar(select(AuditEvent.id).where(AuditEvent.seq.is_(None)).limit(1)) is not None
+    return (
+        session.scalar(select(AuditEvent.id).where(AuditEvent.seq.is_(None)).limit(1)) is not None
+    )
 
 
 def pending_since(session: Session, before: datetime, *, limit: int = 10) -> tuple[int, list[int]]:

@@ -57,7 +57,8 @@ def _chain_lock(session: Session, *, wait: bool) -> bool:
         )
     if not is_writer(session):
         raise AuditUnitOfWorkError(
-            "sealing on SQLite needs a unit of work opened as a writer (Database.session(write=True))"
+            "sealing on SQLite needs a unit of work opened as a writer "
+            "(Database.session(write=True))"
         )
     return True  # the transaction holds SQLite's one write lock
 

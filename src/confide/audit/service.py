@@ -30,7 +30,6 @@ from sqlalchemy.orm import Session
 
 from confide.audit import queries
 from confide.audit.chain import ChainReport, verify
-from confide.audit.sealing import AuditUnitOfWorkError, is_writer, seal
 from confide.audit.schemas import (
     ACTIONS,
     ADDRESS,
@@ -43,6 +42,7 @@ from confide.audit.schemas import (
     AuditPage,
     AuditQuery,
 )
+from confide.audit.sealing import AuditUnitOfWorkError, is_writer, seal
 from confide.models import ACTOR_ROLES, AuditEvent
 
 # a row pending for longer than this means the sealer is not running
@@ -136,9 +136,7 @@ class TrailReport:
         return self.chain.intact and not self.stale_ids
 
 
-def verify_chain(
-    session: Session, now: datetime, *, anchors: Iterable[str] = ()
-) -> TrailReport:
+def verify_chain(session: Session, now: datetime, *, anchors: Iterable[str] = ()) -> TrailReport:
     """Walk the sealed trail in seq order (the report names the first row edited, deleted or put
     in by hand), and count the rows pending, naming those pending for too long.
 

@@ -80,7 +80,7 @@ def _hash(scheme: str, position: list[int], row: Any, prev: str) -> str:
     ).hexdigest()
 
 
-def _table(*extra: sa.Column[Any]) -> sa.Table:
+def _table(*extra: sa.ColumnClause[Any]) -> sa.TableClause:
     return sa.table(
         "audit_events",
         sa.column("id", sa.BigInteger()),
@@ -149,7 +149,7 @@ def _drop_indexes() -> None:
 def _sqlite_table(name: str, *, sealing: bool) -> None:
     id_type = sa.Integer() if sealing else sa.BigInteger()
     hash_null = sealing
-    columns = [
+    columns: list[sa.Column[Any]] = [
         sa.Column("id", id_type, autoincrement=sealing, nullable=False),
         sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("actor_user_id", sa.Integer(), nullable=True),
