@@ -79,7 +79,7 @@ def authenticate_token(
     ).one_or_none()
     if found is None:
         raise Unauthorized("the bearer token is not valid (unknown, expired or revoked)")
-    token, user, client = found.tuple()
+    token, user, client = found
     if token.revoked_at is not None or token.expires_at <= now:
         raise Unauthorized("the bearer token is not valid (unknown, expired or revoked)")
     return user, token, client
