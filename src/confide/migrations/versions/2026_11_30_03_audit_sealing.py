@@ -13,7 +13,7 @@ does the reverse: rows numbered by seq (pending ones after, in id order) and has
 SQLite: the table is rebuilt, since only an INTEGER PRIMARY KEY autoincrements there.
 
 Revision ID: 20261130_03
-Revises: 20261129_05
+Revises: 20261130_02
 Create Date: 2026-11-30 10:00:00
 """
 
