@@ -12,6 +12,7 @@ BENCHMARKS = (
     "matching",
     "matching_http",
     "concern_text_accuracy",
+    "danger_text",
     "cold_start",
     "faults",
 )

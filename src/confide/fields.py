@@ -11,7 +11,14 @@ import unicodedata
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, TypeAdapter
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BeforeValidator,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+)
 from pydantic import ValidationError as PydanticValidationError
 from pydantic_core import PydanticCustomError
 
@@ -103,6 +110,30 @@ PlainText = Annotated[
     str, AfterValidator(_plain_text), Field(json_schema_extra={"pattern": PLAIN_TEXT_PATTERN})
 ]
 PersonName = Annotated[PlainText, Field(min_length=1, max_length=120)]
+
+
+def _written_text(value: str) -> str:
+    _plain_text(value.translate(_LINE_BREAKS))
+    return value
+
+
+_LINE_BREAKS = str.maketrans("\n\r\t", "   ")
+
+
+# What a person wrote in their own words (a text area), 1 to 2000 characters: line breaks and
+# tabs are allowed, other control characters and direction overrides are not. (The length comes
+# before the validator, so pydantic words its refusal for text: "at most 2000 characters".)
+MAX_WRITTEN_TEXT = 2000
+WRITTEN_TEXT_PATTERN = (
+    r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f"
+    r"\u202a-\u202e\u2066-\u2069]*$"
+)
+WrittenText = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=MAX_WRITTEN_TEXT),
+    AfterValidator(_written_text),
+    Field(json_schema_extra={"pattern": WRITTEN_TEXT_PATTERN}),
+]
 
 
 def parse_field(kind: Any, value: object, field: str) -> Any:

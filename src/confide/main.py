@@ -12,9 +12,10 @@ from confide import __version__
 from confide.accounts.account_pages import router as account_pages_router
 from confide.accounts.api import router as clients_router
 from confide.accounts.auth_api import router as auth_router
-from confide.accounts.deps import acting_client, acting_user
+from confide.accounts.deps import acting_client, acting_user, caller_account
 from confide.accounts.pages import router as account_forms_router
 from confide.audit.api import audit_router
+from confide.audit.sealing import Sealer
 from confide.config import Settings, get_settings
 from confide.crypto import install_keyring
 from confide.db import Database
@@ -23,12 +24,14 @@ from confide.intake.pages import router as intake_pages_router
 from confide.interop.calendar_api import router as calendar_router
 from confide.interop.fhir_api import router as fhir_router
 from confide.matching.api import router as matching_router
+from confide.matching.concern_text import map_concern_text
 from confide.matching.live import install_matching
 from confide.network.api import router as therapists_router
 from confide.scheduling.api import router as scheduling_router
 from confide.scheduling.openings import OpeningsIndex
 from confide.scheduling.pages import router as booking_pages_router
 from confide.screening.api import screening_router
+from confide.screening.text_api import intake_text_router
 from confide.vocab.api import router as vocab_router
 from confide.web import errors
 from confide.web.docs import install_docs
@@ -41,6 +44,9 @@ from confide.web.readiness import router as readiness_router
 from confide.web.security import SecurityHeaders
 from confide.web.templating import PACKAGE
 from confide.web.warm_up import warm_up_requests
+
+# how long a stopping process gives the audit sealer for its last pass
+SEALER_STOP_SECONDS = 3.0
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
@@ -55,7 +61,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         # build the indexes now, in the background: /readyz turns 200 when they are done
         readiness: Readiness = app.state.readiness
         readiness.start()
+        sealer: Sealer = app.state.audit_sealer
+        sealer.start()
         yield
+        # a last pass seals the rows of the requests just finished; bounded, then interrupted
+        sealer.stop(timeout=min(settings.shutdown_seconds, SEALER_STOP_SECONDS))
         if owns_database:
             # past CONFIDE_SHUTDOWN_SECONDS: the queries of requests still at work stop here
             database.interrupt()
@@ -74,6 +84,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     app.state.database = database
     app.state.rate_limiter = RateLimiter.from_settings(settings)
+    app.state.audit_sealer = Sealer(database, every=settings.audit_seal_seconds)
     app.state.openings = OpeningsIndex(horizon_days=settings.match_horizon_days)
     # run inside the sign-in's unit of work: what the browser did before signing in follows it
     app.state.sign_in_hooks = [claim_on_sign_in]
@@ -100,6 +111,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(account_pages_router)
     app.include_router(intake_pages_router)
     app.include_router(matching_router)
+    app.include_router(
+        intake_text_router(lambda text: map_concern_text(text).codes, account=caller_account)
+    )
     app.include_router(audit_router(acting_user))
     app.include_router(screening_router(acting_client))
     live = install_matching(app, database, settings)

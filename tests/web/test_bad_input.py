@@ -174,6 +174,11 @@ def examples(therapist_id: int, appointment_id: int, hold_id: int, start: str) -
                 "limit": 3,
             },
         ),
+        Example(
+            "POST",
+            "/api/v1/intake/text",
+            json={"text": "we argue about money and I don't feel safe at home"},
+        ),
         Example("GET", "/fhir/Appointment/{appointment_id}", {"appointment_id": appointment_id}),
         Example("GET", "/fhir/PractitionerRole/{therapist_id}", {"therapist_id": therapist_id}),
         Example("GET", "/fhir/Schedule/therapist-{therapist_id}", {"therapist_id": therapist_id}),
@@ -397,6 +402,8 @@ def test_no_odd_value_in_any_field_reaches_a_server_error(client: TestClient, wo
         ("POST", "/api/v1/screenings/score", {"sex": "unknown"}, 422, "sex"),
         ("POST", "/api/v1/screenings/safety", {"answers": {}}, 422, "answers"),
         ("POST", "/api/v1/screenings/safety", {"answers": {"pv_fear": 3}}, 422, "answers.pv_fear"),
+        ("POST", "/api/v1/intake/text", {"text": "x" * 2001}, 422, "text"),
+        ("POST", "/api/v1/intake/text", {"text": "Sam\u202eavir"}, 422, "text"),
     ],
 )
 def test_the_answer_names_the_field(  # type: ignore[no-untyped-def]

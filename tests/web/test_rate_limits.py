@@ -111,6 +111,7 @@ def test_limits_are_on_by_default(database: Database, monkeypatch: pytest.Monkey
         "holds",
         "appointments",
         "matches",
+        "intake_text",
         "book",
     }
     # registration: five an hour from one address, whichever addresses they name

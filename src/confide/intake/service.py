@@ -221,7 +221,7 @@ def feeling_page(answers: IntakeAnswers) -> FeelingPage:
             rest = instrument.items[len(questions.INSTRUMENTS[short].items) :]
             blocks.append(Block(code, instrument.title, instrument.prompt, tuple(rest)))
         return FeelingPage("more", tuple(blocks))
-    pv = steps.asks_partner_violence(answers.format, answers.concerns, answers.signals)
+    pv_first = steps.partner_violence_first(answers.format, answers.concerns, answers.signals)
     pv_block = Block(
         "safety_pv",
         "Just for you",
@@ -235,10 +235,7 @@ def feeling_page(answers: IntakeAnswers) -> FeelingPage:
     first: list[Block] = []
     last: list[Block] = []
     # a signal in the person's own words brings those questions to the top; never a label
-    if "partner_violence" in answers.signals:
-        first.append(pv_block)
-    elif pv:
-        last.append(pv_block)
+    (first if pv_first else last).append(pv_block)
     (first if "self_harm" in answers.signals else last).append(sh_block)
     middle = [_instrument_block(code) for code in steps.first_instruments(answers.concerns)]
     return FeelingPage("first", (*first, *middle, *last))

@@ -51,9 +51,10 @@ def first_instruments(concerns: Collection[str]) -> tuple[str, ...]:
     return FIRST_ASKED + tuple(code for c, code in BY_CONCERN.items() if c in concerns)
 
 
-def asks_partner_violence(fmt: str, concerns: Collection[str], signals: Collection[str]) -> bool:
-    """Partner-violence questions are asked privately of each partner of a couple, and of anyone
-    whose concerns or own words touch on abuse or fear."""
+def partner_violence_first(fmt: str, concerns: Collection[str], signals: Collection[str]) -> bool:
+    """Everyone is asked the partner-violence questions privately (a reading of free text can miss
+    what a person means); they come first for each partner of a couple and for anyone whose
+    concerns or own words touch on abuse or fear."""
     return fmt == "couples" or "relationship_abuse" in concerns or "partner_violence" in signals
 
 

@@ -1,0 +1,184 @@
+"""Danger signs in free text: recall per signal and false alarms, against the concern mapper.
+
+Run: python -m benchmarks danger_text
+Reads the held-out phrases (benchmarks/data/danger_heldout.toml, written apart from the
+detector and never used to tune it) and, separately, our tuning phrases
+(tests/screening/danger_tuning.toml). Targets: recall >= 95% per signal, false alarms <= 10% of
+ordinary distress. The straightforward alternative, in the same run: the free-text concern mapper
+read as a danger detector (partner violence when it puts relationship_abuse first, or anywhere in
+its top three; it has no self-harm concern, so it can never give that signal). For the held-out
+set only the figures are printed, never the phrases missed, so that reading a run cannot turn
+into tuning on it.
+"""
+
+from __future__ import annotations
+
+import time
+import tomllib
+from collections.abc import Callable, Collection
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from unittest import mock
+
+from confide.matching import concern_text
+from confide.matching.concern_text import embedding_available, map_concern_text
+from confide.screening import danger
+from confide.screening.danger import SIGNALS, safety_signals
+
+ROOT = Path(__file__).resolve().parents[1]
+HELD_OUT = ROOT / "benchmarks" / "data" / "danger_heldout.toml"
+TUNING = ROOT / "tests" / "screening" / "danger_tuning.toml"
+RECALL_TARGET = 0.95
+FALSE_ALARM_TARGET = 0.10
+
+Detector = Callable[[str], Collection[str]]
+
+
+@dataclass(frozen=True)
+class Phrase:
+    text: str
+    expect: frozenset[str]
+    kind: str
+
+
+@dataclass(frozen=True)
+class Figures:
+    recall: dict[str, float | None]  # None: the set has no phrase expecting the signal
+    wanted: dict[str, int]
+    false_alarms: float | None
+    ordinary: int
+    ms_per_text: float
+    wrong: tuple[str, ...]
+
+    def meets_targets(self) -> bool:
+        recalls_met = all(r is not None and r >= RECALL_TARGET for r in self.recall.values())
+        return recalls_met and (self.false_alarms or 0.0) <= FALSE_ALARM_TARGET
+
+
+def load_phrases(path: Path) -> list[Phrase]:
+    with path.open("rb") as handle:
+        rows = tomllib.load(handle)["phrase"]
+    return [Phrase(row["text"], frozenset(row["expect"]), row["kind"]) for row in rows]
+
+
+def measure(phrases: list[Phrase], detector: Detector = safety_signals) -> Figures:
+    """Recall per signal, the share of ordinary phrases given any signal, and time per text."""
+    started = time.perf_counter()
+    found = [set(detector(p.text)) for p in phrases]
+    elapsed = time.perf_counter() - started
+    recall: dict[str, float | None] = {}
+    wanted: dict[str, int] = {}
+    for signal in SIGNALS:
+        hits = [signal in got for p, got in zip(phrases, found, strict=True) if signal in p.expect]
+        wanted[signal] = len(hits)
+        recall[signal] = sum(hits) / len(hits) if hits else None
+    ordinary = [bool(got) for p, got in zip(phrases, found, strict=True) if not p.expect]
+    wrong = tuple(
+        f"{p.text!r}: {sorted(got)}, want {sorted(p.expect)}"
+        for p, got in zip(phrases, found, strict=True)
+        if (p.expect - got) or (not p.expect and got)
+    )
+    return Figures(
+        recall,
+        wanted,
+        sum(ordinary) / len(ordinary) if ordinary else None,
+        len(ordinary),
+        1000 * elapsed / max(1, len(phrases)),
+        wrong,
+    )
+
+
+def mapper_detectors(phrases: list[Phrase]) -> dict[str, tuple[Detector, float]]:
+    """The concern mapper read as a detector, per path: partner violence when relationship_abuse
+    comes first, or anywhere in its top three; each with the mapper's time per text."""
+    paths: list[tuple[str, Callable[[], AbstractContextManager[object]]]] = [
+        ("keyword", keyword_path)
+    ]
+    if embedding_available():
+        paths.insert(0, ("embedding", nullcontext))
+    detectors: dict[str, tuple[Detector, float]] = {}
+    for method, path in paths:
+        with path():
+            started = time.perf_counter()
+            codes = {p.text: map_concern_text(p.text, max_codes=3).codes for p in phrases}
+            ms = 1000 * (time.perf_counter() - started) / max(1, len(phrases))
+        for top, label in ((1, "first"), (3, "in top 3")):
+            detectors[f"concern mapper ({method}): abuse {label}"] = (
+                partial(_abuse_among, codes, top),
+                ms,
+            )
+    return detectors
+
+
+def _abuse_among(codes: dict[str, tuple[str, ...]], top: int, text: str) -> set[str]:
+    return {"partner_violence"} if "relationship_abuse" in codes[text][:top] else set()
+
+
+def keyword_path() -> AbstractContextManager[object]:
+    """The concern mapper's keyword path, as served without the text extra."""
+    return mock.patch.object(concern_text, "_embedding_index", return_value=None)
+
+
+def cold_ms_per_text(phrases: list[Phrase]) -> float:
+    """The detector's time per text with its word caches emptied first (every word new)."""
+    danger._spelled_out.cache_clear()
+    started = time.perf_counter()
+    for phrase in phrases:
+        safety_signals(phrase.text)
+    return 1000 * (time.perf_counter() - started) / max(1, len(phrases))
+
+
+def _percent(value: float | None) -> str:
+    return "   n/a" if value is None else f"{value:>6.1%}"
+
+
+def print_table(name: str, phrases: list[Phrase]) -> dict[str, Figures]:
+    rows: dict[str, tuple[Detector, float | None]] = {
+        "safety_signals (keyword rules)": (safety_signals, None),
+        **mapper_detectors(phrases),
+    }
+    counts = {
+        kind: sum(p.kind == kind for p in phrases) for kind in sorted({p.kind for p in phrases})
+    }
+    print(f"\n{name}: {len(phrases)} phrases ({', '.join(f'{k} {n}' for k, n in counts.items())})")
+    print(
+        f"{'detector':<44} {'partner violence':>17} {'self-harm':>10} {'false alarms':>13} "
+        f"{'ms/text':>8}"
+    )
+    results = {}
+    for label, (detector, ms) in rows.items():
+        figures = measure(phrases, detector)
+        results[label] = figures
+        print(
+            f"{label:<44} {_percent(figures.recall['partner_violence']):>17} "
+            f"{_percent(figures.recall['self_harm']):>10} {_percent(figures.false_alarms):>13} "
+            f"{figures.ms_per_text if ms is None else ms:>8.3f}"
+        )
+    print(
+        f"targets: recall >= {RECALL_TARGET:.0%} per signal, false alarms <= "
+        f"{FALSE_ALARM_TARGET:.0%}; keyword rules with cold word caches: "
+        f"{cold_ms_per_text(phrases):.3f} ms/text"
+    )
+    return results
+
+
+def main() -> None:
+    map_concern_text("warm up")  # the model loads once, outside the timings
+    if HELD_OUT.exists():
+        held_out = print_table(f"held-out set ({HELD_OUT.name})", load_phrases(HELD_OUT))
+        ours = held_out["safety_signals (keyword rules)"]
+        verdict = "meets" if ours.meets_targets() else "MISSES"
+        print(f"held-out: the detector {verdict} the targets (phrases missed are not printed)")
+    else:
+        print(f"no held-out set at {HELD_OUT}: tuning figures only")
+    tuning = print_table(f"tuning set ({TUNING.name})", load_phrases(TUNING))
+    wrong = tuning["safety_signals (keyword rules)"].wrong
+    print(f"tuning-set phrases the detector reads wrong: {len(wrong)}")
+    for line in wrong:
+        print(f"  {line}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,208 @@
+"""Danger signs in free text (confide.screening.danger): the rules on our tuning phrases, the
+cases issue 9 found, denials, hyperbole, misspellings and slang, and the held-out phrases when
+the benchmark's file is there (never used for tuning: see benchmarks/danger_text.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from benchmarks.danger_text import (
+    FALSE_ALARM_TARGET,
+    HELD_OUT,
+    RECALL_TARGET,
+    TUNING,
+    load_phrases,
+    measure,
+)
+
+from confide.matching import concern_text
+from confide.matching.concern_text import map_concern_text
+from confide.screening.danger import SIGNALS, prepare, safety_signals
+
+
+def figures(path: Path) -> tuple[dict[str, float | None], float | None, tuple[str, ...]]:
+    measured = measure(load_phrases(path))
+    return measured.recall, measured.false_alarms, measured.wrong
+
+
+def test_the_tuning_phrases_are_all_read_right() -> None:
+    assert len(load_phrases(TUNING)) >= 250
+    recall, false_alarms, wrong = figures(TUNING)
+    assert wrong == ()
+    assert recall == {"partner_violence": 1.0, "self_harm": 1.0}
+    assert false_alarms == 0.0
+
+
+# What the detector measured on the held-out phrases (benchmarks/danger_text.py), less about one
+# phrase of margin: a change that reads fewer of them right fails here.
+HELD_OUT_FLOORS = {"partner_violence": 0.83, "self_harm": 0.84}
+HELD_OUT_FALSE_ALARM_CEILING = 0.05
+needs_held_out = pytest.mark.skipif(
+    not HELD_OUT.exists(), reason=f"no held-out phrases at {HELD_OUT}"
+)
+
+
+# The held-out file is written by someone else and never read while tuning. Failures give the
+# figures only, never a held-out phrase, so that fixing one cannot copy the phrases into rules.
+@needs_held_out
+def test_the_held_out_figures_do_not_fall() -> None:
+    recall, false_alarms, _wrong = figures(HELD_OUT)
+    for signal, floor in HELD_OUT_FLOORS.items():
+        assert (recall[signal] or 0.0) >= floor, f"{signal} recall {recall[signal]}"
+    assert (false_alarms or 0.0) <= HELD_OUT_FALSE_ALARM_CEILING, f"false alarms {false_alarms}"
+
+
+@needs_held_out
+@pytest.mark.xfail(
+    strict=True,
+    reason="below the 95% recall target on the held-out phrases (see the floors above); "
+    "remove this mark when the benchmark shows the target met",
+)
+def test_the_held_out_phrases_meet_the_targets() -> None:
+    recall, false_alarms, _wrong = figures(HELD_OUT)
+    for signal in SIGNALS:
+        assert (recall[signal] or 0.0) >= RECALL_TARGET, f"{signal} recall {recall[signal]}"
+    assert (false_alarms or 0.0) <= FALSE_ALARM_TARGET, f"false alarms {false_alarms}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my boyfriend decides who I can see and takes my paycheck",
+        "he screams that I'm useless and stupid and breaks things when he's mad",
+    ],
+)
+def test_what_issue_9_found_signals_partner_violence(text: str) -> None:
+    assert safety_signals(text) == ("partner_violence",)
+
+
+def test_relapsing_on_pills_is_addiction_not_self_harm() -> None:
+    assert safety_signals("I keep relapsing on pills") == ()
+
+
+@pytest.mark.parametrize("embedding", [False, True], ids=["keywords", "embedding"])
+def test_the_concern_mapper_names_the_topics_issue_9_found(
+    embedding: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if embedding and not concern_text.embedding_available():
+        pytest.skip("the text extra is not installed")
+    if not embedding:
+        monkeypatch.setattr(concern_text, "_embedding_index", lambda: None)
+    control = map_concern_text("my boyfriend decides who I can see and takes my paycheck").codes
+    assert control[0] == "relationship_abuse"
+    threats = "he screams that I'm useless and stupid and breaks things when he's mad"
+    assert "relationship_abuse" in map_concern_text(threats).codes
+    assert map_concern_text("I keep relapsing on pills").codes[0] == "addiction"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he has never hit me",
+        "he's never hit me but he punches walls",
+        "she's not violent, she just controls all the money",
+        "I don't feel safe at home",
+    ],
+)
+def test_a_denial_or_a_negation_still_signals(text: str) -> None:
+    # people play down what happens to them; the question this brings forward is private
+    assert "partner_violence" in safety_signals(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we fight about money",
+        "I'm scared he'll leave me",
+        "I could kill him for forgetting our anniversary",
+        "this is killing me",
+        "I'm dying to fix this",
+        "he controls the TV remote",
+        "she checks her phone during dinner",
+        "we broke up",
+        "he cheated and I keep checking his phone",
+        "it hit me hard when I found out",
+        "she pushed me away after the baby",
+        "she threatened to leave if I don't change",
+        "I'd be better off without him",
+        "I'm killing myself at work for this family",
+        "I'd rather die than go to his mother's again",
+        "he hits on other women at parties",
+        "we agreed to share locations for a month",
+        "he treats me like a roommate",
+        "he showed me his phone to prove nothing happened",
+        "my phone died and she assumed the worst",
+        "I get choked up talking about the affair",
+        "we want to end things calmly",
+        "I just want it to stop, the fighting",
+    ],
+)
+def test_ordinary_distress_gives_no_signal(text: str) -> None:
+    assert safety_signals(text) == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "signal"),
+    [
+        ("he slaped me", "partner_violence"),
+        ("he strangeled me", "partner_violence"),
+        ("my husband is so controling", "partner_violence"),
+        ("i am terified of him", "partner_violence"),
+        ("she isolated me from my freinds", "partner_violence"),
+        ("im sucidal", "self_harm"),
+        ("having suicidle thoughts", "self_harm"),
+        ("i want to kil myself", "self_harm"),
+        ("s*icide", "self_harm"),
+        ("su1c1de", "self_harm"),
+        ("k*ll myself", "self_harm"),
+    ],
+)
+def test_misspellings_and_censored_words_are_read(text: str, signal: str) -> None:
+    assert signal in safety_signals(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kms",
+        "gonna kms fr",
+        "thinking about how to unalive myself",
+        "sewer slide",
+        "sewerslide",
+        "self-delete",
+        "i OD'd on purpose",
+        "wanna die",
+        "everyone'd be better off without me",
+        "no point going on",
+        "end it all",
+        "I cut myself",
+        "been sh-ing again",
+    ],
+)
+def test_slang_for_self_harm_is_read(text: str) -> None:
+    assert "self_harm" in safety_signals(text)
+
+
+def test_someone_elses_suicide_threat_is_control_not_the_persons_risk() -> None:
+    assert safety_signals("he says he'll kill himself if I leave him") == ("partner_violence",)
+
+
+def test_both_signals_in_one_text_come_in_order() -> None:
+    text = "I want to die. He beats me when he drinks."
+    assert safety_signals(text) == ("partner_violence", "self_harm")
+
+
+def test_the_danger_said_last_in_a_long_text_is_read() -> None:
+    text = "we argue about chores and in-laws. " * 50 + "He choked me last week."
+    assert safety_signals(text) == ("partner_violence",)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t", "!!!", "😀"])
+def test_empty_or_wordless_text_gives_nothing(text: str) -> None:
+    assert safety_signals(text) == ()
+
+
+def test_prepare_spells_out_and_corrects() -> None:
+    assert prepare("He's  CONTROLING & won't let me") == " he is controlling will not let me "
+    assert prepare("Café") == " cafe "
