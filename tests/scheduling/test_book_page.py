@@ -391,3 +391,19 @@ def test_a_refused_couples_booking_reads_the_same_for_both_and_offers_a_way_on(
     assert pages[0].replace("Sam Rivera", "NAME") == pages[1].replace("Kai Rivera", "NAME")
     with database.session() as session:
         assert session.scalars(select(Appointment)).all() == []
+
+
+def test_letting_a_hold_go_frees_the_time_and_says_nothing_was_booked(
+    client: TestClient, database: Database, therapist_id: int, frozen
+) -> None:
+    signed_in_client(client)
+    held = hold(client, therapist_id, MONDAY_9_NY)
+    assert "Let this time go" in held.text
+    appointment_id = _appointment(database).id
+    token = form_csrf(client, f"/bookings/{appointment_id}")
+    gone = client.post(f"/bookings/{appointment_id}/cancel", data={"csrf_token": token})
+    assert "You let this time go" in gone.text
+    assert "nothing was booked" in gone.text
+    row = _appointment(database)
+    assert (row.status, row.cancel_reason) == ("cancelled", "released")
+    assert "Hold this time" in client.get(link(therapist_id, MONDAY_9_NY)).text
