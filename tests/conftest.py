@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import os
+
+# One thread per test process for PyTorch's and NumPy's arithmetic, set before either loads:
+# xdist already runs one process per core, and more threads on a shared 2-core machine spin
+# against each other (encoding 80 short phrases took 73 s with 2 threads under load, 3 s with 1).
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("MKL_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import email
 import itertools
-import os
 import re
 import shutil
 import uuid
