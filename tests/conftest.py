@@ -177,10 +177,44 @@ def _truncate_once(database: Database) -> None:
             )
             if row[0] not in REFERENCE_TABLES
         ]
-        if tables:
+        if not tables:
+            return
+        # Only the tables holding rows are truncated: TRUNCATE gives each table and index new
+        # files, about 0.3 s for all of them, twice a test. The sequences of the tables left
+        # empty start again too when something used them (rows added, then removed).
+        filled = [
+            row[0]
+            for row in conn.execute(
+                text(
+                    " UNION ALL ".join(
+                        f"SELECT '{table}' WHERE EXISTS (SELECT FROM \"{table}\")"
+                        for table in tables
+                    )
+                )
+            )
+        ]
+        if filled:
             # replica mode skips triggers, so the audit trail's refusal of TRUNCATE too
             conn.execute(text("SET LOCAL session_replication_role = replica"))
-            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            for table in filled:
+                conn.execute(text(f'DELETE FROM "{table}"'))
+        for (sequence,) in conn.execute(_USED_SEQUENCES, {"tables": tables}).all():
+            conn.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
+
+
+# The sequences of these tables (serial or identity columns) that have given out a value.
+_USED_SEQUENCES = text(
+    """
+    SELECT s.sequencename
+    FROM pg_sequences s
+    JOIN pg_class sc ON sc.relname = s.sequencename AND sc.relkind = 'S'
+    JOIN pg_namespace n ON n.oid = sc.relnamespace AND n.nspname = s.schemaname
+    JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = sc.oid
+        AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+    JOIN pg_class t ON t.oid = d.refobjid
+    WHERE s.schemaname = 'public' AND s.last_value IS NOT NULL AND t.relname = ANY(:tables)
+    """
+)
 
 
 @pytest.fixture(params=BACKENDS)
