@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 import pytest
 import schemathesis
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from schemathesis import Case
 from schemathesis.config import SchemathesisConfig
@@ -23,6 +24,7 @@ from schemathesis.engine import events, from_schema
 from schemathesis.hooks import HookContext
 from schemathesis.python import asgi
 
+from confide.accounts.passwords import PASSWORDS, Passwords
 from confide.db import Database
 from tests.matching.conftest import SmallNetwork, small_network  # noqa: F401
 from tests.scheduling.factories import make_client
@@ -58,6 +60,16 @@ def network(
 ) -> Network:
     secret_key = client.app.state.settings.secret_key  # type: ignore[attr-defined]
     return Network.read(database, client_state="NY", secret_key=secret_key)
+
+
+@pytest.fixture
+def quick_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2id at its smallest cost for this test: the coverage phase registers some 700
+    accounts, each hashed at OWASP's cost (19 MiB, ~70 ms on a busy machine), and what is
+    checked here is the shape of the answers. The cost itself is tested in tests/accounts."""
+    quick = Passwords(PasswordHasher(memory_cost=8, time_cost=1, parallelism=1))
+    monkeypatch.setattr(PASSWORDS, "hasher", quick.hasher)
+    monkeypatch.setattr(PASSWORDS, "_dummy", quick._dummy)
 
 
 @pytest.fixture
@@ -114,6 +126,7 @@ def _failures(client: TestClient, headers: dict[str, str], network: Network) -> 
 
 
 @pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+@pytest.mark.usefixtures("quick_passwords")
 def test_every_answer_is_what_the_schema_says(
     client: TestClient, signed_in: dict[str, str], network: Network, app_lifespans: None
 ) -> None:
