@@ -69,6 +69,13 @@ def field_keyring() -> Keyring:
     return TEST_KEYRING
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow tests first, the others in their order: xdist hands tests out in this order
+    (the same on every worker), so a long test is not the last one left on one worker while
+    the other has finished. xdist puts the groups (xdist_group) before single tests."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 def _postgres_reachable() -> str | None:
     try:
         with psycopg.connect(_libpq(POSTGRES_URL), connect_timeout=3) as conn:
