@@ -28,12 +28,14 @@ import psycopg
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import Envelope
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from confide import migrate
 from confide.accounts import users
+from confide.accounts.passwords import PASSWORDS, Passwords
 from confide.accounts.schemas import ClientCreate, Registration
 from confide.accounts.service import create_client
 from confide.config import Settings
@@ -243,6 +245,17 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
         truncate(database)
         yield database
         truncate(database)
+
+
+@pytest.fixture
+def quick_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2id at its smallest cost for one test, for the tests that make or sign in hundreds
+    of accounts to check something else (the schema conformance run registers ~700; the authz
+    matrix builds nine worlds of accounts): at OWASP's cost (19 MiB) each hash takes ~70 ms on
+    a busy machine. The cost itself is tested in tests/accounts."""
+    quick = Passwords(PasswordHasher(memory_cost=8, time_cost=1, parallelism=1))
+    monkeypatch.setattr(PASSWORDS, "hasher", quick.hasher)
+    monkeypatch.setattr(PASSWORDS, "_dummy", quick._dummy)
 
 
 def settings_for(url: str) -> Settings:

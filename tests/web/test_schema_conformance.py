@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterator
 
 import pytest
 import schemathesis
-from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from schemathesis import BaseSchema, Case
 from schemathesis.config import SchemathesisConfig
@@ -24,7 +23,6 @@ from schemathesis.engine import events, from_schema
 from schemathesis.hooks import HookContext
 from schemathesis.python import asgi
 
-from confide.accounts.passwords import PASSWORDS, Passwords
 from confide.db import Database
 from tests.matching.conftest import SmallNetwork, small_network  # noqa: F401
 from tests.scheduling.factories import make_client
@@ -60,16 +58,6 @@ def network(
 ) -> Network:
     secret_key = client.app.state.settings.secret_key  # type: ignore[attr-defined]
     return Network.read(database, client_state="NY", secret_key=secret_key)
-
-
-@pytest.fixture
-def quick_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
-    """argon2id at its smallest cost for this test: the coverage phase registers some 700
-    accounts, each hashed at OWASP's cost (19 MiB, ~70 ms on a busy machine), and what is
-    checked here is the shape of the answers. The cost itself is tested in tests/accounts."""
-    quick = Passwords(PasswordHasher(memory_cost=8, time_cost=1, parallelism=1))
-    monkeypatch.setattr(PASSWORDS, "hasher", quick.hasher)
-    monkeypatch.setattr(PASSWORDS, "_dummy", quick._dummy)
 
 
 @pytest.fixture
