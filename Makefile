@@ -26,12 +26,10 @@ run: seed
 	$(BIN)/confide serve
 
 # The tests measure both free-text paths, so they install the optional model (about 40 s once).
-test: text-extra browser
-	$(BIN)/confide db upgrade
+test: migrate text-extra browser
 	$(BIN)/pytest -n 2 --dist loadgroup
 
-bench: text-extra
-	$(BIN)/confide db upgrade
+bench: migrate text-extra
 	$(BIN)/python -m benchmarks
 
 lint: install
@@ -40,16 +38,14 @@ lint: install
 	$(BIN)/mypy src
 	$(BIN)/lint-imports
 
-# Everything `install` gives and the optional free-text concern model, in one pip run (one
-# resolution, one editable build): PyTorch pinned to its CPU build, so nothing pulls CUDA.
+# The optional free-text concern model: a CPU build of PyTorch first, so nothing pulls CUDA.
 text-extra: $(TEXT_STAMP)
 
-$(TEXT_STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet torch==2.13.0 -e '.[dev,text]'
-	@rm -f $(VENV)/.installed-* $(VENV)/.text-*
-	@touch $(STAMP) $(TEXT_STAMP)
+$(TEXT_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e '.[dev,text]'
+	@rm -f $(VENV)/.text-*
+	@touch $(TEXT_STAMP)
 
 # Browser tests use Debian's Chromium. Installed here when we may (root); elsewhere they skip,
 # except under CI=true, where they are required.
