@@ -244,7 +244,9 @@ def load_matrix() -> dict[str, dict[str, int]]:
         return tomllib.load(handle)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+@pytest.mark.usefixtures("quick_passwords")
 def test_every_route_answers_every_caller_as_the_matrix_says(
     api: TestClient, database: Database
 ) -> None:
