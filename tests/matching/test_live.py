@@ -78,14 +78,21 @@ def individual_intake(*, monday_afternoons: bool = False) -> MatchIntake:
     )
 
 
-def first_openings(live: LiveMatching, database: Database, intake: MatchIntake) -> dict[int, datetime]:
+def first_openings(
+    live: LiveMatching, database: Database, intake: MatchIntake
+) -> dict[int, datetime]:
     with database.session(write=True) as session:
         response = live.matches(session, intake, datetime.now(UTC))
     return {r.therapist.id: r.first_opening for r in response.results if r.first_opening}
 
 
 def book_from_the_pages(
-    database: Database, openings: OpeningsIndex, client_id: int, tid: int, kind: str, start: datetime
+    database: Database,
+    openings: OpeningsIndex,
+    client_id: int,
+    tid: int,
+    kind: str,
+    start: datetime,
 ) -> int:
     """Hold and confirm as /book and /bookings/{id}/confirm do, each write then marking the
     process's openings stale."""
@@ -128,7 +135,11 @@ def test_a_couples_booking_is_never_offered_as_an_individual_first_session(
 ) -> None:
     with database.session(write=True) as session:
         t, other = therapist(session), therapist(session)
-        partners, earlier, newcomer = couple(session), person(session, "Ira"), person(session, "Noa")
+        partners, earlier, newcomer = (
+            couple(session),
+            person(session, "Ira"),
+            person(session, "Noa"),
+        )
     openings = OpeningsIndex(horizon_days=HORIZON_DAYS)
     live = LiveMatching(database, openings, 2.0, HORIZON_DAYS)
     live.warm_up(NOW)
@@ -158,9 +169,11 @@ def test_every_first_opening_offered_can_be_held_after_random_changes(
     live.warm_up(NOW)
     intakes = [individual_intake(), individual_intake(monday_afternoons=True)]
     draw = random.Random(20261205)
+    made = 0
     for _ in range(12):
         offered = first_openings(live, database, draw.choice(intakes))
-        assert set(offered) == set(ids)
+        assert offered  # someone is always offered (a therapist's two Mondays may fill up)
+        assert set(offered) <= set(ids)
         for tid, start in offered.items():
             assert holdable(database, probe, tid, "intake", start), (tid, start)
         # one change through the pages' service path: hold, book, or cancel
@@ -169,20 +182,28 @@ def test_every_first_opening_offered_can_be_held_after_random_changes(
         now = datetime.now(UTC)
         with database.session(write=True) as session:
             client = session.get_one(Client, who)
-            mine = session.query(Appointment.id).filter(
-                Appointment.created_by_client_id == who,
-                Appointment.status.in_(("held", "booked")),
-            ).first()
+            mine = (
+                session.query(Appointment.id)
+                .filter(
+                    Appointment.created_by_client_id == who,
+                    Appointment.status.in_(("held", "booked")),
+                )
+                .first()
+            )
             try:
                 if mine is not None and draw.random() < 0.5:
-                    own_booking.cancel_own(session, client, mine[0], now, service.acting(client, None))
+                    own_booking.cancel_own(
+                        session, client, mine[0], now, service.acting(client, None)
+                    )
                 else:
                     hold = own_booking.hold_for(
                         session, client, tid, "intake", start.isoformat(), HOLD_MINUTES, now
                     )
                     if draw.random() < 0.5:
                         service.confirm_hold(session, client, hold.id, now)
+                made += 1
             except DomainError:
                 session.rollback()  # e.g. one upcoming first session per person
         openings.mark_stale()
         frozen.shift(timedelta(seconds=draw.choice((1, 5, 40))))
+    assert made >= 6, made  # the check ran over a changing schedule

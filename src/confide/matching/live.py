@@ -37,10 +37,25 @@ class LiveMatching:
         self.horizon_days = horizon_days
         self.index: MatchIndex | None = None
         self._grid: OpeningsGrid | None = None
+        # therapists the openings index reported changed, not yet re-read here; kept as one set
+        # for the life of the process (the subscription below holds it), under its own lock,
+        # since the openings index may be refreshed from another thread (fhir_api's bulk files)
         self._pending: set[int] = set()
+        self._pending_lock = threading.Lock()
         self._refreshed_at: float | None = None
         self._lock = threading.Lock()
-        openings.subscribe(self._pending.update)
+        openings.subscribe(self._note_changed)
+
+    def _note_changed(self, therapist_ids: set[int]) -> None:
+        with self._pending_lock:
+            self._pending.update(therapist_ids)
+
+    def _take_changed(self) -> set[int]:
+        """The therapists reported changed since the last call, and none left pending."""
+        with self._pending_lock:
+            changed = set(self._pending)
+            self._pending.clear()
+        return changed
 
     @contextmanager
     def reading(
@@ -59,11 +74,10 @@ class LiveMatching:
                 self._refreshed_at = clock
             grid = self.openings.grid
             assert grid is not None
+            changed = self._take_changed()
             if self.index is None or grid is not self._grid:
                 self.index = build_index(session, grid, now)
-                self._pending.clear()
-            elif self._pending:
-                changed, self._pending = set(self._pending), set()
+            elif changed:
                 self.index = update_index(self.index, session, grid, changed, now)
             self._grid = grid
             yield self.index
