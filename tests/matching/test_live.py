@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from confide.db import Database
@@ -162,7 +163,8 @@ def test_every_first_opening_offered_can_be_held_after_random_changes(
 ) -> None:
     with database.session(write=True) as session:
         ids = [therapist(session) for _ in range(3)]
-        people = [person(session, f"Person {n}") for n in range(6)]
+        people = [person(session, f"Person {n}") for n in range(5)]
+        partners = couple(session)
         probe = person(session, "Probe")
     openings = OpeningsIndex(horizon_days=HORIZON_DAYS)
     live = LiveMatching(database, openings, 2.0, HORIZON_DAYS)
@@ -176,28 +178,26 @@ def test_every_first_opening_offered_can_be_held_after_random_changes(
         assert set(offered) <= set(ids)
         for tid, start in offered.items():
             assert holdable(database, probe, tid, "intake", start), (tid, start)
-        # one change through the pages' service path: hold, book, or cancel
-        who = draw.choice(people)
+        # one change through the pages' service path: hold, book or cancel (a couple's holds
+        # have two participants)
+        who = draw.choice([*people, partners])
+        kind = "couples_intake" if who == partners else "intake"
         tid, start = draw.choice(list(offered.items()))
         now = datetime.now(UTC)
         with database.session(write=True) as session:
             client = session.get_one(Client, who)
-            mine = (
-                session.query(Appointment.id)
-                .filter(
+            mine = session.scalars(
+                select(Appointment.id).where(
                     Appointment.created_by_client_id == who,
                     Appointment.status.in_(("held", "booked")),
                 )
-                .first()
-            )
+            ).first()
             try:
                 if mine is not None and draw.random() < 0.5:
-                    own_booking.cancel_own(
-                        session, client, mine[0], now, service.acting(client, None)
-                    )
+                    own_booking.cancel_own(session, client, mine, now, service.acting(client, None))
                 else:
                     hold = own_booking.hold_for(
-                        session, client, tid, "intake", start.isoformat(), HOLD_MINUTES, now
+                        session, client, tid, kind, start.isoformat(), HOLD_MINUTES, now
                     )
                     if draw.random() < 0.5:
                         service.confirm_hold(session, client, hold.id, now)
