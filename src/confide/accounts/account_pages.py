@@ -119,8 +119,10 @@ async def _act(request: Request, uow: Any, caller: Caller, csrf: str, act: Any) 
         return see_other("/signin?next=/account")
     except DomainError as error:
         message = f"{error.field}: {error.message}" if isinstance(error, InvalidInput) else None
-        # nothing was kept; the account as it is, read after the failed write
-        found = await uow.read(_look(caller, hooks))
+        # nothing was kept; the account as it is, read after the failed write (without the
+        # private questions: asking whether they are due is an audited read, which needs a
+        # writing unit of work, and a request has only a read left after a failed write)
+        found = await uow.read(_look(caller, []))
         return _show(request, found, {"problem": message or error.message}, status_for(error))
     return _show(request, view, extra)
 
@@ -130,7 +132,7 @@ async def _refuse_answers(
 ) -> Response:
     """The account as it is, each wrong answer's message beside its question; nothing kept,
     nothing prefilled."""
-    found = await uow.read(_look(caller, question_hooks(request)))
+    found = await uow.write(_look(caller, question_hooks(request)))
     return _show(request, found, {"errors": errors}, 422)
 
 
