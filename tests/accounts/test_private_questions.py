@@ -48,7 +48,9 @@ def client_id(database: Database, email: str) -> int:
 
 
 def invitation(inviter: TestClient) -> str:
-    page = inviter.post("/account/partner/invitation", data={"csrf_token": form_csrf(inviter, "/account")})
+    page = inviter.post(
+        "/account/partner/invitation", data={"csrf_token": form_csrf(inviter, "/account")}
+    )
     assert page.status_code == 200, page.text
     found = re.search(r'<code class="invitation">([^<]+)</code>', page.text)
     assert found is not None
@@ -132,7 +134,8 @@ def test_a_link_without_answers_is_made_and_joint_booking_waits(
         assert refused.status_code == 409, refused.text
         assert refused.json()["error"] == "safety_questions_needed"
     # Blake answers later, from the section only Blake sees; then the joint hold is made
-    assert SECTION in linked.text and SECTION not in alex.get("/account").text
+    assert SECTION in linked.text
+    assert SECTION not in alex.get("/account").text
     answered = answer_on_account(blake, **ALL_NO)
     assert answered.status_code == 200, answered.text
     assert SECTION not in answered.text
@@ -146,13 +149,14 @@ def test_a_link_without_answers_is_made_and_joint_booking_waits(
 def test_a_yes_shows_the_hotline_to_that_person_only(
     client: TestClient, database: Database, therapist: int
 ) -> None:
-    (alex, alex_email), (blake, _) = browser(client, "Alex"), browser(client, "Blake")
+    (alex, _alex_email), (blake, _) = browser(client, "Alex"), browser(client, "Blake")
     accept(blake, invitation(alex))
     # Alex answers nothing yet; Blake's page, partner part and all, before Blake answers
     before = partner_part(alex.get("/account").text)
     answered = answer_on_account(blake, **{**ALL_NO, "pv_fear": "1"})
     assert answered.status_code == 200, answered.text
-    assert HOTLINE in answered.text and "text START to 88788" in answered.text
+    assert HOTLINE in answered.text
+    assert "text START to 88788" in answered.text
     assert "sessions of your own" in answered.text
     after = alex.get("/account").text
     assert partner_part(after) == before
@@ -164,7 +168,8 @@ def test_a_yes_shows_the_hotline_to_that_person_only(
     # the joint hold is refused for both, with no reason given to Alex
     refused = couples_hold(alex, therapist)
     assert refused.status_code == 409
-    assert "fear" not in refused.text and "violence" not in refused.text
+    assert "fear" not in refused.text
+    assert "violence" not in refused.text
 
 
 def test_the_partner_page_is_the_same_whatever_was_answered(
@@ -174,7 +179,9 @@ def test_the_partner_page_is_the_same_whatever_was_answered(
     for answers in ({**ALL_NO, "pv_hurt": "1"}, ALL_NO):
         (alex, _), (blake, _) = browser(client, "Alex"), browser(client, "Blake")
         assert accept(blake, invitation(alex), **answers).status_code == 200
-        parts.append(partner_part(alex.get("/account").text).replace(form_csrf(alex, "/account"), ""))
+        parts.append(
+            partner_part(alex.get("/account").text).replace(form_csrf(alex, "/account"), "")
+        )
     assert parts[0] == parts[1]
 
 
@@ -192,7 +199,8 @@ def test_recent_answers_are_not_asked_again_with_the_code(
             session, client_id(database, blake_email), now=NOW - timedelta(days=10)
         )
     page = blake.get("/account").text
-    assert SECTION not in page and 'name="pv_fear"' not in page
+    assert SECTION not in page
+    assert 'name="pv_fear"' not in page
 
 
 def test_wrong_answers_are_named_beside_their_field_and_nothing_is_kept(
@@ -201,16 +209,19 @@ def test_wrong_answers_are_named_beside_their_field_and_nothing_is_kept(
     (alex, _), (blake, blake_email) = browser(client, "Alex"), browser(client, "Blake")
     refused = accept(blake, invitation(alex), pv_fear="maybe")
     assert refused.status_code == 422
-    assert 'id="pv_fear-error"' in refused.text and "allowed: 0 (no), 1 (yes)" in refused.text
+    assert 'id="pv_fear-error"' in refused.text
+    assert "allowed: 0 (no), 1 (yes)" in refused.text
     assert "checked" not in refused.text  # never prefilled
     with database.session() as session:
         assert session.get_one(Client, client_id(database, blake_email)).partner_id is None
     # on the account section: nothing chosen, or a wrong value
     accept(blake, invitation(alex))
     empty = answer_on_account(blake)
-    assert empty.status_code == 422 and 'id="private_questions-error"' in empty.text
+    assert empty.status_code == 422
+    assert 'id="private_questions-error"' in empty.text
     wrong = answer_on_account(blake, pv_control="2")
-    assert wrong.status_code == 422 and 'id="pv_control-error"' in wrong.text
+    assert wrong.status_code == 422
+    assert 'id="pv_control-error"' in wrong.text
     assert records(database, blake_email) == []
 
 

@@ -221,7 +221,9 @@ async def accept_partner(
     def act(session: Session, principal: Principal, user: User) -> dict[str, Any]:
         client = caller.client(session, "profile", csrf=csrf_token)
         actor = caller.actor(client)
-        service.accept_invitation(session, client, code.strip(), secret_key, caller.now, actor=actor)
+        service.accept_invitation(
+            session, client, code.strip(), secret_key, caller.now, actor=actor
+        )
         support = record_answers(
             hooks, session, client.id, answers, source=LINKED, actor=actor, now=caller.now
         )
