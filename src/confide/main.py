@@ -31,6 +31,7 @@ from confide.scheduling.api import router as scheduling_router
 from confide.scheduling.openings import OpeningsIndex
 from confide.scheduling.pages import router as booking_pages_router
 from confide.screening.api import screening_router
+from confide.screening.partner_questions import PartnerViolenceQuestions
 from confide.screening.text_api import intake_text_router
 from confide.vocab.api import router as vocab_router
 from confide.web import errors
@@ -90,6 +91,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.sign_in_hooks = [claim_on_sign_in]
     # what the account forms may fill in for a visitor (accounts/forms.py: told_before)
     app.state.known_person_hooks = [told_in_intake]
+    # what the account page asks each partner privately (accounts/private_questions.py)
+    app.state.private_question_hooks = [PartnerViolenceQuestions()]
     errors.install(app)
     install_openapi(app)
     # fewer requests at work than pooled connections: see web/limits.py

@@ -307,6 +307,7 @@ def page_examples(person: dict[str, str]) -> list[Example]:
         Example("POST", "/account/partner/invitation", form={"csrf_token": "x"}),
         Example("POST", "/account/partner/end", form={"csrf_token": "x"}),
         Example("POST", "/account/partner", form={"csrf_token": "x", "code": "not-a-code-12345"}),
+        Example("POST", "/account/safety", form={"csrf_token": "x", "pv_fear": "0"}),
     ]
 
 

@@ -136,3 +136,12 @@ def couple_partner_violence_disclosed(
     for reader_of in sorted({client_id, partner_id}):
         audit.record(session, actor, "read", OBJECT_TYPE, reader_of, "ok", now)
     return disclosed
+
+
+def last_partner_violence_answer(
+    session: Session, client_id: int, *, actor: Actor, now: datetime
+) -> datetime | None:
+    """When the client last answered a partner-violence question (yes or no), if ever."""
+    answered = [r for r in _records(session, [client_id]) if answers_partner_violence_question(r)]
+    audit.record(session, actor, "read", OBJECT_TYPE, client_id, "ok", now)
+    return answered[-1].recorded_at if answered else None
