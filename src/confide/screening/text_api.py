@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+import anyio.to_thread
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -43,11 +44,15 @@ def intake_text_router(concerns: ConcernMapper, *, account: AccountKey | None = 
         responses=RATE_LIMITED,
         dependencies=[Depends(RateLimit("intake_text", account=account))],
     )
-    def read_intake_text(body: IntakeText) -> IntakeTextRead:
+    async def read_intake_text(body: IntakeText) -> IntakeTextRead:
         """Concerns and safety signals in the person's words; nothing is stored."""
-        # a plain def: the sentence model works on the CPU, so this runs in a worker thread
-        return IntakeTextRead(
-            concerns=list(concerns(body.text)), safety_signals=list(safety_signals(body.text))
-        )
+
+        def read() -> IntakeTextRead:
+            return IntakeTextRead(
+                concerns=list(concerns(body.text)), safety_signals=list(safety_signals(body.text))
+            )
+
+        # the sentence model works on the CPU: off the event loop, on one worker thread
+        return await anyio.to_thread.run_sync(read)
 
     return router
