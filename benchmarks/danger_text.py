@@ -29,7 +29,7 @@ from confide.screening.danger import SIGNALS, safety_signals
 
 ROOT = Path(__file__).resolve().parents[1]
 HELD_OUT = ROOT / "benchmarks" / "data" / "danger_heldout.toml"
-TUNING = ROOT / "tests" / "screening" / "danger_tuning.toml"
+TUNING = ROOT / "src" / "confide" / "screening" / "data" / "danger_tuning.toml"
 RECALL_TARGET = 0.95
 FALSE_ALARM_TARGET = 0.10
 
