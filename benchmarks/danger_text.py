@@ -24,7 +24,7 @@ from unittest import mock
 
 from confide.matching import concern_text
 from confide.matching.concern_text import embedding_available, map_concern_text
-from confide.screening import danger
+from confide.screening import danger_prepare
 from confide.screening.danger import SIGNALS, safety_signals
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -123,7 +123,7 @@ def keyword_path() -> AbstractContextManager[object]:
 
 def cold_ms_per_text(phrases: list[Phrase]) -> float:
     """The detector's time per text with its word caches emptied first (every word new)."""
-    danger._spelled_out.cache_clear()
+    danger_prepare.spelled_out.cache_clear()
     started = time.perf_counter()
     for phrase in phrases:
         safety_signals(phrase.text)
