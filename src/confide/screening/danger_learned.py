@@ -272,8 +272,16 @@ def _whole_rows(owner: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
 
 
 def training_phrases() -> list[TrainingPhrase]:
-    """Our tuning phrases and the training phrases written for this reader."""
-    return _load_phrases("danger_tuning.toml") + _load_phrases("danger_training.toml")
+    """Our tuning phrases and the training phrases written for this reader, each text once (a
+    text in two folds would flatter the cross-validation)."""
+    seen: set[str] = set()
+    phrases = []
+    for phrase in _load_phrases("danger_tuning.toml") + _load_phrases("danger_training.toml"):
+        key = " ".join(phrase.text.lower().split())
+        if key not in seen:
+            seen.add(key)
+            phrases.append(phrase)
+    return phrases
 
 
 def _load_phrases(name: str) -> list[TrainingPhrase]:
@@ -285,10 +293,14 @@ def _load_phrases(name: str) -> list[TrainingPhrase]:
         TrainingPhrase(row["text"], frozenset(row["expect"]), row["kind"])
         for row in data.get("phrase", [])
     ]
-    # the training file's compact form: one list of texts per kind
-    for kind in ("partner_violence", "self_harm", "ordinary", "both"):
-        expect = {"ordinary": frozenset(), "both": frozenset(SIGNALS)}.get(kind, frozenset({kind}))
-        phrases.extend(TrainingPhrase(t, expect, kind) for t in data.get(kind, []))
+    # the training file's compact form: one list of texts per kind, at the top and in batches
+    batches = [data, *(value for value in data.values() if isinstance(value, dict))]
+    for batch in batches:
+        for kind in ("partner_violence", "self_harm", "ordinary", "both"):
+            expect = {"ordinary": frozenset(), "both": frozenset(SIGNALS)}.get(
+                kind, frozenset({kind})
+            )
+            phrases.extend(TrainingPhrase(t, expect, kind) for t in batch.get(kind, []))
     return phrases
 
 
