@@ -95,7 +95,7 @@ def test_what_issue_9_found_signals_partner_violence(text: str) -> None:
 
 
 def test_relapsing_on_pills_is_addiction_not_self_harm() -> None:
-    assert safety_signals("I keep relapsing on pills") == ()
+    assert rule_signals("I keep relapsing on pills") == ()
 
 
 @pytest.mark.parametrize("embedding", [False, True], ids=["keywords", "embedding"])

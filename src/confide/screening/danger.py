@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from confide.screening.danger_learned import learned_signals, reader
+from confide.screening import danger_learned
 from confide.screening.danger_prepare import prepare
 from confide.screening.danger_rules import SIGNALS, Signal, matches, rules
 
@@ -33,7 +33,9 @@ def safety_signals(text: str) -> tuple[Signal, ...]:
     """The signals the text gives, in SIGNALS order (empty for ordinary distress)."""
     found = set(rule_signals(text))
     if len(found) < len(SIGNALS):
-        learned = learned_signals(text[:MAX_TEXT_CHARS]) if found or text.strip() else ()
+        learned = (
+            danger_learned.learned_signals(text[:MAX_TEXT_CHARS]) if found or text.strip() else ()
+        )
         found.update(learned or ())
     return tuple(signal for signal in SIGNALS if signal in found)
 
@@ -49,4 +51,4 @@ def rule_signals(text: str) -> tuple[Signal, ...]:
 
 def reading_method() -> Method:
     """Which readers safety_signals uses in this process (trains the learned one if needed)."""
-    return "rules+learned" if reader() is not None else "rules"
+    return "rules+learned" if danger_learned.reader() is not None else "rules"
