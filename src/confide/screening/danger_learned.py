@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -67,7 +68,8 @@ class LearnedReader:
     def scores(self, embeddings: FloatMatrix) -> FloatMatrix:
         """Probability per unit and signal (units x signals)."""
         logits = embeddings @ self.weights.T + self.biases
-        return (1.0 / (1.0 + np.exp(-logits))).astype(np.float32)
+        probabilities: FloatMatrix = (1.0 / (1.0 + np.exp(-logits))).astype(np.float32)
+        return probabilities
 
 
 def clauses(text: str) -> list[str]:
@@ -244,7 +246,7 @@ def _fit(embeddings: FloatMatrix, labels: npt.NDArray[np.bool_]) -> _Classifier:
 
     classifier = LogisticRegression(C=C, class_weight="balanced", max_iter=2000)
     classifier.fit(embeddings, labels)
-    return classifier
+    return cast(_Classifier, classifier)
 
 
 class _Classifier:  # what we use of a fitted LogisticRegression

@@ -77,7 +77,9 @@ def matches(rules: Iterable[Rule], prepared: str) -> bool:
 def _blocks() -> dict[str, str]:
     # up to N other words: {W1} {W2} {W3} {W4}
     blocks = {f"W{n}": rf"(?:[a-z0-9]+ ){{0,{n}}}?" for n in range(1, 9)}
-    blocks.update(_data()["blocks"])
+    named = _data()["blocks"]
+    assert isinstance(named, dict)
+    blocks.update(named)
     return blocks
 
 
