@@ -47,15 +47,26 @@ $(TEXT_STAMP): $(STAMP)
 	@rm -f $(VENV)/.text-*
 	@touch $(TEXT_STAMP)
 
-# Browser tests use Debian's Chromium. Installed here when we may (root); elsewhere they skip,
+# Browser tests use Debian's Chromium, and axe-core from the npm registry for the accessibility
+# checks (into var/node, never committed). Installed here when we may (root); elsewhere they skip,
 # except under CI=true, where they are required.
+AXE_CORE_VERSION := 4.14.1
+AXE := var/node/node_modules/axe-core/axe.min.js
+
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  else \
-	    echo "Chromium is not installed and we are not root: browser tests will be skipped"; \
-	  fi; }
+	    echo "Not installed and we are not root:$$missing; browser tests will be skipped"; \
+	  fi; \
+	fi
+	@if command -v npm >/dev/null 2>&1 && ! grep -qs '"version": "$(AXE_CORE_VERSION)"' var/node/node_modules/axe-core/package.json; then \
+	  npm install --prefix var/node --no-audit --no-fund --save-exact axe-core@$(AXE_CORE_VERSION); \
+	fi
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis

@@ -18,6 +18,7 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import httpx2
@@ -52,6 +53,9 @@ class Tally:
         default_factory=lambda: {"slots": [], "hold": [], "book": []}
     )
     statuses: Counter[str] = field(default_factory=Counter)
+    # a keep-alive connection the server closed just as a request went out on it (uvicorn
+    # closes one idle for 5 s): the request is sent again, with the same Idempotency-Key
+    resent: int = 0
     booked: int = 0
     gave_up: int = 0
 
@@ -107,16 +111,22 @@ async def _client(
         if pace is not None:
             await asyncio.sleep(pace.uniform(low, high))
 
-    async def timed(kind: str, request):  # type: ignore[no-untyped-def]
+    async def timed(kind: str, send):  # type: ignore[no-untyped-def]
         started = time.perf_counter()
-        response = await request
+        try:
+            response = await send()
+        except (httpx2.ReadError, httpx2.RemoteProtocolError):
+            # safe to repeat: a GET, or a write under the same Idempotency-Key
+            tally.resent += 1
+            response = await send()
         tally.latencies[kind].append(time.perf_counter() - started)
         tally.statuses[f"{kind} {response.status_code}"] += 1
         return response
 
     await think(0, 2)
     listed = await timed(
-        "slots", http.get(f"{base}/api/v1/therapists/{therapist_id}/slots", params={"days": 14})
+        "slots",
+        partial(http.get, f"{base}/api/v1/therapists/{therapist_id}/slots", params={"days": 14}),
     )
     if listed.status_code != 200:
         print(listed.status_code, listed.text[:300])
@@ -129,22 +139,26 @@ async def _client(
     start = starts[0]
     await think(1, 3)
     for _ in range(4):
+        hold_key, book_key = str(uuid.uuid4()), str(uuid.uuid4())
         held = await timed(
             "hold",
-            http.post(
+            partial(
+                http.post,
                 f"{base}/api/v1/holds",
-                headers={**headers, "Idempotency-Key": str(uuid.uuid4())},
+                headers={**headers, "Idempotency-Key": hold_key},
                 json={"therapist_id": therapist_id, "session_type": "intake", "start": start},
             ),
         )
         if held.status_code == 201:
             await think(1, 3)
+            hold_id = held.json()["hold_id"]
             booked = await timed(
                 "book",
-                http.post(
+                partial(
+                    http.post,
                     f"{base}/api/v1/appointments",
-                    json={"hold_id": held.json()["hold_id"]},
-                    headers={**headers, "Idempotency-Key": str(uuid.uuid4())},
+                    json={"hold_id": hold_id},
+                    headers={**headers, "Idempotency-Key": book_key},
                 ),
             )
             tally.booked += booked.status_code == 201
@@ -204,6 +218,8 @@ def _report(label: str, tally: Tally, elapsed: float, overlaps: int) -> list[str
     rows.append(
         "    statuses: " + ", ".join(f"{k}: {v}" for k, v in sorted(tally.statuses.items()))
     )
+    if tally.resent:
+        rows.append(f"    sent again after the server closed a kept-alive one: {tally.resent}")
     return rows
 
 

@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     # finds its route prepared and its statements compiled (web/warm_up.py). Off only to
     # measure the difference (benchmarks/cold_start.py).
     warm_up_request: bool = True
+    # Requests insert their audit rows unchained; a thread chains them this often (seconds).
+    # 0: no thread in this process (another process, or `confide audit verify`, seals).
+    audit_seal_seconds: float = Field(default=1.0, ge=0, le=60)
     # On SIGTERM: stop accepting, give requests at work this long to finish, then exit.
     shutdown_seconds: int = Field(default=10, ge=0, le=600)
     # A request with an Idempotency-Key claims it for this long; if its process dies, another

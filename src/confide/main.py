@@ -15,6 +15,7 @@ from confide.accounts.auth_api import router as auth_router
 from confide.accounts.deps import acting_client, acting_user, caller_account
 from confide.accounts.pages import router as account_forms_router
 from confide.audit.api import audit_router
+from confide.audit.sealing import Sealer
 from confide.config import Settings, get_settings
 from confide.crypto import install_keyring
 from confide.db import Database
@@ -44,6 +45,9 @@ from confide.web.security import SecurityHeaders
 from confide.web.templating import PACKAGE
 from confide.web.warm_up import warm_up_requests
 
+# how long a stopping process gives the audit sealer for its last pass
+SEALER_STOP_SECONDS = 3.0
+
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     settings = settings or get_settings()
@@ -57,7 +61,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         # build the indexes now, in the background: /readyz turns 200 when they are done
         readiness: Readiness = app.state.readiness
         readiness.start()
+        sealer: Sealer = app.state.audit_sealer
+        sealer.start()
         yield
+        # a last pass seals the rows of the requests just finished; bounded, then interrupted
+        sealer.stop(timeout=min(settings.shutdown_seconds, SEALER_STOP_SECONDS))
         if owns_database:
             # past CONFIDE_SHUTDOWN_SECONDS: the queries of requests still at work stop here
             database.interrupt()
@@ -76,6 +84,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     app.state.database = database
     app.state.rate_limiter = RateLimiter.from_settings(settings)
+    app.state.audit_sealer = Sealer(database, every=settings.audit_seal_seconds)
     app.state.openings = OpeningsIndex(horizon_days=settings.match_horizon_days)
     # run inside the sign-in's unit of work: what the browser did before signing in follows it
     app.state.sign_in_hooks = [claim_on_sign_in]

@@ -17,6 +17,6 @@ def bypassing_triggers(database: Database) -> Iterator[Connection]:
         if database.dialect == "postgresql":
             conn.execute(text("SET LOCAL session_replication_role = replica"))
         else:
-            conn.execute(text("DROP TRIGGER IF EXISTS tr_audit_events_no_update"))
-            conn.execute(text("DROP TRIGGER IF EXISTS tr_audit_events_no_delete"))
+            for name in ("seal_only", "no_update", "no_delete"):
+                conn.execute(text(f"DROP TRIGGER IF EXISTS tr_audit_events_{name}"))
         yield conn

@@ -75,10 +75,16 @@ def test_admins_page_through_events_newest_first(admin_client: TestClient, trail
     body = response.json()
     assert body["total"] == trail.base + 6
     assert [item["id"] for item in body["items"]] == trail.ids(6, 5, 4, 3)
+    # pending rows are sealed before an admin reads: every row shown has its place in the chain
+    assert [item["seq"] for item in body["items"]] == trail.ids(6, 5, 4, 3)
+    assert all(len(item["row_hash"]) == 64 for item in body["items"])
     # each read of the log is itself on it, so by the second page the log has grown by one
     second = admin_client.get("/api/v1/audit/events", params={"per_page": 4, "page": 2}).json()
     assert second["total"] == trail.base + 7
     assert [item["id"] for item in second["items"]] == trail.ids(3, 2, 1, 0)
+    first_again = admin_client.get("/api/v1/audit/events", params={"per_page": 1}).json()
+    assert first_again["items"][0]["object_type"] == "audit_log"  # the second page's read
+    assert first_again["items"][0]["seq"] == trail.base + 8  # sealed before this read
 
 
 def test_filters_by_actor_object_and_time(admin_client: TestClient, trail: Trail) -> None:
@@ -132,8 +138,10 @@ def test_the_csv_export_can_be_verified_offline(admin_client: TestClient, trail:
     assert response.headers["cache-control"] == "no-store"
     rows = list(csv.DictReader(io.StringIO(response.text)))
     assert [int(r["id"]) for r in rows] == list(range(1, trail.base + 7))
+    assert [int(r["seq"]) for r in rows] == list(range(1, trail.base + 7))  # sealed before export
     chain = [
         ChainRow(
+            seq=int(r["seq"]),
             id=int(r["id"]),
             occurred_at=datetime.fromisoformat(r["occurred_at"]),
             actor_user_id=int(r["actor_user_id"]) if r["actor_user_id"] else None,

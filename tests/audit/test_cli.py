@@ -1,8 +1,9 @@
-"""`confide audit verify`: 0 and a count when intact; non-zero naming the row when not."""
+"""`confide audit verify`: seals, then 0 and a count when intact; non-zero naming the row when
+not, or the rows left pending too long."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
@@ -26,20 +27,46 @@ def test_verify_counts_an_intact_trail(database: Database, monkeypatch: pytest.M
     with confide_command(database, monkeypatch) as runner:
         result = run(runner, "audit", "verify")
     assert result.exit_code == 0, result.output
+    assert "Sealed 4 pending rows first." in result.output
     assert "Audit trail intact: 4 rows." in result.output
-    assert "Head: row 4" in result.output
+    assert "Head: seq 4" in result.output
+
+
+def test_verify_without_sealing_reports_rows_pending_too_long(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with database.session(write=True) as session:
+        # recorded two minutes ago (the CLI reads the real clock) and never sealed
+        stale = record(
+            session,
+            SYSTEM,
+            "read",
+            "appointment",
+            1,
+            "ok",
+            datetime.now(UTC) - timedelta(minutes=2),
+        )
+    with confide_command(database, monkeypatch) as runner:
+        unsealed = run(runner, "audit", "verify", "--no-seal")
+        sealed = run(runner, "audit", "verify")
+    assert unsealed.exit_code == 1
+    assert "Pending (not yet sealed): 1 rows." in unsealed.output
+    assert f"ids {stale}: is the app's audit sealer running?" in " ".join(unsealed.output.split())
+    assert sealed.exit_code == 0, sealed.output
+    assert "Audit trail intact: 1 rows." in sealed.output
 
 
 def test_verify_names_the_row_changed_by_hand(
     database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     record_some(database, 4)
-    with bypassing_triggers(database) as conn:
-        conn.execute(text("UPDATE audit_events SET outcome = 'denied' WHERE id = 2"))
     with confide_command(database, monkeypatch) as runner:
+        assert run(runner, "audit", "verify").exit_code == 0
+        with bypassing_triggers(database) as conn:
+            conn.execute(text("UPDATE audit_events SET outcome = 'denied' WHERE seq = 2"))
         result = run(runner, "audit", "verify")
     assert result.exit_code == 1
-    assert "broken at row 2 (edited)" in result.output
+    assert "broken at seq 2 (edited)" in result.output
     assert "Rows before it intact: 1." in result.output
 
 
@@ -48,9 +75,9 @@ def test_verify_with_an_anchor_catches_a_cut_end(
 ) -> None:
     record_some(database, 3)
     with confide_command(database, monkeypatch) as runner:
-        head = run(runner, "audit", "verify").output.split("Head: row 3, ")[1].split()[0]
+        head = run(runner, "audit", "verify").output.split("Head: seq 3, ")[1].split()[0]
         with bypassing_triggers(database) as conn:
-            conn.execute(text("DELETE FROM audit_events WHERE id = 3"))
+            conn.execute(text("DELETE FROM audit_events WHERE seq = 3"))
         plain = run(runner, "audit", "verify")
         anchored = run(runner, "audit", "verify", "--anchor", head)
     assert plain.exit_code == 0

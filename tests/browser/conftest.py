@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+import warnings
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from tests.browser.walk import AXE_SCRIPT, FAILING_IMPACTS, WIDE, Walk, axe_violations, describe
 from tests.conftest import IN_CI
 
 CHROMIUM = os.environ.get("CONFIDE_CHROMIUM", "/usr/bin/chromium")
@@ -38,3 +41,79 @@ def browser() -> Iterator[object]:
         )
         yield launched
         launched.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str | None:
+    """axe-core's script from the npm registry (`make browser` installs it into var/node)."""
+    if AXE_SCRIPT.exists():
+        return AXE_SCRIPT.read_text()
+    message = f"axe-core not found at {AXE_SCRIPT} (`make browser` installs it from npm)"
+    if IN_CI:
+        pytest.fail(message + "; under CI=true the accessibility checks are required")
+    warnings.warn(message + "; pages are not checked for accessibility", stacklevel=1)
+    return None
+
+
+@pytest.fixture
+def axe(axe_source: str | None) -> Callable[[object], None]:
+    """axe(page): fail on serious or critical accessibility violations, listed readably."""
+
+    def check(page: object) -> None:
+        if axe_source is None:
+            pytest.skip("axe-core is not installed (`make browser`)")
+        serious = [v for v in axe_violations(page, axe_source) if v["impact"] in FAILING_IMPACTS]
+        if serious:
+            pytest.fail("axe-core: serious or critical violations:\n" + describe(serious))
+
+    return check
+
+
+WALKS: list[str] = []
+
+
+@pytest.fixture(scope="module")
+def checked_pages() -> set[tuple[object, ...]]:
+    """The page states a module's walks have checked and photographed: each once."""
+    return set()
+
+
+@pytest.fixture
+def walk(
+    browser: Any,
+    axe_source: str | None,
+    checked_pages: set[tuple[object, ...]],
+    request: pytest.FixtureRequest,
+) -> Iterator[Callable[..., Walk]]:
+    """walk(width=1280, javascript=True): a fresh browser context (its own cookies) and page,
+    whose clicks and fields are counted and whose every page is checked and photographed."""
+    opened: list[tuple[Any, Walk]] = []
+
+    def start(width: int = WIDE, *, javascript: bool = True, name: str = "") -> Walk:
+        context = browser.new_context(
+            viewport={"width": width, "height": 900},
+            java_script_enabled=javascript,
+            accept_downloads=True,
+        )
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        label = request.node.name + (f"-{name}" if name else "")
+        # axe-core is a script: in a page without script it cannot run (and evaluate() would
+        # wait for ever); the same pages are checked in the walks with script
+        walker = Walk(page, label, axe_source if javascript else None, seen=checked_pages)
+        opened.append((context, walker))
+        return walker
+
+    yield start
+    for context, walker in opened:
+        summary = walker.report()
+        print(summary)
+        WALKS.append(summary)
+        context.close()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if WALKS:
+        terminalreporter.write_sep("-", "browser walks (interactions from start to booking)")
+        for line in WALKS:
+            terminalreporter.write_line(line)

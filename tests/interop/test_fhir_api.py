@@ -119,7 +119,7 @@ def test_bulk_publish_files_are_valid_and_their_slots_can_be_held(
     assert page.status_code == 200
     assert "Sign in" in page.text  # nobody is signed in: the page offers that first
     signed_in_client(client)
-    assert "Book this session" in client.get(deep_link).text
+    assert "Hold this time" in client.get(deep_link).text
     held = client.post(
         "/api/v1/holds",
         headers=me,

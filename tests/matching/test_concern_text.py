@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -44,13 +46,36 @@ def embedding() -> None:
         pytest.skip(NO_EXTRA)
 
 
+# What the sentence model gave for each text in this module, so a text asked about again (the
+# same phrase with another max_codes, or in another test here) is not encoded again: encoding
+# is deterministic, and each text still goes through the model once.
+_ENCODED: dict[tuple[tuple[str, ...], tuple[tuple[str, Any], ...]], Any] = {}
+
+
+def remember_encodings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """For this test, the loaded model answers a text it has encoded before from _ENCODED."""
+    index = concern_text._embedding_index()
+    assert index is not None
+    model = index.model
+    encode = model.encode
+
+    def remembered(inputs: list[str], /, **kwargs: Any) -> Any:
+        key = (tuple(inputs), tuple(sorted(kwargs.items())))
+        if key not in _ENCODED:
+            _ENCODED[key] = encode(inputs, **kwargs)
+        return _ENCODED[key]
+
+    monkeypatch.setattr(model, "encode", remembered)
+
+
 @pytest.fixture
 def cold_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
-    """A fresh model load for the test, and the real one back afterwards."""
-    concern_text._load_embedding_index.cache_clear()
+    """A fresh model load for the test (a cache of its own around the real loader), and the
+    process's loaded model back afterwards, not loaded again by the next test that needs it."""
+    fresh = functools.cache(concern_text._load_embedding_index.__wrapped__)
+    monkeypatch.setattr(concern_text, "_load_embedding_index", fresh)
     yield monkeypatch
     monkeypatch.undo()
-    concern_text._load_embedding_index.cache_clear()
 
 
 def _accuracy() -> tuple[float, float, list[str]]:
@@ -94,7 +119,8 @@ def test_keyword_path_accuracy() -> None:
 
 
 @pytest.mark.usefixtures("embedding")
-def test_embedding_path_accuracy() -> None:
+def test_embedding_path_accuracy(monkeypatch: pytest.MonkeyPatch) -> None:
+    remember_encodings(monkeypatch)
     assert map_concern_text("my partner cheated").method == "embedding"
     top1, top3, misses = _accuracy()
     report = f"embedding path: top-1 {top1:.1%}, any of top 3 {top3:.1%}; misses: {misses}"
@@ -126,6 +152,8 @@ def test_results_are_well_formed(path: str, monkeypatch: pytest.MonkeyPatch) -> 
         monkeypatch.setattr(concern_text, "_embedding_index", lambda: None)
     elif not embedding_available():
         pytest.skip(NO_EXTRA)
+    else:
+        remember_encodings(monkeypatch)
     texts = [phrase["text"] for phrase in PHRASES]
     texts += ["😭😭😭 he did it AGAIN!!!", "12345", "ÉPUISÉE, stressée", "a" * 5_000]
     for text in texts:

@@ -110,7 +110,7 @@ def test_every_access_is_audited_by_client(database: Database) -> None:
                 AuditEvent.address,
             ).order_by(AuditEvent.id)
         ).all()
-        assert verify_chain(session).intact
+        assert verify_chain(session, datetime.now(UTC)).chain.intact
     assert [tuple(e) for e in events] == [
         ("client", 41, "create", "safety_record", str(first), "203.0.113.20"),
         ("system", None, "read", "safety_record", str(first), None),

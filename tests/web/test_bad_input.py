@@ -229,6 +229,20 @@ def examples(therapist_id: int, appointment_id: int, hold_id: int, start: str) -
             "/book/calendar",
             form={"appointment": appointment_id, "csrf_token": "not-a-token"},
         ),
+        Example("GET", "/bookings/{appointment_id}", {"appointment_id": appointment_id}),
+        Example(
+            "POST",
+            "/bookings/{appointment_id}/confirm",
+            {"appointment_id": hold_id},
+            form={"csrf_token": "not-a-token"},
+        ),
+        Example("GET", "/bookings/{appointment_id}/cancel", {"appointment_id": appointment_id}),
+        Example(
+            "POST",
+            "/bookings/{appointment_id}/cancel",
+            {"appointment_id": appointment_id},
+            form={"csrf_token": "not-a-token"},
+        ),
         # the intake (tests/intake/test_pages.py sends odd values with a real CSRF token too)
         Example("GET", "/start"),
         Example(

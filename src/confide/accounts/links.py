@@ -6,6 +6,7 @@ Only the SHA-256 of a link's secret is stored; a link works once, until it expir
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from urllib.parse import urlencode
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -52,8 +53,21 @@ def issue(
     return secret
 
 
-def url(public_url: str, purpose: str, secret: str) -> str:
-    return f"{public_url.rstrip('/')}{PATHS[purpose]}?token={secret}"
+def same_site_path(target: str) -> bool:
+    """Whether `target` is a path on this site (where a link or form may send the person on),
+    never another site: no scheme, no host, no `//` or `/\\`, no control characters."""
+    return (
+        0 < len(target) <= 1000
+        and target.startswith("/")
+        and not target.startswith(("//", "/\\"))
+        and all(c.isprintable() and c != "\\" for c in target)
+    )
+
+
+def url(public_url: str, purpose: str, secret: str, next: str = "") -> str:
+    """The link to mail; `next`, a path on this site, is where the person goes on to."""
+    query = {"token": secret, **({"next": next} if same_site_path(next) else {})}
+    return f"{public_url.rstrip('/')}{PATHS[purpose]}?{urlencode(query)}"
 
 
 def redeem(session: Session, purpose: str, secret: str, now: datetime) -> AccountLink:

@@ -19,10 +19,15 @@ from confide.accounts.deps import CallerDep
 from confide.accounts.forms import (
     clear_session_cookie,
     csrf_refusal,
+    forget_registration,
+    known_person,
     local_path,
     page,
+    registered_address,
+    remember_registration,
     see_other,
     set_session_cookie,
+    told_before,
 )
 from confide.accounts.mailer import public_url, send_later
 from confide.accounts.schemas import Registration
@@ -47,9 +52,15 @@ def _invalid(error: ValidationError) -> str:
 
 
 @router.get("/register", response_class=HTMLResponse)
-async def register_form(request: Request, next: str = "") -> Response:
-    """The form to create a client account."""
-    context = {"form": {}, "next": local_path(next, ""), "vocab": get_vocabulary()}
+async def register_form(
+    request: Request, uow: UnitOfWorkDep, next: str = "", state: str = "", timezone: str = ""
+) -> Response:
+    """The form to create a client account, filled with what the page before knew, or else
+    with what this browser told the app before (e.g. in the intake)."""
+    form = known_person(state[:2], timezone[:64])
+    if "state" not in form:
+        form = await uow.read(lambda s: told_before(s, request)) | form
+    context = {"form": form, "next": local_path(next, ""), "vocab": get_vocabulary()}
     return page(request, "register.html", context)
 
 
@@ -79,13 +90,16 @@ async def register(
         payload = Registration(password=password, **form)
     except ValidationError as error:
         return page(request, "register.html", {**context, "problem": _invalid(error)}, 422)
-    url, now = public_url(request), datetime.now(UTC)
+    url, now, onward = public_url(request), datetime.now(UTC), local_path(next, "")
     try:
-        outgoing = await uow.write(lambda s: users.register(s, payload, url, now))
+        outgoing = await uow.write(lambda s: users.register(s, payload, url, now, onward))
     except DomainError as error:
         return page(request, "register.html", {**context, "problem": _problem(error)}, 422)
     send_later(request, background, outgoing)
-    return page(request, "sent.html", {"message": SENT, "address": payload.email})
+    sent = page(request, "sent.html", {"message": SENT, "address": payload.email, "next": onward})
+    # the same page and cookie whether or not the address was free
+    remember_registration(request, sent, payload.email)
+    return sent
 
 
 @router.get("/signin", response_class=HTMLResponse)
@@ -165,22 +179,45 @@ async def signout(
 
 
 @router.get("/verify", response_class=HTMLResponse)
-async def verify_form(request: Request, token: str = "") -> Response:
+async def verify_form(request: Request, token: str = "", next: str = "") -> Response:
     """Where the verification link lands: one button confirms."""
-    return page(request, "verify.html", {"token": token[:200]})
+    return page(request, "verify.html", {"token": token[:200], "next": local_path(next, "")})
 
 
 @router.post("/verify", response_class=HTMLResponse)
-async def verify(request: Request, uow: UnitOfWorkDep, csrf_token: Csrf, token: Text) -> Response:
-    """Confirm the address."""
+async def verify(
+    request: Request, uow: UnitOfWorkDep, csrf_token: Csrf, token: Text, next: Text = ""
+) -> Response:
+    """Confirm the address. In the browser that registered it, that also signs the person in
+    and takes them on to where they were going (e.g. the time they chose)."""
     if (refused := csrf_refusal(request, csrf_token)) is not None:
         return refused
-    now = datetime.now(UTC)
+    now, onward = datetime.now(UTC), local_path(next, "")
+    registered_here = registered_address(request)
+    agent, address = request.headers.get("user-agent", ""), client_address(request)
+
+    def work(session: Session) -> str | None:
+        user = users.verify_email(session, token, now)
+        if registered_here is None or users.email_key(registered_here) != user.email_key:
+            return None
+        cookie = sessions.start_session(session, user, agent, now, address)[1]
+        # whatever else signing in brings along (e.g. this browser's intake), as /signin does
+        for hook in getattr(request.app.state, "sign_in_hooks", ()):
+            hook(session, request, user, now)
+        return cookie
+
     try:
-        await uow.write(lambda s: users.verify_email(s, token, now))
+        cookie = await uow.write(work)
     except DomainError as error:
-        return page(request, "verify.html", {"token": "", "problem": _problem(error)}, 422)
-    return page(request, "done.html", {"message": "Your email address is confirmed."})
+        context = {"token": "", "next": onward, "problem": _problem(error)}
+        return page(request, "verify.html", context, 422)
+    if cookie is None:
+        context = {"message": "Your email address is confirmed. Please sign in.", "next": onward}
+        return page(request, "done.html", context)
+    response = see_other(onward or "/account")
+    set_session_cookie(request, response, cookie)
+    forget_registration(request, response)
+    return response
 
 
 @router.get("/reset", response_class=HTMLResponse)

@@ -48,9 +48,13 @@ def _principal(
     user: User,
     via: Literal["session", "token"],
     scopes: frozenset[str],
+    client: Client | Literal["look"] | None = "look",
     **kw: object,
 ) -> Principal:
-    client_id = session.scalars(select(Client.id).where(Client.user_id == user.id)).first()
+    if client == "look":
+        client_id = session.scalars(select(Client.id).where(Client.user_id == user.id)).first()
+    else:  # loaded with the credential; require_client then finds it in the session
+        client_id = None if client is None else client.id
     return Principal(
         user_id=user.id,
         role=user.role,
@@ -67,9 +71,9 @@ def identify(session: Session, credentials: Credentials, now: datetime) -> Princ
     """The principal, or None for nobody. A bearer token that is not valid is Unauthorized (it
     never falls back to the cookie); a cookie-borne unsafe request needs its CSRF token."""
     if credentials.bearer is not None:
-        user, token = tokens.authenticate_token(session, credentials.bearer, now)
+        user, token, client = tokens.authenticate_token(session, credentials.bearer, now)
         scopes = frozenset(token.scopes.split())
-        return _principal(session, user, "token", scopes, credential_id=token.id)
+        return _principal(session, user, "token", scopes, client, credential_id=token.id)
     if credentials.cookie is None:
         return None
     found = sessions.resume(session, credentials.cookie, now)

@@ -38,8 +38,11 @@ def find_user(session: Session, email: str) -> User | None:
     return session.scalars(select(User).where(User.email_key == email_key(email))).one_or_none()
 
 
-def register(session: Session, payload: Registration, public_url: str, now: datetime) -> Outgoing:
-    """A client account awaiting verification, or, for a taken address, a note to its owner."""
+def register(
+    session: Session, payload: Registration, public_url: str, now: datetime, next: str = ""
+) -> Outgoing:
+    """A client account awaiting verification, or, for a taken address, a note to its owner;
+    the verification link goes on to `next` (a path on this site) once used."""
     check_new_password(payload.password, payload.email)
     password_hash = PASSWORDS.hash(payload.password)  # spent either way: the same time taken
     existing = find_user(session, payload.email)
@@ -66,7 +69,7 @@ def register(session: Session, payload: Registration, public_url: str, now: date
         )
     )
     secret = links.issue(session, "verify", now, user_id=user.id)
-    return messages.verify_address(user.email, links.url(public_url, "verify", secret))
+    return messages.verify_address(user.email, links.url(public_url, "verify", secret, next))
 
 
 def verify_email(session: Session, secret: str, now: datetime) -> User:

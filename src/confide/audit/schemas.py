@@ -74,8 +74,10 @@ class AuditEventRead(BaseModel):
     object_id: str | None
     address: str | None
     outcome: str
-    prev_hash: str
-    row_hash: str
+    # null while the row is pending: recorded and committed, not yet chained (audit/sealing.py)
+    seq: int | None
+    prev_hash: str | None
+    row_hash: str | None
 
 
 class AuditPage(BaseModel):

@@ -1,28 +1,35 @@
-"""Recording accesses to health data on the chained trail, verifying it, and reading it.
+"""Recording accesses to health data on the trail, verifying it, and reading it.
 
-`record` writes in the caller's transaction and never commits. It serialises every writer of
-the trail until that transaction ends, so call it late in a unit of work, after the work it
-records: on PostgreSQL it takes a transaction-level advisory lock; on SQLite the unit of work
-must have opened as a writer (BEGIN IMMEDIATE, `Database.session(write=True)`), even when what
-it records is a read: a reader that starts writing late fails with "database is locked" as
-soon as another writer got in first.
+`record` inserts one row in the caller's transaction and never commits, so the access and its
+record commit or roll back together. It takes no lock shared with other requests: the row is
+inserted "pending" (no seq, no hashes) and audit/sealing.py chains it within about a second of
+its commit, in commit order. On SQLite the unit of work must still have opened as a writer
+(BEGIN IMMEDIATE, `Database.session(write=True)`), even when what it records is a read: a
+deferred transaction that has read and then writes fails at once with "database is locked"
+(SQLITE_BUSY_SNAPSHOT, no waiting) as soon as another writer committed in between.
 
 A unit of work that fails rolls back its audit rows with everything else; to keep a trace of
 a refused request, record the refusal in a unit of work of its own.
+
+What pending rows do not protect: until a row is sealed, nothing in the chain vouches for it, so
+someone able to bypass the triggers (the database's owner) could delete it in that window, about
+a second, without leaving a gap. Once sealed, a deletion is a missing seq. `verify_chain` reports
+rows pending for longer than `STALE_AFTER`: a sealer that stopped is a problem to see.
 """
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import IO, NoReturn
 
-from sqlalchemy import insert, text
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from confide.audit import queries
-from confide.audit.chain import GENESIS, ChainReport, ChainRow, row_hash, verify
+from confide.audit.chain import ChainReport, verify
 from confide.audit.schemas import (
     ACTIONS,
     ADDRESS,
@@ -35,11 +42,13 @@ from confide.audit.schemas import (
     AuditPage,
     AuditQuery,
 )
+from confide.audit.sealing import AuditUnitOfWorkError, is_writer, seal
 from confide.models import ACTOR_ROLES, AuditEvent
 
-# pg_advisory_xact_lock key for the trail ("confide" + "audit" folded into a signed 64-bit int)
-CHAIN_LOCK = 0x636F6E66_69646541
+# a row pending for longer than this means the sealer is not running
+STALE_AFTER = timedelta(minutes=1)
 CSV_COLUMNS = (
+    "seq",
     "id",
     "occurred_at",
     "actor_user_id",
@@ -52,10 +61,6 @@ CSV_COLUMNS = (
     "prev_hash",
     "row_hash",
 )
-
-
-class AuditUnitOfWorkError(RuntimeError):
-    """record() was called where it cannot keep the chain: a programming error, not input."""
 
 
 def _refuse(problem: str) -> NoReturn:
@@ -83,17 +88,6 @@ def _check(
         _refuse("naive datetime: pass an instant")
 
 
-def _take_chain_lock(session: Session) -> None:
-    connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
-    elif not connection.get_execution_options().get("confide_write", False):
-        raise AuditUnitOfWorkError(
-            "audit.record on SQLite needs a unit of work opened as a writer "
-            "(Database.session(write=True)), also when the work it records is a read"
-        )
-
-
 def record(
     session: Session,
     actor: Actor,
@@ -103,36 +97,59 @@ def record(
     outcome: str,
     now: datetime,
 ) -> int:
-    """Append one event to the trail in the caller's transaction; returns its id."""
+    """Add one pending event to the trail in the caller's transaction; returns its id."""
     object_key = None if object_id is None else str(object_id)
     _check(actor, action, object_type, object_key, outcome, now)
-    _take_chain_lock(session)
-    head = queries.chain_head(session)
-    event = ChainRow(
-        id=1 if head is None else head[0] + 1,
-        occurred_at=now.astimezone(UTC),
-        actor_user_id=actor.user_id,
-        actor_role=actor.role,
-        action=action,
-        object_type=object_type,
-        object_id=object_key,
-        address=actor.address,
-        outcome=outcome,
-        prev_hash=GENESIS if head is None else head[1],
+    if session.get_bind().dialect.name == "sqlite" and not is_writer(session):
+        raise AuditUnitOfWorkError(
+            "audit.record on SQLite needs a unit of work opened as a writer "
+            "(Database.session(write=True)), also when the work it records is a read"
+        )
+    event_id: int | None = session.scalar(
+        insert(AuditEvent)
+        .values(
+            occurred_at=now.astimezone(UTC),
+            actor_user_id=actor.user_id,
+            actor_role=actor.role,
+            action=action,
+            object_type=object_type,
+            object_id=object_key,
+            address=actor.address,
+            outcome=outcome,
+        )
+        .returning(AuditEvent.id)
     )
-    values = {name: getattr(event, name) for name in CSV_COLUMNS if name != "row_hash"}
-    session.execute(insert(AuditEvent).values(**values, row_hash=row_hash(event)))
-    return event.id
+    assert event_id is not None
+    return event_id
 
 
-def verify_chain(session: Session, *, anchors: Iterable[str] = ()) -> ChainReport:
-    """Walk the whole trail; the report names the first row edited, deleted or put in by hand."""
-    return verify(queries.chain_rows(session), anchors)
+@dataclass(frozen=True, slots=True)
+class TrailReport:
+    """The chain of sealed rows, and the rows still pending."""
+
+    chain: ChainReport
+    pending: int
+    stale_ids: tuple[int, ...]  # the first few rows pending for longer than STALE_AFTER
+
+    @property
+    def sound(self) -> bool:
+        return self.chain.intact and not self.stale_ids
+
+
+def verify_chain(session: Session, now: datetime, *, anchors: Iterable[str] = ()) -> TrailReport:
+    """Walk the sealed trail in seq order (the report names the first row edited, deleted or put
+    in by hand), and count the rows pending, naming those pending for too long.
+
+    Seal first (`sealing.seal_pending`) to have every committed row walked."""
+    chain = verify(queries.chain_rows(session), anchors)
+    pending, stale = queries.pending_since(session, now - STALE_AFTER)
+    return TrailReport(chain, pending, tuple(stale))
 
 
 def list_events(session: Session, actor: Actor, query: AuditQuery, now: datetime) -> AuditPage:
     """A page of the trail, newest first; reading the trail is itself recorded."""
     filters = AuditFilter.model_validate(query.model_dump(exclude={"page", "per_page"}))
+    seal(session, wait=True)  # an admin sees every committed row chained (this read's is pending)
     page = AuditPage(
         items=[
             AuditEventRead.model_validate(event)
@@ -155,12 +172,15 @@ def export_csv(
 
     Consume it inside the unit of work (write to a spooled file, then send that).
     """
+    seal(session, wait=True)  # every committed row chained first (this export's is pending)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     count = 0
     for row in queries.iter_events(session, filters):
         cells = [getattr(row, name) for name in CSV_COLUMNS]
-        cells[1] = row.occurred_at.astimezone(UTC).isoformat()
+        if not row.seq:  # a pending row: no place in the chain yet, its chain cells empty
+            cells[0] = None
+        cells[2] = row.occurred_at.astimezone(UTC).isoformat()
         writer.writerow(["" if cell is None else cell for cell in cells])
         count += 1
     record(session, actor, "export", "audit_log", None, "ok", now)

@@ -1,27 +1,78 @@
-"""Booking a published opening as the signed-in client: hold it and book it in one unit of
-work, so both happen or neither does. No one else's account is made or touched; a couples
-session is for the client and the partner already linked with them."""
+"""Booking a published opening as the signed-in client, from the pages: hold it, look at the
+hold, book it, cancel it. No one else's account is made or touched; a couples session is for
+the client and the partner already linked with them.
+
+A person who holds one time from the pages and then picks another has changed their mind: the
+new hold replaces their own earlier one (never a partner's), instead of refusing until it lapses.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from confide.audit import Actor
 from confide.errors import InvalidInput
 from confide.fields import RecordId, parse_field
-from confide.models import Client, Therapist
+from confide.models import Appointment, AppointmentParticipant, Client, Therapist, TherapistService
 from confide.scheduling import bookable, service
 from confide.scheduling.booking import Opening, parse_start
+from confide.scheduling.timegrid import to_minute, zone
 from confide.vocab import get_vocabulary
+
+FREE_CANCELLATION = timedelta(hours=24)
+# each session type in plain words, for the person booking it
+PLAIN_WORDS = {
+    "intake": "a first session for you on your own",
+    "individual": "a session for you on your own",
+    "couples_intake": "a first session for you and your partner together",
+    "couples": "a session for you and your partner together",
+}
 
 
 @dataclass(frozen=True)
-class Confirmed:
-    opening: Opening
-    appointment_id: int
+class Booking:
+    """One of the client's appointments as the booking pages show it."""
+
+    appointment: Appointment
+    therapist: Therapist
+    client: Client
+    rate_cents: int | None
+    sliding_scale_min_cents: int | None
+    partner_taking_part: bool
+    alternatives: list[datetime]
+
+    @property
+    def couples(self) -> bool:
+        return get_vocabulary().session_types[self.appointment.session_type].format == "couples"
+
+    @property
+    def duration(self) -> int:
+        a = self.appointment
+        return int((a.end_at - a.start_at).total_seconds() // 60)
+
+    def in_my_zone(self, moment: datetime, *, with_date: bool = True) -> str:
+        """A time in the client's own zone, with the zone's name."""
+        here = moment.astimezone(zone(self.client.timezone))
+        shown = f"{here:%A %d %B %Y, %I:%M %p}" if with_date else f"{here:%I:%M %p}"
+        return f"{shown} ({here.tzname()})".replace(" 0", " ").lstrip("0")
+
+    def free_to_cancel_until(self) -> datetime:
+        return self.appointment.start_at - FREE_CANCELLATION
+
+    def free_to_cancel(self, now: datetime) -> bool:
+        return now < self.free_to_cancel_until()
+
+    def live_hold(self, now: datetime) -> bool:
+        a = self.appointment
+        return a.status == "held" and a.hold_expires_at is not None and a.hold_expires_at > now
+
+    def seconds_left(self, now: datetime) -> int:
+        expires = self.appointment.hold_expires_at
+        return 0 if expires is None else max(0, int((expires - now).total_seconds()))
 
 
 def check_request(therapist_id: int, session_type: str, start_text: str) -> datetime:
@@ -34,7 +85,23 @@ def check_request(therapist_id: int, session_type: str, start_text: str) -> date
     return parse_start(start_text)
 
 
-def book_as(
+def _own_live_hold(session: Session, client: Client, now: datetime) -> Appointment | None:
+    """The client's live hold that they made themselves (a partner's is left alone)."""
+    return session.scalars(
+        select(Appointment)
+        .join(AppointmentParticipant)
+        .where(
+            AppointmentParticipant.client_id == client.id,
+            Appointment.created_by_client_id == client.id,
+            Appointment.status == "held",
+            Appointment.hold_expires_at > now,
+        )
+        .order_by(Appointment.id)
+        .limit(1)
+    ).first()
+
+
+def hold_for(
     session: Session,
     client: Client,
     therapist_id: int,
@@ -43,14 +110,90 @@ def book_as(
     hold_minutes: int,
     now: datetime,
     actor: Actor | None = None,
-) -> Confirmed:
-    """Hold the opening for `client` (and their linked partner, for a couple) and book it."""
+) -> Appointment:
+    """Hold the opening for `client` (and their linked partner, for a couple); the same opening
+    held again is the same hold, and another one replaces the client's earlier hold."""
     start = check_request(therapist_id, session_type, start_text)
-    hold = service.create_hold(
+    earlier = _own_live_hold(session, client, now)
+    if earlier is not None:
+        if (earlier.therapist_id, earlier.session_type, earlier.start_at) == (
+            therapist_id,
+            session_type,
+            start,
+        ):
+            return earlier
+        service.cancel_appointment(session, client, earlier.id, now, "replaced", actor=actor)
+    return service.create_hold(
         session, client, therapist_id, session_type, start, now, hold_minutes, actor=actor
     )
-    service.confirm_hold(session, client, hold.id, now, actor=actor)
-    therapist = session.get_one(Therapist, therapist_id)  # locked and loaded by create_hold
-    duration = bookable.session_length(session, therapist_id, session_type)
-    opening = Opening(therapist, session_type, start, duration, free=False, alternatives=[])
-    return Confirmed(opening, hold.id)
+
+
+def _alternatives(session: Session, appointment: Appointment, now: datetime) -> list[datetime]:
+    return bookable.alternatives(
+        session,
+        appointment.therapist_id,
+        appointment.session_type,
+        to_minute(appointment.start_at),
+        now,
+    )
+
+
+def view(
+    session: Session, client: Client, appointment_id: int, now: datetime, actor: Actor
+) -> Booking:
+    """One of the client's appointments (NotFound for anyone else's), audited as a read; a
+    lapsed hold comes with fresh times."""
+    appointment, therapist, people = service.appointment_with_people(
+        session, client, appointment_id, now, actor=actor
+    )
+    rate, sliding = rates(session, therapist.id, appointment.session_type)
+    lapsed = appointment.status == "expired" or (
+        appointment.status == "held"
+        and (appointment.hold_expires_at is None or appointment.hold_expires_at <= now)
+    )
+    return Booking(
+        appointment=appointment,
+        therapist=therapist,
+        client=client,
+        rate_cents=rate,
+        sliding_scale_min_cents=sliding,
+        partner_taking_part=len(people) > 1,
+        alternatives=_alternatives(session, appointment, now) if lapsed else [],
+    )
+
+
+def cancel_own(
+    session: Session, client: Client, appointment_id: int, now: datetime, actor: Actor
+) -> Appointment:
+    """Cancel a booked session, or let a hold go (its reason says which); the time is free."""
+    found = session.get(Appointment, appointment_id)
+    reason = "released" if found is not None and found.status == "held" else "client"
+    return service.cancel_appointment(session, client, appointment_id, now, reason, actor=actor)
+
+
+def own_hold_on(session: Session, client_id: int, opening: Opening, now: datetime) -> int | None:
+    """The id of the client's own live hold on this opening, if they hold it."""
+    client = session.get_one(Client, client_id)
+    held = _own_live_hold(session, client, now)
+    if held is None:
+        return None
+    same = (held.therapist_id, held.session_type, held.start_at) == (
+        opening.therapist.id,
+        opening.session_type,
+        opening.start,
+    )
+    return held.id if same else None
+
+
+def rates(session: Session, therapist_id: int, session_type: str) -> tuple[int | None, int | None]:
+    """The therapist's self-pay rate for this kind of session, and their sliding-scale floor."""
+    offered = session.get(TherapistService, (therapist_id, session_type))
+    if offered is None:
+        return None, None
+    return offered.self_pay_rate_cents, offered.sliding_scale_min_cents
+
+
+def money(cents: int | None) -> str | None:
+    if cents is None:
+        return None
+    return f"${cents // 100:,}" if cents % 100 == 0 else f"${cents / 100:,.2f}"
