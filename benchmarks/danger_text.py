@@ -1,9 +1,13 @@
 """Danger signs in free text: recall per signal and false alarms, against the concern mapper.
 
 Run: python -m benchmarks danger_text
-Reads the held-out phrases (benchmarks/data/danger_heldout.toml, written apart from the
-detector and never used to tune it) and, separately, our tuning phrases
-(tests/screening/danger_tuning.toml). Targets: recall >= 95% per signal, false alarms <= 10% of
+Reads each held-out set present (benchmarks/data/danger_heldout.toml and danger_heldout_2.toml,
+written apart from the detector and never used to tune it) and, separately, our own phrases
+(src/confide/screening/data/danger_tuning.toml and danger_training.toml). Rows: the rules alone,
+the learned reader alone, the two combined (safety_signals, as served) and the concern mapper.
+On our own phrases the learned reader's figures are cross-validated (each phrase read by
+classifiers that never saw it); the rules were written on those phrases, so theirs are not.
+Targets: recall >= 95% per signal, false alarms <= 10% of
 ordinary distress. The straightforward alternative, in the same run: the free-text concern mapper
 read as a danger detector (partner violence when it puts relationship_abuse first, or anywhere in
 its top three; it has no self-harm concern, so it can never give that signal). For the held-out
@@ -24,12 +28,16 @@ from unittest import mock
 
 from confide.matching import concern_text
 from confide.matching.concern_text import embedding_available, map_concern_text
-from confide.screening import danger
-from confide.screening.danger import SIGNALS, safety_signals
+from confide.screening import danger_learned, danger_prepare
+from confide.screening.danger import SIGNALS, reading_method, rule_signals, safety_signals
 
 ROOT = Path(__file__).resolve().parents[1]
 HELD_OUT = ROOT / "benchmarks" / "data" / "danger_heldout.toml"
-TUNING = ROOT / "tests" / "screening" / "danger_tuning.toml"
+HELD_OUT_2 = ROOT / "benchmarks" / "data" / "danger_heldout_2.toml"
+HELD_OUT_SETS = (HELD_OUT, HELD_OUT_2)
+TUNING = ROOT / "src" / "confide" / "screening" / "data" / "danger_tuning.toml"
+TRAINING = ROOT / "src" / "confide" / "screening" / "data" / "danger_training.toml"
+COMBINED = "combined: rules or learned (safety_signals)"
 RECALL_TARGET = 0.95
 FALSE_ALARM_TARGET = 0.10
 
@@ -61,6 +69,15 @@ def load_phrases(path: Path) -> list[Phrase]:
     with path.open("rb") as handle:
         rows = tomllib.load(handle)["phrase"]
     return [Phrase(row["text"], frozenset(row["expect"]), row["kind"]) for row in rows]
+
+
+def own_phrases() -> list[Phrase]:
+    """Our tuning phrases and the learned reader's training phrases, as it reads them."""
+    return [Phrase(p.text, p.expect, p.kind) for p in danger_learned.training_phrases()]
+
+
+def learned_alone(text: str) -> tuple[str, ...]:
+    return danger_learned.learned_signals(text) or ()
 
 
 def measure(phrases: list[Phrase], detector: Detector = safety_signals) -> Figures:
@@ -122,11 +139,11 @@ def keyword_path() -> AbstractContextManager[object]:
 
 
 def cold_ms_per_text(phrases: list[Phrase]) -> float:
-    """The detector's time per text with its word caches emptied first (every word new)."""
-    danger._spelled_out.cache_clear()
+    """The rules' time per text with their word caches emptied first (every word new)."""
+    danger_prepare.spelled_out.cache_clear()
     started = time.perf_counter()
     for phrase in phrases:
-        safety_signals(phrase.text)
+        rule_signals(phrase.text)
     return 1000 * (time.perf_counter() - started) / max(1, len(phrases))
 
 
@@ -134,17 +151,23 @@ def _percent(value: float | None) -> str:
     return "   n/a" if value is None else f"{value:>6.1%}"
 
 
-def print_table(name: str, phrases: list[Phrase]) -> dict[str, Figures]:
-    rows: dict[str, tuple[Detector, float | None]] = {
-        "safety_signals (keyword rules)": (safety_signals, None),
-        **mapper_detectors(phrases),
-    }
+def print_table(
+    name: str, phrases: list[Phrase], *, cross_validated: bool = False
+) -> dict[str, Figures]:
+    rows: dict[str, tuple[Detector, float | None]] = {"rules alone": (rule_signals, None)}
+    if reading_method() == "rules+learned":
+        if cross_validated:
+            rows.update(_cross_validated_rows(phrases))
+        else:
+            rows["learned alone"] = (learned_alone, None)
+            rows[COMBINED] = (safety_signals, None)
+    rows.update(mapper_detectors(phrases))
     counts = {
         kind: sum(p.kind == kind for p in phrases) for kind in sorted({p.kind for p in phrases})
     }
     print(f"\n{name}: {len(phrases)} phrases ({', '.join(f'{k} {n}' for k, n in counts.items())})")
     print(
-        f"{'detector':<44} {'partner violence':>17} {'self-harm':>10} {'false alarms':>13} "
+        f"{'detector':<48} {'partner violence':>17} {'self-harm':>10} {'false alarms':>13} "
         f"{'ms/text':>8}"
     )
     results = {}
@@ -152,30 +175,60 @@ def print_table(name: str, phrases: list[Phrase]) -> dict[str, Figures]:
         figures = measure(phrases, detector)
         results[label] = figures
         print(
-            f"{label:<44} {_percent(figures.recall['partner_violence']):>17} "
+            f"{label:<48} {_percent(figures.recall['partner_violence']):>17} "
             f"{_percent(figures.recall['self_harm']):>10} {_percent(figures.false_alarms):>13} "
             f"{figures.ms_per_text if ms is None else ms:>8.3f}"
         )
     print(
         f"targets: recall >= {RECALL_TARGET:.0%} per signal, false alarms <= "
-        f"{FALSE_ALARM_TARGET:.0%}; keyword rules with cold word caches: "
+        f"{FALSE_ALARM_TARGET:.0%}; rules with cold word caches: "
         f"{cold_ms_per_text(phrases):.3f} ms/text"
     )
     return results
 
 
+def _cross_validated_rows(phrases: list[Phrase]) -> dict[str, tuple[Detector, float | None]]:
+    """The learned reader (and the combination) on our own phrases, each phrase read by
+    classifiers trained without it; times are the served reader's, warm."""
+    trained = danger_learned.reader()
+    assert trained is not None
+    model, _ = trained
+    training = [danger_learned.TrainingPhrase(p.text, p.expect, p.kind) for p in phrases]
+    found = dict(
+        zip(
+            [p.text for p in phrases],
+            danger_learned.cross_validated_signals(model, training),
+            strict=True,
+        )
+    )
+    learned_ms = measure(phrases, learned_alone).ms_per_text
+    combined_ms = measure(phrases, safety_signals).ms_per_text
+    return {
+        "learned alone (cross-validated)": (lambda text: found[text], learned_ms),
+        "combined (learned part cross-validated)": (
+            lambda text: set(rule_signals(text)) | found[text],
+            combined_ms,
+        ),
+    }
+
+
 def main() -> None:
     map_concern_text("warm up")  # the model loads once, outside the timings
-    if HELD_OUT.exists():
-        held_out = print_table(f"held-out set ({HELD_OUT.name})", load_phrases(HELD_OUT))
-        ours = held_out["safety_signals (keyword rules)"]
-        verdict = "meets" if ours.meets_targets() else "MISSES"
-        print(f"held-out: the detector {verdict} the targets (phrases missed are not printed)")
-    else:
-        print(f"no held-out set at {HELD_OUT}: tuning figures only")
-    tuning = print_table(f"tuning set ({TUNING.name})", load_phrases(TUNING))
-    wrong = tuning["safety_signals (keyword rules)"].wrong
-    print(f"tuning-set phrases the detector reads wrong: {len(wrong)}")
+    print(f"danger reading: {reading_method()}")  # trains the learned reader when first used
+    for path in HELD_OUT_SETS:
+        if not path.exists():
+            print(f"no held-out set at {path}")
+            continue
+        held_out = print_table(f"held-out set ({path.name})", load_phrases(path))
+        for label in ("rules alone", COMBINED):
+            if label in held_out:
+                verdict = "meets" if held_out[label].meets_targets() else "MISSES"
+                print(f"held-out {path.name}: {label} {verdict} the targets")
+        print("(phrases missed on held-out sets are never printed)")
+    phrases = own_phrases()
+    print_table("our own phrases (tuning + training)", phrases, cross_validated=True)
+    wrong = measure(load_phrases(TUNING), rule_signals).wrong
+    print(f"tuning-set phrases the rules read wrong: {len(wrong)}")
     for line in wrong:
         print(f"  {line}")
 

