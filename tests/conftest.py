@@ -266,6 +266,8 @@ def settings_for(url: str) -> Settings:
         secret_key="t" * 40,
         encryption_keys=TEST_ENCRYPTION_KEYS,
         rate_limits_enabled=False,
+        # the sentence model and the learned danger reader load on the first text a test sends
+        warm_up_text=False,
     )
 
 

@@ -51,6 +51,9 @@ class ServerProcess:
             # races, fault tests and benchmarks send floods on purpose; a test that wants the
             # limits passes CONFIDE_RATE_LIMITS_ENABLED=true in `env`
             "CONFIDE_RATE_LIMITS_ENABLED": "false",
+            # the sentence model and the learned danger reader: loaded before /readyz only where
+            # a test's people write in their own words (the browser paths pass "true")
+            "CONFIDE_WARM_UP_TEXT": "false",
             **env,
         }
         self.log = log_dir / f"server-{self.port}.log"

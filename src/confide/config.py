@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     # finds its route prepared and its statements compiled (web/warm_up.py). Off only to
     # measure the difference (benchmarks/cold_start.py).
     warm_up_request: bool = True
+    # Also before /readyz: read one sample text, so the sentence model is loaded and the learned
+    # danger reader trained (or read from var/) before a person's words wait for it.
+    warm_up_text: bool = True
     # Requests insert their audit rows unchained; a thread chains them this often (seconds).
     # 0: no thread in this process (another process, or `confide audit verify`, seals).
     audit_seal_seconds: float = Field(default=1.0, ge=0, le=60)

@@ -122,6 +122,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     live = install_matching(app, database, settings)
     app.state.readiness = Readiness(
         live.warm_up,
-        warm_up=(lambda: warm_up_requests(app)) if settings.warm_up_request else None,
+        warm_up=(
+            (lambda: warm_up_requests(app, text=settings.warm_up_text))
+            if settings.warm_up_request
+            else None
+        ),
     )
     return app

@@ -24,7 +24,7 @@ def test_a_person_in_a_hurry_reaches_results_in_a_few_clicks(browser, tmp_path: 
     with database.session(write=True) as session:
         write_network(session, generate_network(400, 11, get_vocabulary(), date(2026, 11, 25)))
     database.dispose()
-    with running_servers(url, count=1) as (base,):
+    with running_servers(url, count=1, env={"CONFIDE_WARM_UP_TEXT": "true"}) as (base,):
         context = browser.new_context(
             viewport={"width": 375, "height": 800}, timezone_id="America/Chicago"
         )

@@ -77,7 +77,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         ).one()
     database.dispose()
     outbox = folder / "outbox"
-    with running_servers(url, count=1, env={"CONFIDE_OUTBOX_DIR": str(outbox)}) as (base,):
+    with running_servers(
+        url, count=1, env={"CONFIDE_OUTBOX_DIR": str(outbox), "CONFIDE_WARM_UP_TEXT": "true"}
+    ) as (base,):
         yield Site(base, outbox, plan)
 
 

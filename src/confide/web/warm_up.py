@@ -29,6 +29,9 @@ SAMPLE_INTAKE: dict[str, Any] = {
 }
 
 
+SAMPLE_TEXT: dict[str, Any] = {"text": "We keep arguing since I found out about the affair."}
+
+
 async def send_in_process(app: ASGIApp, method: str, path: str, body: dict[str, Any]) -> int:
     """One HTTP request through `app` without a server; returns the response's status."""
     payload = orjson.dumps(body)
@@ -70,8 +73,13 @@ async def send_in_process(app: ASGIApp, method: str, path: str, body: dict[str, 
     return status
 
 
-async def warm_up_requests(app: ASGIApp) -> None:
-    """Send one sample match through the app; a failure is logged, never fatal."""
+async def warm_up_requests(app: ASGIApp, *, text: bool = True) -> None:
+    """Send one sample match (and, with `text`, one sample text to read) through the app; a
+    failure is logged, never fatal."""
     status = await send_in_process(app, "POST", "/api/v1/matches", SAMPLE_INTAKE)
     if status != 200:
         logger.warning("the warm-up match answered %s", status)
+    if text:
+        status = await send_in_process(app, "POST", "/api/v1/intake/text", SAMPLE_TEXT)
+        if status != 200:
+            logger.warning("the warm-up reading of text answered %s", status)
