@@ -40,4 +40,23 @@ def test_no_page_breaks_the_policy(browser, tmp_path: Path) -> None:  # type: ig
         # Swagger UI came up from local files and read the schema
         page.get_by_text("/api/v1/holds").first.wait_for(timeout=15_000)
         page.close()
+        _leaving_takes_the_page_out_of_history(browser, base, violations)
     assert violations == []
+
+
+def _leaving_takes_the_page_out_of_history(browser, base: str, violations: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """ "Leave this site" goes to a neutral page and Back does not return to the page left."""
+    page = browser.new_page()
+    page.on("pageerror", lambda error: violations.append(str(error)))
+    # the neutral site is out of reach here: the browser is given a stand-in for it
+    page.route(
+        "https://weather.gov/**",
+        lambda route: route.fulfill(status=200, content_type="text/html", body="<p>Forecast</p>"),
+    )
+    page.goto(f"{base}/")
+    page.goto(f"{base}/start")
+    page.get_by_role("link", name="Leave this site").click()
+    page.wait_for_url("https://weather.gov/**")
+    page.go_back()
+    assert page.url.rstrip("/") == base  # the home page, before /start; /start is gone
+    page.close()
