@@ -22,7 +22,8 @@ migrate: install
 seed: migrate
 	$(BIN)/confide seed --if-empty
 
-run: seed
+# The sentence model reads the intake's free text (concerns, and danger signs with the rules).
+run: seed text-extra
 	$(BIN)/confide serve
 
 # The tests measure both free-text paths, so they install the optional model (about 40 s once).
