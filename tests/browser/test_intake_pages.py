@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from confide.network.generator import generate_network
 from confide.network.seeding import write_network
@@ -43,7 +44,7 @@ def test_a_person_in_a_hurry_reaches_results_in_a_few_clicks(browser, tmp_path: 
         clicks = 0
         page.get_by_role("link", name="Start", exact=True).click()
         clicks += 1
-        assert page.get_by_text("Step 1 of 7").is_visible()
+        expect(page.get_by_text("Step 1 of 7")).to_be_visible()
         assert page.get_by_role("complementary", name="Crisis help").is_visible()
         # the partner's state shows only for couples (script), and is there without it
         assert not page.get_by_label("Where will your partner be").is_visible()
@@ -53,7 +54,7 @@ def test_a_person_in_a_hurry_reaches_results_in_a_few_clicks(browser, tmp_path: 
         page.get_by_label("Infidelity and affairs").check()
         page.get_by_role("button", name="Continue").click()
         clicks += 2
-        assert page.get_by_text("Step 3 of 7").is_visible()
+        expect(page.get_by_text("Step 3 of 7")).to_be_visible()
         # a positive two-question check opens the longer one in place
         first = page.locator("fieldset.intake-question").nth(0)
         second = page.locator("fieldset.intake-question").nth(1)
@@ -66,12 +67,15 @@ def test_a_person_in_a_hurry_reaches_results_in_a_few_clicks(browser, tmp_path: 
         page.get_by_role("button", name="Skip this step").click()  # payment
         page.get_by_role("button", name="Skip this step").click()  # preferences
         clicks += 3
-        assert page.get_by_text("Step 6 of 7").is_visible()
+        expect(page.get_by_text("Step 6 of 7")).to_be_visible()
         # the browser's zone, detected by the script
         assert page.get_by_label("Your time zone").input_value() == "America/Chicago"
         page.get_by_role("button", name="See therapists").click()
         clicks += 1
-        assert page.get_by_role("heading", name="Therapists who can see you soon").is_visible()
+        # a click returns once the next page is asked for: wait for it (results are the slowest)
+        expect(page.get_by_role("heading", name="Therapists who can see you soon")).to_be_visible(
+            timeout=30_000
+        )
         choose = page.get_by_role("link", name="Choose this time")
         assert choose.count() >= 3
         assert "/book?therapist=" in (choose.first.get_attribute("href") or "")
