@@ -5,12 +5,10 @@ Every page is checked with axe-core and photographed (var/screenshots/)."""
 
 from __future__ import annotations
 
-import email
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from email.policy import default as default_policy
 from pathlib import Path
 
 import httpx2
@@ -19,6 +17,7 @@ import pytest
 
 from confide.accounts import users
 from confide.accounts.schemas import Registration
+from tests.browser.walk import mailed_link
 from tests.conftest import PASSWORD, migrated
 from tests.scheduling.factories import make_therapist
 from tests.serving import running_servers
@@ -45,18 +44,7 @@ class Site:
         )
 
     def mailed_link(self, to: str) -> str:
-        """The path of the latest link mailed to `to` (the mail goes to the outbox)."""
-        for path in sorted(
-            self.outbox.glob("*.eml"), key=lambda p: p.stat().st_mtime, reverse=True
-        ):
-            message = email.message_from_bytes(path.read_bytes(), policy=default_policy)
-            if message["To"] == to:
-                body = message.get_body(preferencelist=("plain",))
-                assert body is not None
-                found = re.search(r"https?://[^/\s]+(/\S+)", body.get_content())
-                assert found is not None
-                return found.group(1)
-        raise AssertionError(f"no mail to {to} in {self.outbox}")
+        return mailed_link(self.outbox, to)
 
 
 @pytest.fixture(scope="module")

@@ -6,12 +6,10 @@ each path counts its clicks and fields up to the booking and prints the count.""
 
 from __future__ import annotations
 
-import email
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.policy import default as default_policy
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -24,7 +22,7 @@ from confide.models import PanelParticipation
 from confide.network.generator import generate_network
 from confide.network.seeding import write_network
 from confide.vocab import get_vocabulary
-from tests.browser.walk import Walk
+from tests.browser.walk import Walk, mailed_link
 from tests.conftest import PASSWORD, migrated
 from tests.serving import running_servers
 
@@ -46,17 +44,7 @@ class Site:
     plan: str  # an insurance plan many of the network's therapists in STATE take
 
     def mailed_link(self, to: str) -> str:
-        """The path of the latest link mailed to `to`."""
-        mails = sorted(self.outbox.glob("*.eml"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for path in mails:
-            message = email.message_from_bytes(path.read_bytes(), policy=default_policy)
-            if message["To"] == to:
-                body = message.get_body(preferencelist=("plain",))
-                assert body is not None
-                found = re.search(r"https?://[^/\s]+(/\S+)", body.get_content())
-                assert found is not None
-                return found.group(1)
-        raise AssertionError(f"no mail to {to}")
+        return mailed_link(self.outbox, to)
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,12 @@ lands on is checked with axe-core (no serious or critical violation) and photogr
 
 from __future__ import annotations
 
+import email
 import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email.policy import default as default_policy
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,20 @@ AXE_SCRIPT = ROOT / "var" / "node" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "var" / "screenshots"
 WIDE, NARROW = 1280, 375
 FAILING_IMPACTS = ("serious", "critical")
+
+
+def mailed_link(outbox: Path, to: str) -> str:
+    """The path of the latest link mailed to `to` (the mail goes to `outbox` as .eml files)."""
+    mails = sorted(outbox.glob("*.eml"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for path in mails:
+        message = email.message_from_bytes(path.read_bytes(), policy=default_policy)
+        if message["To"] == to:
+            body = message.get_body(preferencelist=("plain",))
+            assert body is not None
+            found = re.search(r"https?://[^/\s]+(/\S+)", body.get_content())
+            assert found is not None
+            return found.group(1)
+    raise AssertionError(f"no mail to {to} in {outbox}")
 
 
 def axe_violations(page: Any, source: str) -> list[dict[str, Any]]:
