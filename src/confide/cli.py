@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+import threading
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -18,14 +22,16 @@ from confide.accounts.cli import register as register_admin
 from confide.audit.cli import register as register_audit
 from confide.config import get_settings
 from confide.crypto import install_keyring
-from confide.db import create_db_engine, session_scope
+from confide.db import Database, create_db_engine, session_scope
 from confide.errors import DomainError
 from confide.interop import service as interop
+from confide.job_handlers import job_handlers
 from confide.keys.cli import register as register_keys
 from confide.matching.cli import register as register_match
 from confide.network.generator import generate_network
 from confide.network.seeding import NetworkNotEmpty, therapist_count, write_network
 from confide.network.stats import NetworkStats, network_stats
+from confide.notifications.worker import Worker
 from confide.vocab import get_vocabulary
 from confide.vocab.service import sync_reference_data
 
@@ -56,8 +62,12 @@ def serve(
     host: Annotated[str | None, typer.Option(help="default: CONFIDE_HOST")] = None,
     port: Annotated[int | None, typer.Option(help="default: CONFIDE_PORT")] = None,
     workers: Annotated[int | None, typer.Option(help="default: CONFIDE_WORKERS")] = None,
+    job_worker: Annotated[
+        bool, typer.Option("--worker/--no-worker", help="run `confide worker` beside the server")
+    ] = True,
 ) -> None:
-    """Serve the web app and API; ready (GET /readyz) once the indexes are built."""
+    """Serve the web app and API; ready (GET /readyz) once the indexes are built. The job
+    worker (notifications) runs beside it as a child process and stops with it."""
     import uvicorn
 
     from confide.web.access_log import serving_log_config
@@ -65,18 +75,73 @@ def serve(
     settings = get_settings()
     host = host or settings.host
     port = port or settings.port
+    child = _start_worker() if job_worker else None
     console.print(f"Confide on http://{host}:{port}  (API docs at /docs)")
-    uvicorn.run(
-        "confide.main:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers or settings.workers,
-        log_level="info",
-        # on SIGTERM: stop accepting, let requests at work finish this long, then exit
-        timeout_graceful_shutdown=settings.shutdown_seconds,
-        log_config=serving_log_config(),
+    try:
+        uvicorn.run(
+            "confide.main:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers or settings.workers,
+            log_level="info",
+            # on SIGTERM: stop accepting, let requests at work finish this long, then exit
+            timeout_graceful_shutdown=settings.shutdown_seconds,
+            log_config=serving_log_config(),
+        )
+    finally:
+        if child is not None:
+            _stop_worker(child, settings.job_lease_seconds)
+
+
+def _start_worker() -> subprocess.Popen[bytes]:
+    # Ctrl-C reaches the child too (same process group); a server stopped by SIGTERM stops it
+    # in `serve`'s finally; a server killed outright takes it along (Linux: PR_SET_PDEATHSIG)
+    return subprocess.Popen(
+        [sys.executable, "-m", "confide.cli", "worker"], preexec_fn=_die_with_parent
     )
+
+
+def _die_with_parent() -> None:
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+def _stop_worker(child: subprocess.Popen[bytes], grace_seconds: float) -> None:
+    """SIGTERM: the worker finishes the job at work (bounded by its lease), then exits."""
+    if child.poll() is None:
+        child.terminate()
+    try:
+        child.wait(timeout=grace_seconds)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
+
+
+@app.command()
+def worker(
+    poll_seconds: Annotated[
+        float | None, typer.Option(help="default: CONFIDE_WORKER_POLL_SECONDS", min=0.05)
+    ] = None,
+) -> None:
+    """Run the job queue: send notifications as they fall due, retry the failed ones, until
+    SIGTERM or Ctrl-C (the job at work is finished first)."""
+    settings = get_settings()
+    if poll_seconds is not None:
+        settings = settings.model_copy(update={"worker_poll_seconds": poll_seconds})
+    stop = threading.Event()
+    for stopping in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stopping, lambda *_: stop.set())
+    database = Database.from_settings(settings)
+    console.print(f"Confide worker: jobs {', '.join(job_handlers().kinds)}")
+    try:
+        Worker(database, job_handlers(), settings).run(stop)
+    finally:
+        database.dispose()
+    console.print("Confide worker stopped.")
 
 
 @db_app.command("upgrade")

@@ -88,6 +88,17 @@ class Settings(BaseSettings):
     outbox_dir: Path = Path("var") / "outbox"
     # the address people reach Confide at, for links in mail (else the request's own origin)
     public_url: str | None = None
+    # short text messages are written here as .txt files (no SMS provider yet)
+    sms_dir: Path = Path("var") / "sms"
+    # the job queue (notifications/jobs.py): how often an idle worker looks for due jobs; how
+    # long a claimed job is its worker's before another may take it (longer than any job takes,
+    # an SMTP timeout included); tries before a job is dead; the first wait after a failure,
+    # doubled after each, up to the longest
+    worker_poll_seconds: float = Field(default=1.0, ge=0.05, le=60)
+    job_lease_seconds: float = Field(default=120.0, ge=1, le=3600)
+    job_max_attempts: int = Field(default=8, ge=1, le=50)
+    job_backoff_seconds: float = Field(default=30.0, ge=0.01, le=3600)
+    job_backoff_max_seconds: float = Field(default=6 * 3600.0, ge=1, le=86400)
 
     @field_validator("rate_limits", mode="before")
     @classmethod

@@ -23,10 +23,12 @@ from confide.intake.pages import claim_on_sign_in, told_in_intake
 from confide.intake.pages import router as intake_pages_router
 from confide.interop.calendar_api import router as calendar_router
 from confide.interop.fhir_api import router as fhir_router
+from confide.job_handlers import job_handlers
 from confide.matching.api import router as matching_router
 from confide.matching.concern_text import map_concern_text
 from confide.matching.live import install_matching
 from confide.network.api import router as therapists_router
+from confide.notifications.worker import Worker
 from confide.scheduling.api import router as scheduling_router
 from confide.scheduling.openings import OpeningsIndex
 from confide.scheduling.pages import router as booking_pages_router
@@ -87,6 +89,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.rate_limiter = RateLimiter.from_settings(settings)
     app.state.audit_sealer = Sealer(database, every=settings.audit_seal_seconds)
     app.state.openings = OpeningsIndex(horizon_days=settings.match_horizon_days)
+    # runs a queued job at once where someone waits for it (account mail); `confide worker`
+    # runs the rest, and retries
+    app.state.jobs = Worker(database, job_handlers(), settings)
     # run inside the sign-in's unit of work: what the browser did before signing in follows it
     app.state.sign_in_hooks = [claim_on_sign_in]
     # what the account forms may fill in for a visitor (accounts/forms.py: told_before)

@@ -190,7 +190,7 @@ async def end_partner_link(
         partner = service.unlink_partner(session, client, caller.now, actor=caller.actor(client))
         if partner is None:
             return {"notice": "You are not linked with a partner."}
-        ended[:] = [partner.email]
+        ended[:] = [service.tell_link_ended(session, partner.email, caller.now)]
         return {
             "notice": "The link with your partner has ended. Any joint sessions still to come "
             "were cancelled; your own sessions are unchanged."

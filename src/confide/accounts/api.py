@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from confide.accounts import service
 from confide.accounts.deps import CallerDep
+from confide.accounts.mailer import deliver
 from confide.accounts.schemas import (
     ClientRead,
     InvitationRead,
@@ -87,19 +88,20 @@ async def unlink_partner(request: Request, uow: UnitOfWorkDep, caller: CallerDep
     def work(session: Session) -> tuple[ClientRead, bool, str | None]:
         client = caller.client(session, "profile")
         partner = service.unlink_partner(session, client, now, actor=caller.actor(client))
-        return _read(client), partner is not None, None if partner is None else partner.email
+        if partner is None:
+            return _read(client), False, None
+        return _read(client), True, service.tell_link_ended(session, partner.email, now)
 
-    read, ended, partner_email = await uow.write(work)
+    read, ended, mail_key = await uow.write(work)
     if ended:
-        await after_link_ended(request, partner_email)
+        await after_link_ended(request, mail_key)
     return read
 
 
-async def after_link_ended(request: Request, partner_email: str | None) -> None:
-    """Once an unlink is committed: the freed times are offered again, and the former partner
-    is told that the link ended (nothing more). A failed mail leaves the unlink standing."""
+async def after_link_ended(request: Request, mail_key: str | None) -> None:
+    """Once an unlink is committed: the freed times are offered again, and the mail telling the
+    former partner that the link ended (nothing more), queued with the unlink, is tried now. A
+    failed try leaves the unlink standing; the worker sends the mail later."""
     request.app.state.openings.mark_stale()  # cancelled joint sessions free their times
-    try:
-        await run_in_threadpool(service.tell_link_ended, request.app.state.settings, partner_email)
-    except OSError as error:
-        logger.error("could not mail a former partner that their link ended: %s", error)
+    if not await run_in_threadpool(deliver, request.app.state.jobs, mail_key):
+        logger.error("could not mail a former partner that their link ended; queued for later")

@@ -11,8 +11,7 @@ from sqlalchemy.orm import Session
 from confide.accounts import tokens, users
 from confide.accounts.credentials import digest
 from confide.accounts.deps import CallerDep
-from confide.accounts.mailer import public_url, send_later
-from confide.accounts.messages import Outgoing
+from confide.accounts.mailer import public_url, queue, send_later
 from confide.accounts.schemas import (
     Accepted,
     EmailToken,
@@ -73,8 +72,8 @@ async def register(
     """Create a client account; a verification link is mailed (the same answer for a taken
     address, whose owner is told instead)."""
     url, now = public_url(request), datetime.now(UTC)
-    outgoing = await uow.write(lambda s: users.register(s, payload, url, now))
-    send_later(request, background, outgoing)
+    key = await uow.write(lambda s: queue(s, users.register(s, payload, url, now), now))
+    send_later(request, background, key)
     return Accepted(detail=SENT)
 
 
@@ -98,8 +97,8 @@ async def password_reset(
 ) -> Accepted:
     """Mail a link to choose a new password (the same answer whether or not there is an account)."""
     url, now = public_url(request), datetime.now(UTC)
-    outgoing = await uow.write(lambda s: users.request_reset(s, payload.email, url, now))
-    send_later(request, background, outgoing)
+    key = await uow.write(lambda s: queue(s, users.request_reset(s, payload.email, url, now), now))
+    send_later(request, background, key)
     return Accepted(detail=RESET)
 
 
@@ -187,9 +186,9 @@ async def invite(
     url = public_url(request)
     invitation = users.Invitation(payload.email, payload.role, payload.therapist_id)
 
-    def work(session: Session) -> Outgoing:
+    def work(session: Session) -> str | None:
         admin = session.get_one(User, caller.signed_in(session).user_id)
-        return users.invite(session, admin, invitation, url, caller.now)
+        return queue(session, users.invite(session, admin, invitation, url, caller.now), caller.now)
 
     send_later(request, background, await uow.write(work))
     return Accepted(detail="The invitation is on its way.")

@@ -29,7 +29,7 @@ from confide.accounts.forms import (
     set_session_cookie,
     told_before,
 )
-from confide.accounts.mailer import public_url, send_later
+from confide.accounts.mailer import public_url, queue, send_later
 from confide.accounts.schemas import Registration
 from confide.errors import DomainError, Forbidden, InvalidInput
 from confide.models import User
@@ -92,10 +92,10 @@ async def register(
         return page(request, "register.html", {**context, "problem": _invalid(error)}, 422)
     url, now, onward = public_url(request), datetime.now(UTC), local_path(next, "")
     try:
-        outgoing = await uow.write(lambda s: users.register(s, payload, url, now, onward))
+        key = await uow.write(lambda s: queue(s, users.register(s, payload, url, now, onward), now))
     except DomainError as error:
         return page(request, "register.html", {**context, "problem": _problem(error)}, 422)
-    send_later(request, background, outgoing)
+    send_later(request, background, key)
     sent = page(request, "sent.html", {"message": SENT, "address": payload.email, "next": onward})
     # the same page and cookie whether or not the address was free
     remember_registration(request, sent, payload.email)
@@ -238,8 +238,8 @@ async def reset_request(
     if (refused := csrf_refusal(request, csrf_token)) is not None:
         return refused
     url, now = public_url(request), datetime.now(UTC)
-    outgoing = await uow.write(lambda s: users.request_reset(s, email, url, now))
-    send_later(request, background, outgoing)
+    key = await uow.write(lambda s: queue(s, users.request_reset(s, email, url, now), now))
+    send_later(request, background, key)
     return page(request, "sent.html", {"message": RESET, "address": email})
 
 

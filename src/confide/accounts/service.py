@@ -14,10 +14,9 @@ from confide import audit
 from confide.accounts import tokens, users
 from confide.accounts.schemas import SCOPES, ClientCreate
 from confide.audit import Actor
-from confide.config import Settings
 from confide.errors import Conflict, InvalidInput
 from confide.models import Appointment, AppointmentParticipant, Client, User
-from confide.notifications.mail import send_mail
+from confide.notifications.plain_mail import queue_mail
 
 INVITATION_DAYS = 7
 # keeps these signatures apart from any other the same secret key makes
@@ -212,9 +211,9 @@ def unlink_partner(
     return partner
 
 
-def tell_link_ended(settings: Settings, email: str | None) -> bool:
-    """Mail a former partner that the link ended (no reason, no who); False without an email."""
+def tell_link_ended(session: Session, email: str | None, now: datetime) -> str | None:
+    """Queue mail to a former partner that the link ended (no reason, no who), in the caller's
+    transaction; returns the job's key, None without an email."""
     if email is None:
-        return False
-    send_mail(settings, email, LINK_ENDED_SUBJECT, LINK_ENDED_TEXT)
-    return True
+        return None
+    return queue_mail(session, email, LINK_ENDED_SUBJECT, LINK_ENDED_TEXT, now)

@@ -45,10 +45,12 @@ def appointment_ics(
     clients: Sequence[Client],
     organizer_email: str = "bookings@confide.example",
     setting: str | None = None,
+    discreet: bool = False,
 ) -> bytes:
     """The appointment as a one-event iCalendar invitation (a cancellation when it is off).
 
-    `clients` are the appointment's client participants. Appointments do not record whether they
+    `clients` are the appointment's client participants. `discreet` (the copy sent by mail)
+    calls every session type just "Appointment". Appointments do not record whether they
     are telehealth or in person; pass `setting` when known, otherwise it is taken from what the
     therapist offers (in person only when that is all they offer).
     """
@@ -72,7 +74,8 @@ def appointment_ics(
     event.add("dtend", _utc(appointment.end_at))
     event.add("sequence", appointment.calendar_sequence or 0)
     event.add("status", status)
-    event.add("summary", f"{session_type.label} with {therapist.display_name}")
+    label = "Appointment" if discreet else session_type.label
+    event.add("summary", f"{label} with {therapist.display_name}")
     event.add("description", _description(setting, therapist))
     event.add("location", _location(setting, therapist))
     # Shared calendars then show the time as busy without the title.

@@ -13,6 +13,7 @@ from confide.models.base import Base, UTCDateTime, utcnow
 from confide.models.clients import Client
 from confide.models.filters import among
 from confide.models.intake import IntakeDraft
+from confide.models.jobs import JOB_STATUSES, Job
 from confide.models.network import (
     Licence,
     PanelParticipation,
@@ -44,6 +45,7 @@ __all__ = [
     "ACTOR_ROLES",
     "APPOINTMENT_STATUSES",
     "BLOCKING_STATUSES",
+    "JOB_STATUSES",
     "LINK_PURPOSES",
     "SAFETY_FLAG_KINDS",
     "USER_ROLES",
@@ -58,6 +60,7 @@ __all__ = [
     "ExternalBusy",
     "IdempotencyRecord",
     "IntakeDraft",
+    "Job",
     "Licence",
     "PanelParticipation",
     "Payer",

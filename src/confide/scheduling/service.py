@@ -29,7 +29,7 @@ from confide.models import (
     Client,
     Therapist,
 )
-from confide.scheduling import booking_rules, capacity
+from confide.scheduling import booking_rules, capacity, notices
 from confide.scheduling.bookable import alternatives, session_length
 from confide.scheduling.expiry import sweep_expired_holds
 from confide.scheduling.parties import (
@@ -280,6 +280,7 @@ def confirm_hold(
     appointment.set_status("booked", now)
     appointment.hold_expires_at = None
     session.flush()
+    notices.booked(session, appointment, now)
     record(session, who, "update", appointment.id, now)
     return appointment
 
@@ -306,8 +307,11 @@ def cancel_appointment(
             appointment_id=appointment.id,
             status=appointment.status,
         )
+    was_booked = appointment.status == "booked"
     appointment.cancel(reason, now)
     session.flush()
+    if was_booked:  # a hold let go is nobody's news
+        notices.cancelled(session, appointment, now)
     record(session, who, "update", appointment.id, now)
     return appointment
 
@@ -376,6 +380,8 @@ def reschedule_appointment(
     _insert(session, new, duration, now)
     who = acting(client, actor)
     booking_rules.check_couples_allowed(session, old.session_type, parties, who, now)
+    if status == "booked":
+        notices.moved(session, old, new, now)
     record(session, who, "update", old.id, now)
     record(session, who, "create", new.id, now)
     return new
