@@ -296,3 +296,31 @@ def test_a_therapist_without_an_account_and_a_client_without_email_get_nothing(
     with database.session() as session:
         statuses = set(session.scalars(select(Job.status).where(Job.run_at <= NOW)))
     assert statuses == {"done"}
+
+
+def test_an_ended_partner_link_tells_everyone_the_joint_session_is_off_and_not_why(
+    api: TestClient, smtp_server: Inbox, therapist_id: int
+) -> None:
+    me = make_client(api, email=CLIENT_EMAIL, name="Alex Rivera")
+    partner = make_client(api, email="blake@example.org", name="Blake Rivera")
+    link_partners(api, me, partner)
+    book(api, me, therapist_id, MONDAY_9_NY, "couples_intake")
+    run_jobs(api)
+    before = len(smtp_server.envelopes)
+    assert api.delete("/api/v1/clients/me/partner", headers=partner).status_code == 200
+    run_jobs(api)
+    told = {
+        e.rcpt_tos[0]: smtp_server.message(i)["Subject"]
+        for i, e in enumerate(smtp_server.envelopes)
+        if i >= before and "cancelled" in str(smtp_server.message(i)["Subject"])
+    }
+    assert told == {
+        CLIENT_EMAIL: "Your Confide appointment was cancelled",
+        "blake@example.org": "Your Confide appointment was cancelled",
+        THERAPIST_EMAIL: "An appointment on Confide was cancelled",
+    }
+    for i in range(before, len(smtp_server.envelopes)):
+        message = smtp_server.message(i)
+        if "cancelled" in str(message["Subject"]):
+            assert_nothing_sensitive(message)
+            assert "link" not in everything_said(message).replace("the link to join", "")

@@ -16,6 +16,7 @@ from confide.accounts.schemas import SCOPES, ClientCreate
 from confide.audit import Actor
 from confide.errors import Conflict, InvalidInput
 from confide.models import Appointment, AppointmentParticipant, Client, User
+from confide.notifications import appointments as appointment_notices
 from confide.notifications.plain_mail import queue_mail
 
 INVITATION_DAYS = 7
@@ -196,7 +197,10 @@ def unlink_partner(
         return None  # another request changed the link first
     cancelled = _joint_upcoming(session, client.id, partner.id, now)
     for appointment in cancelled:
+        was_booked = appointment.status == "booked"
         appointment.cancel(LINK_ENDED, now)
+        if was_booked:  # each of them and the therapist are told it is off (not why)
+            appointment_notices.cancelled(session, appointment, now)
     client.partner_id = None
     if partner.partner_id == client.id:
         partner.partner_id = None

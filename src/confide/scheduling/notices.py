@@ -3,10 +3,12 @@ hours before, cancelled, moved; each client taking part, and the therapist (at t
 their Confide account, if they have one).
 
 The service queues a job per person in the booking's own transaction (`booked`, `cancelled`,
-`moved`); the handlers render each message from the appointment when the job runs, so a
-reminder for a session cancelled or moved since is not sent. Nothing sensitive goes in a
-notification: no concern, no screening, no session type (every session is "an appointment"),
-no names of other people, nothing either partner answered privately.
+`moved`, from notifications/appointments.py, so that accounts, below scheduling, queues the
+same ones when an ended partner link cancels joint sessions); the handlers here render each
+message from the appointment when the job runs, so a reminder for a session cancelled or
+moved since is not sent. Nothing sensitive goes in a notification: no concern, no screening,
+no session type (every session is "an appointment"), no names of other people, nothing either
+partner answered privately.
 
 The calendar file is interop's (it sits above scheduling): the wiring passes its renderer to
 `register`.
@@ -15,7 +17,7 @@ The calendar file is interop's (it sits above scheduling): the wiring passes its
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,84 +27,24 @@ from sqlalchemy.orm import Session, selectinload
 from confide import audit
 from confide.audit import SYSTEM
 from confide.models import Appointment, Client, Therapist, User
-from confide.notifications.jobs import enqueue
+from confide.notifications.appointments import (
+    BOOKED,
+    CANCELLED,
+    MOVED,
+    REMINDER,
+    booked,
+    cancelled,
+    moved,
+)
 from confide.notifications.mail import Attachment
 from confide.notifications.worker import Handler, Handlers, Mail, Outgoing
-
-BOOKED = "appointment.booked"
-REMINDER = "appointment.reminder"
-CANCELLED = "appointment.cancelled"
-MOVED = "appointment.moved"
-REMINDER_BEFORE = timedelta(hours=24)
 
 # an appointment, its therapist and its clients -> an .ics (interop's appointment_ics)
 CalendarFile = Callable[[Appointment, Therapist, Sequence[Client]], bytes]
 
 SIGN_IN = "To change or cancel it, sign in to Confide."
 
-
-# --- queueing, in the caller's transaction -------------------------------------------------
-
-
-def _each_person(
-    session: Session,
-    kind: str,
-    appointment: Appointment,
-    event: str,
-    now: datetime,
-    **payload: object,
-) -> None:
-    for participant in appointment.participants:
-        enqueue(
-            session,
-            kind,
-            {"appointment_id": appointment.id, "client_id": participant.client_id, **payload},
-            key=f"appointment:{appointment.id}:{event}:client:{participant.client_id}",
-            run_at=now,
-        )
-    enqueue(
-        session,
-        kind,
-        {"appointment_id": appointment.id, "client_id": None, **payload},
-        key=f"appointment:{appointment.id}:{event}:therapist",
-        run_at=now,
-    )
-
-
-def _reminders(session: Session, appointment: Appointment, now: datetime) -> None:
-    at = appointment.start_at - REMINDER_BEFORE
-    if at <= now:  # booked less than a day ahead: the confirmation is the reminder
-        return
-    for participant in appointment.participants:
-        enqueue(
-            session,
-            REMINDER,
-            {
-                "appointment_id": appointment.id,
-                "client_id": participant.client_id,
-                "start_at": appointment.start_at.isoformat(),
-            },
-            key=f"appointment:{appointment.id}:reminder:client:{participant.client_id}",
-            run_at=at,
-        )
-
-
-def booked(session: Session, appointment: Appointment, now: datetime) -> None:
-    """A confirmation to each client and the therapist, and each client's reminder."""
-    _each_person(session, BOOKED, appointment, "booked", now)
-    _reminders(session, appointment, now)
-
-
-def cancelled(session: Session, appointment: Appointment, now: datetime) -> None:
-    """A booked appointment was cancelled: tell each client and the therapist."""
-    _each_person(session, CANCELLED, appointment, "cancelled", now)
-
-
-def moved(session: Session, old: Appointment, new: Appointment, now: datetime) -> None:
-    """A booked appointment moved to a new time (a new row): tell everyone, remind anew (the
-    old reminders find the old row cancelled and send nothing)."""
-    _each_person(session, MOVED, new, "moved", now, moved_from_id=old.id)
-    _reminders(session, new, now)
+__all__ = ["BOOKED", "CANCELLED", "MOVED", "REMINDER", "booked", "cancelled", "moved", "register"]
 
 
 # --- rendering, when the job runs ----------------------------------------------------------
