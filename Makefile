@@ -23,6 +23,8 @@ seed: migrate
 	$(BIN)/confide seed --if-empty
 
 # The sentence model reads the intake's free text (concerns, and danger signs with the rules).
+# `confide serve` starts `confide worker` (notifications) beside the server as a child process:
+# one Ctrl-C stops both, and a server that dies takes the worker with it.
 run: seed text-extra
 	$(BIN)/confide serve
 
