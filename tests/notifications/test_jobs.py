@@ -223,3 +223,30 @@ def test_a_job_can_send_mail_and_text(database: Database, tmp_path: Path) -> Non
     assert len(list((tmp_path / "outbox").glob("*.eml"))) == 1
     assert len(list((tmp_path / "sms").glob("*.txt"))) == 1
     assert job(database, "both-1").status == "done"
+
+
+def test_a_stopping_worker_finishes_the_job_at_work_and_gives_back_the_rest(
+    database: Database, tmp_path: Path
+) -> None:
+    import threading
+
+    stop = threading.Event()
+    ran: list[str] = []
+
+    def render(session: Session, payload: Mapping[str, Any], now: datetime) -> Sequence[Outgoing]:
+        ran.append(str(payload["n"]))
+        stop.set()  # SIGTERM arrives while the first job is at work
+        return []
+
+    handlers = Handlers()
+    handlers.register("slow", render)
+    with database.session(write=True) as session:
+        for n in range(3):
+            enqueue(session, "slow", {"n": n}, key=f"slow-{n}", run_at=T0)
+    Worker(database, handlers, job_settings(database, tmp_path), clock=Clock(T0)).run(stop)
+    assert ran == ["0"]
+    assert [(j.status, j.attempts) for j in (job(database, f"slow-{n}") for n in range(3))] == [
+        ("done", 1),
+        ("pending", 0),
+        ("pending", 0),
+    ]

@@ -127,6 +127,19 @@ def complete(session: Session, job: ClaimedJob, now: datetime) -> bool:
     return bool(getattr(result, "rowcount", 0))
 
 
+def release(session: Session, job: ClaimedJob) -> None:
+    """Give back a job claimed but never started (a worker stopping): pending, due at once,
+    the claim not counted as a try."""
+    session.execute(
+        update(Job)
+        .where(Job.id == job.id, Job.status == "running", Job.lease_token == job.token)
+        .values(
+            status="pending", attempts=Job.attempts - 1, lease_token=None, lease_expires_at=None
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
 def backoff(attempts: int, *, base: timedelta, cap: timedelta) -> timedelta:
     """The wait after the `attempts`-th failed try: base, 2×base, 4×base, … up to `cap`."""
     wait: timedelta = base * (2 ** max(0, attempts - 1))

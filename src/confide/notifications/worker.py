@@ -136,20 +136,31 @@ class Worker:
 
     def run(self, stop: threading.Event) -> None:
         """Pass after pass until `stop` is set; idle, wait CONFIDE_WORKER_POLL_SECONDS. A stop
-        lets the job at work finish; jobs claimed but not started go back when their lease
-        runs out."""
+        lets the job at work finish and gives back the jobs claimed but not started."""
         while not stop.is_set():
             try:
                 claimed = self._claim()
             except Exception:  # the database away for a moment: look again later
                 logger.exception("could not claim jobs")
                 claimed = []
-            for job in claimed:
+            for place, job in enumerate(claimed):
                 if stop.is_set():
+                    self._release(claimed[place:])
                     break
-                self.run_claimed(job)
+                try:
+                    self.run_claimed(job)
+                except Exception:  # its outcome not recorded: the lease runs out, it is retried
+                    logger.exception("job %s could not be finished", job.id)
             if not claimed:
                 stop.wait(self.settings.worker_poll_seconds)
+
+    def _release(self, unstarted: Sequence[ClaimedJob]) -> None:
+        try:
+            with self.database.session(write=True) as session:
+                for job in unstarted:
+                    jobs.release(session, job)
+        except Exception:  # their leases run out instead
+            logger.exception("could not give back %s claimed jobs", len(unstarted))
 
     def _claim(self, key: str | None = None) -> list[ClaimedJob]:
         with self.database.session(write=True) as session:
