@@ -68,7 +68,9 @@ def set_rates(
 
 
 def _licensed_states(session: Session, therapist_id: int) -> list[str]:
-    return sorted(session.scalars(select(Licence.state).where(Licence.therapist_id == therapist_id)))
+    return sorted(
+        session.scalars(select(Licence.state).where(Licence.therapist_id == therapist_id))
+    )
 
 
 def join_panel(

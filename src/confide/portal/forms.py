@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 
 from confide.errors import InvalidInput
 from confide.fields import Day, parse_field
@@ -54,7 +55,7 @@ def _day_windows(text: str) -> list[tuple[int, int]]:
             raise ValueError(f"{piece!r}: times go on the quarter hour (:00, :15, :30, :45)")
         windows.append((start, end))
     windows.sort()
-    for (_, end), (start, _) in zip(windows, windows[1:], strict=False):
+    for (_, end), (start, _) in pairwise(windows):
         if start < end:
             raise ValueError("two of these times overlap")
     return windows

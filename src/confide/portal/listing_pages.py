@@ -82,9 +82,7 @@ async def panels_join(
     def act(session: Session, acting: Acting) -> None:
         service.join_panel(session, acting, plan, state, at)
 
-    return await change(
-        request, uow, who, "panels.html", _panels, csrf_token, act, problems, sent
-    )
+    return await change(request, uow, who, "panels.html", _panels, csrf_token, act, problems, sent)
 
 
 @router.post("/portal/panels/leave", response_class=HTMLResponse)

@@ -101,7 +101,8 @@ async def change(
     back: str | None = None,
 ) -> Response:
     """Run `act` for the signed-in therapist and come back to the page (303); with problems
-    (the form's, or the rule's that refused it) the page again, each beside its field (422). `back`: the page to return to, when it is not this form's own address."""
+    (the form's, or the rule's that refused it) the page again, each beside its field (422).
+    `back`: the page to return to, when it is not this form's own address."""
     path = back or request.url.path
     if problems:
         return await show(request, uow, who, name, read, {"errors": problems, "sent": sent}, 422)

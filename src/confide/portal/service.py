@@ -54,9 +54,7 @@ def set_new_clients(session: Session, acting: Acting, values: NewClients, now: d
     _record(session, acting, "update", "therapist_supply", now)
 
 
-def add_time_off(
-    session: Session, acting: Acting, first: date, last: date, now: datetime
-) -> None:
+def add_time_off(session: Session, acting: Acting, first: date, last: date, now: datetime) -> None:
     supply.add_time_off(session, acting.therapist_id, first, last, now)
     _record(session, acting, "create", "time_off", now)
 

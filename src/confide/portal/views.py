@@ -166,7 +166,9 @@ def overview(
     return Overview(standing(session, therapist_id, now), shown, found)
 
 
-def hours(session: Session, therapist_id: int) -> tuple[Therapist, dict[int, list[tuple[int, int]]]]:
+def hours(
+    session: Session, therapist_id: int
+) -> tuple[Therapist, dict[int, list[tuple[int, int]]]]:
     therapist = therapist_of(session, therapist_id)
     days: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for window in therapist.weekly_hours:
@@ -211,7 +213,9 @@ def panels(session: Session, therapist_id: int) -> tuple[Therapist, list[Panel]]
     return therapist, found
 
 
-def blocked(session: Session, therapist_id: int, now: datetime) -> tuple[Therapist, list[ExternalBusy], int]:
+def blocked(
+    session: Session, therapist_id: int, now: datetime
+) -> tuple[Therapist, list[ExternalBusy], int]:
     """The busy times from the therapist's calendar still ahead (the first few), and how many."""
     therapist = therapist_of(session, therapist_id)
     ahead = list(
