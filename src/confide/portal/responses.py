@@ -61,8 +61,11 @@ async def show(
     read: Read,
     extra: Mapping[str, Any] | None = None,
     status: int = 200,
+    *,
+    after_failed_write: bool = False,
 ) -> Response:
-    """The page `name` with what `read` finds for the signed-in therapist."""
+    """The page `name` with what `read` finds for the signed-in therapist (in a reading unit
+    of work after a failed write: a request has only a read left then)."""
     path = request.url.path
 
     def work(session: Session) -> tuple[Acting, dict[str, Any]]:
@@ -71,7 +74,8 @@ async def show(
 
     try:
         # a write: reading the browser session moves its last activity on
-        acting, context = await uow.write(work)
+        run = uow.read if after_failed_write else uow.write
+        acting, context = await run(work)
     except Unauthorized:
         return signin_first(path)
     except DomainError as error:
@@ -116,13 +120,15 @@ async def change(
         return signin_first(path)
     except InvalidInput as wrong:
         refusal: dict[str, Any] = {"errors": {wrong.field: wrong.message}, "sent": sent}
-        return await show(request, uow, who, name, read, refusal, 422)
+        return await show(request, uow, who, name, read, refusal, 422, after_failed_write=True)
     except Forbidden as error:
         # another role (the page says so), or this form's CSRF token is stale (the page anew)
-        return await show(request, uow, who, name, read, {"problem": error.message}, 403)
+        stale = {"problem": error.message}
+        return await show(request, uow, who, name, read, stale, 403, after_failed_write=True)
     except DomainError as error:
         refusal = {"problem": error.message, "sent": sent}
-        return await show(request, uow, who, name, read, refusal, status_for(error))
+        status = status_for(error)
+        return await show(request, uow, who, name, read, refusal, status, after_failed_write=True)
     # this process's indexes catch up before the next match or slot list
     request.app.state.openings.mark_stale()
     return see(f"{path}?saved=1")

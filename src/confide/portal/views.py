@@ -26,6 +26,8 @@ from confide.vocab import get_vocabulary
 SHOWN = 6
 LOOK_DAYS = 60
 BLOCKED_SHOWN = 60
+# whom a session format is for, among the populations a therapist lists
+POPULATION_OF = {"individual": "individuals", "couples": "couples"}
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ def openings(
         therapist.accepting_new_clients, therapist.paused_until, today
     )
     days = min(LOOK_DAYS, therapist.booking_horizon_days + 1)
+    serves = {p.population for p in therapist.populations}
     found = []
     for service in listing.offered_services(session, therapist_id):
         kind = kinds[service.session_type]
@@ -113,7 +116,10 @@ def openings(
                 minutes=minutes,
                 starts=[start for start, _ in slots[:SHOWN]],
                 in_search=in_search,
-                searchable=kind.first_session and taking and in_search is not None,
+                searchable=kind.first_session
+                and taking
+                and in_search is not None
+                and POPULATION_OF[kind.format] in serves,
             )
         )
     return found
