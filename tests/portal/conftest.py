@@ -58,7 +58,7 @@ class Portal:
         return found.group(1)
 
     def post(self, path: str, data: dict[str, object], **kw: object):  # type: ignore[no-untyped-def]
-        form = {"csrf_token": self.csrf(), **{k: v for k, v in data.items()}}
+        form = {"csrf_token": self.csrf(), **data}
         return self.browser.post(path, data=form, **kw)  # type: ignore[arg-type]
 
 

@@ -104,9 +104,7 @@ def test_limits_reach_the_slot_engine_at_once(portal: Portal) -> None:
     assert slots(portal)[0] >= datetime.now(UTC) + timedelta(hours=72) > first
     found = match_of(portal)
     assert found is not None
-    assert datetime.fromisoformat(found["first_opening"]) >= datetime.now(UTC) + timedelta(
-        hours=72
-    )
+    assert datetime.fromisoformat(found["first_opening"]) >= datetime.now(UTC) + timedelta(hours=72)
 
 
 def test_rates_and_panels_change_matching_at_once(portal: Portal) -> None:

@@ -113,7 +113,7 @@ def test_a_wrong_day_is_named_beside_its_field_and_nothing_changes(
     form = {f"day_{d}": "10:00-11:00" for d in range(7)} | {"day_2": text}
     response = portal.post("/portal/hours", form)
     assert response.status_code == 422
-    assert f'<p class="field-problem" id="day_2-error">Wednesday: ' in response.text
+    assert '<p class="field-problem" id="day_2-error">Wednesday: ' in response.text
     assert said in response.text
     assert 'aria-describedby="day_2-error"' in response.text
     assert "Nothing was changed." in response.text

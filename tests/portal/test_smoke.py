@@ -22,4 +22,4 @@ PAGES = (
 def test_page(portal: Portal, path: str) -> None:
     page = portal.browser.get(path)
     assert page.status_code == 200, page.text
-    print(page.text[page.text.find("<main"):][:3000])
+    print(page.text[page.text.find("<main") :][:3000])
