@@ -117,6 +117,7 @@ def test_a_wrong_day_is_named_beside_its_field_and_nothing_changes(
     assert said in response.text
     assert 'aria-describedby="day_2-error"' in response.text
     assert "Nothing was changed." in response.text
+    assert "Macro" not in response.text
     assert hours_of(portal) == before
     assert len(trail(portal)) == audited
 
