@@ -29,6 +29,8 @@ from confide.matching.concern_text import map_concern_text
 from confide.matching.live import install_matching
 from confide.network.api import router as therapists_router
 from confide.notifications.worker import Worker
+from confide.portal.listing_pages import router as portal_listing_router
+from confide.portal.pages import router as portal_pages_router
 from confide.scheduling.api import router as scheduling_router
 from confide.scheduling.openings import OpeningsIndex
 from confide.scheduling.pages import router as booking_pages_router
@@ -119,6 +121,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(account_pages_router)
     app.include_router(intake_pages_router)
     app.include_router(matching_router)
+    app.include_router(portal_pages_router)
+    app.include_router(portal_listing_router)
     app.include_router(
         intake_text_router(lambda text: map_concern_text(text).codes, account=caller_account)
     )

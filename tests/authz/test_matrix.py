@@ -13,6 +13,7 @@ import tomllib
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -123,6 +124,10 @@ def _fresh(label: str) -> str:
 
 def requests_for(world: World, joint: bool) -> dict[str, Example]:
     """One request per route, naming the world's objects: A's, or A and P's joint ones."""
+
+    def soon(days: int) -> str:
+        return (datetime.now(UTC) + timedelta(days=days)).date().isoformat()
+
     starts, me = world.starts, world.caller.email or world.owner_email
     seen = world.joint if joint else world.appointment
     base = {key(e): e for e in examples(world.therapist_id, seen, world.hold, starts[8])}
@@ -163,6 +168,8 @@ def requests_for(world: World, joint: bool) -> dict[str, Example]:
         },
         "POST /account/tokens/{token_id}/revoke": {"path_params": {"token_id": world.page_token}},
         "POST /account/partner": {"form": {"code": world.codes[1]}},
+        # branch portal: the world's therapist acts on their own record (no address names one)
+        "POST /portal/time-off": {"form": {"starts_on": soon(20), "ends_on": soon(21)}},
     }
     found = {}
     for name, example in base.items():

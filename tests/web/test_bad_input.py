@@ -55,6 +55,7 @@ class Example:
     query: dict[str, Any] = field(default_factory=dict)
     json: dict[str, Any] | None = None
     form: dict[str, Any] | None = None
+    files: dict[str, tuple[str, bytes, str]] | None = None  # a form's uploads (multipart)
 
     def url(self) -> str:
         return self.path.format(**{k: quote(str(v), safe="") for k, v in self.path_params.items()})
@@ -82,6 +83,7 @@ def send(api: TestClient, example: Example, headers: dict[str, str]):  # type: i
         params={k: str(v) for k, v in example.query.items()},
         json=example.json,
         data={k: str(v) for k, v in example.form.items()} if example.form is not None else None,
+        files=example.files,
         headers=headers,
     )
 
@@ -271,6 +273,73 @@ def examples(therapist_id: int, appointment_id: int, hold_id: int, start: str) -
         Example("POST", "/start/forget", form={"csrf_token": "x"}),
         Example("GET", "/therapists/{therapist_id}", {"therapist_id": therapist_id}),
         *page_examples(person),
+        *portal_examples(),
+    ]
+
+
+# branch portal: the therapist's pages (issue 10)
+CALENDAR = (
+    b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\n"
+    b"UID:busy-1@example.org\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20300107T150000Z\r\n"
+    b"DTEND:20300107T160000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+)
+
+
+def portal_examples() -> list[Example]:
+    """The therapist portal; each form refused without the right CSRF token, after parsing."""
+    csrf = {"csrf_token": "not-a-token"}
+    kinds = ("intake", "individual", "couples_intake", "couples")
+    supply = {
+        "status": "accepting",
+        "paused_until": "",
+        "weekly_new_client_limit": "4",
+        "caseload_limit": "20",
+        "minimum_notice_hours": "2",
+        "booking_horizon_days": "30",
+        "buffer_minutes": "10",
+    }
+    hours = {f"day_{d}": "00:00-24:00" for d in range(7)}
+    rates = {f"rate_{k}": "160" for k in kinds} | {f"sliding_{k}": "" for k in kinds}
+    panel = {"plan": "aetna-ppo", "state": "NY"}
+    profile = {
+        "populations": "individuals",
+        "languages": "en",
+        "modalities": "eft",
+        "concern_infidelity": "primary",
+    }
+    return [
+        *(
+            Example("GET", f"/portal{page}")
+            for page in (
+                "",
+                "/supply",
+                "/hours",
+                "/time-off",
+                "/rates",
+                "/panels",
+                "/profile",
+                "/calendar",
+                "/openings",
+            )
+        ),
+        Example("POST", "/portal/supply", form={**csrf, **supply}),
+        Example("POST", "/portal/hours", form={**csrf, **hours}),
+        Example(
+            "POST",
+            "/portal/time-off",
+            form={**csrf, "starts_on": "2030-01-07", "ends_on": "2030-01-08"},
+        ),
+        Example("POST", "/portal/time-off/remove", form={**csrf, "time_off": "1"}),
+        Example("POST", "/portal/rates", form={**csrf, **rates}),
+        Example("POST", "/portal/panels", form={**csrf, **panel}),
+        Example("POST", "/portal/panels/leave", form={**csrf, **panel}),
+        Example("POST", "/portal/profile", form={**csrf, **profile}),
+        Example(
+            "POST",
+            "/portal/calendar",
+            form=csrf,
+            files={"calendar": ("mine.ics", CALENDAR, "text/calendar")},
+        ),
     ]
 
 

@@ -15,6 +15,15 @@ from sqlalchemy.orm import Session
 from confide.errors import InvalidInput, NotFound
 from confide.models import ExternalBusy, Therapist, TimeOff, WeeklyHours
 
+# The bounds the therapists table's constraints hold (and the form's fields say)
+LIMITS = {
+    "weekly_new_client_limit": (0, 50),
+    "caseload_limit": (0, 200),
+    "minimum_notice_hours": (0, 336),
+    "booking_horizon_days": (1, 365),
+    "buffer_minutes": (0, 120),
+}
+
 
 def _therapist(session: Session, therapist_id: int) -> Therapist:
     therapist = session.get(Therapist, therapist_id, with_for_update=True)
@@ -82,3 +91,41 @@ def replace_external_busy(
     therapist.updated_at = now
     session.flush()
     return len(busy)
+
+
+def remove_time_off(session: Session, therapist_id: int, time_off_id: int, now: datetime) -> None:
+    """Take back a stretch of time off; NotFound unless it is this therapist's own."""
+    therapist = _therapist(session, therapist_id)
+    found = session.get(TimeOff, time_off_id)
+    if found is None or found.therapist_id != therapist_id:
+        raise NotFound("no such time off of yours", time_off_id=time_off_id)
+    session.delete(found)
+    therapist.updated_at = now
+    session.flush()
+
+
+def set_new_clients(
+    session: Session,
+    therapist_id: int,
+    *,
+    accepting: bool,
+    paused_until: date | None,
+    now: datetime,
+    today: date,
+    limits: dict[str, int],
+) -> None:
+    """Whether new clients are taken (and from which local day after a pause), and the limits
+    on them and on time: weekly new clients, caseload, notice, horizon, buffer (LIMITS)."""
+    if paused_until is not None and paused_until <= today:
+        raise InvalidInput("paused_until", "a pause ends on a day after today")
+    for name, value in limits.items():
+        low, high = LIMITS[name]
+        if not low <= value <= high:
+            raise InvalidInput(name, f"must be between {low} and {high}")
+    therapist = _therapist(session, therapist_id)
+    therapist.accepting_new_clients = accepting
+    therapist.paused_until = paused_until
+    for name, value in limits.items():
+        setattr(therapist, name, value)
+    therapist.updated_at = now
+    session.flush()
