@@ -8,6 +8,7 @@ from confide.models.accounts import (
     BrowserSession,
     User,
 )
+from confide.models.admin import MatchTally
 from confide.models.audit import ACTOR_ROLES, AuditEvent
 from confide.models.base import Base, UTCDateTime, utcnow
 from confide.models.clients import Client
@@ -59,6 +60,7 @@ __all__ = [
     "IdempotencyRecord",
     "IntakeDraft",
     "Licence",
+    "MatchTally",
     "PanelParticipation",
     "Payer",
     "Plan",
