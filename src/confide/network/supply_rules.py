@@ -32,7 +32,9 @@ def licence_listed(status: str, verified_at: datetime | None, now: datetime) -> 
     """An active licence verified recently enough: clients located in its state may be offered
     and may book this therapist (SQL form: supply_queries.listed_licence)."""
     return (
-        status == "active" and verified_at is not None and verified_at >= licence_verified_since(now)
+        status == "active"
+        and verified_at is not None
+        and verified_at >= licence_verified_since(now)
     )
 
 
