@@ -85,13 +85,16 @@ class LiveMatching:
             self._grid = grid
             yield self.index
 
-    def matches(self, session: Session, intake: MatchIntake, now: datetime) -> MatchResponse:
-        """The shortlist for an intake, from the current index; cards read in `session`."""
+    def matches(
+        self, session: Session, intake: MatchIntake, now: datetime, *, counted: bool = True
+    ) -> MatchResponse:
+        """The shortlist for an intake, from the current index; cards read in `session`. A
+        counted answer goes into the network health figures (not the app's own warm-up)."""
         with self.reading(session, now) as index:
             response = find_matches(
                 index, intake, now, cards=database_cards(session), horizon_days=self.horizon_days
             )
-        if self.tallies is not None:
+        if counted and self.tallies is not None:
             openings = [result.first_opening for result in response.results]
             self.tallies.note(now, min(openings) if openings else None)
         return response
