@@ -19,6 +19,7 @@ from rich.table import Table
 
 from confide import migrate
 from confide.accounts.cli import register as register_admin
+from confide.admin.cli import register as register_flags_and_health
 from confide.audit.cli import register as register_audit
 from confide.config import get_settings
 from confide.crypto import install_keyring
@@ -32,6 +33,7 @@ from confide.network.generator import generate_network
 from confide.network.seeding import NetworkNotEmpty, therapist_count, write_network
 from confide.network.stats import NetworkStats, network_stats
 from confide.notifications.worker import Worker
+from confide.network.supply_rules import set_licence_max_age
 from confide.vocab import get_vocabulary
 from confide.vocab.service import sync_reference_data
 
@@ -50,9 +52,11 @@ def main() -> None:
     """Confide: therapist matching and booking."""
     # every command may read or write encrypted columns; settings are read here, not at import
     install_keyring(get_settings().field_keyring())
+    set_licence_max_age(get_settings().licence_max_age_days)
 
 
 register_audit(app, console)
+register_flags_and_health(app, network_app, console)
 register_admin(app, console)
 register_keys(app, console)
 

@@ -99,6 +99,12 @@ class Settings(BaseSettings):
     job_max_attempts: int = Field(default=8, ge=1, le=50)
     job_backoff_seconds: float = Field(default=30.0, ge=0.01, le=3600)
     job_backoff_max_seconds: float = Field(default=6 * 3600.0, ge=1, le=86400)
+    # a licence not verified for longer than this stops its state from being listed
+    licence_max_age_days: int = Field(default=90, ge=1, le=3650)
+    # a safety flag not acknowledged within this long escalates to reviewers and admins
+    flag_escalate_hours: float = Field(default=4.0, gt=0, le=168)
+    # match answers counted in memory are added to the database this often (seconds)
+    match_tally_seconds: float = Field(default=10.0, gt=0, le=600)
 
     @field_validator("rate_limits", mode="before")
     @classmethod

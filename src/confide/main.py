@@ -14,6 +14,7 @@ from confide.accounts.api import router as clients_router
 from confide.accounts.auth_api import router as auth_router
 from confide.accounts.deps import acting_client, acting_user, caller_account
 from confide.accounts.pages import router as account_forms_router
+from confide.admin.pages import router as admin_pages_router
 from confide.audit.api import audit_router
 from confide.audit.sealing import Sealer
 from confide.config import Settings, get_settings
@@ -31,6 +32,8 @@ from confide.network.api import router as therapists_router
 from confide.notifications.worker import Worker
 from confide.portal.listing_pages import router as portal_listing_router
 from confide.portal.pages import router as portal_pages_router
+from confide.network.supply_rules import set_licence_max_age
+from confide.portal.flags import router as flag_pages_router
 from confide.scheduling.api import router as scheduling_router
 from confide.scheduling.openings import OpeningsIndex
 from confide.scheduling.pages import router as booking_pages_router
@@ -60,6 +63,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     database = database or Database.from_settings(settings)
     # one keyring per process, reached by the encrypted column types (see confide.crypto)
     install_keyring(settings.field_keyring())
+    set_licence_max_age(settings.licence_max_age_days)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -68,7 +72,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         readiness.start()
         sealer: Sealer = app.state.audit_sealer
         sealer.start()
+        tallies = app.state.matching.tallies
+        tallies.start()
         yield
+        tallies.stop(timeout=min(settings.shutdown_seconds, SEALER_STOP_SECONDS))
         # a last pass seals the rows of the requests just finished; bounded, then interrupted
         sealer.stop(timeout=min(settings.shutdown_seconds, SEALER_STOP_SECONDS))
         if owns_database:
@@ -123,6 +130,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(matching_router)
     app.include_router(portal_pages_router)
     app.include_router(portal_listing_router)
+    app.include_router(flag_pages_router)
+    app.include_router(admin_pages_router)
     app.include_router(
         intake_text_router(lambda text: map_concern_text(text).codes, account=caller_account)
     )

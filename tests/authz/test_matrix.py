@@ -170,6 +170,13 @@ def requests_for(world: World, joint: bool) -> dict[str, Example]:
         "POST /account/partner": {"form": {"code": world.codes[1]}},
         # branch portal: the world's therapist acts on their own record (no address names one)
         "POST /portal/time-off": {"form": {"starts_on": soon(20), "ends_on": soon(21)}},
+        # admin branch: the flag queues and the admin pages act on the world's own objects
+        "POST /portal/flags/{flag_id}/acknowledge": {"path_params": {"flag_id": world.flag}},
+        "POST /review/flags/{flag_id}/acknowledge": {"path_params": {"flag_id": world.flag}},
+        "POST /admin/licences/{licence_id}/verify": {"path_params": {"licence_id": world.licence}},
+        "POST /admin/licences/{licence_id}/status": {"path_params": {"licence_id": world.licence}},
+        "POST /admin/users/{user_id}/role": {"path_params": {"user_id": world.reviewer_user}},
+        "POST /admin/users/invite": {"form": {"email": _fresh("invited")}},
     }
     found = {}
     for name, example in base.items():

@@ -16,12 +16,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from confide.accounts import sessions, tokens, users
 from confide.accounts.passwords import PASSWORDS
 from confide.accounts.schemas import SCOPES
+from confide.audit import SYSTEM
 from confide.db import Database
-from confide.models import User
+from confide.models import Client, Licence, User
+from confide.screening.service import raise_safety_flag
 from tests.conftest import PASSWORD, make_user, sign_in, verified_client
 from tests.scheduling.factories import link_partners, make_therapist
 
@@ -53,6 +56,11 @@ class World:
     spare_session: int  # another browser session of A's, to revoke
     codes: tuple[str, str]  # invitation codes of two unlinked clients
     caller: Identity
+    # admin branch: a safety flag raised for A (booked with the world's therapist: theirs),
+    # the therapist's NY licence, and a reviewer account for the role change
+    flag: int = 0
+    licence: int = 0
+    reviewer_user: int = 0
 
 
 def _now() -> datetime:
@@ -124,6 +132,21 @@ def _book(api: TestClient, who: dict[str, str], body: dict[str, object], confirm
     return hold_id
 
 
+def _flag(database: Database, email: str) -> int:
+    """A self-harm flag for the client with this address (admin branch: the flag queues)."""
+    with database.session(write=True) as session:
+        client_id = session.scalars(select(Client.id).where(Client.email == email)).one()
+        flag = raise_safety_flag(
+            session,
+            client_id,
+            "self_harm_risk",
+            source="screening:phq9_9",
+            actor=SYSTEM,
+            now=_now(),
+        )
+        return flag.id
+
+
 def _code(api: TestClient) -> str:
     response = api.post("/api/v1/clients/me/invitations", headers=verified_client(api))
     assert response.status_code == 201, response.text
@@ -159,6 +182,13 @@ def build_world(api: TestClient, database: Database, as_who: str) -> World:
     joint = _book(api, a, slot(2, "couples_intake"), confirm=True)
     joint_follow_up = _book(api, a, slot(3, "couples"), confirm=True)
     hold = _book(api, a, slot(4, "individual"), confirm=False)
+    flag = _flag(database, owner)
+    reviewer_email = _staff(database, "reviewer", therapist_id)
+    with database.session() as session:
+        licence = session.scalars(
+            select(Licence.id).where(Licence.therapist_id == therapist_id, Licence.state == "NY")
+        ).one()
+        reviewer_user = session.scalars(select(User.id).where(User.email == reviewer_email)).one()
     known = {"owner": owner, "partner": partner, "therapist_id": str(therapist_id)}
     browser = TestClient(api.app, raise_server_exceptions=False, follow_redirects=False)
     if as_who == "anonymous":
@@ -181,4 +211,7 @@ def build_world(api: TestClient, database: Database, as_who: str) -> World:
         spare_session=_spare_session(database, owner),
         codes=(_code(api), _code(api)),
         caller=identity,
+        flag=flag,
+        licence=licence,
+        reviewer_user=reviewer_user,
     )

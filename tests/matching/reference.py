@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from confide.matching.schemas import InsurancePayment, MatchIntake
 from confide.matching.service import care_format
 from confide.models.base import UTCDateTime
-from confide.network.supply_rules import CASELOAD_LOOKBACK_DAYS
+from confide.network.supply_rules import CASELOAD_LOOKBACK_DAYS, DEFAULT_LICENCE_MAX_AGE_DAYS
 from confide.vocab import get_vocabulary
 
 EARTH_RADIUS_KM = 6371.0088
@@ -53,7 +53,7 @@ def hard_filter_sql(intake: MatchIntake, fmt: str) -> tuple[str, dict[str, objec
     }
     where = [
         "EXISTS (SELECT 1 FROM licences l WHERE l.therapist_id = t.id AND l.state = :state "
-        "AND l.status = 'active')",
+        "AND l.status = 'active' AND l.verified_at >= :verified_since)",
         "EXISTS (SELECT 1 FROM therapist_populations p WHERE p.therapist_id = t.id "
         "AND p.population = :population)",
         "s.duration_minutes > 0",
@@ -67,7 +67,8 @@ def hard_filter_sql(intake: MatchIntake, fmt: str) -> tuple[str, dict[str, objec
     if fmt == "couples":
         where.append(
             "EXISTS (SELECT 1 FROM licences l2 WHERE l2.therapist_id = t.id "
-            "AND l2.state = :partner_state AND l2.status = 'active')"
+            "AND l2.state = :partner_state AND l2.status = 'active' "
+            "AND l2.verified_at >= :verified_since)"
         )
         params["partner_state"] = intake.partner_state
     payment = intake.payment
@@ -167,8 +168,12 @@ def reference_matches(
     sql, params = hard_filter_sql(intake, fmt)
     params["since"] = now - timedelta(days=CASELOAD_LOOKBACK_DAYS)
     params["now"] = now
+    # a licence lists its state only when verified recently enough (network/supply_rules.py)
+    params["verified_since"] = now - timedelta(days=DEFAULT_LICENCE_MAX_AGE_DAYS)
     query = text(sql).bindparams(
-        bindparam("since", type_=UTCDateTime()), bindparam("now", type_=UTCDateTime())
+        bindparam("since", type_=UTCDateTime()),
+        bindparam("now", type_=UTCDateTime()),
+        bindparam("verified_since", type_=UTCDateTime()),
     )
     candidates = session.execute(query, params).all()
     origin = intake.location

@@ -36,8 +36,11 @@ def make_therapist(
     weekly_new_client_limit: int = 5,
     caseload_limit: int = 25,
     time_off: Iterable[tuple[date, date]] = (),
+    licence_verified_at: datetime | None = None,
 ) -> Therapist:
     now = datetime(2026, 1, 1, tzinfo=UTC)
+    # verified as the therapist is made (the clock as the test set it): listed for 90 days
+    verified_at = licence_verified_at or datetime.now(UTC)
     therapist = Therapist(
         npi=str(next(_npis)),
         first_name="Robin",
@@ -60,7 +63,8 @@ def make_therapist(
         created_at=now,
         updated_at=now,
         licences=[
-            Licence(state=s, number=f"LMFT{i:05d}", status="active") for i, s in enumerate(licensed)
+            Licence(state=s, number=f"LMFT{i:05d}", status="active", verified_at=verified_at)
+            for i, s in enumerate(licensed)
         ],
         services=[
             TherapistService(session_type=t, duration_minutes=m, self_pay_rate_cents=15000)

@@ -377,6 +377,72 @@ def page_examples(person: dict[str, str]) -> list[Example]:
         Example("POST", "/account/partner/end", form={"csrf_token": "x"}),
         Example("POST", "/account/partner", form={"csrf_token": "x", "code": "not-a-code-12345"}),
         Example("POST", "/account/safety", form={"csrf_token": "x", "pv_fear": "0"}),
+        # admin branch: the safety-flag queues and the admin pages
+        Example("GET", "/portal/flags"),
+        Example(
+            "POST",
+            "/portal/flags/{flag_id}/acknowledge",
+            {"flag_id": 1},
+            form={"csrf_token": "x", "note": "Called; safe."},
+        ),
+        Example("GET", "/review/flags"),
+        Example(
+            "POST",
+            "/review/flags/{flag_id}/acknowledge",
+            {"flag_id": 1},
+            form={"csrf_token": "x", "note": "Called; safe."},
+        ),
+        Example("GET", "/admin"),
+        Example(
+            "GET",
+            "/admin/licences",
+            query={"therapist": "Hale", "state": "NY", "status": "active", "page": 1},
+        ),
+        Example(
+            "POST",
+            "/admin/licences/{licence_id}/verify",
+            {"licence_id": 1},
+            form={"csrf_token": "x"},
+        ),
+        Example(
+            "POST",
+            "/admin/licences/{licence_id}/status",
+            {"licence_id": 1},
+            form={"csrf_token": "x", "status": "active"},
+        ),
+        Example("GET", "/admin/payers"),
+        Example(
+            "POST",
+            "/admin/payers/plans",
+            form={
+                "csrf_token": "x",
+                "payer": "aetna",
+                "code": "aetna-test-epo",
+                "name": "Aetna Test EPO",
+                "product": "EPO",
+                "states": "NY NJ",
+            },
+        ),
+        Example(
+            "POST",
+            "/admin/payers/plans/{plan_code}/retire",
+            {"plan_code": "aetna-hmo"},
+            form={"csrf_token": "x"},
+        ),
+        Example("GET", "/admin/users", query={"role": "admin", "email": "example", "page": 1}),
+        Example(
+            "POST",
+            "/admin/users/invite",
+            form={"csrf_token": "x", "email": "kim@example.org", "role": "reviewer"},
+        ),
+        Example(
+            "POST",
+            "/admin/users/{user_id}/role",
+            {"user_id": 1},
+            form={"csrf_token": "x", "role": "admin"},
+        ),
+        Example("GET", "/admin/audit", query={"object_type": "safety_flag", "page": 1}),
+        Example("GET", "/admin/network"),
     ]
 
 

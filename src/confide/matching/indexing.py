@@ -41,7 +41,7 @@ from confide.models import (
     TherapistSpecialty,
     among,
 )
-from confide.network.supply_queries import caseload_sizes
+from confide.network.supply_queries import caseload_sizes, listed_licence
 from confide.scheduling.capacity import full_weeks
 from confide.scheduling.openings import OpeningsGrid
 from confide.scheduling.timegrid import to_minute, zone
@@ -66,7 +66,7 @@ def load_columns(
     first = first_session_positions(codes)
     load = _ColumnLoad(session, codes, ids, only, empty_columns(len(ids), codes, words, first))
     zones, weekly_limit = load.therapists(now)
-    load.licences()
+    load.licences(now)
     load.profiles()
     load.services(first)
     panels = load.panels()
@@ -133,12 +133,12 @@ class _ColumnLoad:
             weekly_limit[t.id] = t.weekly_new_client_limit
         return zones, weekly_limit
 
-    def licences(self) -> None:
-        """Bit s of licence_bits: an active licence in state s."""
+    def licences(self, now: datetime) -> None:
+        """Bit s of licence_bits: a licence listed in state s (active, verified recently)."""
         states = self.codes.position["states"]
         for tid, state in self.session.execute(
             select(Licence.therapist_id, Licence.state).where(
-                Licence.status == "active", among(Licence.therapist_id, self.only)
+                listed_licence(now), among(Licence.therapist_id, self.only)
             )
         ):
             self.cols.licence_bits[self.row(tid)] |= np.uint64(1 << states[state])

@@ -18,6 +18,7 @@ from confide.matching.index import MatchIndex
 from confide.matching.indexing import build_index, update_index
 from confide.matching.schemas import MatchIntake, MatchResponse
 from confide.matching.service import database_cards, find_matches
+from confide.matching.tally import MatchTallies
 from confide.scheduling.openings import OpeningsGrid, OpeningsIndex
 
 
@@ -44,6 +45,8 @@ class LiveMatching:
         self._pending_lock = threading.Lock()
         self._refreshed_at: float | None = None
         self._lock = threading.Lock()
+        # each answer's lead to a first session, counted for network health (tally.py)
+        self.tallies: MatchTallies | None = None
         openings.subscribe(self._note_changed)
 
     def _note_changed(self, therapist_ids: set[int]) -> None:
@@ -82,12 +85,19 @@ class LiveMatching:
             self._grid = grid
             yield self.index
 
-    def matches(self, session: Session, intake: MatchIntake, now: datetime) -> MatchResponse:
-        """The shortlist for an intake, from the current index; cards read in `session`."""
+    def matches(
+        self, session: Session, intake: MatchIntake, now: datetime, *, counted: bool = True
+    ) -> MatchResponse:
+        """The shortlist for an intake, from the current index; cards read in `session`. A
+        counted answer goes into the network health figures (not the app's own warm-up)."""
         with self.reading(session, now) as index:
-            return find_matches(
+            response = find_matches(
                 index, intake, now, cards=database_cards(session), horizon_days=self.horizon_days
             )
+        if counted and self.tallies is not None:
+            openings = [result.first_opening for result in response.results]
+            self.tallies.note(now, min(openings) if openings else None)
+        return response
 
     def warm_up(self, now: datetime | None = None) -> MatchIndex:
         """Build the index now (at start-up) instead of on the first request."""
@@ -107,6 +117,7 @@ def install_matching(app: FastAPI, database: Database, settings: Settings) -> Li
     live = LiveMatching(
         database, openings, settings.index_refresh_seconds, settings.match_horizon_days
     )
+    live.tallies = MatchTallies(database, settings.match_tally_seconds)
     app.state.matching = live
     return live
 

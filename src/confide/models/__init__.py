@@ -8,6 +8,7 @@ from confide.models.accounts import (
     BrowserSession,
     User,
 )
+from confide.models.admin import MatchTally
 from confide.models.audit import ACTOR_ROLES, AuditEvent
 from confide.models.base import Base, UTCDateTime, utcnow
 from confide.models.clients import Client
@@ -62,6 +63,7 @@ __all__ = [
     "IntakeDraft",
     "Job",
     "Licence",
+    "MatchTally",
     "PanelParticipation",
     "Payer",
     "Plan",

@@ -43,6 +43,8 @@ class Plan(Base):
     product: Mapped[str] = mapped_column(String(40))
     # None: offered nationally; otherwise the two-letter codes of the states it is sold in.
     states: Mapped[list[str] | None] = mapped_column(JSON)
+    # retired by an admin: no new panels, and no longer offered to clients
+    retired_at: Mapped[datetime | None]
 
     payer: Mapped[Payer] = relationship(back_populates="plans")
 

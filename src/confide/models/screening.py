@@ -58,3 +58,5 @@ class SafetyFlag(Base):
     acknowledged_at: Mapped[datetime | None]
     acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     note: Mapped[str | None] = mapped_column(EncryptedText("safety_flags", "note"))
+    # not acknowledged in time (CONFIDE_FLAG_ESCALATE_HOURS): shown to reviewers and admins too
+    escalated_at: Mapped[datetime | None]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session, selectinload
@@ -16,7 +16,11 @@ from confide.models import (
     TherapistSpecialty,
 )
 from confide.network.schemas import TherapistFilters
-from confide.network.supply_queries import serves_population, taking_new_clients
+from confide.network.supply_queries import (
+    listed_licence,
+    serves_population,
+    taking_new_clients,
+)
 
 FULL_PROFILE = (
     selectinload(Therapist.licences),
@@ -38,14 +42,14 @@ def therapist_with_profile(session: Session, therapist_id: int) -> Therapist | N
     ).one_or_none()
 
 
-def _filtered(filters: TherapistFilters, today: date) -> Select[int]:
+def _filtered(filters: TherapistFilters, now: datetime, today: date) -> Select[int]:
     query = select(Therapist.id)
     if filters.state:
         query = query.where(
             exists().where(
                 Licence.therapist_id == Therapist.id,
                 Licence.state == filters.state,
-                Licence.status == "active",
+                listed_licence(now),
             )
         )
     if filters.plan or filters.payer:
@@ -78,9 +82,9 @@ def _filtered(filters: TherapistFilters, today: date) -> Select[int]:
 
 
 def search_therapists(
-    session: Session, filters: TherapistFilters, today: date
+    session: Session, filters: TherapistFilters, now: datetime, today: date
 ) -> tuple[Sequence[Therapist], int]:
-    ids = _filtered(filters, today)
+    ids = _filtered(filters, now, today)
     total = session.scalar(select(func.count()).select_from(ids.subquery())) or 0
     page_ids = (
         ids.order_by(Therapist.id)

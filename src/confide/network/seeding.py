@@ -179,6 +179,11 @@ def _therapist(net: SyntheticNetwork, row: int, now: datetime) -> dict[str, Any]
     }
 
 
+# how long before seeding the demo licences were last verified (at most): well inside
+# CONFIDE_LICENCE_MAX_AGE_DAYS, so a demo network stays listed for weeks after `confide seed`
+LICENCE_CHECKED_WITHIN_DAYS = 45
+
+
 def _licences(net: SyntheticNetwork, row: int, now: datetime) -> Iterator[dict[str, Any]]:
     """Verified some days before seeding; active ones expire after it, lapsed ones before."""
     prefix = net.vocab.licence_types[net.licence_type[row]].licence_number_prefix
@@ -193,7 +198,8 @@ def _licences(net: SyntheticNetwork, row: int, now: datetime) -> Iterator[dict[s
             "state": net.state_codes[state_index],
             "number": f"{prefix}{number:06d}",
             "status": "active" if active else "expired",
-            "verified_at": now - timedelta(days=number % 700),
+            # within the licence max age, with weeks to spare before a new check is due
+            "verified_at": now - timedelta(days=number % LICENCE_CHECKED_WITHIN_DAYS),
             "expires_on": net.today + timedelta(days=(number % 700 + 30) * (1 if active else -1)),
         }
 

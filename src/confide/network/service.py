@@ -22,7 +22,8 @@ def get_therapist(session: Session, therapist_id: int) -> Therapist:
 
 def list_therapists(session: Session, filters: TherapistFilters) -> TherapistPage:
     """A page of therapists matching the filters, ordered by id."""
-    rows, total = queries.search_therapists(session, filters, datetime.now(UTC).date())
+    now = datetime.now(UTC)
+    rows, total = queries.search_therapists(session, filters, now, now.date())
     return TherapistPage(
         items=[TherapistSummary.from_model(t) for t in rows],
         total=total,

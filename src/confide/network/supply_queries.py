@@ -10,12 +10,24 @@ from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from confide.models import (
     Appointment,
     AppointmentParticipant,
+    Licence,
     Therapist,
     TherapistPopulation,
     among,
     blocking_clause,
 )
-from confide.network.supply_rules import CASELOAD_LOOKBACK_DAYS
+from confide.network.supply_rules import CASELOAD_LOOKBACK_DAYS, licence_verified_since
+
+
+def listed_licence(now: datetime) -> ColumnElement[bool]:
+    """Licences whose state is listed at `now` (supply_rules.licence_listed): active and
+    verified within the licence max age. Matching's index, the directory and booking's licence
+    check all use this one rule."""
+    return and_(
+        Licence.status == "active",
+        Licence.verified_at.is_not(None),
+        Licence.verified_at >= licence_verified_since(now),
+    )
 
 
 def taking_new_clients(today: date) -> ColumnElement[bool]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import numpy as np
 import numpy.typing as npt
@@ -11,6 +11,31 @@ import numpy.typing as npt
 CASELOAD_LOOKBACK_DAYS = 90
 # The epoch minute of a therapist who takes no new clients, in the index.
 NEVER = int(np.iinfo(np.int32).max)
+# A licence not verified for longer than this stops its state from being listed (directories
+# must keep what they show current); CONFIDE_LICENCE_MAX_AGE_DAYS, installed by create_app and
+# the CLI through set_licence_max_age.
+DEFAULT_LICENCE_MAX_AGE_DAYS = 90
+_licence_max_age = [timedelta(days=DEFAULT_LICENCE_MAX_AGE_DAYS)]
+
+
+def set_licence_max_age(days: int) -> None:
+    """How long a licence verification lasts, for this process."""
+    _licence_max_age[0] = timedelta(days=days)
+
+
+def licence_verified_since(now: datetime) -> datetime:
+    """The oldest verification that still lists a licence's state at `now`."""
+    return now - _licence_max_age[0]
+
+
+def licence_listed(status: str, verified_at: datetime | None, now: datetime) -> bool:
+    """An active licence verified recently enough: clients located in its state may be offered
+    and may book this therapist (SQL form: supply_queries.listed_licence)."""
+    return (
+        status == "active"
+        and verified_at is not None
+        and verified_at >= licence_verified_since(now)
+    )
 
 
 def paused(paused_until: date | None, today: date) -> bool:

@@ -16,21 +16,27 @@ from sqlalchemy.orm import Session
 from confide.errors import TherapistUnavailable
 from confide.models import Appointment, AppointmentParticipant, Client, Licence, Therapist, among
 from confide.network import supply_rules
-from confide.network.supply_queries import caseload_sizes, counts_toward_weekly_limit, in_caseload
+from confide.network.supply_queries import (
+    caseload_sizes,
+    counts_toward_weekly_limit,
+    in_caseload,
+    listed_licence,
+)
 from confide.scheduling.timegrid import from_minute, to_minute, wall_to_minute, zone
 
 # A range wide enough to close a therapist to new clients over any horizon asked about.
 WEEK = 7 * 24 * 60
 
 
-def licensed(session: Session, therapist_id: int, state: str) -> bool:
+def licensed(session: Session, therapist_id: int, state: str, now: datetime) -> bool:
+    """A listed licence (supply_queries.listed_licence) in `state` at `now`."""
     return bool(
         session.scalar(
             select(
                 exists().where(
                     Licence.therapist_id == therapist_id,
                     Licence.state == state,
-                    Licence.status == "active",
+                    listed_licence(now),
                 )
             )
         )

@@ -74,9 +74,11 @@ def booking_parties(session: Session, client: Client, session_type: str) -> list
     return [client, partner]
 
 
-def check_licensure(session: Session, therapist_id: int, clients: list[Client]) -> None:
+def check_licensure(
+    session: Session, therapist_id: int, clients: list[Client], now: datetime
+) -> None:
     for index, person in enumerate(clients):
-        if not capacity.licensed(session, therapist_id, person.state):
+        if not capacity.licensed(session, therapist_id, person.state, now):
             whose = "you are" if index == 0 else "your partner is"
             raise InvalidInput(
                 "therapist_id",

@@ -152,7 +152,7 @@ def create_hold(
     # the client and any partner first (an unlink takes the same locks), then who takes part
     lock_clients(session, [client.id, client.partner_id])
     parties = booking_parties(session, client, session_type)
-    check_licensure(session, therapist_id, parties)
+    check_licensure(session, therapist_id, parties, now)
     begin = to_minute(start)
     kind = get_vocabulary().session_types[session_type]
     sweep_expired_holds(session, now, therapist_id=therapist_id, client_ids=[c.id for c in parties])

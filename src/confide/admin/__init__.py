@@ -1,0 +1,1 @@
+"""Administration: licences, payers and plans, users, the audit log, network health."""
