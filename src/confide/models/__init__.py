@@ -32,10 +32,12 @@ from confide.models.safety import SafetyRecord
 from confide.models.scheduling import (
     APPOINTMENT_STATUSES,
     BLOCKING_STATUSES,
+    CANCELLED_BY,
     Appointment,
     AppointmentParticipant,
     ExternalBusy,
     IdempotencyRecord,
+    TherapistSharing,
     blocking_clause,
 )
 from confide.models.screening import SAFETY_FLAG_KINDS, SafetyFlag, ScreeningResponse
