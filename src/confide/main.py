@@ -27,6 +27,8 @@ from confide.matching.api import router as matching_router
 from confide.matching.concern_text import map_concern_text
 from confide.matching.live import install_matching
 from confide.network.api import router as therapists_router
+from confide.portal import visits as portal_visits
+from confide.portal.appointments import router as portal_appointments_router
 from confide.scheduling.api import router as scheduling_router
 from confide.scheduling.openings import OpeningsIndex
 from confide.scheduling.pages import router as booking_pages_router
@@ -119,7 +121,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.include_router(audit_router(acting_user))
     app.include_router(screening_router(acting_client))
+    app.include_router(portal_appointments_router)  # visits
     live = install_matching(app, database, settings)
+    # a first session the therapist cancelled: the booking page offers similar therapists (visits)
+    app.state.similar_openings = portal_visits.similar_openings(live)
     app.state.readiness = Readiness(
         live.warm_up,
         warm_up=(

@@ -1,0 +1,1 @@
+"""The therapist's side: pages for keeping supply true and seeing appointments."""
