@@ -163,6 +163,16 @@ def requests_for(world: World, joint: bool) -> dict[str, Example]:
         },
         "POST /account/tokens/{token_id}/revoke": {"path_params": {"token_id": world.page_token}},
         "POST /account/partner": {"form": {"code": world.codes[1]}},
+        # --- branch visits: the therapist marks A's first session (not begun: 409) and
+        # cancels A's follow-up; A (or P, jointly) shares with the therapist and moves the
+        # follow-up, which the LATE cancels then find already cancelled
+        "POST /portal/appointments/{appointment_id}/cancel": {
+            "path_params": {"appointment_id": world.joint_follow_up if joint else world.follow_up}
+        },
+        "POST /bookings/{appointment_id}/reschedule": {
+            "path_params": {"appointment_id": world.joint_follow_up if joint else world.follow_up},
+            "form": {"start": starts[10]},
+        },
     }
     found = {}
     for name, example in base.items():

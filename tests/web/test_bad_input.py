@@ -271,6 +271,30 @@ def examples(therapist_id: int, appointment_id: int, hold_id: int, start: str) -
         Example("POST", "/start/forget", form={"csrf_token": "x"}),
         Example("GET", "/therapists/{therapist_id}", {"therapist_id": therapist_id}),
         *page_examples(person),
+        *visits_examples(appointment_id, start),
+    ]
+
+
+# --- branch visits: the therapist's appointment pages, a client's reschedule and sharing ---
+def visits_examples(appointment_id: int, start: str) -> list[Example]:
+    one = {"appointment_id": appointment_id}
+    csrf = {"csrf_token": "not-a-token"}
+    return [
+        Example("GET", "/portal/appointments", query={"week": start[:10]}),
+        Example("GET", "/portal/appointments/{appointment_id}", one),
+        Example("POST", "/portal/appointments/{appointment_id}/fulfilled", one, form=csrf),
+        Example("POST", "/portal/appointments/{appointment_id}/noshow", one, form=csrf),
+        Example(
+            "POST",
+            "/portal/appointments/{appointment_id}/cancel",
+            one,
+            form={**csrf, "reason": "illness"},
+        ),
+        Example("GET", "/bookings/{appointment_id}/reschedule", one),
+        Example("POST", "/bookings/{appointment_id}/sharing", one, form={**csrf, "share": "yes"}),
+        Example(
+            "POST", "/bookings/{appointment_id}/reschedule", one, form={**csrf, "start": start}
+        ),
     ]
 
 
