@@ -53,8 +53,10 @@ def _problem(error: DomainError) -> str:
     return f"{error.field}: {error.message}" if isinstance(error, InvalidInput) else error.message
 
 
-def _error(request: Request, error: DomainError, title: str = "") -> Response:
-    context = {"message": _problem(error), "code": error.code, "title": title}
+def _error(
+    request: Request, error: DomainError, title: str = "", back: str | None = None
+) -> Response:
+    context = {"message": _problem(error), "code": error.code, "title": title, "back": back}
     return _page(request, "book_problem.html", context, status_for(error))
 
 
@@ -329,17 +331,13 @@ async def cancel(
 
 
 async def _reschedule_page(
-    request: Request,
-    uow: UnitOfWorkDep,
-    caller: Caller,
-    appointment_id: int,
-    problem: DomainError | None = None,
+    request: Request, uow: UnitOfWorkDep, caller: Caller, appointment_id: int
 ) -> Response:
     now = datetime.now(UTC)
     shown: dict[str, Any] = {}
 
     def work(session: Session) -> tuple[own_booking.Booking, list[datetime]]:
-        principal = caller.viewer(session) if problem else caller.principal(session)
+        principal = caller.principal(session)
         client = require_client(session, principal, "booking")
         shown["csrf_token"] = principal.csrf_token if principal else ""
         return own_booking.reschedule_choices(
@@ -357,11 +355,10 @@ async def _reschedule_page(
         "now": now,
         "starts": starts,
         "csrf_token": shown["csrf_token"],
-        "problem": _problem(problem) if problem else None,
         "rate": own_booking.money(found.rate_cents),
         "sliding": own_booking.money(found.sliding_scale_min_cents),
     }
-    return _page(request, "reschedule.html", context, status_for(problem) if problem else 200)
+    return _page(request, "reschedule.html", context)
 
 
 @router.get("/bookings/{appointment_id}/reschedule", response_class=HTMLResponse)
@@ -399,8 +396,9 @@ async def reschedule(
     try:
         new_id = await uow.write(work)
     except (InvalidInput, Conflict) as error:
-        request.app.state.openings.mark_stale()
-        return await _reschedule_page(request, uow, caller, appointment_id, error)
+        # nothing changed; the problem page links back to the times as they are now
+        back = f"/bookings/{appointment_id}/reschedule"
+        return _error(request, error, "We could not move this session", back)
     except DomainError as error:
         return _error(request, error)
     request.app.state.openings.mark_stale()
