@@ -60,6 +60,12 @@ class AppointmentClosed(Conflict):
     code = "appointment_closed"
 
 
+class NotStarted(Conflict):
+    """The appointment has not begun yet: attendance is marked only after its start."""
+
+    code = "not_started"
+
+
 class SlotUnavailable(Conflict):
     """The start asked for is not (or no longer) free; `alternatives` lists nearby free starts.
 

@@ -34,6 +34,8 @@ from confide.portal.listing_pages import router as portal_listing_router
 from confide.portal.pages import router as portal_pages_router
 from confide.network.supply_rules import set_licence_max_age
 from confide.portal.flags import router as flag_pages_router
+from confide.portal import visits as portal_visits
+from confide.portal.appointments import router as portal_appointments_router
 from confide.scheduling.api import router as scheduling_router
 from confide.scheduling.openings import OpeningsIndex
 from confide.scheduling.pages import router as booking_pages_router
@@ -137,7 +139,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.include_router(audit_router(acting_user))
     app.include_router(screening_router(acting_client))
+    app.include_router(portal_appointments_router)  # visits
     live = install_matching(app, database, settings)
+    # a first session the therapist cancelled: the booking page offers similar therapists (visits)
+    app.state.similar_openings = portal_visits.similar_openings(live)
     app.state.readiness = Readiness(
         live.warm_up,
         warm_up=(

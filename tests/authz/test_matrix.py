@@ -177,6 +177,16 @@ def requests_for(world: World, joint: bool) -> dict[str, Example]:
         "POST /admin/licences/{licence_id}/status": {"path_params": {"licence_id": world.licence}},
         "POST /admin/users/{user_id}/role": {"path_params": {"user_id": world.reviewer_user}},
         "POST /admin/users/invite": {"form": {"email": _fresh("invited")}},
+        # --- branch visits: the therapist marks A's first session (not begun: 409) and
+        # cancels A's follow-up; A (or P, jointly) shares with the therapist and moves the
+        # follow-up, which the LATE cancels then find already cancelled
+        "POST /portal/appointments/{appointment_id}/cancel": {
+            "path_params": {"appointment_id": world.joint_follow_up if joint else world.follow_up}
+        },
+        "POST /bookings/{appointment_id}/reschedule": {
+            "path_params": {"appointment_id": world.joint_follow_up if joint else world.follow_up},
+            "form": {"start": starts[10]},
+        },
     }
     found = {}
     for name, example in base.items():

@@ -339,6 +339,29 @@ def portal_examples() -> list[Example]:
             "/portal/calendar",
             form=csrf,
             files={"calendar": ("mine.ics", CALENDAR, "text/calendar")},
+        *visits_examples(appointment_id, start),
+    ]
+
+
+# --- branch visits: the therapist's appointment pages, a client's reschedule and sharing ---
+def visits_examples(appointment_id: int, start: str) -> list[Example]:
+    one = {"appointment_id": appointment_id}
+    csrf = {"csrf_token": "not-a-token"}
+    return [
+        Example("GET", "/portal/appointments", query={"week": start[:10]}),
+        Example("GET", "/portal/appointments/{appointment_id}", one),
+        Example("POST", "/portal/appointments/{appointment_id}/fulfilled", one, form=csrf),
+        Example("POST", "/portal/appointments/{appointment_id}/noshow", one, form=csrf),
+        Example(
+            "POST",
+            "/portal/appointments/{appointment_id}/cancel",
+            one,
+            form={**csrf, "reason": "illness"},
+        ),
+        Example("GET", "/bookings/{appointment_id}/reschedule", one),
+        Example("POST", "/bookings/{appointment_id}/sharing", one, form={**csrf, "share": "yes"}),
+        Example(
+            "POST", "/bookings/{appointment_id}/reschedule", one, form={**csrf, "start": start}
         ),
     ]
 

@@ -38,6 +38,36 @@ LICENSED_STATE_EXTENSION = "https://confide.example/fhir/StructureDefinition/lic
 # Our two hold statuses have no FHIR name: a hold waits on the client (pending), a lapsed hold
 # is off (cancelled). The rest already are FHIR names.
 _APPOINTMENT_STATUS = {"held": "pending", "expired": "cancelled"}
+CANCELLATION_REASON_SYSTEM = "http://terminology.hl7.org/CodeSystem/appointment-cancellation-reason"
+
+
+def _cancelation_reason(appointment: Appointment) -> JSON | None:
+    """Appointment.cancelationReason (R4): who cancelled, from HL7's code system, with our
+    words; None unless cancelled."""
+    if appointment.status == "expired":
+        return {**_concept(CANCELLATION_REASON_SYSTEM, "other", "Other"), "text": "hold lapsed"}
+    if appointment.status != "cancelled":
+        return None
+    reason = appointment.cancel_reason or ""
+    if appointment.cancelled_by == "therapist":
+        code, display = (
+            ("prov-pers", "Provider: Personal")
+            if reason == "illness"
+            else (
+                "prov",
+                "Provider",
+            )
+        )
+    elif appointment.cancelled_by == "client" or reason in ("client", "released", "rescheduled"):
+        code, display = "pat", "Patient"
+    else:
+        code, display = "other", "Other"
+    text = reason.replace("_", " ") or "cancelled"
+    if appointment.cancelled_late:
+        text += " (late: less than 24 hours before)"
+    return {**_concept(CANCELLATION_REASON_SYSTEM, code, display), "text": text}
+
+
 SLOT_STATUSES = ("free", "busy", "busy-unavailable", "busy-tentative", "entered-in-error")
 
 
@@ -82,6 +112,9 @@ def fhir_appointment(
     }
     if appointment.created_at is not None:
         resource["created"] = _utc(appointment.created_at)
+    reason = _cancelation_reason(appointment)
+    if reason is not None:
+        resource["cancelationReason"] = reason
     return _validated(FhirAppointment, resource)
 
 

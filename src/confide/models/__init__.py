@@ -34,10 +34,12 @@ from confide.models.safety import SafetyRecord
 from confide.models.scheduling import (
     APPOINTMENT_STATUSES,
     BLOCKING_STATUSES,
+    CANCELLED_BY,
     Appointment,
     AppointmentParticipant,
     ExternalBusy,
     IdempotencyRecord,
+    TherapistSharing,
     blocking_clause,
 )
 from confide.models.screening import SAFETY_FLAG_KINDS, SafetyFlag, ScreeningResponse
@@ -47,6 +49,7 @@ __all__ = [
     "APPOINTMENT_STATUSES",
     "BLOCKING_STATUSES",
     "JOB_STATUSES",
+    "CANCELLED_BY",
     "LINK_PURPOSES",
     "SAFETY_FLAG_KINDS",
     "USER_ROLES",
@@ -76,6 +79,7 @@ __all__ = [
     "TherapistModality",
     "TherapistPopulation",
     "TherapistService",
+    "TherapistSharing",
     "TherapistSpecialty",
     "TimeOff",
     "UTCDateTime",

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    false,
     or_,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -36,6 +37,9 @@ APPOINTMENT_STATUSES = (
 )
 # Rows in these statuses occupy the therapist's and participants' time.
 BLOCKING_STATUSES = ("held", "booked")
+# Who cancelled: the client (or their partner, for a joint session), the therapist, or the
+# system (a lapsed hold, an ended partner link, a hold replaced by another).
+CANCELLED_BY = ("client", "therapist", "system")
 _status_list = ", ".join(f"'{s}'" for s in APPOINTMENT_STATUSES)
 
 
@@ -45,6 +49,10 @@ class Appointment(Base):
         CheckConstraint(f"status IN ({_status_list})", name="status"),
         CheckConstraint("start_at < end_at AND end_at <= blocked_until", name="time_order"),
         CheckConstraint("status <> 'held' OR hold_expires_at IS NOT NULL", name="hold_expiry"),
+        CheckConstraint(
+            f"cancelled_by IS NULL OR cancelled_by IN ({', '.join(repr(b) for b in CANCELLED_BY)})",
+            name="cancelled_by",
+        ),
         Index("ix_appointments_therapist_start", "therapist_id", "start_at"),
         Index("ix_appointments_status_expiry", "status", "hold_expires_at"),
         Index("ix_appointments_updated_at", "updated_at"),
@@ -66,6 +74,12 @@ class Appointment(Base):
     rescheduled_from_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id"))
     calendar_sequence: Mapped[int] = mapped_column(Integer, default=0)
     cancel_reason: Mapped[str | None] = mapped_column(String(40))
+    # who cancelled, when, and whether it came later than the free-cancellation window
+    cancelled_by: Mapped[str | None] = mapped_column(String(16))
+    cancelled_at: Mapped[datetime | None] = mapped_column()
+    cancelled_late: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # when the therapist marked it fulfilled or a no-show (who did: the audit trail)
+    attendance_marked_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -82,10 +96,14 @@ class Appointment(Base):
         for participant in self.participants:
             participant.status = status
 
-    def cancel(self, reason: str, now: datetime) -> None:
-        """Cancelled, with a reason; calendars get the cancellation as a newer version."""
+    def cancel(self, reason: str, now: datetime, *, by: str = "system", late: bool = False) -> None:
+        """Cancelled, with a reason and who did it; calendars get the cancellation as a newer
+        version."""
         self.set_status("cancelled", now)
         self.cancel_reason = reason
+        self.cancelled_by = by
+        self.cancelled_at = now
+        self.cancelled_late = late
         self.calendar_sequence += 1
 
 
@@ -115,6 +133,19 @@ class AppointmentParticipant(Base):
     status: Mapped[str] = mapped_column(String(20))
 
     appointment: Mapped[Appointment] = relationship(back_populates="participants")
+
+
+class TherapistSharing(Base):
+    """A client's choice to share their intake answers and screening results with one
+    therapist they booked with; no row means not shared (the default)."""
+
+    __tablename__ = "therapist_sharing"
+    __table_args__ = (UniqueConstraint("client_id", "therapist_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    therapist_id: Mapped[int] = mapped_column(ForeignKey("therapists.id", ondelete="CASCADE"))
+    shared_at: Mapped[datetime] = mapped_column()
 
 
 class ExternalBusy(Base):

@@ -8,22 +8,35 @@ new hold replaces their own earlier one (never a partner's), instead of refusing
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from confide import audit
 from confide.audit import Actor
 from confide.errors import InvalidInput
 from confide.fields import RecordId, parse_field
-from confide.models import Appointment, AppointmentParticipant, Client, Therapist, TherapistService
+from confide.models import (
+    Appointment,
+    AppointmentParticipant,
+    Client,
+    Therapist,
+    TherapistService,
+    TherapistSharing,
+)
 from confide.scheduling import bookable, service
 from confide.scheduling.booking import Opening, parse_start
 from confide.scheduling.timegrid import to_minute, zone
 from confide.vocab import get_vocabulary
 
-FREE_CANCELLATION = timedelta(hours=24)
+FREE_CANCELLATION = service.FREE_CANCELLATION
+SHARING = "therapist_sharing"  # audited per client
+# how far ahead the reschedule page looks for other times with the same therapist
+RESCHEDULE_DAYS = 21
+RESCHEDULE_SHOWN = 40
 # each session type in plain words, for the person booking it
 PLAIN_WORDS = {
     "intake": "a first session for you on your own",
@@ -31,6 +44,22 @@ PLAIN_WORDS = {
     "couples_intake": "a first session for you and your partner together",
     "couples": "a session for you and your partner together",
 }
+
+
+@dataclass(frozen=True)
+class OtherOpening:
+    """The next first session of a therapist like the one who cancelled, offered at once."""
+
+    therapist_id: int
+    name: str
+    credential: str
+    session_type: str
+    start: datetime
+
+
+# Finds openings of similar therapists for a first session the therapist cancelled: given by the
+# app's wiring (matching sits above scheduling), called inside the page's unit of work.
+SimilarOpenings = Callable[[Session, Client, Appointment, datetime], list[OtherOpening]]
 
 
 @dataclass(frozen=True)
@@ -44,6 +73,8 @@ class Booking:
     sliding_scale_min_cents: int | None
     partner_taking_part: bool
     alternatives: list[datetime]
+    # whether the client shares their intake answers and screenings with this therapist
+    shared: bool = False
 
     @property
     def couples(self) -> bool:
@@ -61,10 +92,21 @@ class Booking:
         return f"{shown} ({here.tzname()})".replace(" 0", " ").lstrip("0")
 
     def free_to_cancel_until(self) -> datetime:
-        return self.appointment.start_at - FREE_CANCELLATION
+        return service.free_until(self.appointment.start_at)
 
     def free_to_cancel(self, now: datetime) -> bool:
-        return now < self.free_to_cancel_until()
+        """Cancelling or moving is free up to and including 24 hours before the start."""
+        return not service.cancels_late(self.appointment, now)
+
+    def movable(self, now: datetime) -> bool:
+        """A booked session not yet begun can be moved to another time."""
+        a = self.appointment
+        return a.status == "booked" and now < a.start_at
+
+    @property
+    def cancelled_by_therapist(self) -> bool:
+        a = self.appointment
+        return a.status == "cancelled" and a.cancelled_by == "therapist"
 
     def live_hold(self, now: datetime) -> bool:
         a = self.appointment
@@ -159,7 +201,79 @@ def view(
         sliding_scale_min_cents=sliding,
         partner_taking_part=len(people) > 1,
         alternatives=_alternatives(session, appointment, now) if lapsed else [],
+        shared=shares_with(session, client.id, therapist.id),
     )
+
+
+def reschedule_choices(
+    session: Session, client: Client, appointment_id: int, now: datetime, actor: Actor
+) -> tuple[Booking, list[datetime]]:
+    """One of the client's bookings and the other times its therapist has for the same kind of
+    session over the next weeks (none when it cannot be moved)."""
+    found = view(session, client, appointment_id, now, actor)
+    if not found.movable(now):
+        return found, []
+    a = found.appointment
+    _, listed = bookable.list_slots(
+        session, a.therapist_id, a.session_type, None, RESCHEDULE_DAYS, client.timezone, now
+    )
+    starts = [start for start, _ in listed if start != a.start_at]
+    return found, starts[:RESCHEDULE_SHOWN]
+
+
+def move_own(
+    session: Session,
+    client: Client,
+    appointment_id: int,
+    start_text: str,
+    now: datetime,
+    actor: Actor,
+) -> Appointment:
+    """Move the client's booked session to another free start of the same therapist and kind;
+    the old time is freed in the same transaction. Returns the new appointment."""
+    start = parse_start(start_text)
+    return service.reschedule_appointment(session, client, appointment_id, start, now, actor=actor)
+
+
+def shares_with(session: Session, client_id: int, therapist_id: int) -> bool:
+    """Whether the client shares their intake answers and screenings with this therapist."""
+    found = session.scalars(
+        select(TherapistSharing.id).where(
+            TherapistSharing.client_id == client_id,
+            TherapistSharing.therapist_id == therapist_id,
+        )
+    ).first()
+    return found is not None
+
+
+def set_sharing(
+    session: Session,
+    client: Client,
+    appointment_id: int,
+    share: bool,
+    now: datetime,
+    actor: Actor,
+) -> Appointment:
+    """The client's choice, from one of their bookings, to share (or stop sharing) their intake
+    answers and screening results with that booking's therapist; audited."""
+    appointment = service.get_appointment(session, client, appointment_id, now, actor=actor)
+    row = session.scalars(
+        select(TherapistSharing).where(
+            TherapistSharing.client_id == client.id,
+            TherapistSharing.therapist_id == appointment.therapist_id,
+        )
+    ).one_or_none()
+    if share and row is None:
+        session.add(
+            TherapistSharing(
+                client_id=client.id, therapist_id=appointment.therapist_id, shared_at=now
+            )
+        )
+    elif not share and row is not None:
+        session.delete(row)
+    session.flush()
+    audit.record(session, actor, "update", SHARING, client.id, "ok", now)
+    return appointment
 
 
 def cancel_own(
@@ -168,7 +282,9 @@ def cancel_own(
     """Cancel a booked session, or let a hold go (its reason says which); the time is free."""
     found = session.get(Appointment, appointment_id)
     reason = "released" if found is not None and found.status == "held" else "client"
-    return service.cancel_appointment(session, client, appointment_id, now, reason, actor=actor)
+    return service.cancel_appointment(
+        session, client, appointment_id, now, reason, actor=actor, by="client"
+    )
 
 
 def own_hold_on(session: Session, client_id: int, opening: Opening, now: datetime) -> int | None:

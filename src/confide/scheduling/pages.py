@@ -21,10 +21,12 @@ from sqlalchemy.orm import Session
 
 from confide.accounts.deps import Caller, CallerDep, caller_account
 from confide.accounts.forms import AnonymousCsrf, known_person, told_before
-from confide.errors import DomainError, HoldExpired, InvalidInput, Unauthorized
+from confide.accounts.principal import require_client
+from confide.errors import Conflict, DomainError, HoldExpired, InvalidInput, Unauthorized
 from confide.fields import RecordId
 from confide.models import Client
 from confide.scheduling import booking, own_booking, service
+from confide.scheduling.booking import parse_start
 from confide.vocab import get_vocabulary
 from confide.web.errors import status_for
 from confide.web.rate_limits import RateLimit
@@ -51,8 +53,10 @@ def _problem(error: DomainError) -> str:
     return f"{error.field}: {error.message}" if isinstance(error, InvalidInput) else error.message
 
 
-def _error(request: Request, error: DomainError, title: str = "") -> Response:
-    context = {"message": _problem(error), "code": error.code, "title": title}
+def _error(
+    request: Request, error: DomainError, title: str = "", back: str | None = None
+) -> Response:
+    context = {"message": _problem(error), "code": error.code, "title": title, "back": back}
     return _page(request, "book_problem.html", context, status_for(error))
 
 
@@ -226,12 +230,22 @@ async def _show(
 ) -> Response:
     now = datetime.now(UTC)
     shown: dict[str, Any] = {}
+    similar: own_booking.SimilarOpenings | None = getattr(
+        request.app.state, "similar_openings", None
+    )
 
     def work(session: Session) -> own_booking.Booking:
         principal = caller.principal(session)
         client = caller.client(session)
         shown["csrf_token"] = principal.csrf_token if principal else ""
-        return own_booking.view(session, client, appointment_id, now, caller.actor(client))
+        found = own_booking.view(session, client, appointment_id, now, caller.actor(client))
+        a = found.appointment
+        shown["others"] = (
+            similar(session, client, a, now)
+            if similar is not None and found.cancelled_by_therapist and a.is_new_client
+            else []
+        )
+        return found
 
     try:
         found = await uow.write(work)
@@ -243,6 +257,8 @@ async def _show(
         "b": found,
         "now": now,
         "csrf_token": shown["csrf_token"],
+        "others": shown["others"],
+        "therapist_reasons": service.THERAPIST_REASONS,
         "rate": own_booking.money(found.rate_cents),
         "sliding": own_booking.money(found.sliding_scale_min_cents),
     }
@@ -312,3 +328,105 @@ async def cancel(
         return _error(request, error)
     request.app.state.openings.mark_stale()
     return _see(f"/bookings/{appointment_id}")
+
+
+async def _reschedule_page(
+    request: Request, uow: UnitOfWorkDep, caller: Caller, appointment_id: int
+) -> Response:
+    now = datetime.now(UTC)
+    shown: dict[str, Any] = {}
+
+    def work(session: Session) -> tuple[own_booking.Booking, list[datetime]]:
+        principal = caller.principal(session)
+        client = require_client(session, principal, "booking")
+        shown["csrf_token"] = principal.csrf_token if principal else ""
+        return own_booking.reschedule_choices(
+            session, client, appointment_id, now, caller.actor(client)
+        )
+
+    try:
+        found, starts = await uow.write(work)
+    except Unauthorized:
+        return _signin_first(appointment_id, "/reschedule")
+    except DomainError as error:
+        return _error(request, error)
+    context = {
+        "b": found,
+        "now": now,
+        "starts": starts,
+        "csrf_token": shown["csrf_token"],
+        "rate": own_booking.money(found.rate_cents),
+        "sliding": own_booking.money(found.sliding_scale_min_cents),
+    }
+    return _page(request, "reschedule.html", context)
+
+
+@router.get("/bookings/{appointment_id}/reschedule", response_class=HTMLResponse)
+async def reschedule_form(
+    request: Request, uow: UnitOfWorkDep, caller: CallerDep, appointment_id: AppointmentId
+) -> Response:
+    """Other times the same therapist has for the same kind of session, to move a booking to."""
+    return await _reschedule_page(request, uow, caller, appointment_id)
+
+
+@router.post(
+    "/bookings/{appointment_id}/reschedule",
+    response_class=HTMLResponse,
+    dependencies=[Depends(RateLimit("book", account=caller_account))],
+)
+async def reschedule(
+    request: Request,
+    uow: UnitOfWorkDep,
+    caller: CallerDep,
+    appointment_id: AppointmentId,
+    start: Annotated[str, Form(max_length=100)] = "",
+    csrf_token: Csrf = "",
+) -> Response:
+    """Move the booking to the chosen time: one booking, at the new time; the old one is free."""
+    now = datetime.now(UTC)
+
+    def work(session: Session) -> int:
+        parse_start(start)  # the form's own value first: 422 naming it
+        client = caller.client(session, csrf=csrf_token)
+        moved = own_booking.move_own(
+            session, client, appointment_id, start, now, caller.actor(client)
+        )
+        return moved.id
+
+    try:
+        new_id = await uow.write(work)
+    except (InvalidInput, Conflict) as error:
+        # nothing changed; the problem page links back to the times as they are now
+        back = f"/bookings/{appointment_id}/reschedule"
+        return _error(request, error, "We could not move this session", back)
+    except DomainError as error:
+        return _error(request, error)
+    request.app.state.openings.mark_stale()
+    return _see(f"/bookings/{new_id}")
+
+
+@router.post("/bookings/{appointment_id}/sharing", response_class=HTMLResponse)
+async def sharing(
+    request: Request,
+    uow: UnitOfWorkDep,
+    caller: CallerDep,
+    appointment_id: AppointmentId,
+    share: Annotated[str, Form(max_length=10)] = "",
+    csrf_token: Csrf = "",
+) -> Response:
+    """Share (or stop sharing) my intake answers and screening results with this therapist."""
+    now = datetime.now(UTC)
+    if share not in ("", "yes", "no"):
+        return _error(request, InvalidInput("share", "yes or no", ["yes", "no"]))
+
+    def work(session: Session) -> None:
+        client = caller.client(session, csrf=csrf_token)
+        own_booking.set_sharing(
+            session, client, appointment_id, share == "yes", now, caller.actor(client)
+        )
+
+    try:
+        await uow.write(work)
+    except DomainError as error:
+        return _error(request, error)
+    return _see(f"/bookings/{appointment_id}#sharing")

@@ -20,7 +20,9 @@ from confide.audit import Actor
 from confide.errors import (
     AppointmentClosed,
     HoldExpired,
+    InvalidInput,
     NotFound,
+    NotStarted,
     SlotUnavailable,
 )
 from confide.models import (
@@ -47,6 +49,31 @@ from confide.scheduling.timegrid import (
 from confide.vocab import get_vocabulary
 
 OBJECT_TYPE = "appointment"  # holds are appointments too
+THERAPIST_OBJECT = "therapist"
+# A client cancels or moves a booked session for free until exactly 24 hours before it starts;
+# after that it is a late cancellation (still allowed, and recorded on the appointment).
+FREE_CANCELLATION = timedelta(hours=24)
+# Why a therapist cancels, in the therapist's words; the first is also a pause for new clients.
+NOT_ACCEPTING = "not_accepting_new_clients"
+THERAPIST_REASONS = {
+    NOT_ACCEPTING: "I am not taking new clients now",
+    "illness": "I am ill, or there is an emergency",
+    "schedule_conflict": "Something in my schedule clashes",
+    "other": "Another reason",
+}
+# What a therapist may record once a booked session has begun (FHIR Appointment.status).
+ATTENDANCE = ("fulfilled", "noshow")
+
+
+def free_until(start_at: datetime) -> datetime:
+    """The last moment a client may cancel or move a session at `start_at` for free."""
+    return start_at - FREE_CANCELLATION
+
+
+def cancels_late(appointment: Appointment, now: datetime) -> bool:
+    """Whether a client cancelling (or moving) this appointment now cancels late: only a booked
+    session, only after the free window has closed."""
+    return appointment.status == "booked" and now > free_until(appointment.start_at)
 
 
 def acting(client: Client, actor: Actor | None) -> Actor:
@@ -285,18 +312,68 @@ def confirm_hold(
     return appointment
 
 
+def _therapists_appointment(
+    session: Session, therapist_id: int, appointment_id: int, who: Actor, action: str, now: datetime
+) -> Appointment:
+    """The appointment if it is with this therapist. Anyone else gets NotFound, whether or not
+    it exists, and the attempt goes on the audit trail once the transaction is rolled back."""
+    appointment = session.scalars(
+        select(Appointment)
+        .where(Appointment.id == appointment_id)
+        .options(selectinload(Appointment.participants))
+    ).one_or_none()
+    if appointment is None or appointment.therapist_id != therapist_id:
+        refusal = NotFound(
+            f"no appointment with id {appointment_id}", appointment_id=appointment_id
+        )
+        outcome = "not_found" if appointment is None else "denied"
+
+        def on_the_trail(fresh: Session) -> None:
+            audit.record(fresh, who, action, OBJECT_TYPE, appointment_id, outcome, now)
+
+        refusal.after_rollback = on_the_trail
+        raise refusal
+    return appointment
+
+
+def therapist_appointment(
+    session: Session, therapist_id: int, appointment_id: int, now: datetime, *, actor: Actor
+) -> Appointment:
+    """One of the therapist's appointments, audited as a read; NotFound for anyone else's."""
+    appointment = _therapists_appointment(session, therapist_id, appointment_id, actor, "read", now)
+    record(session, actor, "read", appointment.id, now)
+    return appointment
+
+
 def cancel_appointment(
     session: Session,
-    client: Client,
+    client: Client | None,
     appointment_id: int,
     now: datetime,
     reason: str,
     *,
     actor: Actor | None = None,
+    by: str = "client",
+    therapist_id: int | None = None,
 ) -> Appointment:
-    """Cancel a held or booked appointment; the calendar copy is bumped to a cancellation."""
-    who = acting(client, actor)
-    appointment = _own_appointment(session, client, appointment_id, who, "update", now)
+    """Cancel a held or booked appointment; the calendar copy is bumped to a cancellation.
+
+    Every cancellation goes through here, whoever makes it. `by` says who: "client" (`client`
+    takes part in it; later than 24 hours before a booked session is a late cancellation),
+    "therapist" (`therapist_id` is the appointment's therapist, `actor` their account) or
+    "system" (on a client's behalf, as for a replaced hold)."""
+    if by == "therapist":
+        if therapist_id is None or actor is None:
+            raise ValueError("a therapist's cancellation names the therapist and their account")
+        who = actor
+        appointment = _therapists_appointment(
+            session, therapist_id, appointment_id, who, "update", now
+        )
+    else:
+        if client is None:
+            raise ValueError("a client's cancellation names the client")
+        who = acting(client, actor)
+        appointment = _own_appointment(session, client, appointment_id, who, "update", now)
     session.refresh(appointment, with_for_update=True)
     if appointment.status == "cancelled":
         record(session, who, "read", appointment.id, now)
@@ -308,11 +385,90 @@ def cancel_appointment(
             status=appointment.status,
         )
     was_booked = appointment.status == "booked"
-    appointment.cancel(reason, now)
+    late = by == "client" and cancels_late(appointment, now)
+    appointment.cancel(reason, now, by=by, late=late)
     session.flush()
     if was_booked:  # a hold let go is nobody's news
         notices.cancelled(session, appointment, now)
     record(session, who, "update", appointment.id, now)
+    return appointment
+
+
+def cancel_by_therapist(
+    session: Session,
+    therapist_id: int,
+    appointment_id: int,
+    reason: str,
+    now: datetime,
+    *,
+    actor: Actor,
+) -> tuple[Appointment, bool]:
+    """The therapist cancels one of their sessions, giving a reason from THERAPIST_REASONS.
+    Cancelling a first session because they take no new clients pauses them for new clients at
+    once (their updated_at moves, so every openings index and matching drop them); returns the
+    appointment and whether they were paused now."""
+    if reason not in THERAPIST_REASONS:
+        raise InvalidInput("reason", "choose one of the reasons shown", sorted(THERAPIST_REASONS))
+    appointment = cancel_appointment(
+        session,
+        None,
+        appointment_id,
+        now,
+        reason,
+        actor=actor,
+        by="therapist",
+        therapist_id=therapist_id,
+    )
+    paused = False
+    if reason == NOT_ACCEPTING and appointment.is_new_client:
+        therapist = _lock_therapist(session, therapist_id)
+        if therapist.accepting_new_clients:
+            therapist.accepting_new_clients = False
+            therapist.updated_at = now
+            session.flush()
+            audit.record(session, actor, "update", THERAPIST_OBJECT, therapist_id, "ok", now)
+            paused = True
+    return appointment, paused
+
+
+def mark_attendance(
+    session: Session,
+    therapist_id: int,
+    appointment_id: int,
+    status: str,
+    now: datetime,
+    *,
+    actor: Actor,
+) -> Appointment:
+    """The therapist records a booked session as fulfilled or a no-show, once it has begun; a
+    mark may be corrected from one to the other."""
+    if status not in ATTENDANCE:
+        raise InvalidInput("status", "fulfilled or noshow", list(ATTENDANCE))
+    appointment = _therapists_appointment(
+        session, therapist_id, appointment_id, actor, "update", now
+    )
+    session.refresh(appointment, with_for_update=True)
+    if appointment.status == status:
+        record(session, actor, "read", appointment.id, now)
+        return appointment
+    if appointment.status not in ("booked", *ATTENDANCE):
+        raise AppointmentClosed(
+            f"appointment {appointment.id} is {appointment.status}: only a booked session "
+            "can be marked fulfilled or a no-show",
+            appointment_id=appointment.id,
+            status=appointment.status,
+        )
+    if now < appointment.start_at:
+        raise NotStarted(
+            f"the session starts at {appointment.start_at:%Y-%m-%d %H:%M} UTC; "
+            "mark it once it has begun",
+            appointment_id=appointment.id,
+            start=appointment.start_at.isoformat(),
+        )
+    appointment.set_status(status, now)
+    appointment.attendance_marked_at = now
+    session.flush()
+    record(session, actor, "update", appointment.id, now)
     return appointment
 
 
@@ -354,7 +510,7 @@ def reschedule_appointment(
     # Release the old time inside this transaction only: the new one is checked and inserted
     # before anything commits, and any failure rolls both back.
     status, expires = old.status, old.hold_expires_at
-    old.cancel("rescheduled", now)
+    old.cancel("rescheduled", now, by="client", late=cancels_late(old, now))
     session.flush()
     availability = load_availability(session, now, begin, begin + duration, [therapist.id])
     if not is_free_start(availability[therapist.id], duration, to_minute(now), begin):
