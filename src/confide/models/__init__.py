@@ -11,6 +11,7 @@ from confide.models.accounts import (
 from confide.models.audit import ACTOR_ROLES, AuditEvent
 from confide.models.base import Base, UTCDateTime, utcnow
 from confide.models.clients import Client
+from confide.models.content import CONTENT_KINDS, CONTENT_STATES, ContentItem, ContentVersion
 from confide.models.filters import among
 from confide.models.intake import IntakeDraft
 from confide.models.network import (
@@ -44,6 +45,8 @@ __all__ = [
     "ACTOR_ROLES",
     "APPOINTMENT_STATUSES",
     "BLOCKING_STATUSES",
+    "CONTENT_KINDS",
+    "CONTENT_STATES",
     "LINK_PURPOSES",
     "SAFETY_FLAG_KINDS",
     "USER_ROLES",
@@ -55,6 +58,8 @@ __all__ = [
     "Base",
     "BrowserSession",
     "Client",
+    "ContentItem",
+    "ContentVersion",
     "ExternalBusy",
     "IdempotencyRecord",
     "IntakeDraft",
