@@ -47,7 +47,7 @@ class OwnVersion(Forbidden):
     code = "own_version"
 
 
-def _served(slug: str | None = None) -> Select[tuple[ContentItem, ContentVersion]]:
+def _served(slug: str | None = None) -> Select[ContentItem, ContentVersion]:
     """The served version of each item (or of one): published, highest number."""
     newest = (
         select(ContentVersion.item_id, func.max(ContentVersion.number).label("number"))
