@@ -22,14 +22,14 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 URL_SCHEMES = frozenset({"https", "http", "mailto", "tel"})
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-# Headings start at h2: the page's title is its h1.
+# The page's title is its h1: an author's "# heading" becomes an h2.
 _markdown.core.ruler.push("shift_headings", lambda state: _shift_headings(state))
 
 
 def _shift_headings(state: object) -> None:
     for token in state.tokens:  # type: ignore[attr-defined]
-        if token.type in ("heading_open", "heading_close") and token.tag in ("h1", "h2", "h3"):
-            token.tag = f"h{int(token.tag[1]) + 1}"
+        if token.type in ("heading_open", "heading_close") and token.tag == "h1":
+            token.tag = "h2"
 
 
 @lru_cache(maxsize=256)

@@ -21,7 +21,9 @@ from confide.content.schemas import ContentDraft, ItemOverview, ItemRead, Versio
 from confide.errors import Conflict, Forbidden, NotFound
 from confide.models import ContentItem, ContentVersion
 
-EDITOR_ROLES = frozenset({"reviewer", "admin"})
+# "system": Confide itself, loading the texts that come with it (content/loading.py); no
+# account has that role, so no request acts as it
+EDITOR_ROLES = frozenset({"reviewer", "admin", "system"})
 APPROVER_ROLES = frozenset({"reviewer"})
 OBJECT_TYPE = "content_version"
 
