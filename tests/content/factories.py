@@ -5,12 +5,18 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
+from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from confide.accounts import tokens, users
+from confide.accounts.passwords import PASSWORDS
+from confide.accounts.schemas import SCOPES
 from confide.audit import Actor
 from confide.content import service
 from confide.content.schemas import ContentDraft
+from confide.db import Database
 from confide.models import User
+from tests.conftest import PASSWORD, sign_in
 
 NOW = datetime(2026, 12, 1, 0, 5, tzinfo=UTC)  # five past midnight UTC: a day's first minutes
 
@@ -27,7 +33,7 @@ def staff(session: Session, *, role: str = "reviewer") -> Actor:
 def draft(
     *, title: str = "What trust issues are", body: str = "Trust is **built** slowly."
 ) -> ContentDraft:
-    return ContentDraft(title=title, summary="A short summary.", body=body)
+    return ContentDraft(title=title, summary="A short summary.", markdown=body)
 
 
 def publish_new(
@@ -46,3 +52,31 @@ def publish_new(
             reviewer_name="Dr. Rae Lin, LMFT",
         )
     return made.number
+
+
+def staff_account(api: TestClient, *, role: str = "reviewer") -> tuple[str, dict[str, str]]:
+    """A staff account with a password in `api`'s database: its address and a bearer header."""
+    database: Database = api.app.state.database  # type: ignore[attr-defined]
+    email = f"{role}-{uuid.uuid4().hex[:8]}@example.org"
+    now = datetime.now(UTC)
+    with database.session(write=True) as session:
+        user = User(
+            email=email,
+            email_key=users.email_key(email),
+            password_hash=PASSWORDS.hash(PASSWORD),
+            role=role,
+            email_verified_at=now,
+            created_at=now,
+        )
+        session.add(user)
+        session.flush()
+        _, secret = tokens.create_token(session, user, list(SCOPES), 30, now)
+    return email, {"Authorization": f"Bearer {secret}"}
+
+
+def staff_browser(api: TestClient, *, role: str = "reviewer") -> TestClient:
+    """A browser signed in as a new staff account of `role`."""
+    email, _ = staff_account(api, role=role)
+    browser = TestClient(api.app, raise_server_exceptions=False, follow_redirects=False)
+    sign_in(browser, email)
+    return browser

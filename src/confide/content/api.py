@@ -81,7 +81,7 @@ async def list_content_items(uow: UnitOfWorkDep, caller: CallerDep) -> ItemList:
 )
 async def create_content_item(body: NewItem, uow: UnitOfWorkDep, caller: CallerDep) -> VersionRead:
     """A new item and its first version, a draft."""
-    draft = ContentDraft(title=body.title, summary=body.summary, body=body.body)
+    draft = ContentDraft(title=body.title, summary=body.summary, markdown=body.markdown)
     return await uow.write(
         _as(caller, lambda s, a: service.create_item(s, body.slug, body.kind, draft, a, caller.now))
     )

@@ -66,7 +66,7 @@ def read_file(path: Path) -> ContentFile:
         raise ContentFileError(f"{path.name}: kind must be article or guidance")
     try:
         draft = ContentDraft(
-            title=meta.get("title", ""), summary=meta.get("summary", ""), body=parts[2].strip()
+            title=meta.get("title", ""), summary=meta.get("summary", ""), markdown=parts[2].strip()
         )
     except ValidationError as error:
         raise ContentFileError(f"{path.name}: {error.errors()[0]['msg']}") from None
@@ -81,7 +81,7 @@ def _same(version: ContentVersion, draft: ContentDraft) -> bool:
     return (version.title, version.summary, version.body_markdown) == (
         draft.title,
         draft.summary,
-        draft.body,
+        draft.markdown,
     )
 
 

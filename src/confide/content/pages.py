@@ -206,14 +206,14 @@ async def review_create(
     kind: Line = "article",
     title: Line = "",
     summary: Line = "",
-    body: Text = "",
+    markdown: Text = "",
 ) -> Response:
     """Add an item with its first version, a draft; then show it."""
-    form = {"slug": slug, "kind": kind, "title": title, "summary": summary, "body": body}
+    form = {"slug": slug, "kind": kind, "title": title, "summary": summary, "markdown": markdown}
 
     def act(session: Session, actor: Actor) -> str:
         item = _parse(NewItem, form)
-        draft = ContentDraft(title=item.title, summary=item.summary, body=item.body)
+        draft = ContentDraft(title=item.title, summary=item.summary, markdown=item.markdown)
         service.create_item(session, item.slug, item.kind, draft, actor, caller.now)
         return f"/review/content/{item.slug}"
 
@@ -244,8 +244,8 @@ def _item(slug: str) -> Callable[[Session, Actor], dict[str, Any]]:
             "item": item,
             "latest": latest,
             "served": served,
-            "preview": render(latest.body),
-            "changes": line_changes(served.body if served else "", latest.body),
+            "preview": render(latest.markdown),
+            "changes": line_changes(served.markdown if served else "", latest.markdown),
             "signature": service.last_signature(session, actor) or "",
         }
 
@@ -286,10 +286,10 @@ async def review_edit(
     csrf_token: Csrf,
     title: Line = "",
     summary: Line = "",
-    body: Text = "",
+    markdown: Text = "",
 ) -> Response:
     """Save the text as a new draft version."""
-    form = {"title": title, "summary": summary, "body": body}
+    form = {"title": title, "summary": summary, "markdown": markdown}
 
     def act(session: Session, actor: Actor) -> str:
         if not _SLUG.fullmatch(slug):

@@ -27,7 +27,7 @@ class ContentDraft(BaseModel):
 
     title: Annotated[PlainText, Field(min_length=1, max_length=200)]
     summary: Annotated[PlainText, Field(min_length=1, max_length=400)]
-    body: Body
+    markdown: Body
 
 
 class NewItem(ContentDraft):
@@ -68,7 +68,7 @@ class VersionRead(BaseModel):
     state: ContentState
     title: str
     summary: str
-    body: str
+    markdown: str
     author_user_id: int | None
     created_at: datetime
     submitted_at: datetime | None

@@ -159,7 +159,7 @@ def _add_version(
         state="draft",
         title=draft.title,
         summary=draft.summary,
-        body_markdown=draft.body,
+        body_markdown=draft.markdown,
         author_user_id=author.user_id,
         created_at=now,
     )
@@ -243,7 +243,7 @@ def _read(item: ContentItem, version: ContentVersion) -> VersionRead:
         state=version.state,
         title=version.title,
         summary=version.summary,
-        body=version.body_markdown,
+        markdown=version.body_markdown,
         author_user_id=version.author_user_id,
         created_at=version.created_at,
         submitted_at=version.submitted_at,
