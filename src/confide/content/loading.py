@@ -69,7 +69,9 @@ def read_file(path: Path) -> ContentFile:
             title=meta.get("title", ""), summary=meta.get("summary", ""), markdown=parts[2].strip()
         )
     except ValidationError as error:
-        raise ContentFileError(f"{path.name}: {error.errors()[0]['msg']}") from None
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        raise ContentFileError(f"{path.name}: {field}: {first['msg']}") from None
     return ContentFile(slug=slug, kind=kind, draft=draft)
 
 
