@@ -22,6 +22,8 @@ from confide.accounts.cli import register as register_admin
 from confide.admin.cli import register as register_flags_and_health
 from confide.audit.cli import register as register_audit
 from confide.config import get_settings
+from confide.content.cli import register as register_content
+from confide.content.cli import seed_demo_content
 from confide.crypto import install_keyring
 from confide.db import Database, create_db_engine, session_scope
 from confide.errors import DomainError
@@ -59,6 +61,7 @@ register_audit(app, console)
 register_flags_and_health(app, network_app, console)
 register_admin(app, console)
 register_keys(app, console)
+register_content(app, console)
 
 
 @app.command()
@@ -175,8 +178,10 @@ def seed(
         bool, typer.Option(help="do nothing when the database already holds therapists")
     ] = False,
 ) -> None:
-    """Generate the synthetic demo network (deterministic for a seed) and store it."""
+    """Generate the synthetic demo network (deterministic for a seed) and store it, and publish
+    the texts that come with Confide through the demo reviewer account."""
     settings = get_settings()
+    seed_demo_content(console)
     count = therapists or settings.seed_therapists
     seed_value = settings.seed if seed is None else seed
     with session_scope() as session:

@@ -18,6 +18,8 @@ from confide.admin.pages import router as admin_pages_router
 from confide.audit.api import audit_router
 from confide.audit.sealing import Sealer
 from confide.config import Settings, get_settings
+from confide.content.api import router as content_router
+from confide.content.pages import router as content_pages_router
 from confide.crypto import install_keyring
 from confide.db import Database
 from confide.intake.pages import claim_on_sign_in, told_in_intake
@@ -138,6 +140,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         intake_text_router(lambda text: map_concern_text(text).codes, account=caller_account)
     )
     app.include_router(audit_router(acting_user))
+    app.include_router(content_router)
+    app.include_router(content_pages_router)
     app.include_router(screening_router(acting_client))
     app.include_router(portal_appointments_router)  # visits
     live = install_matching(app, database, settings)

@@ -188,6 +188,28 @@ def requests_for(world: World, joint: bool) -> dict[str, Example]:
             "form": {"start": starts[10]},
         },
     }
+    # --- branch content: the content routes act on this world's own items ---
+    content = world.content
+    review = "/api/v1/content/review"
+    for route, purpose in {
+        "GET /learn/{slug}": "published",
+        "GET /api/v1/content/{slug}": "published",
+        f"GET {review}/{{slug}}": "edit",
+        f"POST {review}/{{slug}}/versions": "edit",
+        f"POST {review}/{{slug}}/versions/{{number}}/submit": "submit",
+        f"POST {review}/{{slug}}/versions/{{number}}/return": "return",
+        f"POST {review}/{{slug}}/versions/{{number}}/approve": "approve",
+        f"POST {review}/{{slug}}/versions/{{number}}/publish": "publish",
+        "GET /review/content/{slug}": "edit",
+        "POST /review/content/{slug}/edit": "edit",
+        "POST /review/content/{slug}/versions/{number}/{action}": "page_submit",
+    }.items():
+        params = {**base[route].path_params, "slug": content[purpose]}
+        changes[route] = {"path_params": params}
+    # a new item each (a form keeps its other fields; the JSON body is given whole)
+    fresh = f"authz-new-{uuid.uuid4().hex[:10]}"
+    changes[f"POST {review}"] = {"json": {**(base[f"POST {review}"].json or {}), "slug": fresh}}
+    changes["POST /review/content/new"] = {"form": {"slug": f"{fresh}-page"}}
     found = {}
     for name, example in base.items():
         # a changed form keeps its other fields (the CSRF token among them)

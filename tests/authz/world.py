@@ -21,7 +21,9 @@ from sqlalchemy import select
 from confide.accounts import sessions, tokens, users
 from confide.accounts.passwords import PASSWORDS
 from confide.accounts.schemas import SCOPES
-from confide.audit import SYSTEM
+from confide.audit import SYSTEM, Actor
+from confide.content import service
+from confide.content.schemas import ContentDraft
 from confide.db import Database
 from confide.models import Client, Licence, User
 from confide.screening.service import raise_safety_flag
@@ -56,6 +58,8 @@ class World:
     spare_session: int  # another browser session of A's, to revoke
     codes: tuple[str, str]  # invitation codes of two unlinked clients
     caller: Identity
+    # branch content: this world's content items, by what the matrix does with them
+    content: dict[str, str]
     # admin branch: a safety flag raised for A (booked with the world's therapist: theirs),
     # the therapist's NY licence, and a reviewer account for the role change
     flag: int = 0
@@ -214,4 +218,38 @@ def build_world(api: TestClient, database: Database, as_who: str) -> World:
         flag=flag,
         licence=licence,
         reviewer_user=reviewer_user,
+        content=_content(database),
     )
+
+
+# --- branch content -------------------------------------------------------------------------
+def _content(database: Database) -> dict[str, str]:
+    """Items of this world's own, written by Confide (so any reviewer may approve them), each
+    in the state its route needs: published; to edit; a draft to submit (API and page); in
+    review to return and to approve; approved to publish."""
+    reviewer = _staff(database, "reviewer", 0)
+    now = _now()
+    suffix = uuid.uuid4().hex[:8]
+    moves = {
+        "published": ("submit", "approve", "publish"),
+        "edit": (),
+        "submit": (),
+        "page_submit": (),
+        "return": ("submit",),
+        "approve": ("submit",),
+        "publish": ("submit", "approve"),
+    }
+    slugs = {}
+    with database.session(write=True) as session:
+        found = users.find_user(session, reviewer)
+        assert found is not None
+        by = Actor(user_id=found.id, role="reviewer")
+        text = ContentDraft(title="Trust", summary="In short.", markdown="Trust *grows*.")
+        for purpose, actions in moves.items():
+            slug = f"authz-{purpose.replace('_', '-')}-{suffix}"
+            service.create_item(session, slug, "article", text, SYSTEM, now)
+            for action in actions:
+                who = SYSTEM if action == "submit" else by
+                service.move(session, slug, 1, action, who, now, reviewer_name="Rae Lin")
+            slugs[purpose] = slug
+    return slugs

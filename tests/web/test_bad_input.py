@@ -274,6 +274,8 @@ def examples(therapist_id: int, appointment_id: int, hold_id: int, start: str) -
         Example("GET", "/therapists/{therapist_id}", {"therapist_id": therapist_id}),
         *page_examples(person),
         *portal_examples(),
+        *content_examples(),
+        *visits_examples(appointment_id, start),
     ]
 
 
@@ -339,7 +341,7 @@ def portal_examples() -> list[Example]:
             "/portal/calendar",
             form=csrf,
             files={"calendar": ("mine.ics", CALENDAR, "text/calendar")},
-        *visits_examples(appointment_id, start),
+        ),
     ]
 
 
@@ -362,6 +364,49 @@ def visits_examples(appointment_id: int, start: str) -> list[Example]:
         Example("POST", "/bookings/{appointment_id}/sharing", one, form={**csrf, "share": "yes"}),
         Example(
             "POST", "/bookings/{appointment_id}/reschedule", one, form={**csrf, "start": start}
+        ),
+    ]
+
+
+# --- branch content: clinician-reviewed content (/learn, /review/content, /api/v1/content) ---
+def content_examples() -> list[Example]:
+    """The content routes; tests/authz/test_matrix.py points them at its world's items."""
+    slug = {"slug": "what-are-trust-issues"}
+    version = {**slug, "number": 1}
+    text = {"title": "What trust issues are", "summary": "In short.", "markdown": "Trust *grows*."}
+    review = "/api/v1/content/review"
+    return [
+        Example("GET", "/learn"),
+        Example("GET", "/learn/{slug}", slug),
+        Example("GET", "/api/v1/content/"),
+        Example("GET", "/api/v1/content/{slug}", slug),
+        Example("GET", review),
+        Example("POST", review, json={**text, "slug": "a-new-item", "kind": "article"}),
+        Example("GET", review + "/{slug}", slug),
+        Example("POST", review + "/{slug}/versions", slug, json=text),
+        Example("POST", review + "/{slug}/versions/{number}/submit", version),
+        Example("POST", review + "/{slug}/versions/{number}/return", version),
+        Example(
+            "POST",
+            review + "/{slug}/versions/{number}/approve",
+            version,
+            json={"reviewer_name": "Dr. Rae Lin, LMFT"},
+        ),
+        Example("POST", review + "/{slug}/versions/{number}/publish", version),
+        Example("GET", "/review/content"),
+        Example("GET", "/review/content/new"),
+        Example(
+            "POST",
+            "/review/content/new",
+            form={"csrf_token": "x", "slug": "a-new-item", "kind": "article", **text},
+        ),
+        Example("GET", "/review/content/{slug}", slug),
+        Example("POST", "/review/content/{slug}/edit", slug, form={"csrf_token": "x", **text}),
+        Example(
+            "POST",
+            "/review/content/{slug}/versions/{number}/{action}",
+            {**version, "action": "submit"},
+            form={"csrf_token": "x", "reviewer_name": ""},
         ),
     ]
 

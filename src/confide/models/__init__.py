@@ -12,6 +12,7 @@ from confide.models.admin import MatchTally
 from confide.models.audit import ACTOR_ROLES, AuditEvent
 from confide.models.base import Base, UTCDateTime, utcnow
 from confide.models.clients import Client
+from confide.models.content import CONTENT_KINDS, CONTENT_STATES, ContentItem, ContentVersion
 from confide.models.filters import among
 from confide.models.intake import IntakeDraft
 from confide.models.jobs import JOB_STATUSES, Job
@@ -50,6 +51,8 @@ __all__ = [
     "BLOCKING_STATUSES",
     "JOB_STATUSES",
     "CANCELLED_BY",
+    "CONTENT_KINDS",
+    "CONTENT_STATES",
     "LINK_PURPOSES",
     "SAFETY_FLAG_KINDS",
     "USER_ROLES",
@@ -61,6 +64,8 @@ __all__ = [
     "Base",
     "BrowserSession",
     "Client",
+    "ContentItem",
+    "ContentVersion",
     "ExternalBusy",
     "IdempotencyRecord",
     "IntakeDraft",

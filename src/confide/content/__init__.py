@@ -1,0 +1,1 @@
+"""Clinician-reviewed content: Markdown articles and program guidance, served once approved."""
