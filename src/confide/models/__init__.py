@@ -28,6 +28,22 @@ from confide.models.network import (
     TimeOff,
     WeeklyHours,
 )
+from confide.models.program import (
+    AGREEMENT_STATUSES,
+    APOLOGY_STATUSES,
+    COMMITMENT_STATUSES,
+    ITEM_KINDS,
+    MEMBER_ROLES,
+    VISIBILITIES,
+    ProgramAgreement,
+    ProgramApology,
+    ProgramCommitment,
+    ProgramItem,
+    ProgramMember,
+    ProgramSpace,
+    ProgramStepProgress,
+    ProgramTurn,
+)
 from confide.models.safety import SafetyRecord
 from confide.models.scheduling import (
     APPOINTMENT_STATUSES,
@@ -41,6 +57,12 @@ from confide.models.scheduling import (
 from confide.models.screening import SAFETY_FLAG_KINDS, SafetyFlag, ScreeningResponse
 
 __all__ = [
+    "AGREEMENT_STATUSES",
+    "APOLOGY_STATUSES",
+    "COMMITMENT_STATUSES",
+    "ITEM_KINDS",
+    "MEMBER_ROLES",
+    "VISIBILITIES",
     "ACTOR_ROLES",
     "APPOINTMENT_STATUSES",
     "BLOCKING_STATUSES",
@@ -60,6 +82,14 @@ __all__ = [
     "IntakeDraft",
     "Licence",
     "PanelParticipation",
+    "ProgramAgreement",
+    "ProgramApology",
+    "ProgramCommitment",
+    "ProgramItem",
+    "ProgramMember",
+    "ProgramSpace",
+    "ProgramStepProgress",
+    "ProgramTurn",
     "Payer",
     "Plan",
     "SafetyFlag",
