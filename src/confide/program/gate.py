@@ -21,9 +21,7 @@ from confide.screening.safety import last_partner_violence_answer, partner_viole
 ASK_AGAIN_AFTER = timedelta(days=30)
 
 
-def answer_due(
-    session: Session, client_id: int, now: datetime, *, actor: Actor = SYSTEM
-) -> bool:
+def answer_due(session: Session, client_id: int, now: datetime, *, actor: Actor = SYSTEM) -> bool:
     """Whether this partner must answer the partner-violence questions (again) first."""
     last = last_partner_violence_answer(session, client_id, actor=actor, now=now)
     return last is None or now - last > ASK_AGAIN_AFTER
