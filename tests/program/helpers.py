@@ -37,9 +37,7 @@ def couple(api: TestClient, *, joined: bool = True, answered: bool = True) -> Co
 
 
 def answer(api: TestClient, who: dict[str, str], **yes: int) -> None:
-    response = api.post(
-        "/api/v1/program/safety", json={"answers": {**ALL_NO, **yes}}, headers=who
-    )
+    response = api.post("/api/v1/program/safety", json={"answers": {**ALL_NO, **yes}}, headers=who)
     assert response.status_code == 200, response.text
 
 
@@ -47,7 +45,12 @@ def item(api: TestClient, who: dict[str, str], visibility: str = "private", step
     kind = "acknowledgement" if step == 1 else "shared_goal"
     response = api.post(
         "/api/v1/program/items",
-        json={"step": step, "kind": kind, "body": "What happened hurt us.", "visibility": visibility},
+        json={
+            "step": step,
+            "kind": kind,
+            "text": "What happened hurt us.",
+            "visibility": visibility,
+        },
         headers=who,
     )
     assert response.status_code == 201, response.text

@@ -39,14 +39,22 @@ def _pair(client: TestClient) -> tuple[TestClient, TestClient, dict[str, str], d
         bearers.append(_bearer(client, email))
     a, p = bearers
     link_partners(client, a, p, answered=False)
-    assert client.post("/api/v1/program/space", json={"role": "broke_trust"}, headers=a).status_code == 201
-    assert client.post("/api/v1/program/space/join", json={"role": "hurt"}, headers=p).status_code == 200
+    assert (
+        client.post("/api/v1/program/space", json={"role": "broke_trust"}, headers=a).status_code
+        == 201
+    )
+    assert (
+        client.post("/api/v1/program/space/join", json={"role": "hurt"}, headers=p).status_code
+        == 200
+    )
     return browsers[0], browsers[1], a, p
 
 
 def _looks(client: TestClient, browser: TestClient, who: dict[str, str]) -> list[bytes]:
     """Everything the partner can see of the gate: pages and API answers, byte for byte."""
-    seen = [browser.get(path).content for path in ("/program", "/program/steps/3", "/program/steps/6")]
+    seen = [
+        browser.get(path).content for path in ("/program", "/program/steps/3", "/program/steps/6")
+    ]
     seen.append(client.get("/api/v1/program/space", headers=who).content)
     seen.append(client.get("/api/v1/program/steps", headers=who).content)
     seen += [client.get(path, headers=who).content for path in JOINT]
@@ -73,7 +81,9 @@ def test_joint_steps_wait_for_both_and_leak_nothing(client: TestClient, database
     assert "Find individual support" not in p_browser.get("/program").text
 
 
-def test_answers_too_old_close_the_gate_the_same_way(client: TestClient, database: Database) -> None:
+def test_answers_too_old_close_the_gate_the_same_way(
+    client: TestClient, database: Database
+) -> None:
     _, p_browser, a, p = _pair(client)
     answer(client, a)
     answer(client, p)
@@ -107,20 +117,22 @@ def test_i_dont_feel_safe_closes_the_gate_at_once(client: TestClient) -> None:
     # joint writes are refused too; private writing goes on
     offered = client.post(
         "/api/v1/program/items",
-        json={"step": 1, "kind": "acknowledgement", "body": "x", "visibility": "shared"},
+        json={"step": 1, "kind": "acknowledgement", "text": "x", "visibility": "shared"},
         headers=a,
     )
     assert offered.status_code == 409
     kept = client.post(
         "/api/v1/program/items",
-        json={"step": 1, "kind": "acknowledgement", "body": "x", "visibility": "private"},
+        json={"step": 1, "kind": "acknowledgement", "text": "x", "visibility": "private"},
         headers=a,
     )
     assert kept.status_code == 201
     assert CLOSED in a_browser.get("/program").text
 
 
-def test_safety_answers_are_kept_in_the_safety_record(client: TestClient, database: Database) -> None:
+def test_safety_answers_are_kept_in_the_safety_record(
+    client: TestClient, database: Database
+) -> None:
     pair = couple(client, answered=False)
     answer(client, pair.p, pv_fear=1)
     p_id = client.get("/api/v1/clients/me", headers=pair.p).json()["id"]
@@ -133,7 +145,9 @@ def test_safety_answers_are_kept_in_the_safety_record(client: TestClient, databa
 
 def test_safety_answers_must_all_be_given(client: TestClient) -> None:
     pair = couple(client, answered=False)
-    partial = client.post("/api/v1/program/safety", json={"answers": {"pv_fear": 0}}, headers=pair.a)
+    partial = client.post(
+        "/api/v1/program/safety", json={"answers": {"pv_fear": 0}}, headers=pair.a
+    )
     assert partial.status_code == 422
     assert partial.json()["fields"][0]["field"].startswith("answers.")
     odd = client.post(

@@ -32,9 +32,13 @@ def test_a_private_item_is_the_same_404_as_no_item_at_all(client: TestClient) ->
     changed = client.patch(
         f"/api/v1/program/items/{private}", json={"visibility": "shared"}, headers=pair.p
     )
-    assert changed.status_code == 404 and changed.content == client.patch(
-        f"/api/v1/program/items/{MISSING}", json={"visibility": "shared"}, headers=pair.p
-    ).content
+    assert (
+        changed.status_code == 404
+        and changed.content
+        == client.patch(
+            f"/api/v1/program/items/{MISSING}", json={"visibility": "shared"}, headers=pair.p
+        ).content
+    )
     # made private again, it is gone for the partner
     back = client.patch(
         f"/api/v1/program/items/{shared}", json={"visibility": "private"}, headers=pair.a
@@ -69,8 +73,16 @@ def test_pages_answer_a_private_item_as_a_missing_one(client: TestClient) -> Non
     a_bearer = _bearer(client, a_email)
     p_bearer = _bearer(client, p_email)
     link_partners(client, a_bearer, p_bearer, answered=False)
-    assert client.post("/api/v1/program/space", json={"role": "both"}, headers=a_bearer).status_code == 201
-    assert client.post("/api/v1/program/space/join", json={"role": "both"}, headers=p_bearer).status_code == 200
+    assert (
+        client.post("/api/v1/program/space", json={"role": "both"}, headers=a_bearer).status_code
+        == 201
+    )
+    assert (
+        client.post(
+            "/api/v1/program/space/join", json={"role": "both"}, headers=p_bearer
+        ).status_code
+        == 200
+    )
     for who in (a_bearer, p_bearer):
         answer(client, who)
     private = item(client, a_bearer)

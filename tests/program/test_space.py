@@ -70,7 +70,10 @@ def test_leaving_ends_it_for_both_and_each_keeps_their_own(client: TestClient) -
     assert a_items == {mine, shared} and p_items == {theirs}
     assert client.get(f"/api/v1/program/items/{shared}", headers=pair.p).status_code == 404
     # and either may start again
-    assert client.post("/api/v1/program/space", json={"role": "hurt"}, headers=pair.p).status_code == 201
+    assert (
+        client.post("/api/v1/program/space", json={"role": "hurt"}, headers=pair.p).status_code
+        == 201
+    )
 
 
 def test_unlinking_partners_ends_the_space(client: TestClient, database: Database) -> None:

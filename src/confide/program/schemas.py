@@ -76,12 +76,12 @@ class StepRead(BaseModel):
 class ItemCreate(_In):
     step: int = Field(ge=1, le=8)
     kind: ItemKind
-    body: WrittenText
+    text: WrittenText
     visibility: Visibility = "private"
 
 
 class ItemChange(_In):
-    body: WrittenText | None = None
+    text: WrittenText | None = None
     visibility: Visibility | None = None
 
 
@@ -91,7 +91,7 @@ class ItemRead(BaseModel):
     kind: str
     visibility: Visibility
     mine: bool
-    body: str
+    text: str
     created_at: datetime
     updated_at: datetime
     shared_at: datetime | None
@@ -187,7 +187,7 @@ class AgreementRead(BaseModel):
 
 class TurnCreate(_In):
     kind: Literal["speak", "reflect", "reply"]
-    body: WrittenText
+    text: WrittenText
     answers: RecordId | None = Field(
         default=None, description="the speaker's turn a reflect or reply answers"
     )
@@ -200,5 +200,5 @@ class TurnRead(BaseModel):
     kind: str
     answers: int | None
     prompt: str | None
-    body: str
+    text: str
     created_at: datetime

@@ -98,7 +98,7 @@ def item(row: ProgramItem, client: Client) -> ItemRead:
         kind=row.kind,
         visibility=row.visibility,
         mine=row.author_id == client.id,
-        body=row.body,
+        text=row.body,
         created_at=row.created_at,
         updated_at=row.updated_at,
         shared_at=row.shared_at,
@@ -175,6 +175,6 @@ def turn(row: ProgramTurn, client: Client) -> TurnRead:
         kind=row.kind,
         answers=row.answers_id,
         prompt=row.prompt,
-        body=row.body,
+        text=row.body,
         created_at=row.created_at,
     )
