@@ -32,9 +32,9 @@ def test_a_private_item_is_the_same_404_as_no_item_at_all(client: TestClient) ->
     changed = client.patch(
         f"/api/v1/program/items/{private}", json={"visibility": "shared"}, headers=pair.p
     )
+    assert changed.status_code == 404
     assert (
-        changed.status_code == 404
-        and changed.content
+        changed.content
         == client.patch(
             f"/api/v1/program/items/{MISSING}", json={"visibility": "shared"}, headers=pair.p
         ).content
@@ -87,13 +87,15 @@ def test_pages_answer_a_private_item_as_a_missing_one(client: TestClient) -> Non
         answer(client, who)
     private = item(client, a_bearer)
     own = a.get(f"/program/items/{private}")
-    assert own.status_code == 200 and "What happened hurt us." in own.text
+    assert own.status_code == 200
+    assert "What happened hurt us." in own.text
     hidden = p.get(f"/program/items/{private}")
     missing = p.get(f"/program/items/{MISSING}")
     assert hidden.status_code == missing.status_code == 404
     assert hidden.content == missing.content
     step = p.get("/program/steps/1")
-    assert step.status_code == 200 and "What happened hurt us." not in step.text
+    assert step.status_code == 200
+    assert "What happened hurt us." not in step.text
 
 
 def _bearer(client: TestClient, email: str) -> dict[str, str]:

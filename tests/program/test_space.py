@@ -30,8 +30,10 @@ def test_one_starts_the_other_joins_and_it_opens(client: TestClient) -> None:
     joined = client.post("/api/v1/program/space/join", json={"role": "hurt"}, headers=pair.p)
     assert joined.status_code == 200
     seen = space(client, pair.p)
-    assert seen["status"] == "active" and seen["my_role"] == "hurt"
-    assert seen["questions_due"] is True and seen["joint_steps_open"] is False
+    assert seen["status"] == "active"
+    assert seen["my_role"] == "hurt"
+    assert seen["questions_due"] is True
+    assert seen["joint_steps_open"] is False
 
 
 def test_start_needs_a_linked_partner_and_a_role(client: TestClient) -> None:
@@ -52,7 +54,8 @@ def test_leaving_ends_it_for_both_and_each_keeps_their_own(client: TestClient) -
     shared = item(client, pair.a, "shared")
     theirs = item(client, pair.p)
     left = client.post("/api/v1/program/space/leave", headers=pair.a)
-    assert left.status_code == 200 and left.json()["status"] == "ended"
+    assert left.status_code == 200
+    assert left.json()["status"] == "ended"
     # the other learns only that the program was left
     assert space(client, pair.p) == {
         "id": None,
@@ -67,7 +70,8 @@ def test_leaving_ends_it_for_both_and_each_keeps_their_own(client: TestClient) -
     # each keeps what they wrote; the other's shared item is no longer theirs to read
     a_items = {i["id"] for i in client.get("/api/v1/program/items", headers=pair.a).json()}
     p_items = {i["id"] for i in client.get("/api/v1/program/items", headers=pair.p).json()}
-    assert a_items == {mine, shared} and p_items == {theirs}
+    assert a_items == {mine, shared}
+    assert p_items == {theirs}
     assert client.get(f"/api/v1/program/items/{shared}", headers=pair.p).status_code == 404
     # and either may start again
     assert (
@@ -93,5 +97,6 @@ def test_the_interfaces_checkins_uses(client: TestClient, database: Database) ->
     me = client.get("/api/v1/clients/me", headers=pair.a).json()["id"]
     with database.session(write=True) as session:
         found = service.current_space(session, me)
-        assert found is not None and found.status == "active"
+        assert found is not None
+        assert found.status == "active"
         assert gate.joint_steps_open(session, found, datetime.now(UTC)) is True

@@ -33,7 +33,8 @@ def field(response: Any) -> str:
 def test_apology_draft_offered_then_answered_now_later_or_not(client: TestClient) -> None:
     pair = couple(client)
     made = post(client, "apologies", {"parts": PARTS}, pair.a)
-    assert made.status_code == 201 and made.json()["status"] == "draft"
+    assert made.status_code == 201
+    assert made.json()["status"] == "draft"
     aid = made.json()["id"]
     # a draft is its author's alone
     assert client.get("/api/v1/program/apologies", headers=pair.p).json() == []
@@ -49,14 +50,17 @@ def test_apology_draft_offered_then_answered_now_later_or_not(client: TestClient
         post(client, f"apologies/{aid}/status", {"status": "accepted"}, pair.a).status_code == 403
     )
     later = post(client, f"apologies/{aid}/status", {"status": "deferred"}, pair.p)
-    assert later.status_code == 200 and later.json()["status"] == "deferred"
+    assert later.status_code == 200
+    assert later.json()["status"] == "deferred"
     twice = post(client, f"apologies/{aid}/status", {"status": "deferred"}, pair.p)
-    assert twice.status_code == 409 and twice.json()["allowed"] == ["accepted", "declined"]
+    assert twice.status_code == 409
+    assert twice.json()["allowed"] == ["accepted", "declined"]
     assert (
         post(client, f"apologies/{aid}/status", {"status": "accepted"}, pair.p).status_code == 200
     )
     final = post(client, f"apologies/{aid}/status", {"status": "declined"}, pair.p)
-    assert final.status_code == 409 and final.json()["allowed"] == []
+    assert final.status_code == 409
+    assert final.json()["allowed"] == []
     # the hurt partner writes no apology; bad input names the field
     assert post(client, "apologies", {"parts": PARTS}, pair.p).status_code == 403
     assert (
@@ -109,7 +113,8 @@ def test_commitments_marked_by_the_other_partner_only(client: TestClient) -> Non
             == 200
         )
         again = post(client, f"commitments/{cid}/status", {"status": "kept"}, pair.p)
-        assert again.status_code == 409 and again.json()["allowed"] == []
+        assert again.status_code == 409
+        assert again.json()["allowed"] == []
         second = post(
             client,
             "commitments",
@@ -147,7 +152,8 @@ def test_needs_agreements_proposed_by_the_hurt_partner(client: TestClient) -> No
             == 403
         )
         ended = post(client, f"agreements/{gid}/status", {"status": "ended"}, pair.a)
-        assert ended.status_code == 409 and "accepted" in ended.json()["allowed"]
+        assert ended.status_code == 409
+        assert "accepted" in ended.json()["allowed"]
         assert (
             post(client, f"agreements/{gid}/status", {"status": "accepted"}, pair.a).status_code
             == 200
@@ -183,7 +189,8 @@ def test_a_reply_waits_for_a_reflection(client: TestClient) -> None:
     pair = couple(client)
     spoken = post(client, "turns", {"kind": "speak", "text": "I felt alone."}, pair.p).json()["id"]
     early = post(client, "turns", {"kind": "reply", "text": "But I", "answers": spoken}, pair.a)
-    assert early.status_code == 409 and early.json()["needs"] == "reflect"
+    assert early.status_code == 409
+    assert early.json()["needs"] == "reflect"
     own = post(client, "turns", {"kind": "reflect", "text": "x", "answers": spoken}, pair.p)
     assert own.status_code == 403
     heard = post(
@@ -210,5 +217,6 @@ def test_items_and_steps_name_the_field(client: TestClient) -> None:
     done = client.post("/api/v1/program/steps/3/done", headers=pair.a)
     assert done.status_code == 200
     seen = client.get("/api/v1/program/steps", headers=pair.p).json()
-    assert seen[2]["done_by_partner"] is not None and seen[2]["done_by_me"] is None
+    assert seen[2]["done_by_partner"] is not None
+    assert seen[2]["done_by_me"] is None
     assert "awaiting clinical review" in seen[0]["guidance_html"]
