@@ -335,7 +335,7 @@ PROGRAM_PARTS = {
 def program_examples(start: str, ids: ProgramIds | None = None) -> list[Example]:
     ids = ids or ProgramIds()
     api = "/api/v1/program"
-    all_no = {code: 0 for code in ("pv_fear", "pv_hurt", "pv_control", "pv_sexual", "pv_anger")}
+    all_no = dict.fromkeys(("pv_fear", "pv_hurt", "pv_control", "pv_sexual", "pv_anger"), 0)
     form = {"csrf_token": "x"}
     return [
         Example("GET", f"{api}/space"),
@@ -400,7 +400,7 @@ def program_examples(start: str, ids: ProgramIds | None = None) -> list[Example]
         Example("POST", "/program/start", form={**form, "role": "hurt"}),
         Example("POST", "/program/join", form={**form, "role": "hurt"}),
         Example("POST", "/program/leave", form=form),
-        Example("POST", "/program/safety", form={**form, **{k: "0" for k in all_no}}),
+        Example("POST", "/program/safety", form={**form, **dict.fromkeys(all_no, "0")}),
         Example("POST", "/program/unsafe", form=form),
         Example("POST", "/program/support", form=form),
         Example("POST", "/program/therapy", form=form),
