@@ -38,6 +38,8 @@ from confide.network.supply_rules import set_licence_max_age
 from confide.portal.flags import router as flag_pages_router
 from confide.portal import visits as portal_visits
 from confide.portal.appointments import router as portal_appointments_router
+from confide.program.api import router as program_router
+from confide.program.pages import router as program_pages_router
 from confide.scheduling.api import router as scheduling_router
 from confide.scheduling.openings import OpeningsIndex
 from confide.scheduling.pages import router as booking_pages_router
@@ -136,6 +138,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(portal_listing_router)
     app.include_router(flag_pages_router)
     app.include_router(admin_pages_router)
+    # program (couples trust repair)
+    app.include_router(program_router)
+    app.include_router(program_pages_router)
     app.include_router(
         intake_text_router(lambda text: map_concern_text(text).codes, account=caller_account)
     )

@@ -12,7 +12,7 @@ session cookie for the pages.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
@@ -29,6 +29,7 @@ from confide.models import Client, Licence, User
 from confide.screening.service import raise_safety_flag
 from tests.conftest import PASSWORD, make_user, sign_in, verified_client
 from tests.scheduling.factories import link_partners, make_therapist
+from tests.web.test_bad_input import PROGRAM_PARTS, ProgramIds
 
 ALL_WEEK = tuple((d, 0, 24 * 60) for d in range(7))
 STAFF_ROLES = ("therapist", "reviewer", "admin")
@@ -65,6 +66,8 @@ class World:
     flag: int = 0
     licence: int = 0
     reviewer_user: int = 0
+    # program (branch program): A (broke trust) and P (hurt) in a program space, the gate open
+    program: ProgramIds = field(default_factory=ProgramIds)
 
 
 def _now() -> datetime:
@@ -193,6 +196,7 @@ def build_world(api: TestClient, database: Database, as_who: str) -> World:
             select(Licence.id).where(Licence.therapist_id == therapist_id, Licence.state == "NY")
         ).one()
         reviewer_user = session.scalars(select(User.id).where(User.email == reviewer_email)).one()
+    program = _program(api, a, p)
     known = {"owner": owner, "partner": partner, "therapist_id": str(therapist_id)}
     browser = TestClient(api.app, raise_server_exceptions=False, follow_redirects=False)
     if as_who == "anonymous":
@@ -219,6 +223,7 @@ def build_world(api: TestClient, database: Database, as_who: str) -> World:
         licence=licence,
         reviewer_user=reviewer_user,
         content=_content(database),
+        program=program,
     )
 
 
@@ -253,3 +258,26 @@ def _content(database: Database) -> dict[str, str]:
                 service.move(session, slug, 1, action, who, now, reviewer_name="Rae Lin")
             slugs[purpose] = slug
     return slugs
+
+
+# --- program (branch program) ---
+def _program(api: TestClient, a: dict[str, str], p: dict[str, str]) -> ProgramIds:
+    """A starts the program as the partner who broke trust, P joins as the one who was hurt
+    (both answered the private questions when linked); A writes a private item, offers an
+    apology and makes a promise; P proposes a needs agreement and speaks a turn."""
+
+    def made(path: str, body: dict[str, object], who: dict[str, str], status: int = 201) -> int:
+        response = api.post(f"/api/v1/program/{path}", json=body, headers=who)
+        assert response.status_code == status, response.text
+        return int(response.json().get("id") or 0)
+
+    made("space", {"role": "broke_trust"}, a)
+    made("space/join", {"role": "hurt"}, p, 200)
+    item = made("items", {"step": 1, "kind": "acknowledgement", "text": "Mine alone."}, a)
+    apology = made("apologies", {"parts": PROGRAM_PARTS}, a)
+    made(f"apologies/{apology}/status", {"status": "offered"}, a, 200)
+    due = (_now() + timedelta(days=2)).isoformat()
+    commitment = made("commitments", {"promise": "Dinner on Friday", "due_at": due}, a)
+    agreement = made("agreements", {"need": "A call at night", "review_on": "2099-12-31"}, p)
+    turn = made("turns", {"kind": "speak", "text": "I felt alone."}, p)
+    return ProgramIds(item, apology, commitment, agreement, turn)
