@@ -27,6 +27,8 @@ from confide.matching.api import router as matching_router
 from confide.matching.concern_text import map_concern_text
 from confide.matching.live import install_matching
 from confide.network.api import router as therapists_router
+from confide.program.checkin_api import router as checkin_api_router
+from confide.program.checkin_pages import router as checkin_pages_router
 from confide.scheduling.api import router as scheduling_router
 from confide.scheduling.openings import OpeningsIndex
 from confide.scheduling.pages import router as booking_pages_router
@@ -119,6 +121,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.include_router(audit_router(acting_user))
     app.include_router(screening_router(acting_client))
+    # checkins: weekly check-ins, progress, sharing, the couple's therapist's view
+    app.include_router(checkin_api_router)
+    app.include_router(checkin_pages_router)
     live = install_matching(app, database, settings)
     app.state.readiness = Readiness(
         live.warm_up,

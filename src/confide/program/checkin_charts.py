@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from confide.program.checkin_scoring import Marker, Series
+from confide.program.checkin_scoring import Marker, Progress, Series
 
 WIDTH = 320
 HEIGHT = 180
@@ -161,3 +161,47 @@ def line_chart(
         tuple((_x(w, first, last), w) for w in _week_ticks(weeks)),
         tuple(flags),
     )
+
+
+def table_rows(series: Sequence[Series]) -> tuple[tuple[int, tuple[int | None, ...]], ...]:
+    """The chart's figures as table rows: each week, then each series' value that week."""
+    weeks = sorted({p.week for s in series for p in s.points})
+    values = [{p.week: p.value for p in s.points} for s in series]
+    return tuple((week, tuple(v.get(week) for v in values)) for week in weeks)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A chart and the table of the same figures."""
+
+    chart: Chart
+    series: tuple[Series, ...]
+    rows: tuple[tuple[int, tuple[int | None, ...]], ...]
+
+
+def figures(progress: Progress, ident: str, whose: str) -> tuple[Figure, ...]:
+    """The five signs on one chart, then each screening form on its own (their scales differ),
+    reliable changes marked; nothing before the first check-in."""
+    found = []
+    if any(s.points for s in progress.signs):
+        found.append(
+            Figure(
+                line_chart(f"{ident}-signs", f"{whose} five signs, week by week", progress.signs),
+                progress.signs,
+                table_rows(progress.signs),
+            )
+        )
+    for series in progress.screenings:
+        found.append(
+            Figure(
+                line_chart(
+                    f"{ident}-{series.code}",
+                    f"{whose} {series.name}, week by week (lower is better)",
+                    (series,),
+                    markers=progress.markers,
+                ),
+                (series,),
+                table_rows((series,)),
+            )
+        )
+    return tuple(found)

@@ -32,7 +32,13 @@ from confide.models import (
 from confide.program import checkin_scoring as scoring
 from confide.program import queries
 from confide.program.checkin_scoring import Progress
-from confide.program.checkins import CHECK_IN, history, space_of
+from confide.program.checkins import (
+    CHECK_IN,
+    history,
+    set_partner_sharing,
+    shares_with_partner,
+    space_of,
+)
 
 CONSENT = "program_consent"  # audited per client
 SHARED_ITEMS = "program_space"  # the therapist's read of a space's shared items
@@ -196,6 +202,34 @@ def withdraw_consent(
         session.flush()
         audit.record(session, actor, "update", CONSENT, client_id, "ok", now)
     return _state(session, space, client_id)
+
+
+@dataclass(frozen=True)
+class SharingChoices:
+    """Both of a partner's sharing choices: with the couple's therapist, with the partner."""
+
+    therapist: ConsentState
+    with_partner: bool
+
+
+def choices(session: Session, client_id: int, *, actor: Actor, now: datetime) -> SharingChoices:
+    """The partner's sharing choices as they stand."""
+    space = space_of(session, client_id)
+    state = _state(session, space, client_id)
+    audit.record(session, actor, "read", CONSENT, client_id, "ok", now)
+    return SharingChoices(state, shares_with_partner(session, space.id, client_id))
+
+
+def choose(
+    session: Session, client_id: int, to: str, on: bool, *, actor: Actor, now: datetime
+) -> SharingChoices:
+    """Give or withdraw consent for the therapist (`to` "therapist"), or turn sharing with the
+    partner on or off (`to` "partner"); either takes effect at once."""
+    if to == "therapist":
+        (give_consent if on else withdraw_consent)(session, client_id, actor=actor, now=now)
+    else:
+        set_partner_sharing(session, client_id, on, actor=actor, now=now)
+    return choices(session, client_id, actor=actor, now=now)
 
 
 def _refused(actor: Actor, space_id: int, now: datetime) -> NotFound:
