@@ -18,7 +18,7 @@ from confide.program.checkin_scoring import (
 )
 
 START = datetime(2026, 3, 2, 0, 5, tzinfo=UTC)  # a Monday, five past midnight
-CALM = {code: 2 for code in scoring.SIGN_CODES}
+CALM = dict.fromkeys(scoring.SIGN_CODES, 2)
 
 
 def take(
@@ -52,7 +52,8 @@ def test_a_check_in_scores_signs_and_short_checks() -> None:
     assert score.signs_total == 12
     assert (score.mood.instrument, score.mood.total, score.mood.positive) == ("phq2", 2, False)
     assert (score.worry.instrument, score.worry.total) == ("gad2", 2)
-    assert not score.positive_screen and not score.self_harm_risk
+    assert not score.positive_screen
+    assert not score.self_harm_risk
     assert CheckInScore.from_json(score.as_json()) == score
 
 
@@ -76,7 +77,8 @@ def test_a_positive_short_check_needs_the_full_form() -> None:
     assert scoring.more_to_ask([0, 0], [3, 0]) == ("gad7",)
     with pytest.raises(CheckInIncomplete) as caught:
         take([], 1, mood=[2, 1])
-    assert caught.value.field == "mood" and caught.value.instrument == "phq9"
+    assert caught.value.field == "mood"
+    assert caught.value.instrument == "phq9"
     full = take([], 1, mood=[2, 1, 1, 1, 1, 1, 1, 1, 0])
     assert (full.mood.instrument, full.mood.total, full.mood.positive) == ("phq9", 9, False)
     assert full.positive_screen is False
@@ -151,13 +153,15 @@ def test_one_check_in_is_too_few_for_a_trend_and_calm_suggests_nothing() -> None
     history: list[CheckInScore] = []
     take(history, 1)
     progress = summarise(history)
-    assert progress.findings == () and not progress.suggest_therapy
+    assert progress.findings == ()
+    assert not progress.suggest_therapy
     assert summarise([]).latest is None
 
 
 def test_a_positive_screen_suggests_therapy() -> None:
     score = take([], 1, worry=[2, 2, 2, 1, 1, 1, 1])  # GAD-7 10: positive
-    assert score.positive_screen and summarise([score]).suggest_therapy
+    assert score.positive_screen
+    assert summarise([score]).suggest_therapy
 
 
 def test_charts_place_weeks_and_values_and_mark_reliable_change() -> None:
@@ -166,7 +170,8 @@ def test_charts_place_weeks_and_values_and_mark_reliable_change() -> None:
     take(history, 2, mood=[1, 1, 1, 1, 1, 1, 1, 1, 0])
     figures = checkin_charts.figures(summarise(history), "mine", "Your")
     signs, phq9 = figures[0], figures[1]
-    assert len(signs.chart.lines) == 5 and signs.rows == ((1, (2,) * 5), (2, (2,) * 5))
+    assert len(signs.chart.lines) == 5
+    assert signs.rows == ((1, (2,) * 5), (2, (2,) * 5))
     line = phq9.chart.lines[0]
     assert [d.week for d in line.dots] == [1, 2]
     assert line.dots[0].x == checkin_charts.LEFT

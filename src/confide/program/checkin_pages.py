@@ -17,9 +17,11 @@ from sqlalchemy.orm import Session
 
 from confide.accounts.deps import Caller, CallerDep
 from confide.accounts.forms import see_other
+from confide.accounts.principal import require_client
 from confide.audit import Actor
 from confide.errors import DomainError, Forbidden, InvalidInput, NotFound, Unauthorized
 from confide.fields import RecordId
+from confide.models import Client
 from confide.program import checkin_charts, checkins, therapist_sharing
 from confide.program import checkin_scoring as scoring
 from confide.program.checkin_schemas import INTAKE
@@ -113,12 +115,19 @@ def _show_check_in(
     )
 
 
+def _viewing(caller: Caller, session: Session) -> tuple[str, Client]:
+    """The client to show a page to, and their form token: also after a refused or unfinished
+    form, so without a CSRF check (showing changes nothing)."""
+    principal = caller.viewer(session)
+    client = require_client(session, principal, SCOPE)
+    return (principal.csrf_token if principal else None) or "", client
+
+
 def _status(caller: Caller) -> Callable[[Session], tuple[str, checkins.CheckInStatus]]:
     def work(session: Session) -> tuple[str, checkins.CheckInStatus]:
-        principal = caller.signed_in(session)
-        client = caller.client(session, SCOPE)
+        csrf, client = _viewing(caller, session)
         state = checkins.status(session, client.id, actor=caller.actor(client), now=caller.now)
-        return principal.csrf_token or "", state
+        return csrf, state
 
     return work
 
@@ -272,12 +281,11 @@ def _show_sharing(
 
 def _choices(caller: Caller) -> Callable[[Session], tuple[str, therapist_sharing.SharingChoices]]:
     def work(session: Session) -> tuple[str, therapist_sharing.SharingChoices]:
-        principal = caller.signed_in(session)
-        client = caller.client(session, SCOPE)
+        csrf, client = _viewing(caller, session)
         found = therapist_sharing.choices(
             session, client.id, actor=caller.actor(client), now=caller.now
         )
-        return principal.csrf_token or "", found
+        return csrf, found
 
     return work
 

@@ -214,7 +214,7 @@ def own_check_in(
     """One of the partner's own check-ins; anyone else's reads as one that does not exist."""
     row = session.get(ProgramCheckIn, check_in_id)
     if row is None or row.client_id != client_id:
-        raise NotFound(f"check-in {check_in_id} does not exist")
+        raise NotFound("no such check-in")
     audit.record(session, actor, "read", CHECK_IN, client_id, "ok", now)
     return _taken(row)
 

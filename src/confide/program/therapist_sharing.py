@@ -233,7 +233,7 @@ def choose(
 
 
 def _refused(actor: Actor, space_id: int, now: datetime) -> NotFound:
-    error = NotFound(f"couple {space_id} does not exist")
+    error = NotFound("no such couple")
 
     def record_refusal(session: Session) -> None:
         audit.record(session, actor, "read", SHARED_ITEMS, space_id, "not_found", now)
