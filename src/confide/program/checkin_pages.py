@@ -153,11 +153,13 @@ def _parse(
         if raw == "":
             errors[field] = ANSWER_THIS
             return None
-        if not raw.isdigit() or int(raw) not in allowed:
+        # only the options' own ASCII digits: "²" and "٣" are digits to str.isdigit
+        value = {str(v): v for v in allowed}.get(raw)
+        if value is None:
             errors[field] = NOT_AN_OPTION
             return None
-        chosen[field] = int(raw)
-        return int(raw)
+        chosen[field] = value
+        return value
 
     signs = {}
     for sign in scoring.SIGNS:
