@@ -40,6 +40,8 @@ from confide.portal import visits as portal_visits
 from confide.portal.appointments import router as portal_appointments_router
 from confide.program.api import router as program_router
 from confide.program.pages import router as program_pages_router
+from confide.program.checkin_api import router as checkin_api_router
+from confide.program.checkin_pages import router as checkin_pages_router
 from confide.scheduling.api import router as scheduling_router
 from confide.scheduling.openings import OpeningsIndex
 from confide.scheduling.pages import router as booking_pages_router
@@ -149,6 +151,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(content_pages_router)
     app.include_router(screening_router(acting_client))
     app.include_router(portal_appointments_router)  # visits
+    # checkins: weekly check-ins, progress, sharing, the couple's therapist's view
+    app.include_router(checkin_api_router)
+    app.include_router(checkin_pages_router)
     live = install_matching(app, database, settings)
     # a first session the therapist cancelled: the booking page offers similar therapists (visits)
     app.state.similar_openings = portal_visits.similar_openings(live)

@@ -512,6 +512,47 @@ def page_examples(person: dict[str, str]) -> list[Example]:
         ),
         Example("GET", "/admin/audit", query={"object_type": "safety_flag", "page": 1}),
         Example("GET", "/admin/network"),
+        # --- checkins (branch checkins): weekly check-ins, progress, sharing, therapist view
+        *checkin_examples(),
+    ]
+
+
+CHECK_IN_FORM = {
+    "csrf_token": "x",
+    "mood_form": "phq2",
+    "worry_form": "gad2",
+    **{f"sign_{code}": "2" for code in ("safety", "openness", "listened", "commitment")},
+    "sign_decisions": "2",
+    "mood_1": "0",
+    "mood_2": "1",
+    "worry_1": "1",
+    "worry_2": "0",
+}
+
+
+def checkin_examples() -> list[Example]:
+    """The check-in routes (branch checkins), API and pages."""
+    signs = {"safety": 2, "openness": 2, "listened": 3, "commitment": 2, "decisions": 1}
+    return [
+        Example(
+            "POST",
+            "/api/v1/program/check-ins",
+            json={"signs": signs, "mood": [0, 1], "worry": [1, 0]},
+        ),
+        Example("GET", "/api/v1/program/check-ins"),
+        Example("GET", "/api/v1/program/check-ins/{check_in_id}", {"check_in_id": 1}),
+        Example("GET", "/api/v1/program/progress"),
+        Example("GET", "/api/v1/program/consent"),
+        Example("POST", "/api/v1/program/consent", json={"to": "partner"}),
+        Example("DELETE", "/api/v1/program/consent", query={"to": "partner"}),
+        Example("GET", "/program/check-in"),
+        Example("POST", "/program/check-in", form=CHECK_IN_FORM),
+        Example("GET", "/program/progress"),
+        Example("GET", "/program/sharing"),
+        Example(
+            "POST", "/program/sharing", form={"csrf_token": "x", "to": "partner", "share": "yes"}
+        ),
+        Example("GET", "/portal/couples/{space_id}", {"space_id": 1}),
     ]
 
 

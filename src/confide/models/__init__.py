@@ -47,6 +47,11 @@ from confide.models.program import (
     ProgramStepProgress,
     ProgramTurn,
 )
+from confide.models.program_checkins import (
+    ProgramCheckIn,
+    ProgramCheckInSharing,
+    ProgramTherapistConsent,
+)
 from confide.models.safety import SafetyRecord
 from confide.models.scheduling import (
     APPOINTMENT_STATUSES,
@@ -99,11 +104,14 @@ __all__ = [
     "Plan",
     "ProgramAgreement",
     "ProgramApology",
+    "ProgramCheckIn",
+    "ProgramCheckInSharing",
     "ProgramCommitment",
     "ProgramItem",
     "ProgramMember",
     "ProgramSpace",
     "ProgramStepProgress",
+    "ProgramTherapistConsent",
     "ProgramTurn",
     "SafetyFlag",
     "SafetyRecord",
