@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from confide.accounts import users
 from confide.accounts.deps import Caller, CallerDep
 from confide.accounts.forms import see_other
-from confide.accounts.mailer import public_url, send_later
+from confide.accounts.mailer import public_url, queue, send_later
 from confide.accounts.staff import Staff, render, require_staff, staff_form, staff_page
 from confide.admin import licences, payers, people
 from confide.admin.health import network_health
@@ -297,7 +297,8 @@ async def invite_staff(
             raise InvalidInput("therapist_id", "the therapist record's number")
         invitation = users.Invitation(address, role, int(record) if record else None)
         admin = session.get_one(User, staff.user_id)
-        sent.append(users.invite(session, admin, invitation, url, caller.now))
+        outgoing = users.invite(session, admin, invitation, url, caller.now)
+        sent.append(queue(session, outgoing, caller.now))
         audit_service.record(session, staff.actor, "create", "invitation", None, "ok", caller.now)
         return "invited"
 
