@@ -86,7 +86,8 @@ def test_a_new_person_creates_an_account_and_books_the_time_they_chose(walk, sit
     page = w.page
     w.arrive(site.opening(0))
     assert page.get_by_role("complementary", name="Crisis help").is_visible()
-    assert page.get_by_text("cancel for free up to 24 hours before").is_visible()
+    policy = "cancel or move the session for free until 24 hours before it starts"
+    assert page.get_by_text(policy).is_visible()
     # the account form is on the page, with what is known filled in: the one state the
     # therapist works in, and its time zone
     assert page.get_by_label("The state you will be in").input_value() == "NJ"

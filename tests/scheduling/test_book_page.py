@@ -263,7 +263,7 @@ def test_the_hold_says_until_when_then_the_confirmation_says_what_follows(
     signed_in_client(client, zone="America/Chicago")
     page = client.get(link(therapist_id, MONDAY_9_NY))
     # before holding: what it costs and the cancellation terms
-    assert "cancel for free up to 24 hours before" in page.text
+    assert "cancel or move the session for free until 24 hours before it starts" in page.text
     assert "What it costs" in page.text
     held = hold(client, therapist_id, MONDAY_9_NY)
     assert held.status_code == 200
@@ -273,15 +273,16 @@ def test_the_hold_says_until_when_then_the_confirmation_says_what_follows(
     assert 'data-seconds="600"' in held.text
     assert "Monday 7 December 2026, 8:00 AM (CST)" in held.text
     assert "a first session for you on your own" in held.text
-    assert "cancel for free up to 24 hours before" in held.text
+    assert "cancel or move the session for free until 24 hours before it starts" in held.text
     assert _appointment(database).status == "held"
     confirm = re.search(r'action="(/bookings/(\d+)/confirm)"', held.text)
     assert confirm is not None
     done = client.post(confirm.group(1), data={"csrf_token": form_csrf(client, "/account")})
     assert "You are booked" in done.text
-    for words in ("What happens next", "How to cancel", "Cancel this session", "(.ics)"):
+    for words in ("What happens next", "Cancel or move it", "Cancel this session", "(.ics)"):
         assert words in done.text
-    assert "Cancelling is free until Sunday 6 December 2026, 8:00 AM (CST)" in done.text
+    free = "Cancelling or moving it is free until Sunday 6 December 2026, 8:00 AM (CST)"
+    assert free in done.text
     assert _appointment(database).status == "booked"
 
 

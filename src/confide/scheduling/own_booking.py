@@ -36,7 +36,8 @@ FREE_CANCELLATION = service.FREE_CANCELLATION
 SHARING = "therapist_sharing"  # audited per client
 # how far ahead the reschedule page looks for other times with the same therapist
 RESCHEDULE_DAYS = 21
-RESCHEDULE_SHOWN = 40
+RESCHEDULE_PER_DAY = 8
+RESCHEDULE_SHOWN = 60
 # each session type in plain words, for the person booking it
 PLAIN_WORDS = {
     "intake": "a first session for you on your own",
@@ -217,7 +218,13 @@ def reschedule_choices(
     _, listed = bookable.list_slots(
         session, a.therapist_id, a.session_type, None, RESCHEDULE_DAYS, client.timezone, now
     )
-    starts = [start for start, _ in listed if start != a.start_at]
+    starts: list[datetime] = []
+    per_day: dict[object, int] = {}
+    for start, _ in listed:  # a few a day over the weeks ahead, not one long day
+        day = start.date()
+        if start != a.start_at and per_day.get(day, 0) < RESCHEDULE_PER_DAY:
+            per_day[day] = per_day.get(day, 0) + 1
+            starts.append(start)
     return found, starts[:RESCHEDULE_SHOWN]
 
 
