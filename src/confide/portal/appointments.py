@@ -137,7 +137,7 @@ async def _show(
         "now": now,
         "csrf_token": acting.csrf_token or "",
         "reasons": service.THERAPIST_REASONS,
-        "notice": notice or request.query_params.get("done", "")[:20],
+        "done": notice or request.query_params.get("done", "")[:20],
     }
     return _page(request, "appointment.html", context)
 
