@@ -107,7 +107,8 @@ def test_a_therapist_changes_hours_and_pauses_and_matching_follows_at_once(
     w.click(page.get_by_role("button", name="Save hours"))
     assert page.get_by_role("status").inner_text().startswith("Saved.")
     after = site.first_opening()
-    assert after is not None and after != before
+    assert after is not None
+    assert after != before
     local = after.astimezone(NEW_YORK)
     assert (local.weekday(), local.hour, local.minute) == (2, 9, 0)
 
