@@ -29,17 +29,15 @@ def test_a_pause_is_judged_on_the_therapists_own_today(database: Database) -> No
     now = datetime(2026, 3, 2, 0, 5, tzinfo=UTC)
     with database.session(write=True) as session:
         who = acting(make_therapist(session).id)
-        service.set_new_clients(
-            session, who, forms.NewClients(True, date(2026, 3, 2), LIMITS), now
-        )
+        service.set_new_clients(session, who, forms.NewClients(True, date(2026, 3, 2), LIMITS), now)
         assert session.get_one(Therapist, who.therapist_id).paused_until == date(2026, 3, 2)
         with pytest.raises(InvalidInput) as refused:
             service.set_new_clients(
                 session, who, forms.NewClients(True, date(2026, 3, 1), LIMITS), now
             )
         assert refused.value.field == "paused_until"
+        limits = LIMITS | {"buffer_minutes": 121}
         with pytest.raises(InvalidInput) as refused:
-            limits = LIMITS | {"buffer_minutes": 121}
             service.set_new_clients(session, who, forms.NewClients(True, None, limits), now)
         assert refused.value.field == "buffer_minutes"
         events = session.scalars(
