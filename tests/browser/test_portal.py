@@ -107,7 +107,8 @@ def test_a_therapist_changes_hours_and_pauses_and_matching_follows_at_once(
     w.click(page.get_by_role("button", name="Save hours"))
     assert page.get_by_role("status").inner_text().startswith("Saved.")
     after = site.first_opening()
-    assert after is not None and after != before
+    assert after is not None
+    assert after != before
     local = after.astimezone(NEW_YORK)
     assert (local.weekday(), local.hour, local.minute) == (2, 9, 0)
 
@@ -133,5 +134,15 @@ def test_a_therapist_changes_hours_and_pauses_and_matching_follows_at_once(
     assert page.get_by_text(f"Paused until {back:%d %B %Y}").first.is_visible()
     w.click(page.get_by_role("link", name="What clients see"))
     assert page.get_by_text("You are not shown in search results now").is_visible()
+    # the other pages, each checked and photographed
+    for link, heading in (
+        ("Time off", "Time off"),
+        ("Rates", "Self-pay rates"),
+        ("Panels", "Insurance panels"),
+        ("Profile", "What you work on"),
+        ("Calendar", "Your own calendar"),
+    ):
+        w.click(page.get_by_role("link", name=link, exact=True))
+        assert page.get_by_role("heading", name=heading, exact=True).is_visible()
     assert w.errors == []
     assert w.too_wide == []
