@@ -18,7 +18,7 @@ from confide.audit import Actor, record
 from confide.content import workflow
 from confide.content.rendering import render
 from confide.content.schemas import ContentDraft, ItemOverview, ItemRead, VersionRead
-from confide.errors import Conflict, Forbidden, NotFound
+from confide.errors import Conflict, Forbidden, InvalidInput, NotFound
 from confide.models import ContentItem, ContentVersion
 
 # "system": Confide itself, loading the texts that come with it (content/loading.py); no
@@ -26,6 +26,8 @@ from confide.models import ContentItem, ContentVersion
 EDITOR_ROLES = frozenset({"reviewer", "admin", "system"})
 APPROVER_ROLES = frozenset({"reviewer"})
 OBJECT_TYPE = "content_version"
+# /api/v1/content/review is the reviewers' list: no item may take its name
+RESERVED_SLUGS = frozenset({"review"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +176,8 @@ def create_item(
 ) -> VersionRead:
     """A new item with its first version, a draft; Conflict if the slug is taken."""
     _require_editor(author)
+    if slug in RESERVED_SLUGS:
+        raise InvalidInput("slug", f"{slug!r} is the name of a page of its own; choose another")
     if session.scalars(select(ContentItem.id).where(ContentItem.slug == slug)).first():
         raise Conflict(f"there is already an item {slug!r}: edit it instead", slug=slug)
     item = ContentItem(slug=slug, kind=kind, created_at=now)
