@@ -104,3 +104,14 @@ def test_the_interfaces_checkins_uses(client: TestClient, database: Database) ->
         assert found is not None
         assert found.status == "active"
         assert gate.joint_steps_open(session, found, datetime.now(UTC)) is True
+
+
+def test_the_invited_partner_may_decline(client: TestClient) -> None:
+    pair = couple(client, joined=False, answered=False)
+    declined = client.post("/api/v1/program/space/leave", headers=pair.p)
+    assert declined.status_code == 200
+    assert space(client, pair.a)["status"] == "ended"
+    assert (
+        client.post("/api/v1/program/space/join", json={"role": "hurt"}, headers=pair.p).status_code
+        == 404
+    )
