@@ -82,7 +82,7 @@ def test_reads_are_audited(client: TestClient, database: Database) -> None:
 
 
 def test_a_promise_shows_the_day_it_is_due_in_the_clients_own_time(client: TestClient) -> None:
-    browser, a, p = _pair(client)
+    browser, a, _ = _pair(client)
     # 23:59 in New York on 30 December is 04:59 UTC on the 31st
     due = "2099-12-31T04:59:00+00:00"
     made = client.post(
