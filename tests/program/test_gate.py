@@ -130,6 +130,14 @@ def test_i_dont_feel_safe_closes_the_gate_at_once(client: TestClient) -> None:
     )
     assert kept.status_code == 201
     assert CLOSED in a_browser.get("/program").text
+    # the way to individual care stays open to the one who said it, in the program or out
+    assert client.post("/api/v1/program/space/leave", headers=p).status_code == 200
+    out = p_browser.post("/program/support", data={"csrf_token": form_csrf(p_browser, "/program")})
+    assert out.status_code == 303
+    assert out.headers["location"] == "/start"
+    begun = p_browser.get("/start").text
+    assert '<option value="NY" selected>' in begun
+    assert 'value="individual" checked' in begun
 
 
 def test_safety_answers_are_kept_in_the_safety_record(

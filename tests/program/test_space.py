@@ -83,6 +83,10 @@ def test_leaving_ends_it_for_both_and_each_keeps_their_own(client: TestClient) -
 def test_unlinking_partners_ends_the_space(client: TestClient, database: Database) -> None:
     pair = couple(client)
     assert client.delete("/api/v1/clients/me/partner", headers=pair.p).status_code == 200
+    # at once, for what builds on the space (check-ins), before any program page is asked
+    with database.session() as session:
+        ids = session.execute(text("SELECT client_id FROM program_members")).scalars().all()
+        assert all(service.current_space(session, i) is None for i in ids)
     assert space(client, pair.a)["status"] == "ended"
     assert client.get("/api/v1/program/steps", headers=pair.a).status_code == 404
     with database.session() as session:
@@ -100,3 +104,14 @@ def test_the_interfaces_checkins_uses(client: TestClient, database: Database) ->
         assert found is not None
         assert found.status == "active"
         assert gate.joint_steps_open(session, found, datetime.now(UTC)) is True
+
+
+def test_the_invited_partner_may_decline(client: TestClient) -> None:
+    pair = couple(client, joined=False, answered=False)
+    declined = client.post("/api/v1/program/space/leave", headers=pair.p)
+    assert declined.status_code == 200
+    assert space(client, pair.a)["status"] == "ended"
+    assert (
+        client.post("/api/v1/program/space/join", json={"role": "hurt"}, headers=pair.p).status_code
+        == 404
+    )

@@ -280,6 +280,9 @@ def _step_page(step: int) -> PAGE:
         if step == 6:
             rows = repair.commitments(session, client, now, actor)
             context["commitments"] = views.commitments(rows, client, at.partner_id)
+            # the day a promise is due, in the client's own time zone (as they chose it)
+            zone = ZoneInfo(client.timezone)
+            context["due_on"] = {r.id: r.due_at.astimezone(zone).date() for r in rows}
         if step == 8:
             found_agreements = repair.agreements(session, client, now, actor)
             context["agreements"] = [views.agreement(a, client, now) for a in found_agreements]

@@ -64,15 +64,14 @@ def _end(space: ProgramSpace, reason: str, now: datetime) -> None:
 
 def _still_linked(session: Session, space: ProgramSpace, now: datetime) -> None:
     """A space whose partners are no longer linked ends (unlinking ends the program)."""
-    first = session.get(Client, space.started_by)
-    if space.status != "ended" and (first is None or first.partner_id != space.invited):
+    if space.status != "ended" and not queries.linked(session, space):
         _end(space, "unlinked", now)
         session.flush()
 
 
 def seat(session: Session, client: Client, now: datetime) -> Seat:
     """The client's place in their current space (NotFound when they have none)."""
-    space = queries.current_space(session, client.id)
+    space = queries.open_space(session, client.id)
     if space is not None:
         _still_linked(session, space, now)
     if space is None or space.status == "ended":
@@ -104,7 +103,7 @@ def start(session: Session, client: Client, role: str, now: datetime, actor: Act
     if client.partner_id is None:
         raise Conflict("link with your partner from your account first")
     for who in (client.id, client.partner_id):
-        space = queries.current_space(session, who)
+        space = queries.open_space(session, who)
         if space is not None:
             _still_linked(session, space, now)
             if space.status != "ended":

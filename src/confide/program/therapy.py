@@ -14,6 +14,8 @@ from confide.models import Client, User
 from confide.program import service
 
 CONCERNS = ["trust_issues", "communication"]
+# audited per client: the draft begun for them
+DRAFT = "intake_draft"
 
 
 def begin_intake(
@@ -25,12 +27,15 @@ def begin_intake(
     now: datetime,
     actor: Actor,
 ) -> str | None:
-    """Save an intake draft for the couple (couples format, both states) or for this partner
-    alone (individual support); returns a new browser key when a draft was begun."""
-    at = service.seat(session, client, now)
+    """Save an intake draft for the couple (couples format, both states; joint steps must be
+    open) or for this partner alone (individual support: in a space or not, so that someone
+    who said they do not feel safe always has the way out); returns a new browser key when a
+    draft was begun."""
+    partner = None
     if couples:
+        at = service.seat(session, client, now)
         service.require_joint(session, at, now, actor)
-    partner = session.get(Client, at.partner_id) if couples and at.partner_id else None
+        partner = session.get(Client, at.partner_id) if at.partner_id else None
     answers = IntakeAnswers(
         state=client.state,
         format="couples" if partner is not None else "individual",
@@ -40,5 +45,5 @@ def begin_intake(
     )
     user = session.get(User, client.user_id) if client.user_id is not None else None
     fresh = intake.save_answers(session, browser_key, answers, now, user=user)
-    audit.record(session, actor, "update", service.SPACE, at.space.id, "ok", now)
+    audit.record(session, actor, "create", DRAFT, client.id, "ok", now)
     return fresh
