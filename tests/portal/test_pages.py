@@ -9,7 +9,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from confide.models import AuditEvent, PanelParticipation, Therapist, TherapistService, TimeOff
+from confide.models import (
+    AuditEvent,
+    Licence,
+    PanelParticipation,
+    Therapist,
+    TherapistService,
+    TimeOff,
+)
 from tests.conftest import make_user, sign_in
 from tests.portal.conftest import Portal, staff_account
 
@@ -73,6 +80,14 @@ def test_every_page_shows_for_the_therapist(portal: Portal) -> None:
 
 
 def test_overview_says_status_places_openings_and_warnings(portal: Portal) -> None:
+    # the New York licence last checked 120 days ago: older than the 90 days listing allows
+    with portal.database.session(write=True) as session:
+        licence = session.scalars(
+            select(Licence).where(
+                Licence.therapist_id == portal.therapist_id, Licence.state == "NY"
+            )
+        ).one()
+        licence.verified_at = datetime.now(UTC) - timedelta(days=120)
     page = portal.browser.get("/portal").text
     assert "Accepting new clients" in page
     assert "5 of 5" in page  # places left this week

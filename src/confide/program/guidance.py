@@ -1,18 +1,15 @@
 """Each step's guidance: clinician-reviewed content (content.service.published), or, until a
-reviewed version is published, a plain note that the guidance is awaiting clinical review.
-
-The content capability sits below this one; it is looked up by name so that this branch runs
-before the content branch is merged (the integrator can make the import a plain one).
-"""
+reviewed version is published, a plain note that the guidance is awaiting clinical review."""
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from datetime import datetime
 
 from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
+
+from confide.content.service import published
 
 AWAITING = "The guidance for this step is awaiting clinical review. The exercise below is ready."
 
@@ -29,11 +26,7 @@ class Guidance:
 
 def guidance(session: Session, slug: str) -> Guidance:
     """The published guidance for `slug`, or the note that it awaits review."""
-    try:
-        content = importlib.import_module("confide.content.service")
-    except ModuleNotFoundError:
-        content = None
-    found = None if content is None else content.published(session, slug)
+    found = published(session, slug)
     if found is None:
         return Guidance(None, str(Markup("<p>{}</p>").format(escape(AWAITING))), reviewed=False)
     return Guidance(
