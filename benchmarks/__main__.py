@@ -15,6 +15,7 @@ BENCHMARKS = (
     "danger_text",
     "cold_start",
     "faults",
+    "match_tally",
 )
 
 

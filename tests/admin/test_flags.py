@@ -11,12 +11,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 
 from confide.audit import SYSTEM, Actor
+from confide.config import get_settings
 from confide.db import Database
 from confide.errors import InvalidInput, NotFound
 from confide.models import AuditEvent, SafetyFlag, User
 from confide.screening.flags import acknowledge_flag, escalate_due, flag_queue
 from confide.screening.service import raise_safety_flag
 from tests.admin.helpers import booked_session, browser_for, client_row, csrf_of, staff_user
+from tests.cli_env import confide_command, run
 from tests.scheduling.factories import make_therapist
 
 RAISED = datetime(2026, 12, 7, 0, 5, tzinfo=UTC)  # a Monday, five past midnight
@@ -195,3 +197,20 @@ def test_the_queues_as_pages(client: TestClient, database: Database) -> None:
     assert t1.get("/review/flags").status_code == 403
     anonymous = TestClient(client.app)
     assert anonymous.get("/portal/flags", follow_redirects=False).status_code == 303
+
+
+def test_the_escalation_command_follows_the_setting(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    w = _world(database, datetime.now(UTC) - timedelta(hours=5))
+    with confide_command(database, monkeypatch) as runner:
+        monkeypatch.setenv("CONFIDE_FLAG_ESCALATE_HOURS", "6")
+        get_settings.cache_clear()
+        assert "Escalated 0 safety flags." in run(runner, "flags", "escalate").output
+        monkeypatch.delenv("CONFIDE_FLAG_ESCALATE_HOURS")
+        get_settings.cache_clear()
+        done = run(runner, "flags", "escalate")
+    assert done.exit_code == 0, done.output
+    assert "Escalated 3 safety flags." in done.output
+    with database.session() as session:
+        assert session.get_one(SafetyFlag, w["a"]).escalated_at is not None

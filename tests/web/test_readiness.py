@@ -131,9 +131,9 @@ def test_the_warm_up_sends_a_match_through_the_app(
     seen: list[tuple[str, str | None]] = []
     matches = LiveMatching.matches
 
-    def counting(self: LiveMatching, session: Any, intake: Any, now: Any) -> Any:
+    def counting(self: LiveMatching, session: Any, intake: Any, now: Any, **kw: Any) -> Any:
         seen.append((intake.state, intake.timezone))
-        return matches(self, session, intake, now)
+        return matches(self, session, intake, now, **kw)
 
     monkeypatch.setattr(LiveMatching, "matches", counting)
     app = create_app(settings_for(str(database.engine.url)), database=database)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import typer
 from rich.console import Console
@@ -54,9 +54,8 @@ def register(app: typer.Typer, network_app: typer.Typer, console: Console) -> No
     def escalate() -> None:
         """Escalate to reviewers and admins every flag not acknowledged within
         CONFIDE_FLAG_ESCALATE_HOURS (run it every few minutes, or let the worker)."""
-        after = timedelta(hours=get_settings().flag_escalate_hours)
         with session_scope(write=True) as session:
-            escalated = escalate_due(session, datetime.now(UTC), after)
+            escalated = escalate_due(session, datetime.now(UTC))
         console.print(
             f"Escalated {len(escalated)} safety flag{'s' if len(escalated) != 1 else ''}."
         )

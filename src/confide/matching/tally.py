@@ -39,13 +39,23 @@ def business_days_after(start: datetime, days: int) -> datetime:
     return moment
 
 
+_MONDAY = datetime(2024, 1, 1, tzinfo=UTC)
+# how long 10 business days last from each weekday (Monday first): computed once, so counting an
+# answer is a subtraction and two comparisons
+_BUSINESS_SPAN = tuple(
+    business_days_after(_MONDAY + timedelta(days=d), BUSINESS_DAYS) - (_MONDAY + timedelta(days=d))
+    for d in range(7)
+)
+
+
 def lead_counts(now: datetime, first_opening: datetime | None) -> Counts:
     """One answer's counts: given, offered any first session, within 48 h, within 10
-    business days."""
+    business days (as business_days_after counts them)."""
     if first_opening is None:
         return [1, 0, 0, 0]
-    soon = first_opening <= now + SOON
-    business = first_opening <= business_days_after(now, BUSINESS_DAYS)
+    lead = first_opening - now
+    soon = lead <= SOON
+    business = lead <= _BUSINESS_SPAN[now.astimezone(UTC).weekday()]
     return [1, 1, int(soon), int(business or soon)]
 
 
@@ -80,7 +90,8 @@ class MatchTallies:
     def __init__(self, database: Database, every: float) -> None:
         self._database = database
         self._every = every
-        self._counts: dict[datetime, Counts] = {}
+        # keyed by the epoch minute (an int: cheaper to make than a datetime on every request)
+        self._counts: dict[int, Counts] = {}
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -89,7 +100,7 @@ class MatchTallies:
     def note(self, now: datetime, first_opening: datetime | None) -> None:
         """Count one answer given at `now` whose earliest first opening is `first_opening`."""
         counts = lead_counts(now, first_opening)
-        minute = minute_of(now)
+        minute = int(now.timestamp()) // 60
         with self._lock:
             kept = self._counts.get(minute)
             if kept is None:
@@ -108,7 +119,7 @@ class MatchTallies:
         try:
             with self._database.session(write=True) as session:
                 for minute, counts in sorted(taken.items()):
-                    add_counts(session, minute, counts)
+                    add_counts(session, datetime.fromtimestamp(minute * 60, UTC), counts)
         except Exception:
             with self._lock:  # put them back under whatever arrived meanwhile
                 for minute, counts in taken.items():

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from confide import audit
 from confide.audit import SYSTEM, Actor
+from confide.config import get_settings
 from confide.errors import InvalidInput, NotFound
 from confide.models import Appointment, AppointmentParticipant, Client, SafetyFlag
 
@@ -167,9 +168,14 @@ def acknowledge_flag(
     return flag
 
 
-def escalate_due(session: Session, now: datetime, escalate_after: timedelta) -> list[int]:
-    """Escalate every flag still open `escalate_after` after it was raised (once each); returns
-    their ids. Meant to run every few minutes (`confide flags escalate`, or the worker)."""
+def escalate_due(
+    session: Session, now: datetime, escalate_after: timedelta | None = None
+) -> list[int]:
+    """Escalate every flag still open `escalate_after` (default CONFIDE_FLAG_ESCALATE_HOURS)
+    after it was raised, once each; returns their ids. Meant to run every few minutes:
+    `confide flags escalate`, or the job worker."""
+    if escalate_after is None:
+        escalate_after = timedelta(hours=get_settings().flag_escalate_hours)
     due = list(
         session.scalars(
             select(SafetyFlag)
