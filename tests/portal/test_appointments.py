@@ -196,6 +196,8 @@ def test_not_taking_new_clients_pauses_and_the_client_is_offered_other_therapist
     others = [_therapist(database) for _ in range(2)]
     portal = _therapist_account(client, database, therapist_id)
     me, appointment_id = _booked_client(client, database, therapist_id)
+    # therapists written straight to the database: tell this process, as a supply edit does
+    client.app.state.openings.mark_stale()  # type: ignore[attr-defined]
 
     def matched() -> set[int]:
         found = client.post("/api/v1/matches", json=MATCH)
