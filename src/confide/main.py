@@ -27,8 +27,10 @@ from confide.matching.api import router as matching_router
 from confide.matching.concern_text import map_concern_text
 from confide.matching.live import install_matching
 from confide.network.api import router as therapists_router
+from confide.program.api import router as program_router
 from confide.program.checkin_api import router as checkin_api_router
 from confide.program.checkin_pages import router as checkin_pages_router
+from confide.program.pages import router as program_pages_router
 from confide.scheduling.api import router as scheduling_router
 from confide.scheduling.openings import OpeningsIndex
 from confide.scheduling.pages import router as booking_pages_router
@@ -116,6 +118,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(account_pages_router)
     app.include_router(intake_pages_router)
     app.include_router(matching_router)
+    # program (couples trust repair)
+    app.include_router(program_router)
+    app.include_router(program_pages_router)
     app.include_router(
         intake_text_router(lambda text: map_concern_text(text).codes, account=caller_account)
     )

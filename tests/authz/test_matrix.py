@@ -24,7 +24,7 @@ from confide.db import Database
 from confide.main import create_app
 from tests.authz.world import World, build_world
 from tests.conftest import PASSWORD, settings_for
-from tests.web.test_bad_input import Example, examples, send
+from tests.web.test_bad_input import Example, examples, program_examples, send
 
 MATRIX = Path(__file__).with_name("matrix.toml")
 CALLERS = (
@@ -54,6 +54,11 @@ LATE = (
     "DELETE /api/v1/auth/tokens/{token_id}",
     "POST /account/tokens/{token_id}/revoke",
     "POST /account/sessions/{session_id}/revoke",
+    # program (branch program): the unsafe control closes the gate, leaving ends the space
+    "POST /api/v1/program/unsafe",
+    "POST /program/unsafe",
+    "POST /api/v1/program/space/leave",
+    "POST /program/leave",
     "POST /account/partner/end",
     "POST /api/v1/clients/me/partner",
     "DELETE /api/v1/clients/me/partner",
@@ -164,6 +169,8 @@ def requests_for(world: World, joint: bool) -> dict[str, Example]:
         "POST /account/tokens/{token_id}/revoke": {"path_params": {"token_id": world.page_token}},
         "POST /account/partner": {"form": {"code": world.codes[1]}},
     }
+    # program (branch program): the program's routes name the world's program objects
+    base.update({key(e): e for e in program_examples(starts[10], world.program)})
     found = {}
     for name, example in base.items():
         # a changed form keeps its other fields (the CSRF token among them)

@@ -12,7 +12,7 @@ session cookie for the pages.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
@@ -24,6 +24,7 @@ from confide.db import Database
 from confide.models import User
 from tests.conftest import PASSWORD, make_user, sign_in, verified_client
 from tests.scheduling.factories import link_partners, make_therapist
+from tests.web.test_bad_input import PROGRAM_PARTS, ProgramIds
 
 ALL_WEEK = tuple((d, 0, 24 * 60) for d in range(7))
 STAFF_ROLES = ("therapist", "reviewer", "admin")
@@ -53,6 +54,8 @@ class World:
     spare_session: int  # another browser session of A's, to revoke
     codes: tuple[str, str]  # invitation codes of two unlinked clients
     caller: Identity
+    # program (branch program): A (broke trust) and P (hurt) in a program space, the gate open
+    program: ProgramIds = field(default_factory=ProgramIds)
 
 
 def _now() -> datetime:
@@ -159,6 +162,7 @@ def build_world(api: TestClient, database: Database, as_who: str) -> World:
     joint = _book(api, a, slot(2, "couples_intake"), confirm=True)
     joint_follow_up = _book(api, a, slot(3, "couples"), confirm=True)
     hold = _book(api, a, slot(4, "individual"), confirm=False)
+    program = _program(api, a, p)
     known = {"owner": owner, "partner": partner, "therapist_id": str(therapist_id)}
     browser = TestClient(api.app, raise_server_exceptions=False, follow_redirects=False)
     if as_who == "anonymous":
@@ -181,4 +185,28 @@ def build_world(api: TestClient, database: Database, as_who: str) -> World:
         spare_session=_spare_session(database, owner),
         codes=(_code(api), _code(api)),
         caller=identity,
+        program=program,
     )
+
+
+# --- program (branch program) ---
+def _program(api: TestClient, a: dict[str, str], p: dict[str, str]) -> ProgramIds:
+    """A starts the program as the partner who broke trust, P joins as the one who was hurt
+    (both answered the private questions when linked); A writes a private item, offers an
+    apology and makes a promise; P proposes a needs agreement and speaks a turn."""
+
+    def made(path: str, body: dict[str, object], who: dict[str, str], status: int = 201) -> int:
+        response = api.post(f"/api/v1/program/{path}", json=body, headers=who)
+        assert response.status_code == status, response.text
+        return int(response.json().get("id") or 0)
+
+    made("space", {"role": "broke_trust"}, a)
+    made("space/join", {"role": "hurt"}, p, 200)
+    item = made("items", {"step": 1, "kind": "acknowledgement", "text": "Mine alone."}, a)
+    apology = made("apologies", {"parts": PROGRAM_PARTS}, a)
+    made(f"apologies/{apology}/status", {"status": "offered"}, a, 200)
+    due = (_now() + timedelta(days=2)).isoformat()
+    commitment = made("commitments", {"promise": "Dinner on Friday", "due_at": due}, a)
+    agreement = made("agreements", {"need": "A call at night", "review_on": "2099-12-31"}, p)
+    turn = made("turns", {"kind": "speak", "text": "I felt alone."}, p)
+    return ProgramIds(item, apology, commitment, agreement, turn)

@@ -214,6 +214,11 @@ def steer(case: Case, network: Network) -> Case:
         body["start"] = _in_range(str(body.get("start")), whole_minute=True)
     elif label == "POST /api/v1/appointments/{appointment_id}/reschedule" and body is not None:
         body["start"] = _in_range(str(body.get("start")), whole_minute=True)
+    # program (branch program): a promise's due time and an agreement's review day in range
+    elif label == "POST /api/v1/program/commitments" and body is not None:
+        body["due_at"] = _in_range(str(body.get("due_at")), whole_minute=False)
+    elif label == "POST /api/v1/program/agreements" and body is not None:
+        body["review_on"] = _in_range(str(body.get("review_on")), whole_minute=False)
     elif label == "POST /api/v1/screenings/score" and body is not None:
         _answers_fit(body)
     elif label == "POST /api/v1/clients/me/partner" and body is not None:

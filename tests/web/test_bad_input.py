@@ -271,6 +271,7 @@ def examples(therapist_id: int, appointment_id: int, hold_id: int, start: str) -
         Example("POST", "/start/forget", form={"csrf_token": "x"}),
         Example("GET", "/therapists/{therapist_id}", {"therapist_id": therapist_id}),
         *page_examples(person),
+        *program_examples(start),
     ]
 
 
@@ -350,6 +351,153 @@ def checkin_examples() -> list[Example]:
         ),
         Example("GET", "/portal/couples/{space_id}", {"space_id": 1}),
     ]
+
+
+# --- program (branch program): the couples program's JSON routes and pages ---
+@dataclass(frozen=True)
+class ProgramIds:
+    """The program objects a request names (the authz world's, or 1 where none exist)."""
+
+    item: int = 1
+    apology: int = 1
+    commitment: int = 1
+    agreement: int = 1
+    turn: int = 1
+
+
+PROGRAM_PARTS = {
+    "harm": "I broke your trust.",
+    "responsibility": "It was my choice.",
+    "new_actions": "I will tell you where I am.",
+    "signs": "You will see me keep my word.",
+}
+
+
+def program_examples(start: str, ids: ProgramIds | None = None) -> list[Example]:
+    ids = ids or ProgramIds()
+    api = "/api/v1/program"
+    all_no = dict.fromkeys(("pv_fear", "pv_hurt", "pv_control", "pv_sexual", "pv_anger"), 0)
+    form = {"csrf_token": "x"}
+    return [
+        Example("GET", f"{api}/space"),
+        Example("POST", f"{api}/space", json={"role": "hurt"}),
+        Example("POST", f"{api}/space/join", json={"role": "hurt"}),
+        Example("POST", f"{api}/space/leave"),
+        Example("POST", f"{api}/safety", json={"answers": all_no}),
+        Example("POST", f"{api}/unsafe"),
+        Example("GET", f"{api}/steps"),
+        Example("POST", f"{api}/steps/{{step}}/done", {"step": 1}),
+        Example("GET", f"{api}/items"),
+        Example(
+            "POST",
+            f"{api}/items",
+            json={
+                "step": 1,
+                "kind": "acknowledgement",
+                "text": "It hurt.",
+                "visibility": "private",
+            },
+        ),
+        Example("GET", f"{api}/items/{{item_id}}", {"item_id": ids.item}),
+        Example(
+            "PATCH",
+            f"{api}/items/{{item_id}}",
+            {"item_id": ids.item},
+            json={"visibility": "private"},
+        ),
+        Example("GET", f"{api}/apologies"),
+        Example("POST", f"{api}/apologies", json={"parts": PROGRAM_PARTS}),
+        Example(
+            "POST",
+            f"{api}/apologies/{{apology_id}}/status",
+            {"apology_id": ids.apology},
+            json={"status": "deferred"},
+        ),
+        Example("GET", f"{api}/commitments"),
+        Example("POST", f"{api}/commitments", json={"promise": "Dinner", "due_at": start}),
+        Example(
+            "POST",
+            f"{api}/commitments/{{commitment_id}}/status",
+            {"commitment_id": ids.commitment},
+            json={"status": "kept"},
+        ),
+        Example("GET", f"{api}/agreements"),
+        Example(
+            "POST", f"{api}/agreements", json={"need": "A nightly call", "review_on": "2099-12-31"}
+        ),
+        Example(
+            "POST",
+            f"{api}/agreements/{{agreement_id}}/status",
+            {"agreement_id": ids.agreement},
+            json={"status": "accepted"},
+        ),
+        Example("GET", f"{api}/turns"),
+        Example(
+            "POST",
+            f"{api}/turns",
+            json={"kind": "reflect", "text": "I heard you.", "answers": ids.turn},
+        ),
+        Example("GET", "/program"),
+        Example("POST", "/program/start", form={**form, "role": "hurt"}),
+        Example("POST", "/program/join", form={**form, "role": "hurt"}),
+        Example("POST", "/program/leave", form=form),
+        Example("POST", "/program/safety", form={**form, **dict.fromkeys(all_no, "0")}),
+        Example("POST", "/program/unsafe", form=form),
+        Example("POST", "/program/support", form=form),
+        Example("POST", "/program/therapy", form=form),
+        Example("GET", "/program/steps/{step}", {"step": 1}),
+        Example("POST", "/program/steps/{step}/done", {"step": 1}, form=form),
+        Example(
+            "POST",
+            "/program/items",
+            form={**form, "step": 1, "kind": "acknowledgement", "body": "It hurt."}
+            | {"visibility": "private"},
+        ),
+        Example("GET", "/program/items/{item_id}", {"item_id": ids.item}),
+        Example(
+            "POST",
+            "/program/items/{item_id}",
+            {"item_id": ids.item},
+            form={**form, "visibility": "private"},
+        ),
+        Example("POST", "/program/apologies", form={**form, **PROGRAM_PARTS}),
+        Example(
+            "POST",
+            "/program/apologies/{apology_id}/status",
+            {"apology_id": ids.apology},
+            form={**form, "status": "deferred"},
+        ),
+        Example(
+            "POST",
+            "/program/commitments",
+            form={**form, "promise": "Dinner", "due_on": "2099-12-30"},
+        ),
+        Example(
+            "POST",
+            "/program/commitments/{commitment_id}/status",
+            {"commitment_id": ids.commitment},
+            form={**form, "status": "kept"},
+        ),
+        Example(
+            "POST",
+            "/program/agreements",
+            form={**form, "need": "A nightly call", "review_on": "2099-12-31"},
+        ),
+        Example(
+            "POST",
+            "/program/agreements/{agreement_id}/status",
+            {"agreement_id": ids.agreement},
+            form={**form, "status": "accepted"},
+        ),
+        Example(
+            "POST",
+            "/program/turns",
+            form={**form, "kind": "reflect", "body": "I heard you.", "answers": ids.turn},
+        ),
+    ]
+
+
+# --- end program ---
 
 
 @pytest.fixture

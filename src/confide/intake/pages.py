@@ -76,7 +76,7 @@ def _key(request: Request) -> str | None:
     return request.cookies.get(INTAKE_COOKIE)
 
 
-def _keep_key(request: Request, response: Response, key: str | None) -> Response:
+def keep_key(request: Request, response: Response, key: str | None) -> Response:
     if key is not None:
         # no max-age: the browser forgets it when its session ends; the server after a week
         response.set_cookie(
@@ -223,7 +223,7 @@ async def where_submit(request: Request, uow: UnitOfWorkDep, caller: CallerDep) 
     if errors:
         context = {**_step_context("where", answers), "errors": errors, "form": data}
         return _render(request, "where.html", context, 422)
-    return _keep_key(request, see_other(steps.next_step("where").path), fresh)
+    return keep_key(request, see_other(steps.next_step("where").path), fresh)
 
 
 def _visit(answers: IntakeAnswers, name: str) -> None:
@@ -346,7 +346,7 @@ async def step_submit(
         return see_other("/start")
     if action == "back" and (not errors or "_back" in errors):
         previous = steps.previous_step(step)
-        return _keep_key(request, see_other(previous.path if previous else "/start"), fresh)
+        return keep_key(request, see_other(previous.path if previous else "/start"), fresh)
     if errors:
         context = _middle_context(step, answers)
         if step == "feeling":
@@ -357,8 +357,8 @@ async def step_submit(
         context.update({"errors": errors, "form": form})
         return _render(request, f"{step}.html", context, 422)
     if step == "feeling" and answers.more_to_ask:
-        return _keep_key(request, see_other("/start/feeling"), fresh)
-    return _keep_key(request, see_other(steps.next_step(step).path), fresh)
+        return keep_key(request, see_other("/start/feeling"), fresh)
+    return keep_key(request, see_other(steps.next_step(step).path), fresh)
 
 
 def _concerns(answers: IntakeAnswers, form: Mapping[str, Sequence[str]]) -> dict[str, str]:
@@ -623,7 +623,7 @@ async def results_adjust(
         found = errors.pop("_shown")
         context = {**_step_context("results", answers), **found, "errors": errors, "form": form}
         return _render(request, "results.html", context, 422)
-    return _keep_key(request, see_other("/start/results"), fresh)
+    return keep_key(request, see_other("/start/results"), fresh)
 
 
 @router.post("/start/forget", response_class=HTMLResponse)

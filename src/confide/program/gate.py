@@ -31,7 +31,7 @@ def joint_steps_open(
     session: Session, space: ProgramSpace, now: datetime, *, actor: Actor = SYSTEM
 ) -> bool:
     """Whether the couple may take joint steps now (every safety read audited)."""
-    if space.status != "active":
+    if space.status != "active" or not queries.linked(session, space):
         return False
     current = [m for m in queries.members(session, space.id) if m.left_at is None]
     if len(current) != 2:
