@@ -179,3 +179,9 @@ def test_charts_place_weeks_and_values_and_mark_reliable_change() -> None:
     assert line.dots[1].y > line.dots[0].y  # 8 is lower on the chart than 16
     assert [f.change for f in phq9.chart.flags] == ["improved"]
     assert "reliable improvement (16 to 8)" in phq9.chart.description
+
+
+def test_scale_labels_never_crowd_the_top() -> None:
+    assert checkin_charts._ticks(4) == (0, 1, 2, 3, 4)
+    assert checkin_charts._ticks(27) == (0, 5, 10, 15, 20, 27)
+    assert checkin_charts._ticks(21) == (0, 5, 10, 15, 21)

@@ -187,6 +187,10 @@ def test_partners_never_see_each_others_unshared_check_ins(
     assert [s["code"] for s in seen["signs"]] == list(CALM)
     assert "screenings" not in seen
     assert "phq9" not in str(seen)
+    page = browser_of(api, couple.p_email).get("/program/progress")
+    assert page.status_code == 200, page.text
+    assert "Your partner&#39;s five signs, week by week" in page.text
+    assert "Low mood" not in page.text.split("partner-title")[1]
     off = api.delete("/api/v1/program/consent", params={"to": "partner"}, headers=couple.a)
     assert off.status_code == 200
     assert api.get("/api/v1/program/progress", headers=couple.p).content == before_json

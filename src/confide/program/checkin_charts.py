@@ -91,7 +91,9 @@ def _ticks(maximum: int) -> tuple[int, ...]:
     if maximum <= 6:
         return tuple(range(maximum + 1))
     step = 5 if maximum > 12 else 2
-    return (*range(0, maximum, step), maximum)
+    # no regular tick so close under the top one that their labels would overlap
+    below = [v for v in range(0, maximum, step) if maximum - v > step / 2]
+    return (*below, maximum)
 
 
 def _week_ticks(weeks: Sequence[int]) -> tuple[int, ...]:
