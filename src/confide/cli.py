@@ -34,8 +34,8 @@ from confide.matching.cli import register as register_match
 from confide.network.generator import generate_network
 from confide.network.seeding import NetworkNotEmpty, therapist_count, write_network
 from confide.network.stats import NetworkStats, network_stats
-from confide.notifications.worker import Worker
 from confide.network.supply_rules import set_licence_max_age
+from confide.notifications.worker import Worker
 from confide.vocab import get_vocabulary
 from confide.vocab.service import sync_reference_data
 

@@ -31,17 +31,17 @@ from confide.matching.api import router as matching_router
 from confide.matching.concern_text import map_concern_text
 from confide.matching.live import install_matching
 from confide.network.api import router as therapists_router
-from confide.notifications.worker import Worker
-from confide.portal.listing_pages import router as portal_listing_router
-from confide.portal.pages import router as portal_pages_router
 from confide.network.supply_rules import set_licence_max_age
-from confide.portal.flags import router as flag_pages_router
+from confide.notifications.worker import Worker
 from confide.portal import visits as portal_visits
 from confide.portal.appointments import router as portal_appointments_router
+from confide.portal.flags import router as flag_pages_router
+from confide.portal.listing_pages import router as portal_listing_router
+from confide.portal.pages import router as portal_pages_router
 from confide.program.api import router as program_router
-from confide.program.pages import router as program_pages_router
 from confide.program.checkin_api import router as checkin_api_router
 from confide.program.checkin_pages import router as checkin_pages_router
+from confide.program.pages import router as program_pages_router
 from confide.scheduling.api import router as scheduling_router
 from confide.scheduling.openings import OpeningsIndex
 from confide.scheduling.pages import router as booking_pages_router
