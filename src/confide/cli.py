@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import subprocess
 import sys
@@ -36,6 +37,7 @@ from confide.network.seeding import NetworkNotEmpty, therapist_count, write_netw
 from confide.network.stats import NetworkStats, network_stats
 from confide.network.supply_rules import set_licence_max_age
 from confide.notifications.worker import Worker
+from confide.screening.flags import escalate_due
 from confide.vocab import get_vocabulary
 from confide.vocab.service import sync_reference_data
 
@@ -144,11 +146,32 @@ def worker(
         signal.signal(stopping, lambda *_: stop.set())
     database = Database.from_settings(settings)
     console.print(f"Confide worker: jobs {', '.join(job_handlers().kinds)}")
+    escalating = threading.Thread(
+        target=_escalate_flags, args=(database, stop), name="flag-escalation", daemon=True
+    )
+    escalating.start()
     try:
         Worker(database, job_handlers(), settings).run(stop)
     finally:
+        stop.set()
+        escalating.join(timeout=5)
         database.dispose()
     console.print("Confide worker stopped.")
+
+
+# how often the worker looks for safety flags past CONFIDE_FLAG_ESCALATE_HOURS
+FLAG_ESCALATION_SECONDS = 300.0
+
+
+def _escalate_flags(database: Database, stop: threading.Event) -> None:
+    """Beside the job loop: escalate overdue safety flags every few minutes (at once first)."""
+    while not stop.is_set():
+        try:
+            with database.session(write=True) as session:
+                escalate_due(session, datetime.now(UTC))
+        except Exception:  # the database away for a moment: the next pass catches up
+            logging.getLogger("confide.worker").exception("flag escalation failed")
+        stop.wait(FLAG_ESCALATION_SECONDS)
 
 
 @db_app.command("upgrade")

@@ -14,7 +14,8 @@ from confide.audit import SYSTEM, Actor
 from confide.config import get_settings
 from confide.db import Database
 from confide.errors import InvalidInput, NotFound
-from confide.models import AuditEvent, SafetyFlag, User
+from confide.models import AuditEvent, Job, SafetyFlag, User
+from confide.notifications.plain_mail import KIND as MAIL
 from confide.screening.flags import acknowledge_flag, escalate_due, flag_queue
 from confide.screening.service import raise_safety_flag
 from tests.admin.helpers import booked_session, browser_for, client_row, csrf_of, staff_user
@@ -214,3 +215,24 @@ def test_the_escalation_command_follows_the_setting(
     assert "Escalated 3 safety flags." in done.output
     with database.session() as session:
         assert session.get_one(SafetyFlag, w["a"]).escalated_at is not None
+
+
+def test_escalation_mails_each_reviewer_and_admin_once_saying_nothing_private(
+    database: Database,
+) -> None:
+    w = _world(database)
+    staff = {staff_user(database, "reviewer"), staff_user(database, "admin")}
+    with database.session() as session:
+        everyone = set(
+            session.scalars(select(User.email).where(User.role.in_(("reviewer", "admin"))))
+        )
+    assert staff <= everyone
+    assert _escalate(database, RAISED + FOUR_HOURS) == [w["a"], w["b"], w["c"]]
+    assert _escalate(database, RAISED + FOUR_HOURS + timedelta(hours=1)) == []
+    with database.session() as session:
+        mails = [job.payload for job in session.scalars(select(Job).where(Job.kind == MAIL))]
+    assert sorted(m["to"] for m in mails) == sorted(everyone)  # one each, once
+    for mail in mails:
+        assert mail["subject"] == "Safety flags need a reviewer"
+        assert "3 safety flags" in mail["text"]
+        assert "self" not in mail["text"].lower() and "harm" not in mail["text"].lower()

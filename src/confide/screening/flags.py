@@ -19,7 +19,8 @@ from confide import audit
 from confide.audit import SYSTEM, Actor
 from confide.config import get_settings
 from confide.errors import InvalidInput, NotFound
-from confide.models import Appointment, AppointmentParticipant, Client, SafetyFlag
+from confide.models import Appointment, AppointmentParticipant, Client, SafetyFlag, User
+from confide.notifications.plain_mail import queue_mail
 
 FLAG = "safety_flag"  # audited per client, as screening/service.py records flags
 # a session with the client that makes the therapist theirs: to come, held to, or missed
@@ -193,4 +194,23 @@ def escalate_due(
     session.flush()
     for flag in due:
         audit.record(session, SYSTEM, "update", FLAG, flag.client_id, "ok", now)
+    if due:
+        _tell_staff(session, len(due), now)
     return [flag.id for flag in due]
+
+
+def _tell_staff(session: Session, count: int, now: datetime) -> None:
+    """Mail each verified reviewer and admin that flags wait for them, in the escalation's own
+    transaction (so once per escalation); nothing about the person or the answers is said."""
+    staff = session.scalars(
+        select(User.email)
+        .where(User.role.in_(("reviewer", "admin")), User.email_verified_at.is_not(None))
+        .order_by(User.id)
+    )
+    waiting = "A safety flag has" if count == 1 else f"{count} safety flags have"
+    text = (
+        f"{waiting} gone unacknowledged past the escalation time and now wait for a reviewer.\n"
+        "Sign in to Confide and open Safety flags (/review/flags) to follow up.\n"
+    )
+    for email in staff:
+        queue_mail(session, email, "Safety flags need a reviewer", text, now)
