@@ -132,10 +132,16 @@ def test_the_served_reader_stays_quiet_on_ordinary_distress(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "signal"),
     [
-        ("he gives me an allowance like im a child and i have to show receipts", "partner_violence"),
+        (
+            "he gives me an allowance like im a child and i have to show receipts",
+            "partner_violence",
+        ),
         ("i have to ask permission to leave the house", "partner_violence"),
         ("he has my location on 24/7 and calls if i stop somewhere", "partner_violence"),
-        ("he said if i leave he'll take the kids and i'll never see them again", "partner_violence"),
+        (
+            "he said if i leave he'll take the kids and i'll never see them again",
+            "partner_violence",
+        ),
         ("he punches walls and there are holes all over our house", "partner_violence"),
         ("i just want to go to sleep and not wake up", "self_harm"),
         ("everyone would be better off without me", "self_harm"),

@@ -156,9 +156,7 @@ def vocabulary(texts: Sequence[str]) -> tuple[npt.NDArray[np.str_], FloatMatrix]
     return np.asarray(kept, dtype=np.str_), idf
 
 
-def term_matrix(
-    texts: Sequence[str], terms: npt.NDArray[np.str_], idf: FloatMatrix
-) -> FloatMatrix:
+def term_matrix(texts: Sequence[str], terms: npt.NDArray[np.str_], idf: FloatMatrix) -> FloatMatrix:
     """Sublinear tf times idf, each row of unit length (zero when no term is known)."""
     index = {str(term): i for i, term in enumerate(terms)}
     matrix = np.zeros((len(texts), len(terms)), dtype=np.float32)
@@ -263,10 +261,10 @@ def combined_signals(text: str) -> tuple[Signal, ...] | None:
 
 
 def decide(
-    scores: Sequence[float],
+    scores: Sequence[float] | FloatMatrix,
     rule_found: Collection[str],
-    thresholds: Sequence[float],
-    rule_floors: Sequence[float],
+    thresholds: Sequence[float] | FloatMatrix,
+    rule_floors: Sequence[float] | FloatMatrix,
 ) -> tuple[Signal, ...]:
     return tuple(
         s
@@ -309,12 +307,16 @@ def _trained(model: SentenceEncoder) -> LearnedReader:
                 return LearnedReader(**{name: saved[name] for name in _ARRAYS})
         except Exception:
             logger.warning("danger: the cached reader at %s is unreadable; training", path)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     learned = train(model, phrases)
-    logger.info("danger: trained the learned reader in %.1f s", time.perf_counter() - started)
+    logger.info(
+        "danger: trained the learned reader in %.1f s (%.1f s of CPU)",
+        time.perf_counter() - started,
+        time.process_time() - cpu,
+    )
     try:
         CACHE_DIR.mkdir(parents=True, exist_ok=True)
-        np.savez(path, **learned.arrays())
+        np.savez(path, **learned.arrays())  # type: ignore[arg-type]
     except OSError:
         logger.info("danger: could not cache the learned reader in %s", CACHE_DIR)
     return learned
@@ -347,7 +349,7 @@ class Prepared:
 
     @property
     def ordinary(self) -> npt.NDArray[np.bool_]:
-        return ~self.labels.any(axis=1)
+        return np.asarray(~self.labels.any(axis=1), dtype=bool)
 
 
 def prepared(model: SentenceEncoder, phrases: Sequence[TrainingPhrase]) -> Prepared:
@@ -407,9 +409,7 @@ def fit(data: Prepared, rows: npt.NDArray[np.intp]) -> LearnedReader:
     )
 
 
-def unit_scores(
-    data: Prepared, learned: LearnedReader, rows: npt.NDArray[np.intp]
-) -> FloatMatrix:
+def unit_scores(data: Prepared, learned: LearnedReader, rows: npt.NDArray[np.intp]) -> FloatMatrix:
     """Each given phrase's clause-max score per signal."""
     position = {int(r): j for j, r in enumerate(rows)}
     selected = np.flatnonzero(np.isin(data.owner, rows))
