@@ -42,7 +42,7 @@ import numpy as np
 import numpy.typing as npt
 
 from confide.screening.danger_prepare import prepare
-from confide.screening.danger_rules import SIGNALS, Signal
+from confide.screening.danger_rules import SIGNALS, Signal, matches, rules
 from confide.sentence_model import MODEL_NAME, SentenceEncoder, sentence_model
 
 if TYPE_CHECKING:
@@ -171,10 +171,15 @@ def term_matrix(texts: Sequence[str], terms: npt.NDArray[np.str_], idf: FloatMat
     return matrix
 
 
+def rule_signals(text: str) -> tuple[Signal, ...]:
+    """What the hand-written rules say of the text (as danger.rule_signals, which sits above)."""
+    prepared_text = prepare(text)
+    compiled = rules()
+    return tuple(signal for signal in SIGNALS if matches(compiled[signal], prepared_text))
+
+
 def rule_matrix(texts: Sequence[str]) -> FloatMatrix:
     """What the hand-written rules say of each text, one column per signal."""
-    from confide.screening.danger import rule_signals
-
     return np.array(
         [[RULE_SCALE * (s in rule_signals(text)) for s in SIGNALS] for text in texts],
         dtype=np.float32,
@@ -226,8 +231,6 @@ def read(text: str) -> Reading | None:
         return None
     model, learned = trained
     units = clauses(text)
-    from confide.screening.danger import rule_signals
-
     found = frozenset(rule_signals(text))
     if not units or not any(ch.isalnum() for ch in text):
         return Reading(tuple(0.0 for _ in SIGNALS), found)
