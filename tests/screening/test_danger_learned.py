@@ -98,8 +98,8 @@ def test_the_combined_reader_stays_quiet_on_ordinary_distress(text: str) -> None
 @pytest.mark.usefixtures("trained")
 def test_the_cross_validated_figures_do_not_fall() -> None:
     # Each phrase read by a reader trained without it, its thresholds chosen inside the training
-    # part (benchmarks/danger_text.py --cross-validate prints the same; 2026-11-29: 92.4% /
-    # 97.7% / 7.1% false alarms), less a couple of points for fold noise.
+    # part (benchmarks/danger_text.py --cross-validate prints the same; 2026-11-29: 94.7% /
+    # 97.3% / 7.2% false alarms), less a couple of points for fold noise.
     model = sentence_model()
     assert model is not None
     phrases = danger_learned.training_phrases()
