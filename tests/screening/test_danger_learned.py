@@ -98,17 +98,17 @@ def test_the_combined_reader_stays_quiet_on_ordinary_distress(text: str) -> None
 @pytest.mark.usefixtures("trained")
 def test_the_cross_validated_figures_do_not_fall() -> None:
     # Each phrase read by a reader trained without it, its thresholds chosen inside the training
-    # part (benchmarks/danger_text.py --cross-validate prints the same; 2026-11-29: 94.7% /
-    # 97.3% / 7.2% false alarms), less a couple of points for fold noise.
+    # part (benchmarks/danger_text.py --cross-validate prints the same; 2026-11-29: 97.1% /
+    # 99.4% / 6.6% false alarms), less a couple of points for fold noise.
     model = sentence_model()
     assert model is not None
     phrases = danger_learned.training_phrases()
     found = danger_learned.cross_validated_signals(model, phrases)
-    for signal, floor in (("partner_violence", 0.9), ("self_harm", 0.95)):
+    for signal, floor in (("partner_violence", 0.95), ("self_harm", 0.97)):
         hits = [signal in f for p, f in zip(phrases, found, strict=True) if signal in p.expect]
         assert sum(hits) / len(hits) >= floor, signal
     alarms = [bool(f) for p, f in zip(phrases, found, strict=True) if not p.expect]
-    assert sum(alarms) / len(alarms) <= 0.09
+    assert sum(alarms) / len(alarms) <= 0.08
 
 
 @pytest.mark.usefixtures("trained")

@@ -47,6 +47,15 @@ from confide.sentence_model import sentence_model
         "i'm tired of everything right now",
         "i need a break from everything",
         "i want to throw my phone out the window every time he doesnt reply",
+        "he hurt me when he said i was boring",
+        "she hurt me by cheating",
+        "i walked into a door at work lol",
+        "i track him on find my because he forgets to text when he's late, he's fine with it",
+        "i volunteer at a suicide prevention line",
+        "i read about domestic abuse for my social work course",
+        "my mum was in an abusive marriage and i'm scared of repeating it",
+        "the kids broke the tv",
+        "i want to disappear into a good book",
     ],
 )
 def test_the_rules_stay_quiet_on_idioms_jokes_and_look_alikes(text: str) -> None:
@@ -63,6 +72,15 @@ def test_the_rules_stay_quiet_on_idioms_jokes_and_look_alikes(text: str) -> None
         ("he is so controlling and i am scared", "partner_violence"),
         ("i'm walking on eggshells every single day", "partner_violence"),
         ("he choked me until i almost passed out", "partner_violence"),
+        ("i rehearse what i'm going to say so he won't lose it", "partner_violence"),
+        ("i always have a bag packed in case i need to run", "partner_violence"),
+        ("she said shell jump if i leave her", "partner_violence"),
+        ("she threatened to tell my boss im gay", "partner_violence"),
+        ("he held a pillow over my face", "partner_violence"),
+        ("he hurts me", "partner_violence"),
+        ("I tell people I walked into a door", "partner_violence"),
+        ("i'm tired of fighting to stay alive", "self_harm"),
+        ("I started writing a note", "self_harm"),
     ],
 )
 def test_the_rules_still_read_slang_and_plain_danger(text: str, signal: str) -> None:

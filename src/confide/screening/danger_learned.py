@@ -158,7 +158,7 @@ def vocabulary(texts: Sequence[str]) -> tuple[npt.NDArray[np.str_], FloatMatrix]
 
 def term_matrix(texts: Sequence[str], terms: npt.NDArray[np.str_], idf: FloatMatrix) -> FloatMatrix:
     """Sublinear tf times idf, each row of unit length (zero when no term is known)."""
-    index = {str(term): i for i, term in enumerate(terms)}
+    index = _term_index(terms)
     matrix = np.zeros((len(texts), len(terms)), dtype=np.float32)
     for row, text in enumerate(texts):
         for term, count in Counter(terms_of(text)).items():
@@ -169,6 +169,21 @@ def term_matrix(texts: Sequence[str], terms: npt.NDArray[np.str_], idf: FloatMat
         if norm > 0:
             matrix[row] /= norm
     return matrix
+
+
+_TERM_INDEXES: dict[int, tuple[npt.NDArray[np.str_], dict[str, int]]] = {}
+
+
+def _term_index(terms: npt.NDArray[np.str_]) -> dict[str, int]:
+    """Each term's column, built once per vocabulary (kept with it: ids are reused)."""
+    found = _TERM_INDEXES.get(id(terms))
+    if found is not None and found[0] is terms:
+        return found[1]
+    index = {str(term): i for i, term in enumerate(terms)}
+    if len(_TERM_INDEXES) > 32:
+        _TERM_INDEXES.clear()
+    _TERM_INDEXES[id(terms)] = (terms, index)
+    return index
 
 
 def rule_signals(text: str) -> tuple[Signal, ...]:
@@ -230,7 +245,7 @@ def read(text: str) -> Reading | None:
     if trained is None:
         return None
     model, learned = trained
-    units = clauses(text)
+    units = list(dict.fromkeys(clauses(text)))  # a repeated clause scores the same
     found = frozenset(rule_signals(text))
     if not units or not any(ch.isalnum() for ch in text):
         return Reading(tuple(0.0 for _ in SIGNALS), found)
