@@ -56,7 +56,7 @@ def test_the_training_phrases_are_ours_and_cover_every_kind() -> None:
     phrases = danger_learned.training_phrases()
     kinds = {p.kind for p in phrases}
     assert {"partner_violence", "self_harm", "ordinary"} <= kinds
-    assert len(phrases) >= 1000
+    assert len(phrases) >= 2400
     assert len({p.text for p in phrases}) == len(phrases), "a phrase is written twice"
 
 
@@ -97,17 +97,18 @@ def test_the_combined_reader_stays_quiet_on_ordinary_distress(text: str) -> None
 
 @pytest.mark.usefixtures("trained")
 def test_the_cross_validated_figures_do_not_fall() -> None:
-    # Each phrase read by classifiers trained without it; the floors are what this measured
-    # (benchmarks/danger_text.py prints the same), less a few points for fold noise.
+    # Each phrase read by a reader trained without it, its thresholds chosen inside the training
+    # part (benchmarks/danger_text.py --cross-validate prints the same; 2026-11-29: 97.1% /
+    # 99.4% / 6.6% false alarms), less a couple of points for fold noise.
     model = sentence_model()
     assert model is not None
     phrases = danger_learned.training_phrases()
     found = danger_learned.cross_validated_signals(model, phrases)
-    for signal, floor in (("partner_violence", 0.45), ("self_harm", 0.7)):
+    for signal, floor in (("partner_violence", 0.95), ("self_harm", 0.97)):
         hits = [signal in f for p, f in zip(phrases, found, strict=True) if signal in p.expect]
         assert sum(hits) / len(hits) >= floor, signal
     alarms = [bool(f) for p, f in zip(phrases, found, strict=True) if not p.expect]
-    assert sum(alarms) / len(alarms) <= 0.06
+    assert sum(alarms) / len(alarms) <= 0.08
 
 
 @pytest.mark.usefixtures("trained")

@@ -5,12 +5,15 @@ to bring the private partner-violence or self-harm questions forward. A missed s
 than one extra private question, so the reading leans towards asking; it stays quiet on ordinary
 relationship distress ("we fight about money", "this is killing me", "she checks her phone").
 
-Two readers, and a signal when either gives it:
+Two readers:
 - hand-written rules (danger_rules.py over data/danger_rules.toml), on the text as
   danger_prepare.py spells it out and corrects it. A denial still signals ("he has never hit me"):
   people often play down what happens, and the question is private.
-- a learned reader (danger_learned.py): small classifiers on sentence embeddings, trained on our
-  phrases, for wordings no rule names. Only with the `text` extra; without it, the rules alone.
+- a learned reader (danger_learned.py): small classifiers over sentence embeddings, words and the
+  rules' verdict, trained on our phrases, for wordings no rule names. It gives a signal on its
+  own, and keeps a rule's signal unless it scores the text as plainly ordinary (an idiom, a
+  joke: "she'll kill me if I'm late lol"). Only with the `text` extra; without it, the rules
+  alone.
 """
 
 from __future__ import annotations
@@ -31,13 +34,10 @@ Method = Literal["rules+learned", "rules"]
 
 def safety_signals(text: str) -> tuple[Signal, ...]:
     """The signals the text gives, in SIGNALS order (empty for ordinary distress)."""
-    found = set(rule_signals(text))
-    if len(found) < len(SIGNALS):
-        learned = (
-            danger_learned.learned_signals(text[:MAX_TEXT_CHARS]) if found or text.strip() else ()
-        )
-        found.update(learned or ())
-    return tuple(signal for signal in SIGNALS if signal in found)
+    if not text.strip():
+        return ()
+    combined = danger_learned.combined_signals(text[:MAX_TEXT_CHARS])
+    return rule_signals(text) if combined is None else combined
 
 
 def rule_signals(text: str) -> tuple[Signal, ...]:

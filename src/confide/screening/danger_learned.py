@@ -1,47 +1,65 @@
-"""The learned reader of danger signs: a small classifier per signal on sentence embeddings.
+"""The learned reader of danger signs: a small classifier per signal over sentence embeddings,
+words and the hand-written rules' verdict.
 
 The hand-written rules (danger_rules.py) read the wordings they name; people also say it in
-wordings nobody wrote a rule for. This reader embeds the text with the sentence model (the `text`
-extra, shared with the concern mapper: confide/sentence_model.py) and scores each signal with a
-logistic regression trained on our own phrases (data/danger_tuning.toml and
-data/danger_training.toml; never the benchmark's held-out sets). Danger is often one clause in a
-longer story, so a text is scored clause by clause and the highest score counts.
+wordings nobody wrote a rule for, and the rules' words also make idioms and jokes ("she'll kill
+me if I'm late lol"). This reader scores each signal with a logistic regression over three kinds
+of feature of a text: its embedding by the sentence model (the `text` extra, shared with the
+concern mapper: confide/sentence_model.py), its words and word pairs (tf-idf over the text as
+danger_prepare.py spells it out) and what the rules say of it. It is trained on our own phrases
+(data/danger_tuning.toml and data/danger_training.toml; never the benchmark's held-out sets).
+Danger is often one clause in a longer story, so a text is scored clause by clause and the
+highest score counts.
 
-Nothing trained is kept in git: the classifiers are trained at first use (seconds) and kept in
-memory, and in var/ keyed by a hash of the phrases, the model and this reader's version. Each
-signal's threshold is chosen by cross-validation on the phrases: the lowest at which the
-out-of-fold false alarms on ordinary distress stay within FALSE_ALARM_BUDGET.
+The served reading (combined_signals): a signal when its score reaches the threshold, or when a
+rule gives it and its score reaches the rule floor (lower; often 0: the rule stands). Both are
+chosen per signal on out-of-fold scores: the floor and threshold that find the most phrases
+giving the signal while the false alarms on ordinary distress stay within FALSE_ALARM_BUDGET.
+
+Nothing trained is kept in git: the classifiers are trained at first use (about half a minute on
+one core, most of it embedding the phrases) and kept in memory, and in var/ keyed by a hash of
+the phrases, the rules, the model and this reader's settings.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import re
 import threading
+import time
 import tomllib
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import numpy.typing as npt
 
 from confide.screening.danger_prepare import prepare
-from confide.screening.danger_rules import SIGNALS, Signal
+from confide.screening.danger_rules import SIGNALS, Signal, matches, rules
 from confide.sentence_model import MODEL_NAME, SentenceEncoder, sentence_model
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 logger = logging.getLogger(__name__)
 
-VERSION = "1"
-# Out-of-fold false alarms allowed per signal on ordinary phrases (two signals: about 5% at most).
-FALSE_ALARM_BUDGET = 0.025
+VERSION = "2"
+# Out-of-fold false alarms allowed per signal on ordinary phrases (two signals: 6% at most).
+FALSE_ALARM_BUDGET = 0.03
 FOLDS = 5
 # Regularisation of the logistic regressions (chosen by cross-validation on our phrases).
-C = 16.0
+C = 4.0
+# The rules' verdict as a feature: 0 or this.
+RULE_SCALE = 1.0
+# A word or word pair is a feature when at least this many training phrases use it.
+MIN_TERM_TEXTS = 2
 CACHE_DIR = Path("var") / "danger_learned"
 # Clauses shorter than this many words join the next one (they carry little alone).
 _MIN_CLAUSE_WORDS = 3
@@ -59,17 +77,37 @@ class TrainingPhrase:
 
 @dataclass(frozen=True, slots=True)
 class LearnedReader:
-    """One linear classifier per signal on normalised embeddings, and its threshold."""
+    """One linear classifier per signal over three kinds of feature of a text unit: its sentence
+    embedding, its words and word pairs (tf-idf over the prepared text) and what the hand-written
+    rules say of it; and per signal the threshold on the probability and the lower one at which
+    a rule's signal is kept (below it the reader overrules the rule: an idiom, a joke)."""
 
-    weights: FloatMatrix  # signals x dimensions
+    weights: FloatMatrix  # signals x (embedding dimensions + terms + signals)
     biases: FloatMatrix  # signals
     thresholds: FloatMatrix  # signals, on the probability
+    rule_floors: FloatMatrix  # signals: a rule's signal stands when the probability reaches this
+    terms: npt.NDArray[np.str_]  # the tf-idf vocabulary
+    idf: FloatMatrix  # terms
 
-    def scores(self, embeddings: FloatMatrix) -> FloatMatrix:
+    @property
+    def dimensions(self) -> int:
+        return int(self.weights.shape[1] - len(self.terms) - len(SIGNALS))
+
+    def scores(self, features: FloatMatrix) -> FloatMatrix:
         """Probability per unit and signal (units x signals)."""
-        logits = embeddings @ self.weights.T + self.biases
+        logits = features @ self.weights.T + self.biases
         probabilities: FloatMatrix = (1.0 / (1.0 + np.exp(-logits))).astype(np.float32)
         return probabilities
+
+    def arrays(self) -> dict[str, npt.NDArray[np.generic]]:
+        return {
+            "weights": self.weights,
+            "biases": self.biases,
+            "thresholds": self.thresholds,
+            "rule_floors": self.rule_floors,
+            "terms": self.terms,
+            "idf": self.idf,
+        }
 
 
 def clauses(text: str) -> list[str]:
@@ -97,18 +135,159 @@ def embed(model: SentenceEncoder, texts: Sequence[str]) -> FloatMatrix:
     )
 
 
-def learned_signals(text: str) -> tuple[Signal, ...] | None:
-    """The signals the learned reader gives, or None when the text extra is not there."""
+# --- words and word pairs (tf-idf over the prepared text) ---------------------------------------
+_TOKEN = re.compile(r"[a-z0-9]{2,}")
+
+
+def terms_of(text: str) -> list[str]:
+    """The words (two letters or more) and adjacent word pairs of the prepared text."""
+    words = _TOKEN.findall(prepare(text))
+    return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
+
+
+def vocabulary(texts: Sequence[str]) -> tuple[npt.NDArray[np.str_], FloatMatrix]:
+    """The terms in at least MIN_TERM_TEXTS of the texts, and their smoothed idf."""
+    frequency: Counter[str] = Counter()
+    for text in texts:
+        frequency.update(set(terms_of(text)))
+    kept = sorted(term for term, n in frequency.items() if n >= MIN_TERM_TEXTS)
+    n = len(texts)
+    idf = np.array([np.log((1 + n) / (1 + frequency[t])) + 1.0 for t in kept], dtype=np.float32)
+    return np.asarray(kept, dtype=np.str_), idf
+
+
+def term_matrix(texts: Sequence[str], terms: npt.NDArray[np.str_], idf: FloatMatrix) -> FloatMatrix:
+    """Sublinear tf times idf, each row of unit length (zero when no term is known)."""
+    index = _term_index(terms)
+    matrix = np.zeros((len(texts), len(terms)), dtype=np.float32)
+    for row, text in enumerate(texts):
+        for term, count in Counter(terms_of(text)).items():
+            column = index.get(term)
+            if column is not None:
+                matrix[row, column] = (1.0 + np.log(count)) * idf[column]
+        norm = float(np.linalg.norm(matrix[row]))
+        if norm > 0:
+            matrix[row] /= norm
+    return matrix
+
+
+_TERM_INDEXES: dict[int, tuple[npt.NDArray[np.str_], dict[str, int]]] = {}
+
+
+def _term_index(terms: npt.NDArray[np.str_]) -> dict[str, int]:
+    """Each term's column, built once per vocabulary (kept with it: ids are reused)."""
+    found = _TERM_INDEXES.get(id(terms))
+    if found is not None and found[0] is terms:
+        return found[1]
+    index = {str(term): i for i, term in enumerate(terms)}
+    if len(_TERM_INDEXES) > 32:
+        _TERM_INDEXES.clear()
+    _TERM_INDEXES[id(terms)] = (terms, index)
+    return index
+
+
+def rule_signals(text: str) -> tuple[Signal, ...]:
+    """What the hand-written rules say of the text (as danger.rule_signals, which sits above)."""
+    prepared_text = prepare(text)
+    compiled = rules()
+    return tuple(signal for signal in SIGNALS if matches(compiled[signal], prepared_text))
+
+
+def rule_matrix(texts: Sequence[str]) -> FloatMatrix:
+    """What the hand-written rules say of each text, one column per signal."""
+    return np.array(
+        [[RULE_SCALE * (s in rule_signals(text)) for s in SIGNALS] for text in texts],
+        dtype=np.float32,
+    ).reshape(len(texts), len(SIGNALS))
+
+
+def features(
+    embeddings: FloatMatrix,
+    texts: Sequence[str],
+    terms: npt.NDArray[np.str_],
+    idf: FloatMatrix,
+    rule_hits: FloatMatrix | None = None,
+) -> FloatMatrix:
+    hits = rule_matrix(texts) if rule_hits is None else rule_hits
+    return np.hstack([embeddings, term_matrix(texts, terms, idf), hits]).astype(np.float32)
+
+
+def _sparse_features(
+    embeddings: FloatMatrix,
+    texts: Sequence[str],
+    terms: npt.NDArray[np.str_],
+    idf: FloatMatrix,
+    rule_hits: FloatMatrix,
+) -> sparse.csr_matrix:
+    """features() for training, as a sparse matrix (the terms are mostly absent)."""
+    from scipy import sparse
+
+    return sparse.hstack(
+        [
+            sparse.csr_matrix(embeddings),
+            sparse.csr_matrix(term_matrix(texts, terms, idf)),
+            sparse.csr_matrix(rule_hits),
+        ]
+    ).tocsr()
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """The learned reader's best score per signal over a text's units, and the rules' verdict."""
+
+    scores: tuple[float, ...]
+    rules: frozenset[Signal]
+
+
+def read(text: str) -> Reading | None:
+    """The scores of the text, or None when the text extra is not there."""
     trained = reader()
     if trained is None:
         return None
     model, learned = trained
-    units = clauses(text)
+    units = list(dict.fromkeys(clauses(text)))  # a repeated clause scores the same
+    found = frozenset(rule_signals(text))
     if not units or not any(ch.isalnum() for ch in text):
-        return ()
-    best = learned.scores(embed(model, units)).max(axis=0)
+        return Reading(tuple(0.0 for _ in SIGNALS), found)
+    unit_features = features(embed(model, units), units, learned.terms, learned.idf)
+    best = learned.scores(unit_features).max(axis=0)
+    return Reading(tuple(float(b) for b in best), found)
+
+
+def learned_signals(text: str) -> tuple[Signal, ...] | None:
+    """The signals the learned reader gives on its own threshold (rules' signals not kept), or
+    None when the text extra is not there."""
+    reading = read(text)
+    trained = reader()
+    if reading is None or trained is None:
+        return None
+    thresholds = trained[1].thresholds
     return tuple(
-        s for s, score, t in zip(SIGNALS, best, learned.thresholds, strict=True) if score >= t
+        s for s, score, t in zip(SIGNALS, reading.scores, thresholds, strict=True) if score >= t
+    )
+
+
+def combined_signals(text: str) -> tuple[Signal, ...] | None:
+    """The served reading: a signal when the learned score reaches its threshold, or when a rule
+    gives it and the learned score reaches the (lower) rule floor. None without the text extra."""
+    reading = read(text)
+    trained = reader()
+    if reading is None or trained is None:
+        return None
+    learned = trained[1]
+    return decide(reading.scores, reading.rules, learned.thresholds, learned.rule_floors)
+
+
+def decide(
+    scores: Sequence[float] | FloatMatrix,
+    rule_found: Collection[str],
+    thresholds: Sequence[float] | FloatMatrix,
+    rule_floors: Sequence[float] | FloatMatrix,
+) -> tuple[Signal, ...]:
+    return tuple(
+        s
+        for s, score, t, floor in zip(SIGNALS, scores, thresholds, rule_floors, strict=True)
+        if score >= t or (s in rule_found and score >= floor)
     )
 
 
@@ -143,25 +322,67 @@ def _trained(model: SentenceEncoder) -> LearnedReader:
     if path.exists():
         try:
             with np.load(path) as saved:
-                return LearnedReader(saved["weights"], saved["biases"], saved["thresholds"])
+                return LearnedReader(**{name: saved[name] for name in _ARRAYS})
         except Exception:
             logger.warning("danger: the cached reader at %s is unreadable; training", path)
+    started, cpu = time.perf_counter(), time.process_time()
     learned = train(model, phrases)
+    logger.info(
+        "danger: trained the learned reader in %.1f s (%.1f s of CPU)",
+        time.perf_counter() - started,
+        time.process_time() - cpu,
+    )
     try:
         CACHE_DIR.mkdir(parents=True, exist_ok=True)
-        np.savez(
-            path, weights=learned.weights, biases=learned.biases, thresholds=learned.thresholds
-        )
+        np.savez(path, **learned.arrays())  # type: ignore[arg-type]
     except OSError:
         logger.info("danger: could not cache the learned reader in %s", CACHE_DIR)
     return learned
 
 
+_ARRAYS = ("weights", "biases", "thresholds", "rule_floors", "terms", "idf")
+
+
 def _cache_key(phrases: Sequence[TrainingPhrase]) -> str:
-    digest = hashlib.sha256(f"{VERSION}|{MODEL_NAME}|{C}|{FALSE_ALARM_BUDGET}".encode())
+    settings = f"{VERSION}|{MODEL_NAME}|{C}|{FALSE_ALARM_BUDGET}|{RULE_SCALE}|{MIN_TERM_TEXTS}"
+    digest = hashlib.sha256(settings.encode())
     for phrase in phrases:
         digest.update(f"{phrase.text}\x00{sorted(phrase.expect)}\x00{phrase.kind}\n".encode())
+    rules_file = resources.files("confide.screening").joinpath("data", "danger_rules.toml")
+    digest.update(rules_file.read_bytes())  # the rules are features: new rules, new reader
     return digest.hexdigest()[:24]
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """Everything training needs of the phrases, computed once."""
+
+    phrases: Sequence[TrainingPhrase]
+    units: list[str]
+    owner: npt.NDArray[np.intp]
+    embeddings: FloatMatrix
+    rule_hits: FloatMatrix  # per unit
+    labels: npt.NDArray[np.bool_]  # phrases x signals
+    rules: npt.NDArray[np.bool_]  # phrases x signals: the rules on the whole phrase
+
+    @property
+    def ordinary(self) -> npt.NDArray[np.bool_]:
+        return np.asarray(~self.labels.any(axis=1), dtype=bool)
+
+
+def prepared(model: SentenceEncoder, phrases: Sequence[TrainingPhrase]) -> Prepared:
+    units, owner = _units(phrases)
+    hits = rule_matrix(units)
+    whole = _whole_rows(owner)
+    return Prepared(
+        phrases,
+        units,
+        owner,
+        embed(model, units),
+        hits,
+        np.array([[s in p.expect for s in SIGNALS] for p in phrases], dtype=bool),
+        hits[whole] > 0,
+    )
 
 
 def train(
@@ -172,81 +393,127 @@ def train(
     budget: float = FALSE_ALARM_BUDGET,
 ) -> LearnedReader:
     """Classifiers on all the phrases; thresholds from out-of-fold scores (see module doc)."""
-    units, owner = _units(phrases)
-    embeddings = embed(model, units)
-    whole = _whole_rows(owner)
-    weights, biases, thresholds = [], [], []
-    oof = out_of_fold_scores(embeddings, owner, phrases, folds=folds)
-    ordinary = np.array([not p.expect for p in phrases])
-    for i, signal in enumerate(SIGNALS):
-        labels = np.array([signal in p.expect for p in phrases])
-        classifier = _fit(embeddings[whole], labels)
-        weights.append(classifier.coef_[0])
-        biases.append(classifier.intercept_[0])
-        thresholds.append(threshold_for(oof[ordinary, i], budget))
+    data = prepared(model, phrases)
+    rows = np.arange(len(phrases))
+    oof = out_of_fold_scores(data, rows, folds=folds)
+    thresholds, floors = choose_thresholds(oof, data.rules, data.labels, budget)
+    fitted = fit(data, rows)
+    return replace(fitted, thresholds=thresholds, rule_floors=floors)
+
+
+def fit(data: Prepared, rows: npt.NDArray[np.intp]) -> LearnedReader:
+    """The classifiers trained on the given phrases as wholes (thresholds left at 0.5)."""
+    from sklearn.linear_model import LogisticRegression
+
+    whole = _whole_rows(data.owner)[rows]
+    texts = [data.units[i] for i in whole]
+    terms, idf = vocabulary(texts)
+    x = _sparse_features(data.embeddings[whole], texts, terms, idf, data.rule_hits[whole])
+    weights, biases = [], []
+    for i in range(len(SIGNALS)):
+        classifier = LogisticRegression(C=C, class_weight="balanced", max_iter=3000)
+        classifier.fit(x, data.labels[rows, i])
+        fitted = cast(_Classifier, classifier)
+        weights.append(fitted.coef_[0])
+        biases.append(fitted.intercept_[0])
+    half = np.full(len(SIGNALS), 0.5, dtype=np.float32)
     return LearnedReader(
         np.asarray(weights, dtype=np.float32),
         np.asarray(biases, dtype=np.float32),
-        np.asarray(thresholds, dtype=np.float32),
+        half,
+        half,
+        terms,
+        idf,
     )
 
 
+def unit_scores(data: Prepared, learned: LearnedReader, rows: npt.NDArray[np.intp]) -> FloatMatrix:
+    """Each given phrase's clause-max score per signal."""
+    position = {int(r): j for j, r in enumerate(rows)}
+    selected = np.flatnonzero(np.isin(data.owner, rows))
+    texts = [data.units[i] for i in selected]
+    x = _sparse_features(
+        data.embeddings[selected], texts, learned.terms, learned.idf, data.rule_hits[selected]
+    )
+    logits = np.asarray(x @ learned.weights.T) + learned.biases
+    unit_probabilities = 1.0 / (1.0 + np.exp(-logits))
+    scores = np.zeros((len(rows), len(SIGNALS)), dtype=np.float32)
+    for phrase_index, row in zip(data.owner[selected], unit_probabilities, strict=True):
+        j = position[int(phrase_index)]
+        scores[j] = np.maximum(scores[j], row)
+    return scores
+
+
 def out_of_fold_scores(
-    embeddings: FloatMatrix,
-    owner: npt.NDArray[np.intp],
-    phrases: Sequence[TrainingPhrase],
-    *,
-    folds: int = FOLDS,
-    seed: int = 0,
+    data: Prepared, rows: npt.NDArray[np.intp], *, folds: int = FOLDS, seed: int = 0
 ) -> FloatMatrix:
-    """Each phrase's clause-max score per signal from classifiers that never saw it."""
+    """Each of the given phrases' clause-max score per signal from classifiers trained on the
+    other given phrases."""
     from sklearn.model_selection import StratifiedKFold
 
-    strata = np.array([{"both": "partner_violence"}.get(p.kind, p.kind) for p in phrases])
-    scores = np.zeros((len(phrases), len(SIGNALS)), dtype=np.float32)
-    whole = _whole_rows(owner)
+    strata = np.array([_stratum(data.phrases[i]) for i in rows])
+    scores = np.zeros((len(rows), len(SIGNALS)), dtype=np.float32)
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    for train_idx, test_idx in splitter.split(np.zeros(len(phrases)), strata):
-        fold = LearnedReader(*_fit_all(embeddings[whole[train_idx]], phrases, train_idx))
-        in_test = np.isin(owner, test_idx)
-        unit_scores = fold.scores(embeddings[in_test])
-        for row, phrase_index in zip(unit_scores, owner[in_test], strict=True):
-            scores[phrase_index] = np.maximum(scores[phrase_index], row)
+    for train_idx, test_idx in splitter.split(np.zeros(len(rows)), strata):
+        fold = fit(data, rows[train_idx])
+        scores[test_idx] = unit_scores(data, fold, rows[test_idx])
     return scores
+
+
+def _stratum(phrase: TrainingPhrase) -> str:
+    return {"both": "partner_violence"}.get(phrase.kind, phrase.kind)
+
+
+# The floors tried under which a rule's signal is overruled (0: never overruled).
+RULE_FLOORS = (0.0, 0.01, 0.02, 0.05, 0.1, 0.2)
+
+
+def choose_thresholds(
+    scores: FloatMatrix,
+    rules: npt.NDArray[np.bool_],
+    labels: npt.NDArray[np.bool_],
+    budget: float,
+) -> tuple[FloatMatrix, FloatMatrix]:
+    """Per signal, from out-of-fold scores: for each rule floor, the lowest threshold that keeps
+    the false alarms on ordinary phrases within `budget`; then the floor (and its threshold)
+    that finds the most phrases giving the signal (ties: the lowest floor)."""
+    ordinary = ~labels.any(axis=1)
+    allowed = int(np.floor(budget * ordinary.sum() + 1e-9))
+    thresholds, floors = [], []
+    for i in range(len(SIGNALS)):
+        best: tuple[bool, float, float, float, float] | None = None
+        for floor in RULE_FLOORS:
+            kept = rules[:, i] & (scores[:, i] >= floor)
+            kept_alarms = int((kept & ordinary).sum())
+            rest = np.sort(scores[ordinary & ~kept, i])[::-1]
+            left = allowed - kept_alarms
+            if left < 0:
+                threshold = 1.0  # the rules alone spend the budget: the learned reader only vetoes
+            elif left >= len(rest):
+                threshold = 0.5
+            else:
+                threshold = float(np.nextafter(rest[left], np.float32(1.0)))
+            found = kept | (scores[:, i] >= threshold)
+            alarms = int((found & ordinary).sum())
+            recall = float(found[labels[:, i]].mean()) if labels[:, i].any() else 0.0
+            feasible = alarms <= allowed
+            candidate = (feasible, recall if feasible else -alarms, -floor, threshold, floor)
+            if best is None or candidate[:3] > best[:3]:
+                best = candidate
+        assert best is not None
+        thresholds.append(best[3])
+        floors.append(best[4])
+    return np.asarray(thresholds, dtype=np.float32), np.asarray(floors, dtype=np.float32)
 
 
 def threshold_for(ordinary_scores: npt.NDArray[np.float32], budget: float) -> float:
     """The lowest threshold at which at most `budget` of the ordinary scores reach it."""
     ranked = np.sort(ordinary_scores)[::-1]
-    allowed = int(np.floor(budget * len(ranked)))
+    allowed = int(np.floor(budget * len(ranked) + 1e-9))
     if allowed >= len(ranked):
         return 0.5
     # just above the (allowed+1)-th highest ordinary score
     return float(np.nextafter(ranked[allowed], np.float32(1.0)))
-
-
-def _fit_all(
-    embeddings: FloatMatrix, phrases: Sequence[TrainingPhrase], rows: npt.NDArray[np.intp]
-) -> tuple[FloatMatrix, FloatMatrix, FloatMatrix]:
-    weights, biases = [], []
-    for signal in SIGNALS:
-        labels = np.array([signal in phrases[i].expect for i in rows])
-        classifier = _fit(embeddings, labels)
-        weights.append(classifier.coef_[0])
-        biases.append(classifier.intercept_[0])
-    return (
-        np.asarray(weights, dtype=np.float32),
-        np.asarray(biases, dtype=np.float32),
-        np.zeros(len(SIGNALS), dtype=np.float32),
-    )
-
-
-def _fit(embeddings: FloatMatrix, labels: npt.NDArray[np.bool_]) -> _Classifier:
-    from sklearn.linear_model import LogisticRegression
-
-    classifier = LogisticRegression(C=C, class_weight="balanced", max_iter=2000)
-    classifier.fit(embeddings, labels)
-    return cast(_Classifier, classifier)
 
 
 class _Classifier:  # what we use of a fitted LogisticRegression
@@ -307,15 +574,32 @@ def _load_phrases(name: str) -> list[TrainingPhrase]:
 
 
 def cross_validated_signals(
-    model: SentenceEncoder, phrases: Sequence[TrainingPhrase], *, folds: int = FOLDS
+    model: SentenceEncoder,
+    phrases: Sequence[TrainingPhrase],
+    *,
+    folds: int = FOLDS,
+    seed: int = 0,
 ) -> list[frozenset[Signal]]:
-    """Each phrase's signals from classifiers that never saw it, at the thresholds `train` picks
-    (from the same out-of-fold scores: a little optimistic on false alarms)."""
-    units, owner = _units(phrases)
-    oof = out_of_fold_scores(embed(model, units), owner, phrases, folds=folds)
-    ordinary = np.array([not p.expect for p in phrases])
-    thresholds = [threshold_for(oof[ordinary, i], FALSE_ALARM_BUDGET) for i in range(len(SIGNALS))]
-    return [
-        frozenset(s for s, score, t in zip(SIGNALS, row, thresholds, strict=True) if score >= t)
-        for row in oof
-    ]
+    """Each phrase's served signals (combined_signals) from a reader trained without it: outer
+    folds; in each, the thresholds chosen by inner cross-validation on the outer training part
+    alone, as `train` chooses them. An estimate of how the reader does on phrases it never saw
+    (the rules, though, were written on many of these phrases: theirs is not an estimate)."""
+    from sklearn.model_selection import StratifiedKFold
+
+    data = prepared(model, phrases)
+    strata = np.array([_stratum(p) for p in phrases])
+    found: list[frozenset[Signal]] = [frozenset()] * len(phrases)
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed + 100)
+    for train_idx, test_idx in splitter.split(np.zeros(len(phrases)), strata):
+        rows = np.asarray(train_idx, dtype=np.intp)
+        oof = out_of_fold_scores(data, rows, folds=folds, seed=seed)
+        thresholds, floors = choose_thresholds(
+            oof, data.rules[rows], data.labels[rows], FALSE_ALARM_BUDGET
+        )
+        fold = fit(data, rows)
+        test_rows = np.asarray(test_idx, dtype=np.intp)
+        scores = unit_scores(data, fold, test_rows)
+        for j, row in zip(test_rows, scores, strict=True):
+            rule_found = {s for s, hit in zip(SIGNALS, data.rules[j], strict=True) if hit}
+            found[j] = frozenset(decide(row.tolist(), rule_found, thresholds, floors))
+    return found

@@ -85,6 +85,7 @@ _EXPANSIONS: dict[str, str] = {
     "fiancee": "fiance",
     "kms": "kill myself",
     "kys": "kill yourself",
+    "ctb": "kill myself",
     "unalive": "kill myself",
     "unalived": "killed",
     "unaliving": "killing myself",
@@ -161,6 +162,8 @@ def spelled_out(word: str) -> tuple[str, ...]:
     return (_corrected(word),)
 
 
+# Real words the corrector would otherwise take for a rule's word (tickled is not tackled).
+_NOT_MISSPELT = frozenset({"tickle", "tickled", "tickles", "tickling", "sparring", "sparred"})
 # Misspellings are corrected only in words this long, within this distance, first letter kept.
 _MIN_FUZZY_LENGTH = 5
 _LONG_WORD = 8
@@ -173,7 +176,7 @@ def _corrected(word: str) -> str:
     if len(word) < _MIN_FUZZY_LENGTH:
         return word + "g" if word.endswith("in") and word + "g" in _lexicon() else word
     lexicon = _lexicon()
-    if word in lexicon or word in _real_words():
+    if word in lexicon or word in _real_words() or word in _NOT_MISSPELT:
         return word
     if word.endswith("in") and word + "g" in lexicon:
         return word + "g"  # hittin, chokin, cuttin
