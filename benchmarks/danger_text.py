@@ -40,7 +40,8 @@ from confide.screening.danger import SIGNALS, reading_method, rule_signals, safe
 ROOT = Path(__file__).resolve().parents[1]
 HELD_OUT = ROOT / "benchmarks" / "data" / "danger_heldout.toml"
 HELD_OUT_2 = ROOT / "benchmarks" / "data" / "danger_heldout_2.toml"
-HELD_OUT_SETS = (HELD_OUT, HELD_OUT_2)
+HELD_OUT_3 = ROOT / "benchmarks" / "data" / "danger_heldout_3.toml"
+HELD_OUT_SETS = (HELD_OUT, HELD_OUT_2, HELD_OUT_3)
 TUNING = ROOT / "src" / "confide" / "screening" / "data" / "danger_tuning.toml"
 TRAINING = ROOT / "src" / "confide" / "screening" / "data" / "danger_training.toml"
 COMBINED = "combined: rules or learned (safety_signals)"

@@ -11,6 +11,7 @@ from benchmarks.danger_text import (
     FALSE_ALARM_TARGET,
     HELD_OUT,
     HELD_OUT_2,
+    HELD_OUT_3,
     RECALL_TARGET,
     TUNING,
     Detector,
@@ -39,15 +40,20 @@ def test_the_rules_read_all_the_tuning_phrases_right() -> None:
 
 
 # What the served detector (rules or learned, with the text extra as `make test` installs it)
-# measured on each held-out set (benchmarks/danger_text.py, 2026-11-29: set 1 91.5% / 89.7% /
-# 3.0% false alarms, set 2 89.4% / 88.0% / 15.5%), less a point of margin: a change that reads
-# fewer of them right fails here. Set 2's false alarms are above the 10% target (the rules alone
-# gave 11.1% there).
+# measured on each held-out set (benchmarks/danger_text.py, 2026-11-29, after the reader's
+# retraining: set 1 95.8% / 95.7% / 8.2% false alarms, set 2 91.9% / 95.4% / 22.7%, set 3
+# 89.9% / 82.0% / 7.8%), less about a point of margin: a change that reads fewer of them right
+# fails here. Sets 1 and 2 were used before (set 1 in several rounds of tuning), so only set 3,
+# written this session by someone who never saw the reader's phrases or rules, is a clean
+# measure; set 2's false alarms rose with the retraining (15.5% before).
 HELD_OUT_FLOORS = {
-    HELD_OUT: {"partner_violence": 0.905, "self_harm": 0.887},
-    HELD_OUT_2: {"partner_violence": 0.884, "self_harm": 0.87},
+    HELD_OUT: {"partner_violence": 0.948, "self_harm": 0.947},
+    HELD_OUT_2: {"partner_violence": 0.91, "self_harm": 0.944},
+    HELD_OUT_3: {"partner_violence": 0.89, "self_harm": 0.81},
 }
-HELD_OUT_FALSE_ALARM_CEILING = {HELD_OUT: 0.04, HELD_OUT_2: 0.165}
+HELD_OUT_FALSE_ALARM_CEILING = {HELD_OUT: 0.09, HELD_OUT_2: 0.235, HELD_OUT_3: 0.085}
+# the sets on which the targets are not met yet: the target test is expected to fail there
+BELOW_TARGET = {HELD_OUT_2, HELD_OUT_3}
 held_out_sets = pytest.mark.parametrize(
     "path",
     [
@@ -55,6 +61,25 @@ held_out_sets = pytest.mark.parametrize(
             path,
             id=path.stem,
             marks=pytest.mark.skipif(not path.exists(), reason=f"no held-out phrases at {path}"),
+        )
+        for path in HELD_OUT_FLOORS
+    ],
+)
+below_target = pytest.mark.xfail(
+    strict=True,
+    reason="below the targets on this held-out set (see the floors above); remove the set from "
+    "BELOW_TARGET when the benchmark shows the targets met on it",
+)
+target_sets = pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param(
+            path,
+            id=path.stem,
+            marks=[
+                pytest.mark.skipif(not path.exists(), reason=f"no held-out phrases at {path}"),
+                *([below_target] if path in BELOW_TARGET else []),
+            ],
         )
         for path in HELD_OUT_FLOORS
     ],
@@ -72,12 +97,7 @@ def test_the_held_out_figures_do_not_fall(path: Path) -> None:
     assert (false_alarms or 0.0) <= ceiling, f"false alarms {false_alarms}"
 
 
-@held_out_sets
-@pytest.mark.xfail(
-    strict=True,
-    reason="below the 95% recall target on the held-out phrases (see the floors above); "
-    "remove this mark when the benchmark shows the target met on every held-out set",
-)
+@target_sets
 def test_the_held_out_phrases_meet_the_targets(path: Path) -> None:
     recall, false_alarms, _wrong = figures(path)
     for signal in SIGNALS:
