@@ -4,9 +4,6 @@ phrases and its time per text. Never the held-out sets (see benchmarks/danger_te
 
 from __future__ import annotations
 
-import os
-import time
-
 import numpy as np
 import pytest
 
@@ -109,25 +106,3 @@ def test_the_cross_validated_figures_do_not_fall() -> None:
         assert sum(hits) / len(hits) >= floor, signal
     alarms = [bool(f) for p, f in zip(phrases, found, strict=True) if not p.expect]
     assert sum(alarms) / len(alarms) <= 0.08
-
-
-@pytest.mark.usefixtures("trained")
-@pytest.mark.skipif(
-    os.getloadavg()[0] > (os.cpu_count() or 1),
-    reason="the machine is busier than its cores: a timing would measure the other work",
-)
-def test_the_learned_reader_is_fast_when_warm() -> None:
-    texts = [
-        "he took my phone and wouldn't let me leave",
-        "we argue about chores and in-laws. " * 10 + "Some nights I think about not waking up.",
-        "I just feel so tired of everything lately",
-    ]
-    # the best of a few runs per text: the machine is shared, and what we bound is the work
-    for text in texts:
-        danger_learned.learned_signals(text)
-        best = float("inf")
-        for _ in range(5):
-            started = time.perf_counter()
-            danger_learned.learned_signals(text)
-            best = min(best, time.perf_counter() - started)
-        assert best < 0.05, f"{best * 1000:.0f} ms"
