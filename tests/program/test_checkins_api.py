@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from confide.db import Database
 from confide.main import create_app
-from confide.models import AuditEvent, ProgramTherapistConsent, SafetyFlag
+from confide.models import Appointment, AuditEvent, ProgramTherapistConsent, SafetyFlag
 from tests.conftest import make_user, settings_for
 from tests.program.checkin_world import (
     CALM,
@@ -224,12 +224,22 @@ def test_the_therapist_sees_trends_only_while_both_consent(
     assert page.text.count("<svg viewBox") >= 2
     assert "<table>" in page.text
     assert other.get(path).status_code == 404  # not their couple
+    # the therapist finds it from the couple's joint appointment
+    with database.session() as session:
+        joint = session.scalars(
+            select(Appointment.id)
+            .where(Appointment.therapist_id == couple.therapist_id)
+            .order_by(Appointment.id)
+        ).first()
+    visit = f"/portal/appointments/{joint}"
+    assert f'href="{path}"' in therapist.get(visit).text
     client_browser = browser_of(api, make_user(api))
     assert client_browser.get(path).status_code == 403
     # either partner withdraws: the very next request shows nothing
     withdrawn = api.delete("/api/v1/program/consent", params={"to": "therapist"}, headers=couple.p)
     assert withdrawn.json()["therapist_sees_check_ins"] is False
     assert therapist.get(path).content == nowhere.content
+    assert f'href="{path}"' not in therapist.get(visit).text
     with database.session() as session:
         rows = session.scalars(
             select(ProgramTherapistConsent)

@@ -28,6 +28,8 @@ from confide.models import (
     ScreeningResponse,
     Therapist,
 )
+from confide.program import therapist_sharing
+from confide.program.service import current_space
 from confide.scheduling import own_booking, service
 from confide.scheduling.timegrid import zone
 from confide.screening import service as screening
@@ -162,6 +164,8 @@ class Visit:
     therapist: Therapist
     people: list[Person]
     format: str
+    # the couple's program space, when both partners share its progress with this therapist
+    shared_program: int | None = None
 
     def local(self, moment: datetime) -> datetime:
         return moment.astimezone(zone(self.therapist.timezone))
@@ -240,7 +244,22 @@ def visit(
                 tuple(_line(r) for r in history),
             )
         )
-    return Visit(appointment, therapist, people, format_of(appointment.session_type))
+    kind = format_of(appointment.session_type)
+    program = _shared_program(session, therapist_id, people)
+    return Visit(appointment, therapist, people, kind, program)
+
+
+def _shared_program(session: Session, therapist_id: int, people: list[Person]) -> int | None:
+    """The partners' program space if both consent to this therapist (their couple's
+    therapist) seeing its progress: the way to /portal/couples/{space_id}."""
+    if len(people) != 2:
+        return None
+    space = current_space(session, people[0].client.id)
+    if space is None or current_space(session, people[1].client.id) is not space:
+        return None
+    if therapist_sharing.couple_therapist(session, space) != therapist_id:
+        return None
+    return space.id if therapist_sharing.both_consent(session, space, therapist_id) else None
 
 
 # --- a first session cancelled by the therapist: similar therapists' next openings -----------
