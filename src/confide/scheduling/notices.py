@@ -83,15 +83,30 @@ def _ics(calendar: CalendarFile, found: _Found, name: str) -> Attachment:
     return Attachment(name, body, "text/calendar")
 
 
+def _addressee(
+    session: Session, found: _Found, payload: Mapping[str, Any]
+) -> tuple[str, str, bool] | None:
+    """Whom a notice goes to: (address, their zone, whether it is the therapist); None when
+    they have no address (or the client is no longer a participant)."""
+    if payload["client_id"] is None:
+        address = _therapist_email(session, found.therapist.id)
+        return None if address is None else (address, found.therapist.timezone, True)
+    client = found.client(int(payload["client_id"]))
+    if client is None or not client.email:
+        return None
+    return client.email, client.timezone, False
+
+
 def _render_booked(calendar: CalendarFile) -> Handler:
     def render(session: Session, payload: Mapping[str, Any], now: datetime) -> list[Outgoing]:
         found = _Found(session, int(payload["appointment_id"]), now)
         appointment, therapist = found.appointment, found.therapist
-        if payload["client_id"] is None:
-            address = _therapist_email(session, therapist.id)
-            if address is None:
-                return []
-            when = _when(appointment.start_at, therapist.timezone)
+        to = _addressee(session, found, payload)
+        if to is None:
+            return []
+        address, zone, for_therapist = to
+        when = _when(appointment.start_at, zone)
+        if for_therapist:
             return [
                 Mail(
                     address,
@@ -100,13 +115,9 @@ def _render_booked(calendar: CalendarFile) -> Handler:
                     "Sign in to Confide to see it in your appointments.",
                 )
             ]
-        client = found.client(int(payload["client_id"]))
-        if client is None or not client.email:
-            return []
-        when = _when(appointment.start_at, client.timezone)
         return [
             Mail(
-                client.email,
+                address,
                 "Your Confide appointment is booked",
                 f"Hello,\n\nYour appointment with {therapist.display_name} is booked for "
                 f"{when}.\nThe calendar file attached adds it to your calendar.\n{SIGN_IN}",
@@ -143,11 +154,12 @@ def _render_cancelled(calendar: CalendarFile) -> Handler:
     def render(session: Session, payload: Mapping[str, Any], now: datetime) -> list[Outgoing]:
         found = _Found(session, int(payload["appointment_id"]), now)
         appointment, therapist = found.appointment, found.therapist
-        if payload["client_id"] is None:
-            address = _therapist_email(session, therapist.id)
-            if address is None:
-                return []
-            when = _when(appointment.start_at, therapist.timezone)
+        to = _addressee(session, found, payload)
+        if to is None:
+            return []
+        address, zone, for_therapist = to
+        when = _when(appointment.start_at, zone)
+        if for_therapist:
             return [
                 Mail(
                     address,
@@ -156,13 +168,9 @@ def _render_cancelled(calendar: CalendarFile) -> Handler:
                     "free again.\nSign in to Confide to see your appointments.",
                 )
             ]
-        client = found.client(int(payload["client_id"]))
-        if client is None or not client.email:
-            return []
-        when = _when(appointment.start_at, client.timezone)
         return [
             Mail(
-                client.email,
+                address,
                 "Your Confide appointment was cancelled",
                 f"Hello,\n\nYour appointment with {therapist.display_name} on {when} was "
                 "cancelled.\nThe calendar file attached takes it off your calendar.\n"
@@ -179,11 +187,11 @@ def _render_moved(calendar: CalendarFile) -> Handler:
         found = _Found(session, int(payload["appointment_id"]), now)
         before = _Found(session, int(payload["moved_from_id"]), now)
         appointment, therapist = found.appointment, found.therapist
-        if payload["client_id"] is None:
-            address = _therapist_email(session, therapist.id)
-            if address is None:
-                return []
-            zone = therapist.timezone
+        to = _addressee(session, found, payload)
+        if to is None:
+            return []
+        address, zone, for_therapist = to
+        if for_therapist:
             return [
                 Mail(
                     address,
@@ -194,13 +202,9 @@ def _render_moved(calendar: CalendarFile) -> Handler:
                     "Sign in to Confide to see your appointments.",
                 )
             ]
-        client = found.client(int(payload["client_id"]))
-        if client is None or not client.email:
-            return []
-        zone = client.timezone
         return [
             Mail(
-                client.email,
+                address,
                 "Your Confide appointment has moved",
                 f"Hello,\n\nYour appointment with {therapist.display_name} has moved to "
                 f"{_when(appointment.start_at, zone)} (it was "
