@@ -247,15 +247,28 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
         truncate(database)
 
 
-@pytest.fixture
-def quick_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
-    """argon2id at its smallest cost for one test, for the tests that make or sign in hundreds
-    of accounts to check something else (the schema conformance run registers ~700; the authz
-    matrix builds nine worlds of accounts): at OWASP's cost (19 MiB) each hash takes ~70 ms on
-    a busy machine. The cost itself is tested in tests/accounts."""
+def _quick_hasher(monkeypatch: pytest.MonkeyPatch) -> None:
     quick = Passwords(PasswordHasher(memory_cost=8, time_cost=1, parallelism=1))
     monkeypatch.setattr(PASSWORDS, "hasher", quick.hasher)
     monkeypatch.setattr(PASSWORDS, "_dummy", quick._dummy)
+
+
+@pytest.fixture(autouse=True)
+def password_cost(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2id at its smallest cost in this process, as Django's test settings use a fast
+    hasher: at OWASP's cost (19 MiB, t=2) each hash or sign-in takes 50-100 ms here, and the
+    suite makes and signs in thousands of accounts to check other things. The tests marked
+    `real_password_cost` (tests/accounts/test_tokens.py) run at the real cost and check it.
+    Servers started as processes (browser and fault tests) always use the real cost."""
+    if request.node.get_closest_marker("real_password_cost") is None:
+        _quick_hasher(monkeypatch)
+
+
+@pytest.fixture
+def quick_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Kept for the tests that name it; every test now starts with the quick hasher (see
+    password_cost) unless marked `real_password_cost`."""
+    _quick_hasher(monkeypatch)
 
 
 def settings_for(url: str) -> Settings:

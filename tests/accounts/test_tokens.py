@@ -117,6 +117,7 @@ def test_a_failed_sign_in_is_refused_and_on_the_trail(
     ]
 
 
+@pytest.mark.real_password_cost
 @pytest.mark.parametrize("database", ["sqlite"], indirect=True)
 def test_signing_in_does_the_same_work_for_an_unknown_address(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
@@ -142,6 +143,7 @@ def test_signing_in_does_the_same_work_for_an_unknown_address(
     assert known[0].startswith("$argon2id$v=19$m=19456,t=2,p=1")
 
 
+@pytest.mark.real_password_cost
 def test_a_hash_made_with_older_parameters_is_renewed_at_sign_in(
     client: TestClient, database: Database
 ) -> None:
