@@ -195,6 +195,7 @@ class Panel:
     plan_name: str
     payer_name: str
     state: str
+    retired: bool = False  # the plan was retired: kept here until the therapist leaves it
 
 
 def panels(session: Session, therapist_id: int) -> tuple[Therapist, list[Panel]]:
@@ -213,6 +214,7 @@ def panels(session: Session, therapist_id: int) -> tuple[Therapist, list[Panel]]
                 plan.name if plan else row.plan_code,
                 payer.name if payer else "",
                 row.state,
+                plan is not None and not plan.offered,
             )
         )
     found.sort(key=lambda p: (p.state, p.payer_name, p.plan_name))
