@@ -18,6 +18,7 @@ import logging
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import select
@@ -94,8 +95,9 @@ class PlanWatch:
     """When this process looks at the catalogue's stamp: at once after a change of its own,
     otherwise at most every `refresh_seconds` (other processes' changes)."""
 
-    def __init__(self, refresh_seconds: float) -> None:
+    def __init__(self, refresh_seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.refresh_seconds = refresh_seconds
+        self.clock = clock
         self._looked_at: float | None = None
         self._stale = True
         self._lock = threading.Lock()
@@ -105,7 +107,7 @@ class PlanWatch:
 
     def due(self) -> bool:
         looked = self._looked_at
-        return self._stale or looked is None or time.monotonic() - looked >= self.refresh_seconds
+        return self._stale or looked is None or self.clock() - looked >= self.refresh_seconds
 
     def look(self, database: Database) -> None:
         """Reload the plans if the stamp changed; a database away for a moment leaves the
@@ -114,6 +116,7 @@ class PlanWatch:
             if not self.due():  # another thread looked meanwhile
                 return
             self._stale = False
+            started = self.clock()
             try:
                 with database.session() as session:
                     refresh_vocabulary(session)
@@ -121,4 +124,4 @@ class PlanWatch:
                 self._stale = True
                 logger.warning("could not read the plan catalogue's stamp", exc_info=True)
                 return
-            self._looked_at = time.monotonic()
+            self._looked_at = started
