@@ -5,7 +5,7 @@ so this process (at once, told by the page) and every other (at its next look) r
 new plan is offered to clients and therapists and accepted in input from then on. A retired plan
 is kept (panels and past answers name it, and still read) but offered no more: new input naming
 it is refused, no therapist joins its panel, and a client's saved answers naming it are matched
-as self-pay, with a word to choose another plan (intake/service.py: offered_plan).
+as self-pay, with a word to choose another plan (intake/service.py: retired_plan).
 """
 
 from __future__ import annotations
