@@ -30,7 +30,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import Envelope
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import delete, text, update
 from sqlalchemy.exc import OperationalError
 
 from confide import migrate
@@ -42,16 +42,19 @@ from confide.config import Settings
 from confide.crypto import Keyring, install_keyring
 from confide.db import Database, create_db_engine
 from confide.main import create_app
+from confide.models import Plan
 from confide.network.generator import SyntheticNetwork, generate_network
 from confide.network.seeding import write_network
 from confide.vocab import get_vocabulary
+from confide.vocab.catalogue import stamp_plans
+from confide.vocab.registry import file_vocabulary, install_vocabulary
 from confide.vocab.service import sync_reference_data
 
 POSTGRES_URL = os.environ.get(
     "CONFIDE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-REFERENCE_TABLES = {"payers", "plans", "alembic_version"}
+REFERENCE_TABLES = {"payers", "plans", "reference_versions", "alembic_version"}
 SEED_DAY = date(2026, 11, 25)
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
@@ -61,6 +64,13 @@ TEST_ENCRYPTION_KEYS = "test-1:dGVzdCBrZXkgb25lIGZvciBjb25maWRlIGZpZWxkcyE="
 
 TEST_KEYRING = Keyring.parse(TEST_ENCRYPTION_KEYS)
 install_keyring(TEST_KEYRING)  # for session fixtures too
+
+
+@pytest.fixture(autouse=True)
+def file_plans() -> None:
+    """Each test starts with the data files' plans in force, whatever plans an earlier test's
+    database held (the app's first request then reads its own database's)."""
+    install_vocabulary(None)
 
 
 @pytest.fixture(autouse=True)
@@ -161,11 +171,13 @@ def postgres_shared(postgres_databases: PostgresDatabases) -> Iterator[Database]
 
 
 def truncate(database: Database) -> None:
-    """Empty every table but the reference data. A test's app may leave a thread still reading
-    (a start-up build that outlived the app); when one holds a table, it is cut off first."""
+    """Empty every table but the reference data, whose plans go back to the data files'. A
+    test's app may leave a thread still reading (a start-up build that outlived the app); when
+    one holds a table, it is cut off first."""
     for attempt in range(3):
         try:
             _truncate_once(database)
+            _file_plans_only(database)
             return
         except OperationalError:
             if attempt == 2:
@@ -213,6 +225,18 @@ def _truncate_once(database: Database) -> None:
                 conn.execute(text(f'DELETE FROM "{table}"'))
         for (sequence,) in conn.execute(_USED_SEQUENCES, {"tables": tables}).all():
             conn.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
+
+
+def _file_plans_only(database: Database) -> None:
+    """Plans added or retired by a test's admin are undone (their panels are gone already)."""
+    codes = list(file_vocabulary().plans)
+    with database.session(write=True) as session:
+        added = session.execute(delete(Plan).where(Plan.code.not_in(codes))).rowcount
+        retired = session.execute(
+            update(Plan).where(Plan.retired_at.is_not(None)).values(retired_at=None)
+        ).rowcount
+        if added or retired:
+            stamp_plans(session, datetime.now(UTC))
 
 
 # The sequences of these tables (serial or identity columns) that have given out a value.

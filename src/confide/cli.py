@@ -39,6 +39,7 @@ from confide.network.supply_rules import set_licence_max_age
 from confide.notifications.worker import Worker
 from confide.screening.flags import escalate_due
 from confide.vocab import get_vocabulary
+from confide.vocab.registry import file_vocabulary
 from confide.vocab.service import sync_reference_data
 
 app = typer.Typer(help="Confide: therapist matching and booking.", no_args_is_help=True)
@@ -184,7 +185,7 @@ def db_upgrade() -> None:
     finally:
         engine.dispose()
     with session_scope(write=True) as session:
-        changed = sync_reference_data(session, get_vocabulary())
+        changed = sync_reference_data(session, file_vocabulary())
     console.print(f"Database at revision {revision}; {changed} payer and plan rows updated.")
 
 

@@ -49,11 +49,13 @@ from confide.screening.api import screening_router
 from confide.screening.partner_questions import PartnerViolenceQuestions
 from confide.screening.text_api import intake_text_router
 from confide.vocab.api import router as vocab_router
+from confide.vocab.catalogue import PlanWatch
 from confide.web import errors
 from confide.web.docs import install_docs
 from confide.web.limits import ConcurrencyCap
 from confide.web.openapi import install_openapi
 from confide.web.pages import router as pages_router
+from confide.web.plans import CurrentPlans
 from confide.web.rate_limits import RateLimiter
 from confide.web.readiness import Readiness
 from confide.web.readiness import router as readiness_router
@@ -115,8 +117,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.known_person_hooks = [told_in_intake]
     # what the account page asks each partner privately (accounts/private_questions.py)
     app.state.private_question_hooks = [PartnerViolenceQuestions()]
+    # the plans in force (the database's), looked for before each request when due
+    app.state.plan_watch = PlanWatch(settings.index_refresh_seconds)
     errors.install(app)
     install_openapi(app)
+    app.add_middleware(CurrentPlans, database=database, watch=app.state.plan_watch)
     # fewer requests at work than pooled connections: see web/limits.py
     app.add_middleware(ConcurrencyCap, limit=min(settings.requests_at_work, settings.db_pool_size))
     app.add_middleware(SecurityHeaders, behind_tls_proxy=settings.behind_tls_proxy)

@@ -3,6 +3,7 @@ when an admin verifies it again; the rule is one function (network/supply_rules.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -165,6 +166,75 @@ def test_the_max_age_is_counted_to_the_minute(database: Database) -> None:
             index = build_index(session, grid, now)
             row = index.rows_of([therapist_id])[0]
             assert bool(index.cols.licence_bits[row]) is listed
+
+
+# NY's verification ages out just after midnight UTC, with no admin doing anything: within the
+# hour the openings grid keeps its base, so no full rebuild would come to drop it
+NY_VERIFIED = datetime(2026, 9, 6, 0, 3, tzinfo=UTC)
+NY_LAPSES = NY_VERIFIED + timedelta(days=90)  # 2026-12-05 00:03 UTC: the last instant listed
+NJ_VERIFIED = NY_VERIFIED + timedelta(days=20)
+
+
+def _listed_everywhere(api: TestClient, therapist_id: int) -> dict[str, Any]:
+    """Where each surface lists the therapist: matching, the directory, FHIR, the profile."""
+    summary = api.get("/api/v1/therapists", params={"state": "NJ"}).json()["items"]
+    profile = api.get(f"/api/v1/therapists/{therapist_id}").json()
+    role = api.get(f"/fhir/PractitionerRole/{therapist_id}").json()
+    page = api.get(f"/therapists/{therapist_id}").text
+    return {
+        "matched": [s for s in ("NY", "NJ") if therapist_id in _matched(api, s)],
+        "directory": next(t["licensed_states"] for t in summary if t["id"] == therapist_id),
+        "directory_ny": [
+            t["id"] for t in api.get("/api/v1/therapists", params={"state": "NY"}).json()["items"]
+        ],
+        "licences": {lic["state"]: lic["listed"] for lic in profile["licences"]},
+        "fhir": [e["valueCoding"]["code"] for e in role["extension"]],
+        "telehealth": [loc["reference"].rsplit("-", 1)[1] for loc in role["location"]],
+        "page": re.findall(r"Licensed in ([A-Z, ]+)", page),
+    }
+
+
+def test_a_verification_ageing_out_drops_its_state_at_that_instant(
+    client: TestClient, database: Database
+) -> None:
+    with time_machine.travel(NY_LAPSES - timedelta(minutes=5), tick=False) as clock:
+        with database.session(write=True) as session:
+            therapist_id = _therapist(session, licence_verified_at=NY_VERIFIED)
+        nj = _licence_id(database, therapist_id, "NJ")
+        with database.session(write=True) as session:
+            session.get_one(Licence, nj).verified_at = NJ_VERIFIED
+        _joined(client)
+        assert _listed_everywhere(client, therapist_id) == {
+            "matched": ["NY", "NJ"],
+            "directory": ["NJ", "NY"],
+            "directory_ny": [therapist_id],
+            "licences": {"NJ": True, "NY": True},
+            "fhir": ["NJ", "NY"],
+            "telehealth": ["nj", "ny"],
+            "page": ["NJ, NY"],
+        }
+        clock.move_to(NY_LAPSES)
+        assert therapist_id in _matched(client, "NY")  # the max age itself still lists it
+        slot = _first_slot(client, therapist_id)
+
+        clock.move_to(NY_LAPSES + timedelta(microseconds=1))
+        # nothing changed in the database; the index knew when NY would age out
+        assert _listed_everywhere(client, therapist_id) == {
+            "matched": ["NJ"],
+            "directory": ["NJ"],
+            "directory_ny": [],
+            "licences": {"NJ": True, "NY": False},
+            "fhir": ["NJ"],
+            "telehealth": ["nj"],
+            "page": ["NJ"],
+        }
+        refused = client.post(
+            "/api/v1/holds",
+            json={"therapist_id": therapist_id, "session_type": "intake", "start": slot},
+            headers=make_client(client, state="NY"),
+        )
+        assert refused.status_code == 422, refused.text
+        assert "not licensed in NY" in refused.text
 
 
 def test_the_admin_pages_are_for_admins(client: TestClient, database: Database) -> None:

@@ -122,7 +122,7 @@ def test_appointment_times_are_utc_and_point_at_their_slot() -> None:
 
 
 def test_practitioner_role() -> None:
-    result = fhir_practitioner_role(rec.therapist(offers_in_person=True))
+    result = fhir_practitioner_role(rec.therapist(offers_in_person=True), rec.START)
     parsed = PractitionerRole.model_validate(result)
 
     assert parsed.id == "7"
@@ -145,18 +145,19 @@ def test_practitioner_role() -> None:
 
 def test_practitioner_role_settings_and_new_client_status() -> None:
     office_only = fhir_practitioner_role(
-        rec.therapist(offers_telehealth=False, offers_in_person=True, accepting_new_clients=False)
+        rec.therapist(offers_telehealth=False, offers_in_person=True, accepting_new_clients=False),
+        rec.START,
     )
     PractitionerRole.model_validate(office_only)
     assert [loc["reference"] for loc in office_only["location"]] == ["Location/therapist-7-office"]
     assert "new clients" in office_only["availabilityExceptions"]
 
-    remote_only = fhir_practitioner_role(rec.therapist())
+    remote_only = fhir_practitioner_role(rec.therapist(), rec.START)
     assert all("telehealth" in loc["reference"] for loc in remote_only["location"])
 
 
 def test_locations() -> None:
-    locations = fhir_locations(rec.therapist(offers_in_person=True))
+    locations = fhir_locations(rec.therapist(offers_in_person=True), rec.START)
     for location in locations:
         Location.model_validate(location)
         assert FHIR_ID.match(location["id"])
@@ -167,6 +168,27 @@ def test_locations() -> None:
     assert office["position"] == {"latitude": 37.8044, "longitude": -122.2712}
     assert [v["address"]["state"] for v in virtual] == ["CA", "NV"]
     assert {v["physicalType"]["coding"][0]["code"] for v in virtual} == {"vi"}
+
+
+def test_a_licence_whose_verification_aged_out_lists_no_state() -> None:
+    # listed as matching and booking list it: active, and verified within 90 days of now
+    verified = rec.VERIFIED
+    now = verified + timedelta(days=90)
+    therapist = rec.therapist(offers_in_person=True, verified_at=verified)
+    therapist.licences[1].verified_at = verified - timedelta(microseconds=1)  # NV, just too old
+    role = fhir_practitioner_role(therapist, now)
+    assert [e["valueCoding"]["code"] for e in role["extension"]] == ["CA"]
+    assert [loc["reference"] for loc in role["location"]] == [
+        "Location/therapist-7-office",
+        "Location/therapist-7-telehealth-ca",
+    ]
+    later = fhir_locations(therapist, now + timedelta(microseconds=1))
+    assert [loc["id"] for loc in later] == ["therapist-7-office"]  # the office stays
+    schedule = fhir_schedule(therapist, now, now + timedelta(days=7))
+    assert [a["reference"] for a in schedule["actor"][1:]] == [
+        "Location/therapist-7-office",
+        "Location/therapist-7-telehealth-ca",
+    ]
 
 
 def test_schedule() -> None:
@@ -252,7 +274,7 @@ def test_empty_and_collection_bundles() -> None:
     empty = fhir_bundle([])
     Bundle.model_validate(empty)
     assert empty["total"] == 0
-    role = fhir_practitioner_role(rec.therapist())
+    role = fhir_practitioner_role(rec.therapist(), rec.START)
     collection = fhir_bundle([role], type="collection")
     Bundle.model_validate(collection)
     assert "total" not in collection

@@ -74,7 +74,7 @@ def test_manifest() -> None:
 
 
 def test_every_location_line_is_a_valid_location() -> None:
-    locations = read_lines(list(locations_ndjson(therapists())))
+    locations = read_lines(list(locations_ndjson(therapists(), HORIZON_START)))
     for location in locations:
         Location.model_validate(location)
         assert location["resourceType"] == "Location"
@@ -95,7 +95,9 @@ def test_every_location_line_is_a_valid_location() -> None:
 
 
 def test_schedules_point_at_published_locations() -> None:
-    location_ids = {loc["id"] for loc in read_lines(list(locations_ndjson(therapists())))}
+    location_ids = {
+        loc["id"] for loc in read_lines(list(locations_ndjson(therapists(), HORIZON_START)))
+    }
     schedules = read_lines(list(schedules_ndjson(therapists(), HORIZON_START, HORIZON_END)))
 
     assert [s["id"] for s in schedules] == ["therapist-7", "therapist-8", "therapist-9"]

@@ -29,7 +29,7 @@ def run(net: SmallNetwork, data: dict[str, Any]) -> MatchResponse:
 
 def profile(net: SmallNetwork, therapist_id: int) -> TherapistRead:
     with net.database.session() as session:
-        return TherapistRead.from_model(get_therapist(session, therapist_id))
+        return TherapistRead.from_model(get_therapist(session, therapist_id), net.now)
 
 
 def _names(text: str) -> list[str]:

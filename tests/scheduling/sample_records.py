@@ -9,6 +9,8 @@ from confide.models.network import Licence, Therapist, TherapistService, Therapi
 from confide.models.scheduling import Appointment, AppointmentParticipant
 
 START = datetime(2026, 3, 2, 17, 0, tzinfo=UTC)
+# the licences' last check with their boards: recent at START (and at the tests' "now")
+VERIFIED = datetime(2026, 2, 20, 9, 0, tzinfo=UTC)
 
 
 def therapist(
@@ -18,6 +20,7 @@ def therapist(
     offers_in_person: bool = False,
     licensed: tuple[str, ...] = ("CA", "NV"),
     accepting_new_clients: bool = True,
+    verified_at: datetime = VERIFIED,
 ) -> Therapist:
     return Therapist(
         id=id,
@@ -38,8 +41,11 @@ def therapist(
         office_longitude=-122.2712 if offers_in_person else None,
         accepting_new_clients=accepting_new_clients,
         licences=[
-            *(Licence(state=state, number=f"L-{state}", status="active") for state in licensed),
-            Licence(state="OR", number="L-OR", status="expired"),
+            *(
+                Licence(state=state, number=f"L-{state}", status="active", verified_at=verified_at)
+                for state in licensed
+            ),
+            Licence(state="OR", number="L-OR", status="expired", verified_at=verified_at),
         ],
         specialties=[
             TherapistSpecialty(concern="infidelity", strength="primary"),

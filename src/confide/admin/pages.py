@@ -227,7 +227,9 @@ async def add_plan(
         payers.add_plan(session, new, staff.actor, caller.now)
         return "plan-added"
 
-    return await _admin_write(request, uow, caller, csrf_token, act, "/admin/payers")
+    response = await _admin_write(request, uow, caller, csrf_token, act, "/admin/payers")
+    request.app.state.plan_watch.mark_stale()  # offered from the next request in this process
+    return response
 
 
 @router.post("/admin/payers/plans/{plan_code}/retire", response_class=HTMLResponse)
@@ -244,7 +246,9 @@ async def retire_plan(
         payers.retire_plan(session, plan_code, staff.actor, caller.now)
         return "plan-retired"
 
-    return await _admin_write(request, uow, caller, csrf_token, act, "/admin/payers")
+    response = await _admin_write(request, uow, caller, csrf_token, act, "/admin/payers")
+    request.app.state.plan_watch.mark_stale()
+    return response
 
 
 # --- users, roles, invitations ---------------------------------------------------------------

@@ -1,6 +1,11 @@
 """Payers and their plans: list them, add a plan, retire one.
 
-A retired plan is kept (panels and past answers name it) but marked, so it is offered no more.
+The database holds the plans at run time (vocab/catalogue.py): each change stamps the catalogue,
+so this process (at once, told by the page) and every other (at its next look) reloads them. A
+new plan is offered to clients and therapists and accepted in input from then on. A retired plan
+is kept (panels and past answers name it, and still read) but offered no more: new input naming
+it is refused, no therapist joins its panel, and a client's saved answers naming it are matched
+as self-pay, with a word to choose another plan (intake/service.py: retired_plan).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from confide.audit import Actor
 from confide.errors import Conflict, InvalidInput, NotFound
 from confide.models import PanelParticipation, Payer, Plan
 from confide.vocab import get_vocabulary
+from confide.vocab.catalogue import stamp_plans
 
 PLAN = "plan"  # audit object type
 PLAN_CODE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -109,6 +115,9 @@ def add_plan(session: Session, new: NewPlan, actor: Actor, now: datetime) -> Pla
     if new.product not in allowed:
         raise InvalidInput("product", f"{new.product!r} is not a plan product", allowed)
     states = _states(new.states)
+    # the stamp first: it locks the catalogue's row, so two admins adding the same code queue
+    # here, and the second is told the plan exists rather than failing on the insert
+    stamp_plans(session, now)
     if session.get(Plan, code) is not None:
         raise Conflict(f"there is already a plan {code}")
     plan = Plan(code=code, payer_code=payer.code, name=name, product=new.product, states=states)
@@ -127,5 +136,6 @@ def retire_plan(session: Session, code: str, actor: Actor, now: datetime) -> Pla
         raise Conflict(f"plan {code} was retired already")
     plan.retired_at = now
     session.flush()
+    stamp_plans(session, now)
     audit.record(session, actor, "update", PLAN, code, "ok", now)
     return plan

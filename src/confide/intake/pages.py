@@ -46,6 +46,7 @@ from confide.matching.live import LiveMatching, LiveMatchingDep
 from confide.matching.schemas import MatchIntake, MatchResponse, MatchResult
 from confide.models import Therapist, User
 from confide.network import service as network
+from confide.network.supply_rules import listed_states
 from confide.scheduling import bookable
 from confide.vocab import get_vocabulary
 from confide.web.templating import templates
@@ -166,6 +167,7 @@ def _step_context(name: str, answers: IntakeAnswers) -> dict[str, Any]:
         "help": answers.pending_help,
         "errors": {},
         "form": {},
+        "retired_plan": service.retired_plan(answers),
     }
 
 
@@ -700,6 +702,7 @@ async def profile(
         ]
         return {
             "therapist": therapist,
+            "listed_in": listed_states(therapist.licences, now),
             "openings": openings,
             "zone": zone,
             "answers": answers,

@@ -256,11 +256,12 @@ def form_errors(error: ValidationError) -> dict[str, str]:
 
 
 def plans_in(state: str | None) -> list[tuple[str, list[tuple[str, str]]]]:
-    """Insurers and their plans sold in the state, as (payer name, [(plan code, plan name)])."""
+    """Insurers and their plans offered now and sold in the state, as (payer name, [(plan
+    code, plan name)])."""
     vocab = get_vocabulary()
     found = []
     for payer in vocab.payers.values():
-        plans = payer.plans_in(state) if state else payer.plans
+        plans = payer.plans_in(state) if state else payer.offered_plans
         if plans:
             found.append((payer.name, [(p.code, p.name) for p in plans]))
     return found

@@ -337,12 +337,16 @@ def apply_concerns(answers: IntakeAnswers, concerns: list[str], text: str) -> No
 
 
 def plan_sold(plan: str | None, state: str | None) -> bool:
-    vocab = get_vocabulary()
-    return (
-        plan is not None
-        and plan in vocab.plans
-        and (state is None or vocab.plans[plan].sold_in(state))
-    )
+    """The plan is offered now, and sold in the state (when one is given)."""
+    found = get_vocabulary().offered_plans.get(plan) if plan else None
+    return found is not None and (state is None or found.sold_in(state))
+
+
+def retired_plan(answers: IntakeAnswers) -> str | None:
+    """The name of the plan the answers chose, if an admin has retired it since. Such answers
+    are matched as self-pay (the plan is offered no more), and the person is told so."""
+    found = get_vocabulary().plans.get(answers.plan) if answers.plan else None
+    return found.name if found is not None and not found.offered else None
 
 
 def match_intake(answers: IntakeAnswers, limit: int = 10) -> MatchIntake:

@@ -21,6 +21,7 @@ from confide.errors import InvalidInput
 from confide.models.clients import Client
 from confide.models.network import Therapist
 from confide.models.scheduling import Appointment
+from confide.network.supply_rules import listed_states
 from confide.vocab import get_vocabulary
 
 JSON = dict[str, Any]
@@ -118,8 +119,9 @@ def fhir_appointment(
     return _validated(FhirAppointment, resource)
 
 
-def fhir_practitioner_role(therapist: Therapist) -> JSON:
-    """The therapist as a PractitionerRole: NPI, NUCC taxonomy, licensed states, settings."""
+def fhir_practitioner_role(therapist: Therapist, now: datetime) -> JSON:
+    """The therapist as a PractitionerRole: NPI, NUCC taxonomy, the states listed at `now`,
+    settings."""
     vocabulary = get_vocabulary()
     licence_type = vocabulary.licence_types.get(therapist.licence_type)
     npi = {"system": NPI_SYSTEM, "value": therapist.npi}
@@ -139,14 +141,14 @@ def fhir_practitioner_role(therapist: Therapist) -> JSON:
         "specialty": [{"text": _concern_label(specialty.concern)} for specialty in concerns],
         "location": [
             {"reference": f"Location/{location['id']}", "display": location["name"]}
-            for location in fhir_locations(therapist)
+            for location in fhir_locations(therapist, now)
         ],
         "extension": [
             {
                 "url": LICENSED_STATE_EXTENSION,
                 "valueCoding": {"system": USPS_STATE_SYSTEM, "code": state},
             }
-            for state in licensed_states(therapist)
+            for state in listed_states(therapist.licences, now)
         ],
     }
     exception = _availability_exception(therapist)
@@ -155,11 +157,13 @@ def fhir_practitioner_role(therapist: Therapist) -> JSON:
     return _validated(PractitionerRole, resource)
 
 
-def fhir_locations(therapist: Therapist) -> list[JSON]:
+def fhir_locations(therapist: Therapist, now: datetime) -> list[JSON]:
     """Where the therapist sees people: their office, and telehealth per state they may serve.
 
-    A telehealth Location is per licensed state because a therapist may only see a client
-    located where they are licensed, and directories filter Locations by state.
+    A telehealth Location is per state listed at `now` because a therapist may only see a
+    client located where they are licensed, and directories filter Locations by state. A
+    licence whose verification is too old lists no state here, as in matching and booking
+    (supply_rules.licence_listed): a directory must not offer what cannot be booked.
     """
     locations: list[JSON] = []
     if therapist.offers_in_person:
@@ -185,7 +189,7 @@ def fhir_locations(therapist: Therapist) -> list[JSON]:
             }
         locations.append(_validated(Location, office))
     if therapist.offers_telehealth:
-        for state in licensed_states(therapist):
+        for state in listed_states(therapist.licences, now):
             virtual: JSON = {
                 "id": f"therapist-{therapist.id}-telehealth-{state.lower()}",
                 "status": "active",
@@ -200,13 +204,14 @@ def fhir_locations(therapist: Therapist) -> list[JSON]:
 
 
 def fhir_schedule(therapist: Therapist, horizon_start: datetime, horizon_end: datetime) -> JSON:
-    """The therapist's bookable calendar over the horizon; its Slots point at it."""
+    """The therapist's bookable calendar over the horizon (from now); its Slots point at it,
+    and it at the Locations listed at the horizon's start."""
     start, end = _utc(horizon_start), _utc(horizon_end)
     if start >= end:
         raise InvalidInput("end", "the end of the horizon must be after its start")
     actors = [_practitioner_role_reference(therapist)] + [
         {"reference": f"Location/{location['id']}", "display": location["name"]}
-        for location in fhir_locations(therapist)
+        for location in fhir_locations(therapist, start)
     ]
     resource: JSON = {
         "id": schedule_id(therapist.id),
@@ -272,11 +277,6 @@ def slot_id(therapist_id: int, session_type: str, start: datetime) -> str:
     # FHIR ids allow letters, digits, '-' and '.', up to 64 characters.
     moment = _utc(start).strftime("%Y%m%dT%H%MZ")
     return f"therapist-{therapist_id}-{session_type.replace('_', '-')}-{moment}"
-
-
-def licensed_states(therapist: Therapist) -> list[str]:
-    """States where the therapist's licence is active: where their clients may be located."""
-    return sorted({licence.state for licence in therapist.licences if licence.status == "active"})
 
 
 def offered_session_types(therapist: Therapist) -> list[str]:

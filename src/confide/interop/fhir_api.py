@@ -120,10 +120,11 @@ async def appointment(uow: UnitOfWorkDep, caller: CallerDep, appointment_id: Id)
     responses=fhir_answer("PractitionerRole", 404),
 )
 async def practitioner_role(uow: UnitOfWorkDep, therapist_id: Id) -> JSONResponse:
-    """A therapist as a FHIR PractitionerRole."""
+    """A therapist as a FHIR PractitionerRole, with the states they are listed in now."""
+    now = datetime.now(UTC)
     return _fhir(
         await uow.read(
-            lambda session: fhir.fhir_practitioner_role(get_therapist(session, therapist_id))
+            lambda session: fhir.fhir_practitioner_role(get_therapist(session, therapist_id), now)
         )
     )
 
@@ -226,7 +227,7 @@ async def bulk_locations(request: Request, uow: UnitOfWorkDep) -> StreamingRespo
             request,
             "directory",
             "locations",
-            lambda: list(smart.locations_ndjson(_directory(session))),
+            lambda: list(smart.locations_ndjson(_directory(session), datetime.now(UTC))),
         )
 
     return _ndjson(iter(await uow.read(work)))

@@ -51,10 +51,11 @@ def manifest(base_url: str, transaction_time: datetime) -> dict[str, Any]:
     }
 
 
-def locations_ndjson(therapists: Iterable[Therapist]) -> Iterator[str]:
-    """One Location per line: each therapist's office and telehealth locations."""
+def locations_ndjson(therapists: Iterable[Therapist], now: datetime) -> Iterator[str]:
+    """One Location per line: each therapist's office and telehealth locations (per state
+    listed at `now`)."""
     for therapist in therapists:
-        for location in fhir_locations(therapist):
+        for location in fhir_locations(therapist, now):
             yield _line(location)
 
 

@@ -16,6 +16,7 @@ from confide.config import get_settings
 from confide.db import session_scope
 from confide.matching.schemas import MatchIntake, MatchResponse
 from confide.matching.service import database_cards, find_matches, index_from_database
+from confide.vocab.catalogue import refresh_vocabulary
 from confide.vocab.fields import error_field
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -81,6 +82,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Find therapists who can see you soon, with reasons and first openings."""
         console = Console()
+        with session_scope() as session:
+            refresh_vocabulary(session)  # the plans in force, as the database holds them
         intake = _intake(
             console,
             {

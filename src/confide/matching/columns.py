@@ -24,13 +24,17 @@ F64 = npt.NDArray[np.float64]
 Bool = npt.NDArray[np.bool_]
 
 INDIVIDUALS, COUPLES, FAMILIES = 1, 2, 4
+LAPSE_NEVER = int(np.iinfo(np.int64).max)
 
 
 @dataclass
 class Columns:
     """One row per therapist (row i), session types and concerns as leading axes."""
 
-    licence_bits: U64  # bit s: an active licence in state s
+    licence_bits: U64  # bit s: a licence listed in state s (active, verified recently)
+    # microseconds since the epoch after which the row's first listed licence ages out
+    # (supply_rules.licence_lapses_at); LAPSE_NEVER without one
+    licence_lapse: I64
     rows_by_state: list[I32]  # rows licensed in state s, ascending
     populations: U8  # INDIVIDUALS | COUPLES | FAMILIES
     accepting: Bool

@@ -7,14 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 
-from confide.matching.columns import COUPLES, FAMILIES, I64, INDIVIDUALS, Columns
+from confide.matching.columns import COUPLES, FAMILIES, I64, INDIVIDUALS, LAPSE_NEVER, Columns
 from confide.vocab import Vocabulary, get_vocabulary
 
 EPOCH_DAY = date(1970, 1, 1).toordinal()
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 POPULATION_BITS = {"individuals": INDIVIDUALS, "couples": COUPLES, "families": FAMILIES}
 
 
@@ -86,10 +87,25 @@ class MatchIndex:
     ticks: int
     computed_at: datetime
     step_minutes: int = 30
+    # the earliest cols.licence_lapse: until then no licence the index lists has aged out
+    next_lapse: int = LAPSE_NEVER
 
     @property
     def size(self) -> int:
         return len(self.ids)
+
+    def note_lapses(self) -> None:
+        """Find the next instant a listed licence ages out (after the rows were loaded)."""
+        lapse = self.cols.licence_lapse
+        self.next_lapse = int(lapse.min()) if len(lapse) else LAPSE_NEVER
+
+    def lapsed_by(self, now: datetime) -> set[int]:
+        """Therapists with a licence listed here whose verification has aged out by `now`:
+        their rows are out of date (a licence ages without any change in the database)."""
+        at = micros(now)
+        if at <= self.next_lapse:
+            return set()
+        return set(self.ids[self.cols.licence_lapse < at].tolist())
 
     def rows_of(self, therapist_ids: Collection[int]) -> I64:
         wanted = np.asarray(sorted(therapist_ids), dtype=np.int64)
@@ -120,6 +136,11 @@ class MatchIndex:
         return total
 
 
+def micros(moment: datetime) -> int:
+    """Microseconds since the epoch: the instant exactly, as licence_lapse holds it."""
+    return (moment - EPOCH) // timedelta(microseconds=1)
+
+
 def _zeros(n: int, dtype: type[np.generic]) -> np.ndarray:
     """A read-only column of zeros that takes no memory."""
     return np.broadcast_to(np.zeros(1, dtype), (n,))
@@ -134,6 +155,7 @@ def empty_columns(n: int, codes: Codes, words: int, first: Collection[int]) -> C
 
     return Columns(
         licence_bits=np.zeros(n, np.uint64),
+        licence_lapse=np.full(n, LAPSE_NEVER, np.int64),
         rows_by_state=[],
         populations=np.zeros(n, np.uint8),
         accepting=np.zeros(n, np.bool_),

@@ -27,6 +27,7 @@ from confide.matching.index import (
     encode_times,
     first_session_positions,
     index_rows_by_state,
+    micros,
     place_openings,
 )
 from confide.models import (
@@ -42,6 +43,7 @@ from confide.models import (
     among,
 )
 from confide.network.supply_queries import caseload_sizes, listed_licence
+from confide.network.supply_rules import licence_lapses_at
 from confide.scheduling.capacity import full_weeks
 from confide.scheduling.openings import OpeningsGrid
 from confide.scheduling.timegrid import to_minute, zone
@@ -134,14 +136,21 @@ class _ColumnLoad:
         return zones, weekly_limit
 
     def licences(self, now: datetime) -> None:
-        """Bit s of licence_bits: a licence listed in state s (active, verified recently)."""
+        """Bit s of licence_bits: a licence listed in state s (active, verified recently); and
+        when the first of them ages out, so the index re-reads the row then."""
         states = self.codes.position["states"]
-        for tid, state in self.session.execute(
-            select(Licence.therapist_id, Licence.state).where(
+        cols = self.cols
+        for tid, state, verified_at in self.session.execute(
+            select(Licence.therapist_id, Licence.state, Licence.verified_at).where(
                 listed_licence(now), among(Licence.therapist_id, self.only)
             )
         ):
-            self.cols.licence_bits[self.row(tid)] |= np.uint64(1 << states[state])
+            row = self.row(tid)
+            cols.licence_bits[row] |= np.uint64(1 << states[state])
+            assert verified_at is not None  # listed_licence: verified
+            lapse = micros(licence_lapses_at(verified_at))
+            if lapse < cols.licence_lapse[row]:
+                cols.licence_lapse[row] = lapse
 
     def profiles(self) -> None:
         """Populations, languages, modalities and identities as bits; concern strengths."""
@@ -249,7 +258,7 @@ def build_index(
             place_openings(cols, s)
             offering = ids[cols.opening_slot[s] >= 0].tolist()
             cols.openings[s] = np.ascontiguousarray(pack_openings(grid, offering, code, blocked).T)
-    return MatchIndex(
+    index = MatchIndex(
         ids=ids,
         cols=cols,
         codes=codes,
@@ -258,10 +267,13 @@ def build_index(
         computed_at=grid.computed_at,
         step_minutes=grid.step_minutes,
     )
+    index.note_lapses()
+    return index
 
 
 ROW_FIELDS = (
     "licence_bits",
+    "licence_lapse",
     "populations",
     "accepting",
     "paused_until",
@@ -334,6 +346,7 @@ def update_index(
                     grid, [t for t, ok in zip(ids, placed, strict=True) if ok], code, blocked
                 ).T
     index.computed_at = max(index.computed_at, grid.computed_at)
+    index.note_lapses()
     return index
 
 

@@ -20,6 +20,8 @@ from confide.matching.schemas import MatchIntake, MatchResponse
 from confide.matching.service import database_cards, find_matches
 from confide.matching.tally import MatchTallies
 from confide.scheduling.openings import OpeningsGrid, OpeningsIndex
+from confide.vocab import Vocabulary, get_vocabulary
+from confide.vocab.catalogue import refresh_vocabulary
 
 
 class LiveMatching:
@@ -45,6 +47,8 @@ class LiveMatching:
         self._pending_lock = threading.Lock()
         self._refreshed_at: float | None = None
         self._lock = threading.Lock()
+        # the vocabulary the index's plan positions were last checked against
+        self._vocabulary: Vocabulary | None = None
         # each answer's lead to a first session, counted for network health (tally.py)
         self.tallies: MatchTallies | None = None
         openings.subscribe(self._note_changed)
@@ -78,12 +82,24 @@ class LiveMatching:
             grid = self.openings.grid
             assert grid is not None
             changed = self._take_changed()
-            if self.index is None or grid is not self._grid:
+            if self.index is None or grid is not self._grid or self._new_plans():
                 self.index = build_index(session, grid, now)
-            elif changed:
-                self.index = update_index(self.index, session, grid, changed, now)
+            else:
+                # a licence verification the index relied on has aged out: nothing changed in
+                # the database, so nothing else would tell; those therapists are re-read now
+                changed |= self.index.lapsed_by(now)
+                if changed:
+                    self.index = update_index(self.index, session, grid, changed, now)
             self._grid = grid
             yield self.index
+
+    def _new_plans(self) -> bool:
+        """The plans in force have codes the index has no place for (an admin added one)."""
+        vocabulary = get_vocabulary()
+        if vocabulary is self._vocabulary:
+            return False
+        self._vocabulary = vocabulary
+        return self.index is not None and self.index.codes.plans != tuple(vocabulary.plans)
 
     def matches(
         self, session: Session, intake: MatchIntake, now: datetime, *, counted: bool = True
@@ -101,11 +117,10 @@ class LiveMatching:
 
     def warm_up(self, now: datetime | None = None) -> MatchIndex:
         """Build the index now (at start-up) instead of on the first request."""
-        with (
-            self.database.session() as session,
-            self.reading(session, now or datetime.now(UTC), force=True) as index,
-        ):
-            return index
+        with self.database.session() as session:
+            refresh_vocabulary(session)  # the plans in force, before the index places them
+            with self.reading(session, now or datetime.now(UTC), force=True) as index:
+                return index
 
 
 def install_matching(app: FastAPI, database: Database, settings: Settings) -> LiveMatching:

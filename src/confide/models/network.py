@@ -49,6 +49,18 @@ class Plan(Base):
     payer: Mapped[Payer] = relationship(back_populates="plans")
 
 
+class ReferenceVersion(Base):
+    """A version stamp per kind of reference data each process keeps in memory (plans): a new
+    random value with every change, so a process learns whether its copy is current by reading
+    one row, and two databases never share a stamp for different contents."""
+
+    __tablename__ = "reference_versions"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    version: Mapped[str] = mapped_column(String(32))
+    changed_at: Mapped[datetime]
+
+
 class Therapist(Base):
     __tablename__ = "therapists"
     __table_args__ = (

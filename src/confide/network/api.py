@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
@@ -27,7 +28,8 @@ async def list_therapists(
 async def get_therapist(
     uow: UnitOfWorkDep, therapist_id: Annotated[RecordId, Path()]
 ) -> TherapistRead:
-    """One therapist's full profile."""
+    """One therapist's full profile, each licence with whether it lists its state now."""
+    now = datetime.now(UTC)
     return await uow.read(
-        lambda session: TherapistRead.from_model(service.get_therapist(session, therapist_id))
+        lambda session: TherapistRead.from_model(service.get_therapist(session, therapist_id), now)
     )

@@ -17,6 +17,7 @@ from confide.errors import InvalidInput, NotFound
 from confide.models import (
     Licence,
     PanelParticipation,
+    Plan,
     Therapist,
     TherapistLanguage,
     TherapistModality,
@@ -76,11 +77,13 @@ def _licensed_states(session: Session, therapist_id: int) -> list[str]:
 def join_panel(
     session: Session, therapist_id: int, plan_code: str, state: str, now: datetime
 ) -> bool:
-    """In network with this plan for clients in this state; False when already so."""
-    vocab = get_vocabulary()
-    plan = vocab.plans.get(plan_code)
+    """In network with this plan for clients in this state; False when already so. The plan
+    must be offered now (not retired), as the database says: a process's copy may be behind."""
+    plan = session.get(Plan, plan_code)
     if plan is None:
         raise InvalidInput("plan", "choose a plan from the list")
+    if plan.retired_at is not None:
+        raise InvalidInput("plan", f"{plan.name} is retired; choose a plan offered now")
     therapist = _therapist(session, therapist_id)
     states = _licensed_states(session, therapist_id)
     if state not in states:

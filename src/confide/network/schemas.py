@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from confide.models import Therapist
+from confide.network.supply_rules import licence_listed, listed_states
 from confide.vocab import get_vocabulary
 from confide.vocab.fields import (
     ConcernCode,
@@ -32,6 +33,10 @@ class LicenceRead(BaseModel):
     status: str
     verified_at: datetime | None
     expires_on: date | None
+    listed: bool = Field(
+        description="the state is listed now: the licence is active and was verified recently "
+        "enough (an older verification lists no state until it is verified again)"
+    )
 
 
 class SpecialtyRead(BaseModel):
@@ -90,14 +95,16 @@ class TherapistSummary(BaseModel):
     licence_type: str
     pronouns: str | None
     practice_state: str
-    licensed_states: list[str]
+    licensed_states: list[str] = Field(
+        description="the states the therapist is listed in now: where their clients may be"
+    )
     populations: list[str]
     telehealth: bool
     in_person: bool
     accepting_new_clients: bool
 
     @classmethod
-    def from_model(cls, t: Therapist) -> TherapistSummary:
+    def from_model(cls, t: Therapist, now: datetime) -> TherapistSummary:
         return cls(
             id=t.id,
             name=f"{t.first_name} {t.last_name}",
@@ -105,7 +112,7 @@ class TherapistSummary(BaseModel):
             licence_type=t.licence_type,
             pronouns=t.pronouns,
             practice_state=t.practice_state,
-            licensed_states=[lic.state for lic in t.licences if lic.status == "active"],
+            licensed_states=listed_states(t.licences, now),
             populations=sorted(p.population for p in t.populations),
             telehealth=t.offers_telehealth,
             in_person=t.offers_in_person,
@@ -144,7 +151,7 @@ class TherapistRead(BaseModel):
     supply: SupplyRead
 
     @classmethod
-    def from_model(cls, t: Therapist) -> TherapistRead:
+    def from_model(cls, t: Therapist, now: datetime) -> TherapistRead:
         vocab = get_vocabulary()
         return cls(
             id=t.id,
@@ -176,6 +183,7 @@ class TherapistRead(BaseModel):
                     status=lic.status,
                     verified_at=lic.verified_at,
                     expires_on=lic.expires_on,
+                    listed=licence_listed(lic.status, lic.verified_at, now),
                 )
                 for lic in t.licences
             ],
@@ -234,7 +242,9 @@ class TherapistFilters(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    state: StateCode | None = Field(None, description="holds an active licence in this state")
+    state: StateCode | None = Field(
+        None, description="listed in this state now (as licensed_states says)"
+    )
     payer: PayerCode | None = Field(None, description="on a panel of this payer")
     plan: PlanCode | None = Field(None, description="on this plan's panel")
     concern: ConcernCode | None = Field(None, description="lists this concern as a specialty")

@@ -25,7 +25,7 @@ def list_therapists(session: Session, filters: TherapistFilters) -> TherapistPag
     now = datetime.now(UTC)
     rows, total = queries.search_therapists(session, filters, now, now.date())
     return TherapistPage(
-        items=[TherapistSummary.from_model(t) for t in rows],
+        items=[TherapistSummary.from_model(t, now) for t in rows],
         total=total,
         page=filters.page,
         page_size=filters.page_size,

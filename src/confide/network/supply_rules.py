@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -28,6 +30,12 @@ def licence_verified_since(now: datetime) -> datetime:
     return now - _licence_max_age[0]
 
 
+def licence_lapses_at(verified_at: datetime) -> datetime:
+    """The last instant a licence verified at `verified_at` lists its state (it is listed no
+    more once this has passed)."""
+    return verified_at + _licence_max_age[0]
+
+
 def licence_listed(status: str, verified_at: datetime | None, now: datetime) -> bool:
     """An active licence verified recently enough: clients located in its state may be offered
     and may book this therapist (SQL form: supply_queries.listed_licence)."""
@@ -35,6 +43,25 @@ def licence_listed(status: str, verified_at: datetime | None, now: datetime) -> 
         status == "active"
         and verified_at is not None
         and verified_at >= licence_verified_since(now)
+    )
+
+
+class StateLicence(Protocol):
+    """A licence as the rule reads it (models.Licence, say)."""
+
+    @property
+    def state(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def verified_at(self) -> datetime | None: ...
+
+
+def listed_states(licences: Iterable[StateLicence], now: datetime) -> list[str]:
+    """The states these licences list at `now` (licence_listed), sorted: where the therapist's
+    clients may be located, as the directory, FHIR and the booking pages show it."""
+    return sorted(
+        {lic.state for lic in licences if licence_listed(lic.status, lic.verified_at, now)}
     )
 
 

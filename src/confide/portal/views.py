@@ -132,12 +132,11 @@ def warnings(
     therapist = therapist_of(session, therapist_id)
     states = get_vocabulary().states
     found: list[str] = []
-    oldest = now - timedelta(days=licence_max_age_days)
     for licence in therapist.licences:
         name = states[licence.state].name if licence.state in states else licence.state
         if licence.status != "active":
             found.append(f"Your licence in {name} is {licence.status}: you are not listed there.")
-        elif licence.verified_at is None or licence.verified_at < oldest:
+        elif not supply_rules.licence_listed(licence.status, licence.verified_at, now):
             found.append(
                 f"Your licence in {name} is unverified (not checked in the last "
                 f"{licence_max_age_days} days): you are not listed there until it is verified."
@@ -195,6 +194,7 @@ class Panel:
     plan_name: str
     payer_name: str
     state: str
+    retired: bool = False  # the plan was retired: kept here until the therapist leaves it
 
 
 def panels(session: Session, therapist_id: int) -> tuple[Therapist, list[Panel]]:
@@ -213,6 +213,7 @@ def panels(session: Session, therapist_id: int) -> tuple[Therapist, list[Panel]]
                 plan.name if plan else row.plan_code,
                 payer.name if payer else "",
                 row.state,
+                plan is not None and not plan.offered,
             )
         )
     found.sort(key=lambda p: (p.state, p.payer_name, p.plan_name))

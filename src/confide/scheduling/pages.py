@@ -25,6 +25,7 @@ from confide.accounts.principal import require_client
 from confide.errors import Conflict, DomainError, HoldExpired, InvalidInput, Unauthorized
 from confide.fields import RecordId
 from confide.models import Client
+from confide.network.supply_rules import listed_states
 from confide.scheduling import booking, own_booking, service
 from confide.scheduling.booking import parse_start
 from confide.vocab import get_vocabulary
@@ -103,6 +104,7 @@ class Look:
     rate_cents: int | None
     sliding_cents: int | None
     known: dict[str, str]  # what the account form can be filled with
+    listed_in: list[str]  # the states the therapist's clients may be in now
 
 
 def _look(
@@ -121,18 +123,18 @@ def _look(
         if not opening.free and booker.client_id is not None:
             held = own_booking.own_hold_on(session, booker.client_id, opening, now)
         rate, sliding = own_booking.rates(session, therapist, session_type)
-        known = _known(opening)
+        listed_in = listed_states(opening.therapist.licences, now)
+        known = _known(listed_in)
         if booker.state == "anonymous":
             known.update(told_before(session, request))
-        return Look(opening, booker, held, rate, sliding, known)
+        return Look(opening, booker, held, rate, sliding, known, listed_in)
 
     return work
 
 
-def _known(opening: booking.Opening) -> dict[str, str]:
+def _known(listed_in: list[str]) -> dict[str, str]:
     """What the account form can be filled with: the one state the therapist works in."""
-    states = sorted({lic.state for lic in opening.therapist.licences if lic.status == "active"})
-    return known_person(states[0] if len(states) == 1 else None)
+    return known_person(listed_in[0] if len(listed_in) == 1 else None)
 
 
 def _book_page(
@@ -150,6 +152,7 @@ def _book_page(
         "problem_code": problem.code if problem else None,
         "rate": own_booking.money(look.rate_cents),
         "sliding": own_booking.money(look.sliding_cents),
+        "listed_in": look.listed_in,
     }
     return csrf.keep(request, _page(request, "book.html", context, status))
 

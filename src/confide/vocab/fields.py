@@ -37,6 +37,20 @@ def unknown_code(kind: str, value: object, allowed: Collection[str]) -> Pydantic
     )
 
 
+def retired_code(kind: str, value: object, allowed: Collection[str]) -> PydanticCustomError:
+    """A code still known (rows name it) but offered no more: a retired plan."""
+    return PydanticCustomError(
+        "retired_code",
+        "{value} is a retired {kind}, offered no more; allowed: {allowed_text}",
+        {
+            "kind": kind,
+            "value": repr(value),
+            "allowed": sorted(allowed),
+            "allowed_text": ", ".join(sorted(allowed)),
+        },
+    )
+
+
 def invalid(
     field: str, message: str, allowed: Sequence[object] | None = None
 ) -> PydanticCustomError:
@@ -50,10 +64,10 @@ def invalid(
 
 
 def check_plan_of_payer(payer: str, plan: str, field: str) -> None:
-    """The plan must be one of the payer's; the error lists the payer's plans."""
+    """The plan must be one of the payer's; the error lists the payer's plans offered now."""
     vocab = get_vocabulary()
     if vocab.plans[plan].payer_code != payer:
-        allowed = [p.code for p in vocab.payers[payer].plans]
+        allowed = [p.code for p in vocab.payers[payer].offered_plans]
         raise invalid(field, f"plan {plan!r} is not a {payer} plan", allowed)
 
 
@@ -94,10 +108,15 @@ class _Code:
 
     kind: str
     allowed: Callable[[Vocabulary], Collection[str]]
+    # every code still known, accepted or not (a retired plan): refused with its own message
+    known: Callable[[Vocabulary], Collection[str]] | None = None
 
     def check(self, value: str) -> str:
-        options = self.allowed(get_vocabulary())
+        vocab = get_vocabulary()
+        options = self.allowed(vocab)
         if value not in options:
+            if self.known is not None and value in self.known(vocab):
+                raise retired_code(self.kind, value, options)
             raise unknown_code(self.kind, value, options)
         return value
 
@@ -114,8 +133,12 @@ class _Code:
         return json_schema
 
 
-def _code(kind: str, allowed: Callable[[Vocabulary], Collection[str]]) -> _Code:
-    return _Code(kind, allowed)
+def _code(
+    kind: str,
+    allowed: Callable[[Vocabulary], Collection[str]],
+    known: Callable[[Vocabulary], Collection[str]] | None = None,
+) -> _Code:
+    return _Code(kind, allowed, known)
 
 
 def one_of(kind: str, values: Sequence[str]) -> _Code:
@@ -150,7 +173,8 @@ LanguageCode = Annotated[str, _code("language", lambda v: v.languages)]
 IdentityCode = Annotated[str, _code("identity", lambda v: v.identities)]
 FaithCode = Annotated[str, _code("faith", lambda v: v.faiths)]
 PayerCode = Annotated[str, _code("payer", lambda v: v.payers)]
-PlanCode = Annotated[str, _code("plan", lambda v: v.plans)]
+# a plan offered now; a retired one is refused as such (the rows already naming it keep it)
+PlanCode = Annotated[str, _code("plan", lambda v: v.offered_plans, lambda v: v.plans)]
 SessionTypeCode = Annotated[str, _code("session type", lambda v: v.session_types)]
 PopulationCode = Annotated[str, one_of("population", POPULATIONS)]
 GenderCode = Annotated[str, _code("gender", lambda v: v.genders)]

@@ -1,9 +1,17 @@
-"""Loads the code lists from the data files once and answers questions about them."""
+"""Loads the code lists from the data files once and answers questions about them.
+
+Every list but the plans is fixed by the data files. Plans live in the database at run time
+(admins add and retire them; vocab/catalogue.py loads them), so the vocabulary a process answers
+with is the files' with the database's plans, installed by `install_vocabulary`.
+"""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -103,6 +111,13 @@ class Plan:
     product: str
     # None: sold in every state.
     states: frozenset[str] | None
+    # set when an admin retired it: still known (the panels and answers naming it read as
+    # before), but offered no more and refused in new input
+    retired_at: datetime | None = None
+
+    @property
+    def offered(self) -> bool:
+        return self.retired_at is None
 
     def sold_in(self, state: str) -> bool:
         return self.states is None or state in self.states
@@ -115,10 +130,17 @@ class Payer:
     kind: str
     panel_rate: float
     states: frozenset[str] | None
+    # every plan, retired ones included
     plans: tuple[Plan, ...]
 
+    @property
+    def offered_plans(self) -> tuple[Plan, ...]:
+        """The plans a person or a therapist may choose now."""
+        return tuple(plan for plan in self.plans if plan.offered)
+
     def plans_in(self, state: str) -> tuple[Plan, ...]:
-        return tuple(plan for plan in self.plans if plan.sold_in(state))
+        """The plans offered now that are sold in the state."""
+        return tuple(plan for plan in self.offered_plans if plan.sold_in(state))
 
 
 @dataclass(frozen=True)
@@ -133,11 +155,28 @@ class Vocabulary:
     faiths: dict[str, Identity]
     genders: dict[str, Gender]
     payers: dict[str, Payer]
+    # the plan catalogue's version stamp these plans were read at; None: the data files'
+    plans_version: str | None = None
+    # every plan by code, retired ones included (rows naming one must still read)
     plans: dict[str, Plan] = field(init=False)
+    # the plans that may be chosen now
+    offered_plans: dict[str, Plan] = field(init=False)
 
     def __post_init__(self) -> None:
         plans = {plan.code: plan for payer in self.payers.values() for plan in payer.plans}
         object.__setattr__(self, "plans", plans)
+        offered = {code: plan for code, plan in plans.items() if plan.offered}
+        object.__setattr__(self, "offered_plans", offered)
+
+    def with_plans(self, plans: Iterable[Plan], version: str | None) -> Vocabulary:
+        """This vocabulary with these plans (of its payers, in the order given)."""
+        by_payer: dict[str, list[Plan]] = {code: [] for code in self.payers}
+        for plan in plans:
+            by_payer[plan.payer_code].append(plan)
+        payers = {
+            code: replace(payer, plans=tuple(by_payer[code])) for code, payer in self.payers.items()
+        }
+        return replace(self, payers=payers, plans_version=version)
 
     def first_session_type(self, format: str) -> SessionType:
         return next(
@@ -213,7 +252,7 @@ class Vocabulary:
                             "product": plan.product,
                             "states": sorted(plan.states) if plan.states is not None else None,
                         }
-                        for plan in p.plans
+                        for plan in p.offered_plans
                     ],
                 }
                 for p in self.payers.values()
@@ -277,7 +316,8 @@ def _payers() -> dict[str, Payer]:
 
 
 @cache
-def get_vocabulary() -> Vocabulary:
+def file_vocabulary() -> Vocabulary:
+    """Every code list as the data files give it (the plans as first loaded into a database)."""
     identities = _load("identities.json")
     return Vocabulary(
         states=_states(),
@@ -295,3 +335,25 @@ def get_vocabulary() -> Vocabulary:
         genders={g["code"]: Gender(**g) for g in _load("genders.json")["genders"]},
         payers=_payers(),
     )
+
+
+class _Installed:
+    """The vocabulary this process answers with: the data files' until a catalogue of plans is
+    installed. Readers take the reference without a lock (swapping it is atomic)."""
+
+    def __init__(self) -> None:
+        self.vocabulary: Vocabulary | None = None
+        self.lock = threading.Lock()  # held by whoever loads a new one (vocab/catalogue.py)
+
+
+INSTALLED = _Installed()
+
+
+def get_vocabulary() -> Vocabulary:
+    """The vocabulary in force in this process (plans as last read from the database)."""
+    return INSTALLED.vocabulary or file_vocabulary()
+
+
+def install_vocabulary(vocabulary: Vocabulary | None) -> None:
+    """Answer with `vocabulary` from now on (None: the data files' again)."""
+    INSTALLED.vocabulary = vocabulary

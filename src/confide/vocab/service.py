@@ -1,16 +1,24 @@
-"""Keeps the payer and plan tables in step with the vocabulary files."""
+"""Loads the data files' payers and plans into their tables (`confide db upgrade`).
+
+The database then holds the plans (vocab/catalogue.py): a plan added by an admin is kept, and a
+retired one stays retired; a plan of the files whose name, product or states changed is updated.
+"""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from confide.models import Payer, Plan
+from confide.vocab.catalogue import plans_version, stamp_plans
 from confide.vocab.registry import Vocabulary
 
 
-def sync_reference_data(session: Session, vocab: Vocabulary) -> int:
-    """Insert or update every payer and plan; returns how many rows changed."""
+def sync_reference_data(session: Session, vocab: Vocabulary, now: datetime | None = None) -> int:
+    """Insert or update every payer and plan of `vocab` (the data files'); returns how many rows
+    changed. The plan catalogue's stamp changes with them, so running processes reload."""
     changed = 0
     payers = {p.code: p for p in session.scalars(select(Payer))}
     for payer in vocab.payers.values():
@@ -42,4 +50,6 @@ def sync_reference_data(session: Session, vocab: Vocabulary) -> int:
             plan_row.payer_code, plan_row.name, plan_row.product, plan_row.states = fields
             changed += 1
     session.flush()
+    if changed or plans_version(session) is None:
+        stamp_plans(session, now or datetime.now(UTC))
     return changed

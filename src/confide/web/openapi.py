@@ -26,6 +26,7 @@ from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 from starlette.routing import BaseRoute
 
 from confide import errors
+from confide.vocab import Vocabulary, get_vocabulary
 from confide.web.errors import status_for
 from confide.web.rate_limits import RateLimit
 from confide.web.responses import (
@@ -56,14 +57,19 @@ UNIT_OF_WORK = get_args(UnitOfWorkDep)[1].dependency
 
 
 def install_openapi(app: FastAPI) -> None:
-    """Make `app.openapi()` the truthful schema (built once, on first request)."""
+    """Make `app.openapi()` the truthful schema (built on first request, and again when the
+    plans in force change: their codes are an enum in it)."""
     build: Callable[[], dict[str, Any]] = app.openapi
+    built_for: list[Vocabulary] = []
 
     def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
+        vocabulary = get_vocabulary()
+        if app.openapi_schema is None or not built_for or built_for[0] is not vocabulary:
+            app.openapi_schema = None  # FastAPI's own builder answers a schema it holds
             schema = build()
             tell_the_truth(schema, app.routes)
             app.openapi_schema = schema
+            built_for[:] = [vocabulary]
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
