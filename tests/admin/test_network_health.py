@@ -4,7 +4,7 @@ each match answer's own first opening), on both databases."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -47,6 +47,8 @@ def _network(session: Session, now: datetime) -> dict[str, int]:
             time_off=[(today - timedelta(days=1), today + timedelta(days=40))],
         ),
         "paused": make_therapist(session, hours=ALL_WEEK, paused_until=today + timedelta(days=10)),
+        # back from a pause today by the UTC date: in New York, not before its own midnight
+        "back_today": make_therapist(session, hours=ALL_WEEK, paused_until=today),
         "unchecked": make_therapist(
             session, hours=ALL_WEEK, licence_verified_at=now - timedelta(days=120)
         ),
@@ -82,7 +84,8 @@ def _independent(session: Session, now: datetime) -> dict[str, Any]:
         states = {
             lic.state for lic in t.licences if licence_listed(lic.status, lic.verified_at, now)
         }
-        taking = taking_new_clients(t.accepting_new_clients, t.paused_until, now.date())
+        local_today = now.astimezone(ZoneInfo(t.timezone)).date()
+        taking = taking_new_clients(t.accepting_new_clients, t.paused_until, local_today)
         for state in states:
             counts = by_state.setdefault(state, [0, 0])
             counts[0] += 1
@@ -111,28 +114,31 @@ def _independent(session: Session, now: datetime) -> dict[str, Any]:
     }
 
 
-def test_supply_figures_agree_with_a_count_one_therapist_at_a_time(database: Database) -> None:
-    now = datetime.now(UTC)
+# tomorrow just after midnight UTC (still today in New York) and at noon UTC
+@pytest.mark.parametrize("clock", [time(0, 5), time(12, 0)])
+def test_supply_figures_agree_with_a_count_one_therapist_at_a_time(
+    database: Database, clock: time
+) -> None:
+    now = datetime.combine(datetime.now(UTC).date() + timedelta(days=1), clock, tzinfo=UTC)
     with database.session(write=True) as session:
         ids = _network(session, now)
     with database.session() as session:
         health = network_health(session, now, HORIZON)
         expected = _independent(session, now)
-    assert health.listed == expected["listed"] == 6
+    back = 0 if clock == time(0, 5) else 1  # New York's pause ends at its own midnight
+    assert health.listed == expected["listed"] == 6 + back
     assert (
         health.ghosts
         == expected["ghosts"]
         == sorted([ids["no_hours"], ids["no_places"], ids["away"]])
     )
-    assert health.ghost_rate == pytest.approx(3 / 6)
+    assert health.ghost_rate == pytest.approx(3 / (6 + back))
     assert health.places_left == expected["places"]
     # open_ny: 5 a week less tomorrow's first session (if in this week), the others 5 each
-    assert health.places_left in (24, 25)
+    assert health.places_left in (24 + 5 * back, 25 + 5 * back)
     assert {s.state: (s.listed, s.accepting) for s in health.states} == expected["states"]
-    assert expected["states"]["NY"] == (
-        6,
-        5,
-    )  # "unchecked" is listed nowhere; "paused" is not taking
+    # "unchecked" is listed nowhere; "paused" is not taking, nor "back_today" before midnight
+    assert expected["states"]["NY"] == (7, 5 + back)
 
 
 def _answers(

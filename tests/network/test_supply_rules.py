@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
@@ -11,7 +12,7 @@ from sqlalchemy import select
 from confide.db import Database
 from confide.models import Therapist
 from confide.network import supply_rules
-from confide.network.supply_queries import taking_new_clients
+from confide.network.supply_queries import taking_new_clients, therapist_zones
 from tests.scheduling.factories import make_therapist
 
 TODAY = date(2026, 12, 2)
@@ -64,23 +65,43 @@ def test_the_index_form_agrees_with_the_plain_form(utc_offset: int) -> None:
         assert supply_rules.taking_at(starts, minute).tolist() == expected, (minute, local_day)
 
 
-def test_the_sql_form_agrees_with_the_plain_form(database: Database) -> None:
+ZONES = ("Pacific/Honolulu", "America/New_York", "Europe/London", "Asia/Kolkata")
+
+
+# just after midnight UTC (New York and Honolulu still on the day before), noon, late evening
+@pytest.mark.parametrize("clock", [time(0, 5), time(12, 0), time(23, 55)])
+def test_the_sql_form_agrees_with_the_plain_form_on_each_local_date(
+    database: Database, clock: time
+) -> None:
+    now = datetime.combine(TODAY, clock, tzinfo=UTC)
     supply = [
-        (accepting, None if shift is None else TODAY + timedelta(days=shift))
+        (accepting, None if shift is None else TODAY + timedelta(days=shift), zone)
         for accepting in (True, False)
         for shift in (None, -1, 0, 1)
+        for zone in ZONES
     ]
     with database.session(write=True) as session:
         ids = {
-            make_therapist(session, accepting=accepting, paused_until=paused).id: (
+            make_therapist(session, accepting=accepting, paused_until=paused, zone=zone).id: (
                 accepting,
                 paused,
+                zone,
             )
-            for accepting, paused in supply
+            for accepting, paused, zone in supply
         }
     with database.session() as session:
-        taking = set(session.scalars(select(Therapist.id).where(taking_new_clients(TODAY))))
-    assert taking == {
-        tid for tid, (a, p) in ids.items() if supply_rules.taking_new_clients(a, p, TODAY)
+        zones = therapist_zones(session)
+        taking = set(session.scalars(select(Therapist.id).where(taking_new_clients(now, zones))))
+    expected = {
+        tid
+        for tid, (a, p, zone) in ids.items()
+        if supply_rules.taking_new_clients(a, p, now.astimezone(ZoneInfo(zone)).date())
     }
-    assert len(taking) == 3
+    assert taking == expected
+    assert sorted(zones) == sorted(ZONES)
+    # at 00:05 UTC a pause ending today is over in London and Kolkata, not in New York or Honolulu
+    ends_today_in = {ids[t][2] for t in taking if ids[t][1] == TODAY}
+    if clock == time(0, 5):
+        assert ends_today_in == {"Europe/London", "Asia/Kolkata"}
+    else:
+        assert ends_today_in == set(ZONES)

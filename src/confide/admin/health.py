@@ -25,6 +25,7 @@ from confide.network.supply_queries import (
     counts_toward_weekly_limit,
     listed_licence,
     taking_new_clients,
+    therapist_zones,
 )
 from confide.scheduling.openings import SESSION_TYPES, compute_openings
 from confide.scheduling.timegrid import from_minute, wall_to_minute, zone
@@ -76,7 +77,7 @@ def listed_therapists(session: Session, now: datetime) -> dict[int, list[str]]:
         select(Therapist.id, TherapistService.session_type)
         .join(TherapistService, TherapistService.therapist_id == Therapist.id)
         .where(
-            taking_new_clients(now.date()),
+            taking_new_clients(now, therapist_zones(session)),
             TherapistService.session_type.in_(SESSION_TYPES),
             Therapist.id.in_(select(Licence.therapist_id).where(listed_licence(now))),
         )
@@ -119,7 +120,7 @@ def match_leads(session: Session, now: datetime) -> tuple[int, int, int, int]:
 
 def accepting_by_state(session: Session, now: datetime) -> list[StateShare]:
     """Per state with listed therapists: how many, and how many take new clients."""
-    taking = taking_new_clients(now.date())
+    taking = taking_new_clients(now, therapist_zones(session))
     rows = session.execute(
         select(
             Licence.state,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session, selectinload
@@ -20,6 +20,7 @@ from confide.network.supply_queries import (
     listed_licence,
     serves_population,
     taking_new_clients,
+    therapist_zones,
 )
 
 FULL_PROFILE = (
@@ -42,7 +43,7 @@ def therapist_with_profile(session: Session, therapist_id: int) -> Therapist | N
     ).one_or_none()
 
 
-def _filtered(filters: TherapistFilters, now: datetime, today: date) -> Select[int]:
+def _filtered(filters: TherapistFilters, now: datetime, zones: list[str]) -> Select[int]:
     query = select(Therapist.id)
     if filters.state:
         query = query.where(
@@ -75,16 +76,17 @@ def _filtered(filters: TherapistFilters, now: datetime, today: date) -> Select[i
     if filters.population:
         query = query.where(serves_population(filters.population))
     if filters.accepting is True:
-        query = query.where(taking_new_clients(today))
+        query = query.where(taking_new_clients(now, zones))
     elif filters.accepting is False:
-        query = query.where(~taking_new_clients(today))
+        query = query.where(~taking_new_clients(now, zones))
     return query
 
 
 def search_therapists(
-    session: Session, filters: TherapistFilters, now: datetime, today: date
+    session: Session, filters: TherapistFilters, now: datetime
 ) -> tuple[Sequence[Therapist], int]:
-    ids = _filtered(filters, now, today)
+    zones = therapist_zones(session) if filters.accepting is not None else []
+    ids = _filtered(filters, now, zones)
     total = session.scalar(select(func.count()).select_from(ids.subquery())) or 0
     page_ids = (
         ids.order_by(Therapist.id)

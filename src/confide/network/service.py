@@ -23,7 +23,7 @@ def get_therapist(session: Session, therapist_id: int) -> Therapist:
 def list_therapists(session: Session, filters: TherapistFilters) -> TherapistPage:
     """A page of therapists matching the filters, ordered by id."""
     now = datetime.now(UTC)
-    rows, total = queries.search_therapists(session, filters, now, now.date())
+    rows, total = queries.search_therapists(session, filters, now)
     return TherapistPage(
         items=[TherapistSummary.from_model(t, now) for t in rows],
         total=total,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy.orm import Session
 
 from confide.models import (
     Appointment,
@@ -30,12 +32,28 @@ def listed_licence(now: datetime) -> ColumnElement[bool]:
     )
 
 
-def taking_new_clients(today: date) -> ColumnElement[bool]:
-    """Therapists accepting new clients and not paused (supply_rules.taking_new_clients)."""
+def taking_new_clients(now: datetime, zones: Collection[str]) -> ColumnElement[bool]:
+    """Therapists accepting new clients and not paused at `now` (supply_rules.taking_new_clients
+    on each therapist's own local date: a pause ends at their local midnight, so at 00:30 UTC a
+    pause ending that day is over in London and not yet in New York). `zones` holds the time
+    zones of the therapists asked about (therapist_zones); the clause compares each zone's local
+    date, a few dates at most."""
+    by_day: dict[date, list[str]] = {}
+    for name in sorted(set(zones)):
+        by_day.setdefault(now.astimezone(ZoneInfo(name)).date(), []).append(name)
+    pause_over = [
+        and_(Therapist.timezone.in_(names), Therapist.paused_until <= day)
+        for day, names in sorted(by_day.items())
+    ]
     return and_(
         Therapist.accepting_new_clients.is_(True),
-        or_(Therapist.paused_until.is_(None), Therapist.paused_until <= today),
+        or_(Therapist.paused_until.is_(None), *pause_over),
     )
+
+
+def therapist_zones(session: Session) -> list[str]:
+    """The time zones therapists practise in (for taking_new_clients)."""
+    return list(session.scalars(select(Therapist.timezone).distinct()))
 
 
 def serves_population(population: str) -> ColumnElement[bool]:
