@@ -4,6 +4,7 @@ the benchmark's file is there (never used for tuning: see benchmarks/danger_text
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,9 @@ from confide.matching.concern_text import map_concern_text
 from confide.screening.danger import SIGNALS, prepare, rule_signals, safety_signals
 
 
+# Each held-out set is read once per test process (both tests below ask for its figures), and
+# the held-out tests share one worker, so each set is read once in a run.
+@functools.cache
 def figures(
     path: Path, detector: Detector = safety_signals
 ) -> tuple[dict[str, float | None], float | None, tuple[str, ...]]:
@@ -60,7 +64,10 @@ held_out_sets = pytest.mark.parametrize(
         pytest.param(
             path,
             id=path.stem,
-            marks=pytest.mark.skipif(not path.exists(), reason=f"no held-out phrases at {path}"),
+            marks=[
+                pytest.mark.skipif(not path.exists(), reason=f"no held-out phrases at {path}"),
+                pytest.mark.xdist_group("danger_held_out"),
+            ],
         )
         for path in HELD_OUT_FLOORS
     ],
@@ -78,6 +85,7 @@ target_sets = pytest.mark.parametrize(
             id=path.stem,
             marks=[
                 pytest.mark.skipif(not path.exists(), reason=f"no held-out phrases at {path}"),
+                pytest.mark.xdist_group("danger_held_out"),
                 *([below_target] if path in BELOW_TARGET else []),
             ],
         )
