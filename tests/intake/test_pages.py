@@ -11,8 +11,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import time_machine
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
 from confide.intake import questions
+from confide.models import MatchTally
 from tests.intake.conftest import AFTER_MIDNIGHT, NOON, STEP_PATHS, Person
 from tests.web.test_bad_input import ODD_VALUES
 
@@ -257,9 +259,19 @@ def test_when_results_are_few_the_page_says_what_to_relax(person: Person) -> Non
         required=["therapist_gender", "languages"],
     )
     person.post("/start/times", timezone="America/Los_Angeles", times=["6-morning"])
+    database = person.api.app.state.database  # type: ignore[attr-defined]
+    tallies = person.api.app.state.matching.tallies  # type: ignore[attr-defined]
+    tallies.flush()
+    with database.session() as session:
+        before = session.scalar(select(func.coalesce(func.sum(MatchTally.answers), 0)))
     page = person.get("/start/results").text
     offers = re.findall(r'value="relax-([\w+]+)"[^>]*>([^<]+)</button>', page)
     assert offers, page
+    # one answer shown, counted once for network health; the probes behind each offer are not
+    tallies.flush()
+    with database.session() as session:
+        after = session.scalar(select(func.coalesce(func.sum(MatchTally.answers), 0)))
+    assert after - before == 1
     for _action, label in offers:
         assert re.search(r"to see \d+ more$", label.strip()), label
     assert len(book_links(page)) < 3
