@@ -4,7 +4,7 @@ Run: python -m benchmarks danger_text (the default held-out sets)
      python -m benchmarks.danger_text [HELD_OUT.toml ...]
      python -m benchmarks.danger_text --cross-validate
 Reads each held-out set named (by default the ones present of benchmarks/data/danger_heldout.toml
-and danger_heldout_2.toml; written apart from the detector and never used to tune it) and,
+and danger_heldout_2/3/4.toml; written apart from the detector and never used to tune it) and,
 separately, our own phrases (src/confide/screening/data/danger_tuning.toml and
 danger_training.toml). Rows: the rules alone, the learned reader alone, the two combined
 (safety_signals, as served) and the concern mapper. With --cross-validate, only our own phrases:
@@ -41,7 +41,8 @@ ROOT = Path(__file__).resolve().parents[1]
 HELD_OUT = ROOT / "benchmarks" / "data" / "danger_heldout.toml"
 HELD_OUT_2 = ROOT / "benchmarks" / "data" / "danger_heldout_2.toml"
 HELD_OUT_3 = ROOT / "benchmarks" / "data" / "danger_heldout_3.toml"
-HELD_OUT_SETS = (HELD_OUT, HELD_OUT_2, HELD_OUT_3)
+HELD_OUT_4 = ROOT / "benchmarks" / "data" / "danger_heldout_4.toml"
+HELD_OUT_SETS = (HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4)
 TUNING = ROOT / "src" / "confide" / "screening" / "data" / "danger_tuning.toml"
 TRAINING = ROOT / "src" / "confide" / "screening" / "data" / "danger_training.toml"
 COMBINED = "combined: rules or learned (safety_signals)"
