@@ -11,6 +11,7 @@ from __future__ import annotations
 import email
 import os
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.policy import default as default_policy
@@ -26,8 +27,22 @@ WIDE, NARROW = 1280, 375
 FAILING_IMPACTS = ("serious", "critical")
 
 
-def mailed_link(outbox: Path, to: str) -> str:
-    """The path of the latest link mailed to `to` (the mail goes to `outbox` as .eml files)."""
+def mailed_link(outbox: Path, to: str, wait_seconds: float = 30) -> str:
+    """The path of the latest link mailed to `to` (the mail goes to `outbox` as .eml files). The
+    server sends account mail just after its answer (a background task), so on a busy machine the
+    message may arrive a moment after the page: it is waited for."""
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        found = _latest_link(outbox, to)
+        if found is not None:
+            return found
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    raise AssertionError(f"no mail to {to} in {outbox} within {wait_seconds} s")
+
+
+def _latest_link(outbox: Path, to: str) -> str | None:
     mails = sorted(outbox.glob("*.eml"), key=lambda p: p.stat().st_mtime, reverse=True)
     for path in mails:
         message = email.message_from_bytes(path.read_bytes(), policy=default_policy)
@@ -37,7 +52,7 @@ def mailed_link(outbox: Path, to: str) -> str:
             found = re.search(r"https?://[^/\s]+(/\S+)", body.get_content())
             assert found is not None
             return found.group(1)
-    raise AssertionError(f"no mail to {to} in {outbox}")
+    return None
 
 
 def axe_violations(page: Any, source: str) -> list[dict[str, Any]]:
