@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 from benchmarks.danger_text import (
+    DEV,
     FALSE_ALARM_TARGET,
     HELD_OUT,
     HELD_OUT_2,
     HELD_OUT_3,
+    HELD_OUT_4,
     RECALL_TARGET,
     TUNING,
     Detector,
@@ -44,20 +46,29 @@ def test_the_rules_read_all_the_tuning_phrases_right() -> None:
 
 
 # What the served detector (rules or learned, with the text extra as `make test` installs it)
-# measured on each held-out set (benchmarks/danger_text.py, 2026-11-29, after the reader's
-# retraining: set 1 95.8% / 95.7% / 8.2% false alarms, set 2 91.9% / 95.4% / 22.7%, set 3
-# 89.9% / 82.0% / 7.8%), less about a point of margin: a change that reads fewer of them right
-# fails here. Sets 1 and 2 were used before (set 1 in several rounds of tuning), so only set 3,
-# written this session by someone who never saw the reader's phrases or rules, is a clean
-# measure; set 2's false alarms rose with the retraining (15.5% before).
+# measured on each held-out set (benchmarks/danger_text.py), less about a point of margin: a
+# change that reads fewer of them right fails here. Sets 1 and 2 were used in earlier tuning;
+# sets 3 and 4 were written by people who never saw the reader's phrases or rules, and set 4 is
+# the cleanest (measured once before and once after the reader learned from its nearest phrases,
+# on more voices, with thresholds chosen on voices it was not trained on; 2026-11-30):
+#   set 1 95.8% / 100% / 5.6% false alarms      (before: 95.8% / 95.7% / 8.2%)
+#   set 2 94.3% / 99.1% / 19.3%                  (before: 91.9% / 95.4% / 22.7%)
+#   set 3 91.2% / 94.2% / 6.7%                   (before: 89.9% / 82.0% / 7.8%)
+#   set 4 82.7% / 92.8% / 28.4%                  (before: 79.5% / 82.6% / 37.9%)
 HELD_OUT_FLOORS = {
-    HELD_OUT: {"partner_violence": 0.948, "self_harm": 0.947},
-    HELD_OUT_2: {"partner_violence": 0.91, "self_harm": 0.944},
-    HELD_OUT_3: {"partner_violence": 0.89, "self_harm": 0.81},
+    HELD_OUT: {"partner_violence": 0.948, "self_harm": 0.99},
+    HELD_OUT_2: {"partner_violence": 0.933, "self_harm": 0.98},
+    HELD_OUT_3: {"partner_violence": 0.90, "self_harm": 0.93},
+    HELD_OUT_4: {"partner_violence": 0.817, "self_harm": 0.917},
 }
-HELD_OUT_FALSE_ALARM_CEILING = {HELD_OUT: 0.09, HELD_OUT_2: 0.235, HELD_OUT_3: 0.085}
+HELD_OUT_FALSE_ALARM_CEILING = {
+    HELD_OUT: 0.065,
+    HELD_OUT_2: 0.205,
+    HELD_OUT_3: 0.078,
+    HELD_OUT_4: 0.295,
+}
 # the sets on which the targets are not met yet: the target test is expected to fail there
-BELOW_TARGET = {HELD_OUT_2, HELD_OUT_3}
+BELOW_TARGET = {HELD_OUT_2, HELD_OUT_3, HELD_OUT_4}
 held_out_sets = pytest.mark.parametrize(
     "path",
     [
@@ -103,6 +114,20 @@ def test_the_held_out_figures_do_not_fall(path: Path) -> None:
         assert (recall[signal] or 0.0) >= floor, f"{signal} recall {recall[signal]}"
     ceiling = HELD_OUT_FALSE_ALARM_CEILING[path]
     assert (false_alarms or 0.0) <= ceiling, f"false alarms {false_alarms}"
+
+
+# Our dev set: written by us apart from the training phrases (other voices), never trained on;
+# read by its figures only. Measured 2026-11-30 (benchmarks/danger_text.py with its path):
+# 90.5% / 94.6% / 11.9% false alarms (the reader before: 89.2% / 80.4% / 10.7%), less a point.
+DEV_FLOORS = {"partner_violence": 0.895, "self_harm": 0.935}
+DEV_FALSE_ALARM_CEILING = 0.13
+
+
+def test_our_dev_figures_do_not_fall() -> None:
+    recall, false_alarms, _wrong = figures(DEV)
+    for signal, floor in DEV_FLOORS.items():
+        assert (recall[signal] or 0.0) >= floor, f"{signal} recall {recall[signal]}"
+    assert (false_alarms or 0.0) <= DEV_FALSE_ALARM_CEILING, f"false alarms {false_alarms}"
 
 
 @target_sets

@@ -140,6 +140,11 @@ def served() -> None:
         "we agreed to share our phones after i cheated, it's helping",
         "we broke up last week and i miss her",
         "i'm exhausted from fighting",
+        "my wife is going to kill me when she sees this haircut",
+        "we agreed he'd share his location while we rebuild trust",
+        "I went through his phone and I feel awful about it",
+        "I'm so low since the breakup but I want to feel better",
+        "we yell a lot but we always make up",
     ],
 )
 def test_the_served_reader_stays_quiet_on_ordinary_distress(text: str) -> None:
@@ -165,6 +170,14 @@ def test_the_served_reader_stays_quiet_on_ordinary_distress(text: str) -> None:
         ("everyone would be better off without me", "self_harm"),
         ("lowkey want to unalive myself", "self_harm"),
         ("i've been giving my things away", "self_harm"),
+        ("honestly I'm disappointed every time I wake up", "self_harm"),
+        ("the insurance would look after my kids better than I can", "self_harm"),
+        ("I sat in the closed garage with the car running last night", "self_harm"),
+        ("I've been handing my things out to friends and saying my goodbyes", "self_harm"),
+        ("I've cancelled my plans for next year, I don't think I'll need them", "self_harm"),
+        ("she makes me hand over my wages and checks every receipt", "partner_violence"),
+        ("he said I'd regret it if I ever told my family", "partner_violence"),
+        ("he will hurt me if he finds out I wrote this", "partner_violence"),
     ],
 )
 def test_the_served_reader_reads_control_threats_and_indirect_wordings(
