@@ -24,10 +24,12 @@ from confide.vocab.registry import FORMATS, POPULATIONS, SETTINGS, Vocabulary, g
 _SOURCES = ("body", "query", "path", "header", "cookie", "form")
 
 
-def unknown_code(kind: str, value: object, allowed: Collection[str]) -> PydanticCustomError:
+def _code_error(
+    error_type: str, template: str, kind: str, value: object, allowed: Collection[str]
+) -> PydanticCustomError:
     return PydanticCustomError(
-        "unknown_code",
-        "{value} is not a known {kind}; allowed: {allowed_text}",
+        error_type,
+        template,
         {
             "kind": kind,
             "value": repr(value),
@@ -37,17 +39,19 @@ def unknown_code(kind: str, value: object, allowed: Collection[str]) -> Pydantic
     )
 
 
+def unknown_code(kind: str, value: object, allowed: Collection[str]) -> PydanticCustomError:
+    template = "{value} is not a known {kind}; allowed: {allowed_text}"
+    return _code_error("unknown_code", template, kind, value, allowed)
+
+
 def retired_code(kind: str, value: object, allowed: Collection[str]) -> PydanticCustomError:
     """A code still known (rows name it) but offered no more: a retired plan."""
-    return PydanticCustomError(
+    return _code_error(
         "retired_code",
         "{value} is a retired {kind}, offered no more; allowed: {allowed_text}",
-        {
-            "kind": kind,
-            "value": repr(value),
-            "allowed": sorted(allowed),
-            "allowed_text": ", ".join(sorted(allowed)),
-        },
+        kind,
+        value,
+        allowed,
     )
 
 
