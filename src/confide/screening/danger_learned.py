@@ -52,7 +52,7 @@ import numpy.typing as npt
 
 from confide.screening.danger_prepare import prepare
 from confide.screening.danger_rules import SIGNALS, Signal, matches, rules
-from confide.sentence_model import MODEL_NAME, SentenceEncoder, sentence_model
+from confide.sentence_model import MODEL_NAME, SentenceEncoder, all_cores, sentence_model
 
 if TYPE_CHECKING:
     from scipy import sparse
@@ -462,11 +462,13 @@ def prepared(model: SentenceEncoder, phrases: Sequence[TrainingPhrase]) -> Prepa
     units, owner = _units(phrases)
     hits = rule_matrix(units)
     whole = _whole_rows(owner)
+    with all_cores():
+        embeddings = embed(model, units)
     return Prepared(
         phrases,
         units,
         owner,
-        embed(model, units),
+        embeddings,
         hits,
         np.array([[s in p.expect for s in SIGNALS] for p in phrases], dtype=bool),
         hits[whole] > 0,
@@ -686,16 +688,28 @@ def _whole_rows(owner: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
 
 
 def training_phrases() -> list[TrainingPhrase]:
-    """Our tuning phrases and the training phrases written for this reader, each text once (a
-    text in two folds would flatter the cross-validation)."""
+    """Our tuning phrases and the training phrases written for this reader (every
+    data/danger_training*.toml: one file per writer), each text once (a text in two folds would
+    flatter the cross-validation)."""
     seen: set[str] = set()
     phrases = []
-    for phrase in _load_phrases("danger_tuning.toml") + _load_phrases("danger_training.toml"):
+    names = ["danger_tuning.toml", *training_files()]
+    for phrase in itertools.chain.from_iterable(_load_phrases(name) for name in names):
         key = " ".join(phrase.text.lower().split())
         if key not in seen:
             seen.add(key)
             phrases.append(phrase)
     return phrases
+
+
+_TRAINING_FILE = re.compile(r"danger_training(_\d+)?\.toml")
+
+
+def training_files() -> list[str]:
+    """The training files' names, in order (danger_training.toml, danger_training_2.toml, ...)."""
+    data = resources.files("confide.screening").joinpath("data")
+    names = [p.name for p in data.iterdir() if _TRAINING_FILE.fullmatch(p.name)]
+    return sorted(names, key=lambda n: int(re.sub(r"\D", "", n) or 1))
 
 
 def _load_phrases(name: str) -> list[TrainingPhrase]:
