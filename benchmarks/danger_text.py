@@ -5,9 +5,9 @@ Run: python -m benchmarks danger_text (the default held-out sets)
      python -m benchmarks.danger_text --cross-validate
      python -m benchmarks.danger_text benchmarks/data/danger_dev.toml (our dev set)
 Reads each held-out set named (by default the ones present of benchmarks/data/danger_heldout.toml
-and danger_heldout_2/3/4.toml; written apart from the detector and never used to tune it) and,
-separately, our own phrases (src/confide/screening/data/danger_tuning.toml and
-danger_training.toml). Rows: the rules alone, the learned reader alone, the two combined
+and danger_heldout_2/3/4/5.toml; written apart from the detector and never used to tune it) and,
+separately, our own phrases (src/confide/screening/data/danger_tuning.toml and every
+danger_training*.toml). Rows: the rules alone, the learned reader alone, the two combined
 (safety_signals, as served) and the concern mapper. With --cross-validate, only our own phrases:
 each phrase read by a reader trained without it, its thresholds chosen by cross-validation inside
 the training part (nested: five outer folds, five inner, each batch of phrases, one writer in one
@@ -47,7 +47,8 @@ HELD_OUT = ROOT / "benchmarks" / "data" / "danger_heldout.toml"
 HELD_OUT_2 = ROOT / "benchmarks" / "data" / "danger_heldout_2.toml"
 HELD_OUT_3 = ROOT / "benchmarks" / "data" / "danger_heldout_3.toml"
 HELD_OUT_4 = ROOT / "benchmarks" / "data" / "danger_heldout_4.toml"
-HELD_OUT_SETS = (HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4)
+HELD_OUT_5 = ROOT / "benchmarks" / "data" / "danger_heldout_5.toml"
+HELD_OUT_SETS = (HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5)
 DEV = ROOT / "benchmarks" / "data" / "danger_dev.toml"
 TUNING = ROOT / "src" / "confide" / "screening" / "data" / "danger_tuning.toml"
 TRAINING = ROOT / "src" / "confide" / "screening" / "data" / "danger_training.toml"

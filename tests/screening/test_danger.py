@@ -15,6 +15,7 @@ from benchmarks.danger_text import (
     HELD_OUT_2,
     HELD_OUT_3,
     HELD_OUT_4,
+    HELD_OUT_5,
     RECALL_TARGET,
     TUNING,
     Detector,
@@ -28,7 +29,7 @@ from confide.screening.danger import SIGNALS, prepare, rule_signals, safety_sign
 
 
 # Each held-out set is read once per test process (both tests below ask for its figures), and
-# the held-out tests share one worker, so each set is read once in a run.
+# a set's two tests share a worker (an xdist group per set), so each set is read once in a run.
 @functools.cache
 def figures(
     path: Path, detector: Detector = safety_signals
@@ -48,27 +49,32 @@ def test_the_rules_read_all_the_tuning_phrases_right() -> None:
 # What the served detector (rules or learned, with the text extra as `make test` installs it)
 # measured on each held-out set (benchmarks/danger_text.py), less about a point of margin: a
 # change that reads fewer of them right fails here. Sets 1 and 2 were used in earlier tuning;
-# sets 3 and 4 were written by people who never saw the reader's phrases or rules, and set 4 is
-# the cleanest (measured once before and once after the reader learned from its nearest phrases,
-# on more voices, with thresholds chosen on voices it was not trained on; 2026-11-30):
-#   set 1 95.8% / 100% / 5.6% false alarms      (before: 95.8% / 95.7% / 8.2%)
-#   set 2 94.3% / 99.1% / 19.3%                  (before: 91.9% / 95.4% / 22.7%)
-#   set 3 91.2% / 94.2% / 6.7%                   (before: 89.9% / 82.0% / 7.8%)
-#   set 4 82.7% / 92.8% / 28.4%                  (before: 79.5% / 82.6% / 37.9%)
+# sets 3, 4 and 5 were written by people who never saw the reader's phrases or rules. Set 5 was
+# written this session and measured once, after the reader was last changed (two new writers'
+# training phrases, C 16), with the other sets in the same run (2026-11-30; "before" is the reader
+# of the day before):
+#   set 1 97.9% / 99.1% / 2.6% false alarms     (before: 95.8% / 100% / 5.6%)
+#   set 2 97.6% / 99.1% / 14.0%                  (before: 94.3% / 99.1% / 19.3%)
+#   set 3 95.6% / 95.7% / 3.4%                   (before: 91.2% / 94.2% / 6.7%)
+#   set 4 93.0% / 93.4% / 20.0%                  (before: 82.7% / 92.8% / 28.4%)
+#   set 5 96.0% / 96.1% / 12.7%                  (before: see OLD_SET_5)
 HELD_OUT_FLOORS = {
-    HELD_OUT: {"partner_violence": 0.948, "self_harm": 0.99},
-    HELD_OUT_2: {"partner_violence": 0.933, "self_harm": 0.98},
-    HELD_OUT_3: {"partner_violence": 0.90, "self_harm": 0.93},
-    HELD_OUT_4: {"partner_violence": 0.817, "self_harm": 0.917},
+    HELD_OUT: {"partner_violence": 0.97, "self_harm": 0.98},
+    HELD_OUT_2: {"partner_violence": 0.965, "self_harm": 0.98},
+    HELD_OUT_3: {"partner_violence": 0.95, "self_harm": 0.95},
+    HELD_OUT_4: {"partner_violence": 0.92, "self_harm": 0.925},
+    HELD_OUT_5: {"partner_violence": 0.95, "self_harm": 0.95},
 }
 HELD_OUT_FALSE_ALARM_CEILING = {
-    HELD_OUT: 0.065,
-    HELD_OUT_2: 0.205,
-    HELD_OUT_3: 0.078,
-    HELD_OUT_4: 0.295,
+    HELD_OUT: 0.04,
+    HELD_OUT_2: 0.15,
+    HELD_OUT_3: 0.045,
+    HELD_OUT_4: 0.21,
+    HELD_OUT_5: 0.137,
 }
-# the sets on which the targets are not met yet: the target test is expected to fail there
-BELOW_TARGET = {HELD_OUT_2, HELD_OUT_3, HELD_OUT_4}
+# the sets on which the targets are not met yet (false alarms): the target test is expected to
+# fail there
+BELOW_TARGET = {HELD_OUT_2, HELD_OUT_4, HELD_OUT_5}
 held_out_sets = pytest.mark.parametrize(
     "path",
     [
@@ -77,7 +83,7 @@ held_out_sets = pytest.mark.parametrize(
             id=path.stem,
             marks=[
                 pytest.mark.skipif(not path.exists(), reason=f"no held-out phrases at {path}"),
-                pytest.mark.xdist_group("danger_held_out"),
+                pytest.mark.xdist_group(f"danger_{path.stem}"),
             ],
         )
         for path in HELD_OUT_FLOORS
@@ -96,7 +102,7 @@ target_sets = pytest.mark.parametrize(
             id=path.stem,
             marks=[
                 pytest.mark.skipif(not path.exists(), reason=f"no held-out phrases at {path}"),
-                pytest.mark.xdist_group("danger_held_out"),
+                pytest.mark.xdist_group(f"danger_{path.stem}"),
                 *([below_target] if path in BELOW_TARGET else []),
             ],
         )
@@ -118,9 +124,9 @@ def test_the_held_out_figures_do_not_fall(path: Path) -> None:
 
 # Our dev set: written by us apart from the training phrases (other voices), never trained on;
 # read by its figures only. Measured 2026-11-30 (benchmarks/danger_text.py with its path):
-# 90.5% / 94.6% / 11.9% false alarms (the reader before: 89.2% / 80.4% / 10.7%), less a point.
-DEV_FLOORS = {"partner_violence": 0.895, "self_harm": 0.935}
-DEV_FALSE_ALARM_CEILING = 0.13
+# 93.0% / 95.3% / 8.5% false alarms (the reader before: 90.5% / 94.6% / 11.9%), less a point.
+DEV_FLOORS = {"partner_violence": 0.92, "self_harm": 0.94}
+DEV_FALSE_ALARM_CEILING = 0.095
 
 
 def test_our_dev_figures_do_not_fall() -> None:

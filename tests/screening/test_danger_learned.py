@@ -113,7 +113,7 @@ def test_the_training_phrases_are_ours_and_cover_every_kind() -> None:
     phrases = danger_learned.training_phrases()
     kinds = {p.kind for p in phrases}
     assert {"partner_violence", "self_harm", "ordinary"} <= kinds
-    assert len(phrases) >= 3900
+    assert len(phrases) >= 5300
     assert len({p.text for p in phrases}) == len(phrases), "a phrase is written twice"
 
 
@@ -125,7 +125,8 @@ def test_each_training_phrase_carries_its_batch() -> None:
     assert all(p.group for p in phrases)
     assert "danger_tuning.toml" in groups
     assert "danger_training.toml:voice_texting" in groups
-    assert len(groups) >= 20
+    assert "danger_training_2.toml:nv_minimisers" in groups
+    assert len(groups) >= 40
 
 
 def test_the_folds_keep_each_batch_whole() -> None:
@@ -201,18 +202,18 @@ def test_the_combined_reader_stays_quiet_on_ordinary_distress(text: str) -> None
 def test_the_cross_validated_figures_do_not_fall() -> None:
     # Each phrase read by a reader trained without its batch (one writer, one voice), its
     # thresholds chosen inside the training part (benchmarks/danger_text.py --cross-validate
-    # prints the same; 2026-11-30: 86.1% / 97.6% / 10.7% false alarms; folds of single phrases
-    # gave 97.1% / 99.4% / 6.6% before, flattering: a phrase's near twins sat in its training
-    # part), less a point or two for fold noise.
+    # prints the same; 2026-11-30, with two new writers' phrases: 88.0% / 94.9% / 9.9% false
+    # alarms; folds of single phrases gave 97.1% / 99.4% / 6.6% before, flattering: a phrase's
+    # near twins sat in its training part), less a point or two for fold noise.
     model = sentence_model()
     assert model is not None
     phrases = danger_learned.training_phrases()
     found = danger_learned.cross_validated_signals(model, phrases)
-    for signal, floor in (("partner_violence", 0.85), ("self_harm", 0.96)):
+    for signal, floor in (("partner_violence", 0.87), ("self_harm", 0.935)):
         hits = [signal in f for p, f in zip(phrases, found, strict=True) if signal in p.expect]
         assert sum(hits) / len(hits) >= floor, signal
     alarms = [bool(f) for p, f in zip(phrases, found, strict=True) if not p.expect]
-    assert sum(alarms) / len(alarms) <= 0.12
+    assert sum(alarms) / len(alarms) <= 0.11
 
 
 @pytest.mark.usefixtures("trained")
