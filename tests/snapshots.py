@@ -8,12 +8,17 @@ same world take it from a snapshot instead: a copy of the file on SQLite, the fi
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
+
+import pytest
 
 from confide.db import Database
 from tests.conftest import REFERENCE_TABLES
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -95,3 +100,26 @@ def _filled_tables(cursor: Any) -> list[str]:
         if cursor.fetchone()[0]:
             filled.append(table)
     return filled
+
+
+@dataclass
+class Kept(Generic[T]):
+    """A world built once for each kind of database, and what its builder returned."""
+
+    label: str
+    built: dict[str, tuple[T, Snapshot]] = field(default_factory=dict)
+
+    def once(
+        self, database: Database, build: Callable[[], T], tmp_path_factory: pytest.TempPathFactory
+    ) -> T:
+        """`build()` writes the world into `database` the first time on its kind of database;
+        every other time its rows are restored into `database` (empty, as the `database`
+        fixture gives it) and the first return value is given again."""
+        backend = database.engine.dialect.name
+        if backend in self.built:
+            value, snapshot = self.built[backend]
+            snapshot.restore(database)
+            return value
+        value = build()
+        self.built[backend] = (value, Snapshot.take(database, tmp_path_factory.mktemp(self.label)))
+        return value

@@ -16,7 +16,7 @@ from confide.network.generator import generate_network
 from confide.network.seeding import write_network
 from confide.scheduling.openings import OpeningsIndex
 from confide.vocab import get_vocabulary
-from tests.snapshots import Snapshot
+from tests.snapshots import Kept
 
 NOW = datetime(2026, 11, 25, 17, 0, tzinfo=UTC)
 NETWORK_DAY = date(2026, 11, 25)
@@ -118,16 +118,8 @@ def write_bookings(session) -> tuple[list[int], list[int]]:  # type: ignore[no-u
     return full_caseload, full_week
 
 
-@dataclass(frozen=True)
-class _Written:
-    """The small network as written once in this test process, kept to restore per test."""
-
-    full_caseload: list[int]
-    full_week: list[int]
-    snapshot: Snapshot
-
-
-_WRITTEN: dict[str, _Written] = {}
+# the small network as written once in this test process (and its full therapists), by kind
+_WRITTEN: Kept[tuple[list[int], list[int]]] = Kept("small-network")
 
 
 @pytest.fixture
@@ -136,21 +128,16 @@ def small_network(database: Database, tmp_path_factory: pytest.TempPathFactory) 
     them takes 2-5 s, and about 110 tests use it: the first test of each process and database
     kind writes them, and the others restore those rows (a file copy on SQLite, COPY on
     PostgreSQL) in well under a second."""
-    backend = database.engine.dialect.name
-    written = _WRITTEN.get(backend)
-    if written is None:
+
+    def write() -> tuple[list[int], list[int]]:
         network = generate_network(SMALL_SIZE, 11, get_vocabulary(), NETWORK_DAY)
         with database.session(write=True) as session:
             write_network(session, network)
-            full_caseload, full_week = write_bookings(session)
-        kept = Snapshot.take(database, tmp_path_factory.mktemp("small-network"))
-        written = _WRITTEN[backend] = _Written(full_caseload, full_week, kept)
-    else:
-        written.snapshot.restore(database)
+            return write_bookings(session)
+
+    full_caseload, full_week = _WRITTEN.once(database, write, tmp_path_factory)
     openings = OpeningsIndex(horizon_days=HORIZON_DAYS)
     with database.session() as session:
         grid = openings.build(session, NOW)
         index = build_index(session, grid, NOW)
-    return SmallNetwork(
-        database, openings, index, NOW, list(written.full_caseload), list(written.full_week)
-    )
+    return SmallNetwork(database, openings, index, NOW, list(full_caseload), list(full_week))

@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 from confide.db import Database
 from tests.app_loop import asgi_client, in_app_loop
 from tests.scheduling.factories import make_client, make_therapist
-from tests.snapshots import Snapshot
+from tests.snapshots import Kept
 
 ALL_WEEK = tuple((d, 0, 24 * 60) for d in range(7))
 
@@ -744,38 +744,22 @@ def build_world(client: TestClient, database: Database) -> tuple[list[Example], 
     return examples(therapist_id, appointment_id, hold_id, starts[8]), me
 
 
-@dataclass(frozen=True)
-class KeptWorld:
-    requests: list[Example]
-    me: dict[str, str]
-    snapshot: Snapshot
-
-
 @pytest.fixture(scope="module")
-def kept_worlds() -> dict[str, KeptWorld]:
-    """The world as this module's first test on each kind of database built it, by kind."""
-    return {}
+def kept_world() -> Kept[tuple[list[Example], dict[str, str]]]:
+    return Kept("bad-input")
 
 
 @pytest.fixture
 def world(
     client: TestClient,
     database: Database,
-    kept_worlds: dict[str, KeptWorld],
+    kept_world: Kept[tuple[list[Example], dict[str, str]]],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> tuple[list[Example], dict[str, str]]:
     """The world in this test's own database, under this test's own app. The first test of the
     module (in this process, on this kind of database) builds it through the app; the others
     get its rows back from a snapshot (see tests/snapshots.py), as the app has just started."""
-    backend = database.engine.dialect.name
-    kept = kept_worlds.get(backend)
-    if kept is None:
-        requests, me = build_world(client, database)
-        snapshot = Snapshot.take(database, tmp_path_factory.mktemp("bad-input"))
-        kept = kept_worlds[backend] = KeptWorld(requests, me, snapshot)
-    else:
-        kept.snapshot.restore(database)
-    return kept.requests, kept.me
+    return kept_world.once(database, lambda: build_world(client, database), tmp_path_factory)
 
 
 def test_every_route_has_an_example(client: TestClient, world) -> None:  # type: ignore[no-untyped-def]
