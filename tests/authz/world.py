@@ -6,7 +6,7 @@ spare API tokens and a spare browser session for the revoking routes to act on. 
 clients have each made a partner invitation code for the linking routes. The caller (A, P,
 another client B, an unverified client, a therapist tied to the world's therapist record, a
 reviewer, an admin, or nobody) has a bearer token for the API and a browser signed in with a
-session cookie for the pages.
+session cookie for the pages: `build_world` makes the world, `enter` the caller's identity in it.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ class World:
     therapist_id: int
     starts: list[str]  # free starts, two hours or more apart, the first five taken here
     owner_email: str
+    partner_email: str
     appointment: int  # A's booked first session (individual)
     follow_up: int  # A's booked individual session, to cancel
     joint: int  # A and P's booked joint first session
@@ -58,7 +59,6 @@ class World:
     page_token: int
     spare_session: int  # another browser session of A's, to revoke
     codes: tuple[str, str]  # invitation codes of two unlinked clients
-    caller: Identity
     # branch content: this world's content items, by what the matrix does with them
     content: dict[str, str]
     # admin branch: a safety flag raised for A (booked with the world's therapist: theirs),
@@ -160,18 +160,18 @@ def _code(api: TestClient) -> str:
     return str(response.json()["code"])
 
 
-def _caller_email(api: TestClient, database: Database, caller: str, world: dict[str, str]) -> str:
+def _caller_email(api: TestClient, database: Database, caller: str, world: World) -> str:
     """The address of the account the caller acts as, made now unless it is A's or P's."""
-    if caller in world:
-        return world[caller]
+    known = {"owner": world.owner_email, "partner": world.partner_email}
+    if caller in known:
+        return known[caller]
     if caller in STAFF_ROLES:
-        return _staff(database, caller, int(world["therapist_id"]))
+        return _staff(database, caller, world.therapist_id)
     return make_user(api, email=_email(caller), verified=caller != "unverified")
 
 
-def build_world(api: TestClient, database: Database, as_who: str) -> World:
-    """A fresh world; `as_who` names whose credentials the caller holds (owner, partner,
-    other_client, unverified, a staff role, or anonymous)."""
+def build_world(api: TestClient, database: Database) -> World:
+    """A fresh world, with no caller in it yet."""
     with database.session(write=True) as session:
         therapist_id = make_therapist(
             session, hours=ALL_WEEK, minimum_notice_hours=2, licensed=("NY",)
@@ -197,18 +197,11 @@ def build_world(api: TestClient, database: Database, as_who: str) -> World:
         ).one()
         reviewer_user = session.scalars(select(User.id).where(User.email == reviewer_email)).one()
     program = _program(api, a, p)
-    known = {"owner": owner, "partner": partner, "therapist_id": str(therapist_id)}
-    browser = TestClient(api.app, raise_server_exceptions=False, follow_redirects=False)
-    if as_who == "anonymous":
-        identity = Identity(None, {}, browser)
-    else:
-        email = _caller_email(api, database, as_who, known)
-        sign_in(browser, email)
-        identity = Identity(email, _bearer(database, email), browser)
     return World(
         therapist_id=therapist_id,
         starts=starts,
         owner_email=owner,
+        partner_email=partner,
         appointment=appointment,
         follow_up=follow_up,
         joint=joint,
@@ -218,13 +211,23 @@ def build_world(api: TestClient, database: Database, as_who: str) -> World:
         page_token=_token(database, owner)[0],
         spare_session=_spare_session(database, owner),
         codes=(_code(api), _code(api)),
-        caller=identity,
         flag=flag,
         licence=licence,
         reviewer_user=reviewer_user,
         content=_content(database),
         program=program,
     )
+
+
+def enter(api: TestClient, database: Database, world: World, as_who: str) -> Identity:
+    """The caller in `world`; `as_who` names whose credentials they hold (owner, partner,
+    other_client, unverified, a staff role, or anonymous). The browser is signed in."""
+    browser = TestClient(api.app, raise_server_exceptions=False, follow_redirects=False)
+    if as_who == "anonymous":
+        return Identity(None, {}, browser)
+    email = _caller_email(api, database, as_who, world)
+    sign_in(browser, email)
+    return Identity(email, _bearer(database, email), browser)
 
 
 # --- branch content -------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 import schemathesis
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from schemathesis import BaseSchema, Case
 from schemathesis.config import SchemathesisConfig
@@ -24,6 +25,8 @@ from schemathesis.hooks import HookContext
 from schemathesis.python import asgi
 
 from confide.db import Database
+from confide.main import create_app
+from tests.conftest import settings_for
 from tests.matching.conftest import SmallNetwork, small_network  # noqa: F401
 from tests.scheduling.factories import make_client
 from tests.web.schema_rules import Network, steer
@@ -44,19 +47,27 @@ MUST_RUN = {
 
 
 @pytest.fixture
-def signed_in(client: TestClient) -> dict[str, str]:
+def app(database: Database) -> FastAPI:
+    """The app, started by schemathesis with its first request and stopped by app_lifespans
+    (a started TestClient would run a second lifespan of the same app beside it)."""
+    return create_app(settings_for(str(database.engine.url)), database=database)
+
+
+@pytest.fixture
+def signed_in(app: FastAPI) -> dict[str, str]:
     """How schemathesis's requests are authenticated: the one place to change when clients
     sign in differently. The client is in New York (see Network.client_state)."""
-    return make_client(client, state="NY")
+    # make_client only reads the app's database: the TestClient is never started
+    return make_client(TestClient(app), state="NY")
 
 
 @pytest.fixture
 def network(
     small_network: SmallNetwork,  # noqa: F811
     database: Database,
-    client: TestClient,
+    app: FastAPI,
 ) -> Network:
-    secret_key = client.app.state.settings.secret_key  # type: ignore[attr-defined]
+    secret_key = app.state.settings.secret_key
     return Network.read(database, client_state="NY", secret_key=secret_key)
 
 
@@ -85,7 +96,7 @@ PARTS: dict[str, list[tuple[Select, list[str]]]] = {
 
 
 def _failures(
-    client: TestClient,
+    app: FastAPI,
     headers: dict[str, str],
     network: Network,
     select: Select,
@@ -108,7 +119,7 @@ def _failures(
             },
         }
     )
-    schema = select(schemathesis.openapi.from_asgi("/openapi.json", client.app, config=config))
+    schema = select(schemathesis.openapi.from_asgi("/openapi.json", app, config=config))
 
     @schema.hook
     def map_case(context: HookContext, case: Case) -> Case:
@@ -144,7 +155,7 @@ def _failures(
 @pytest.mark.usefixtures("quick_passwords")
 def test_every_answer_is_what_the_schema_says(
     part: str,
-    client: TestClient,
+    app: FastAPI,
     signed_in: dict[str, str],
     network: Network,
     app_lifespans: None,
@@ -152,7 +163,7 @@ def test_every_answer_is_what_the_schema_says(
     found: list[str] = []
     ran: set[str] = set()
     for select, phases in PARTS[part]:
-        found += _failures(client, signed_in, network, select, phases, ran)
+        found += _failures(app, signed_in, network, select, phases, ran)
     missing = MUST_RUN - ran
     assert not missing, f"these checks never ran: {sorted(missing)}"
     failures = sorted(set(found))
