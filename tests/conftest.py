@@ -88,6 +88,31 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
+class XdistGroups:
+    """On an xdist worker under --dist loadgroup: the group's name after each node id, as xdist
+    3.8 means to put it. xdist writes the id pytest kept before 9.2, and 9.2 keeps another, so
+    the groups were silently ignored: the seeded network built on both workers, the fault
+    scenarios run on both at once (pytest-dev/pytest-xdist#1386). Does nothing where xdist's
+    own suffix took."""
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(
+        self, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
+        if not getattr(config.option, "loadgroup", False):
+            return
+        from _pytest.nodeid import NodeId
+
+        for item in items:
+            names = sorted({str(mark.args[0]) for mark in item.iter_markers("xdist_group")})
+            if names and "@" not in item.nodeid.rpartition("]")[2]:
+                item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(names)}")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(XdistGroups(), "confide-xdist-groups")
+
+
 def _postgres_reachable() -> str | None:
     try:
         with psycopg.connect(_libpq(POSTGRES_URL), connect_timeout=3) as conn:
