@@ -11,7 +11,7 @@ from tests.conftest import migrated
 from tests.scheduling.factories import make_therapist
 from tests.serving import running_servers
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
 
 def test_no_page_breaks_the_policy(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -22,7 +22,7 @@ def test_no_page_breaks_the_policy(browser, tmp_path: Path) -> None:  # type: ig
     database.dispose()
     start = (datetime.now(UTC) + timedelta(days=3)).replace(minute=0, second=0, microsecond=0)
     violations: list[str] = []
-    with running_servers(url, count=1) as (base,):
+    with running_servers(url, count=1, preloaded=True) as (base,):
         page = browser.new_page()
         page.on(
             "console",
