@@ -26,7 +26,8 @@ ALL_WEEK = tuple((d, 0, 24 * 60) for d in range(7))
 RETURNING = "sam.rivera@example.org"
 MY_PART = 8  # clicks and fields from a chosen time to a booked session, for a new person
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
+# the tests of the module share one site: on one worker, it is built once
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser-booking")]
 
 
 @dataclass(frozen=True)

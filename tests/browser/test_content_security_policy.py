@@ -11,7 +11,7 @@ from tests.conftest import migrated
 from tests.scheduling.factories import make_therapist
 from tests.serving import running_servers
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.slow
 
 
 def test_no_page_breaks_the_policy(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -9,7 +9,8 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import NetworkSite
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
+# with the other tests on the network site (tests/browser/conftest.py), on one worker
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser-network")]
 
 
 def test_a_person_in_a_hurry_reaches_results_in_a_few_clicks(  # type: ignore[no-untyped-def]

@@ -19,7 +19,8 @@ from tests.serving import running_servers
 
 REVIEWER = "rae.lin@example.org"
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
+# the tests of the module share one site: on one worker, it is built once
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser-learn")]
 
 
 @pytest.fixture(scope="module")

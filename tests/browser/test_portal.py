@@ -33,7 +33,7 @@ INTAKE = {
     "limit": 50,
 }
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.slow
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from tests.program.checkin_world import make_space
 from tests.scheduling.factories import answer_safety_questions
 from tests.serving import TEST_ENCRYPTION_KEYS, server_processes
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.slow
 ALEX, PAT = "alex.doe@example.org", "pat.roe@example.org"
 # a little over a week: the second server's clock is in the couple space's second week
 AHEAD = timedelta(days=7, hours=1)

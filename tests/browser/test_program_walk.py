@@ -20,7 +20,7 @@ from tests.conftest import PASSWORD, migrated
 from tests.serving import running_servers
 
 ALEX, PAT = "alex.program@example.org", "pat.program@example.org"
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

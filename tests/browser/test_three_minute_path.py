@@ -23,7 +23,8 @@ from tests.browser.conftest import NetworkSite
 from tests.browser.walk import Walk, mailed_link
 from tests.conftest import PASSWORD
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
+# with the other tests on the network site (tests/browser/conftest.py), on one worker
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser-network")]
 
 TYPICAL = 25  # the limit for a typical individual, home page to booked session
 STATE = "NY"
