@@ -199,11 +199,14 @@ class Walk:
     def photograph(self, label: str) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
         size = self.page.viewport_size or {"width": WIDE, "height": 800}
-        for width in (WIDE, NARROW):
-            self.page.set_viewport_size({"width": width, "height": size["height"]})
+        # at the width the page is shown at first, then the other: one resize fewer
+        for width in sorted((WIDE, NARROW), key=lambda width: width != size["width"]):
+            if width != (self.page.viewport_size or size)["width"]:
+                self.page.set_viewport_size({"width": width, "height": size["height"]})
             self.page.screenshot(path=str(self.directory / f"{label}-{width}.png"), full_page=True)
             self._measure(width, label)
-        self.page.set_viewport_size(size)
+        if self.page.viewport_size != size:
+            self.page.set_viewport_size(size)
 
     def _measure(self, width: int, label: str) -> None:
         if width <= NARROW:
