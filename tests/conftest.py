@@ -101,11 +101,17 @@ class XdistGroups:
     ) -> None:
         if not getattr(config.option, "loadgroup", False):
             return
-        from _pytest.nodeid import NodeId
-
         for item in items:
-            names = sorted({str(mark.args[0]) for mark in item.iter_markers("xdist_group")})
+            names = sorted(
+                {
+                    str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                    for mark in item.iter_markers("xdist_group")
+                }
+            )
             if names and "@" not in item.nodeid.rpartition("]")[2]:
+                # only pytest 9.2 and later get here (before, xdist's suffix took)
+                from _pytest.nodeid import NodeId
+
                 item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(names)}")
 
 
