@@ -88,6 +88,37 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
+class XdistGroups:
+    """On an xdist worker under --dist loadgroup: the group's name after each node id, as xdist
+    3.8 means to put it. xdist writes the id pytest kept before 9.2, and 9.2 keeps another, so
+    the groups were silently ignored: the seeded network built on both workers, the fault
+    scenarios run on both at once (pytest-dev/pytest-xdist#1386). Does nothing where xdist's
+    own suffix took."""
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(
+        self, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
+        if not getattr(config.option, "loadgroup", False):
+            return
+        for item in items:
+            names = sorted(
+                {
+                    str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                    for mark in item.iter_markers("xdist_group")
+                }
+            )
+            if names and "@" not in item.nodeid.rpartition("]")[2]:
+                # only pytest 9.2 and later get here (before, xdist's suffix took)
+                from _pytest.nodeid import NodeId
+
+                item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(names)}")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(XdistGroups(), "confide-xdist-groups")
+
+
 def _postgres_reachable() -> str | None:
     try:
         with psycopg.connect(_libpq(POSTGRES_URL), connect_timeout=3) as conn:
@@ -437,26 +468,66 @@ def demo_network() -> SyntheticNetwork:
     return generate_network(SEEDED_SIZE, 42, get_vocabulary(), SEED_DAY)
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def seeded_database(
-    request: pytest.FixtureRequest,
-    demo_network: SyntheticNetwork,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Database]:
-    """A database holding the 10,000-therapist demo network; tests must not write to it."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('seeded') / 'confide.db'}"
-    else:
-        url = request.getfixturevalue("postgres_databases").create("seeded")
-    database = migrated(url)
-    with database.session(write=True) as session:
-        write_network(session, demo_network)
-    yield database
-    database.dispose()
+class SeededNetworks:
+    """The demo network, in one database per backend and with one app on each, built when
+    first asked for and kept to the end of the session. A parametrized session fixture alone is
+    built again each time the tests switch backend and back (the slow ones run first), and a
+    build of 10,000 therapists takes seconds."""
+
+    def __init__(self, network: SyntheticNetwork, folder: Path) -> None:
+        self.network = network
+        self.folder = folder
+        self.databases: dict[str, Database] = {}
+        self.clients: dict[str, TestClient] = {}
+        self.postgres: PostgresDatabases | None = None
+
+    def database(self, backend: str, postgres_server: str | None = None) -> Database:
+        if backend not in self.databases:
+            if postgres_server is None:
+                url = f"sqlite:///{self.folder / 'confide.db'}"
+            else:
+                self.postgres = self.postgres or PostgresDatabases(postgres_server)
+                url = self.postgres.create("seeded")
+            database = migrated(url)
+            with database.session(write=True) as session:
+                write_network(session, self.network)
+            self.databases[backend] = database
+        return self.databases[backend]
+
+    def client(self, backend: str) -> TestClient:
+        if backend not in self.clients:
+            database = self.databases[backend]
+            app = create_app(settings_for(str(database.engine.url)), database=database)
+            self.clients[backend] = TestClient(app).__enter__()
+        return self.clients[backend]
+
+    def close(self) -> None:
+        for test_client in self.clients.values():
+            test_client.__exit__(None, None, None)
+        for database in self.databases.values():
+            database.dispose()
+        if self.postgres is not None:
+            self.postgres.drop_all()
 
 
 @pytest.fixture(scope="session")
-def seeded_client(seeded_database: Database) -> Iterator[TestClient]:
-    app = create_app(settings_for(str(seeded_database.engine.url)), database=seeded_database)
-    with TestClient(app) as test_client:
-        yield test_client
+def seeded_networks(
+    demo_network: SyntheticNetwork, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SeededNetworks]:
+    networks = SeededNetworks(demo_network, tmp_path_factory.mktemp("seeded"))
+    yield networks
+    networks.close()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def seeded_database(request: pytest.FixtureRequest, seeded_networks: SeededNetworks) -> Database:
+    """A database holding the 10,000-therapist demo network; tests must not write to it."""
+    if request.param == "sqlite":
+        return seeded_networks.database("sqlite")
+    return seeded_networks.database("postgresql", request.getfixturevalue("postgres_server"))
+
+
+@pytest.fixture(scope="session")
+def seeded_client(seeded_database: Database, seeded_networks: SeededNetworks) -> TestClient:
+    """The app on the seeded database."""
+    return seeded_networks.client(seeded_database.engine.dialect.name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import socket
@@ -9,10 +10,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Protocol
 
 import httpx2
 
@@ -26,8 +28,127 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+class Running(Protocol):
+    """What the tests use of a started process (subprocess.Popen has it all)."""
+
+    @property
+    def pid(self) -> int: ...
+    @property
+    def returncode(self) -> int | None: ...
+    def poll(self) -> int | None: ...
+    def wait(self, timeout: float | None = None) -> int: ...
+    def send_signal(self, sig: int) -> None: ...
+    def terminate(self) -> None: ...
+    def kill(self) -> None: ...
+
+
+# Imported once, in the fork server, before any server process is forked from it: importing
+# Confide takes 3-4 s of a loaded core, which each process started with `python -m uvicorn`
+# pays again (three at a time in the fault tests, one per browser module).
+PRELOAD = [
+    "confide.main",
+    "uvicorn.main",
+    "uvicorn.server",
+    "uvicorn.lifespan.on",
+    "uvicorn.protocols.http.auto",
+    "time_machine",
+    "tests.serving",
+]
+
+
+def _fork_server() -> multiprocessing.context.ForkServerContext:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    return context
+
+
+def warm_fork_server() -> None:
+    """Start the fork server now, so that its imports run while the caller builds a database
+    (it starts on the first preloaded server otherwise)."""
+    from multiprocessing import forkserver
+
+    _fork_server()
+    forkserver.ensure_running()
+
+
+class ForkedProcess:
+    """A server process forked from the fork server (multiprocessing's "forkserver", Confide
+    already imported there), with the parts of subprocess.Popen that the tests use. It is a
+    process of its own like any other: signals reach it, it exits with its own status."""
+
+    def __init__(
+        self, argv: Sequence[str], env: Mapping[str, str], log: Path, ahead: float | None
+    ) -> None:
+        self._process = _fork_server().Process(
+            target=_serve_forked,
+            args=(list(argv), dict(env), str(log), ahead),
+            name=f"confide-server-{log.stem}",
+            # ended with the test process, as a child process would be
+            daemon=True,
+        )
+        self._process.start()
+
+    @property
+    def pid(self) -> int:
+        pid = self._process.pid
+        assert pid is not None
+        return pid
+
+    @property
+    def returncode(self) -> int | None:
+        return self._process.exitcode
+
+    def poll(self) -> int | None:
+        return self._process.exitcode
+
+    def wait(self, timeout: float | None = None) -> int:
+        self._process.join(timeout)
+        code = self._process.exitcode
+        if code is None:
+            raise subprocess.TimeoutExpired(self._process.name, timeout or 0)
+        return code
+
+    def send_signal(self, sig: int) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, sig)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
+def _serve_forked(argv: list[str], env: dict[str, str], log: str, ahead: float | None) -> None:
+    """In the forked process: the environment and output a `python -m uvicorn` process would
+    have, then uvicorn (on a clock `ahead` seconds ahead, when given)."""
+    os.environ.clear()
+    os.environ.update(env)
+    with open(log, "ab") as file, open(os.devnull, "wb") as devnull:
+        os.dup2(devnull.fileno(), 1)
+        os.dup2(file.fileno(), 2)
+    if ahead is None:
+        _uvicorn(argv)
+    else:
+        import time_machine
+
+        with time_machine.travel(datetime.now(UTC) + timedelta(seconds=ahead), tick=True):
+            _uvicorn(argv)
+
+
+def _uvicorn(argv: list[str]) -> None:
+    import uvicorn.main
+
+    sys.argv = ["uvicorn", *argv]
+    uvicorn.main.main()
+
+
 class ServerProcess:
-    """One uvicorn process serving Confide; it can be killed, stopped and started again."""
+    """One uvicorn process serving Confide; it can be killed, stopped and started again.
+
+    By default it starts from nothing with `python -m uvicorn`, as a deployment does (the
+    benchmarks time restarts); `preloaded` forks it from a process that has Confide imported
+    already, for tests that start many and time none."""
 
     def __init__(
         self,
@@ -37,9 +158,12 @@ class ServerProcess:
         workers: int = 1,
         env: Mapping[str, str] = {},
         clock_ahead: timedelta | None = None,
+        preloaded: bool = False,
     ) -> None:
         self.port = free_port()
         self.clock_ahead = clock_ahead
+        # uvicorn's own worker processes are spawned afresh: only a single process is forked
+        self.preloaded = preloaded and workers == 1
         self.url = f"http://127.0.0.1:{self.port}"
         self.workers = workers
         self.env = {
@@ -57,37 +181,34 @@ class ServerProcess:
             **env,
         }
         self.log = log_dir / f"server-{self.port}.log"
-        self.process: subprocess.Popen[bytes] | None = None
+        self.process: Running | None = None
 
     def start(self) -> None:
-        shutdown_seconds = self.env.get("CONFIDE_SHUTDOWN_SECONDS", "10")
+        arguments = [
+            "confide.main:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--workers",
+            str(self.workers),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+            "--timeout-graceful-shutdown",
+            self.env.get("CONFIDE_SHUTDOWN_SECONDS", "10"),
+        ]
+        ahead = self.clock_ahead.total_seconds() if self.clock_ahead else None
+        if self.preloaded:
+            self.process = ForkedProcess(arguments, self.env, self.log, ahead)
+            return
         # the log goes to a file: a pipe nobody reads would stall a server that logs a lot
         with self.log.open("ab") as log:
             # with the clock set ahead, this module runs uvicorn (see the end of the file)
-            launcher = (
-                ["tests.serving", str(self.clock_ahead.total_seconds())]
-                if self.clock_ahead
-                else ["uvicorn"]
-            )
+            launcher = ["tests.serving", str(ahead)] if ahead is not None else ["uvicorn"]
             self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    *launcher,
-                    "confide.main:create_app",
-                    "--factory",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(self.port),
-                    "--workers",
-                    str(self.workers),
-                    "--log-level",
-                    "warning",
-                    "--no-access-log",
-                    "--timeout-graceful-shutdown",
-                    shutdown_seconds,
-                ],
+                [sys.executable, "-m", *launcher, *arguments],
                 env=self.env,
                 stdout=subprocess.DEVNULL,
                 stderr=log,
@@ -141,12 +262,20 @@ def server_processes(
     workers: int = 1,
     env: Mapping[str, str] = {},
     clock_ahead: timedelta | None = None,
+    preloaded: bool = False,
 ) -> Iterator[list[ServerProcess]]:
     """Start `count` independent server processes on one database, each ready when yielded."""
     with ExitStack() as stack:
         log_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="confide-serve-")))
         servers = [
-            ServerProcess(database_url, log_dir, workers=workers, env=env, clock_ahead=clock_ahead)
+            ServerProcess(
+                database_url,
+                log_dir,
+                workers=workers,
+                env=env,
+                clock_ahead=clock_ahead,
+                preloaded=preloaded,
+            )
             for _ in range(count)
         ]
         try:
@@ -171,12 +300,15 @@ def running_servers(
     workers: int = 1,
     env: Mapping[str, str] = {},
     rate_limits: bool = False,
+    preloaded: bool = False,
 ) -> Iterator[list[str]]:
     """Start `count` independent server processes on one database; yields their base URLs.
 
     Rate limits are off unless asked for: races and benchmarks send floods on purpose."""
     env = {**env, "CONFIDE_RATE_LIMITS_ENABLED": "true" if rate_limits else "false"}
-    with server_processes(database_url, count, workers=workers, env=env) as servers:
+    with server_processes(
+        database_url, count, workers=workers, env=env, preloaded=preloaded
+    ) as servers:
         yield [server.url for server in servers]
 
 

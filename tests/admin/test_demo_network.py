@@ -11,7 +11,7 @@ from confide.db import Database
 from tests.conftest import SEED_DAY
 
 
-# beside the other tests of the seeded network, so one worker builds it (about 40 s on PostgreSQL)
+# beside the other tests of the seeded network, so one worker builds it (once per backend)
 @pytest.mark.slow
 @pytest.mark.xdist_group("seeded")
 # Five days after the network was made (some pauses have ended by then): just after midnight

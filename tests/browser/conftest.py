@@ -1,4 +1,7 @@
-"""The browser: Debian's Chromium driven by Playwright, one per test module."""
+"""The browser: Debian's Chromium driven by Playwright, one per test process; each walk has a
+context of its own (its own cookies and storage). The sites' servers are processes forked from
+one with Confide imported (tests/serving.py); the one that reads free text serves the network
+tests of every module that needs it."""
 
 from __future__ import annotations
 
@@ -6,24 +9,32 @@ import os
 import shutil
 import warnings
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from confide.network.generator import generate_network
+from confide.network.seeding import write_network
+from confide.vocab import get_vocabulary
 from tests.browser.walk import AXE_SCRIPT, FAILING_IMPACTS, WIDE, Walk, axe_violations, describe
-from tests.conftest import IN_CI
+from tests.conftest import IN_CI, migrated
+from tests.serving import running_servers, warm_fork_server
 
 CHROMIUM = os.environ.get("CONFIDE_CHROMIUM", "/usr/bin/chromium")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
         message = f"Chromium not found at {CHROMIUM}"
         if IN_CI:
             pytest.fail(message + "; under CI=true the browser tests are required")
         pytest.skip(message + "; browser tests skipped (make test installs it when run as root)")
+    # the sites' servers are forked from it: its imports run while Chromium starts
+    warm_fork_server()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -67,6 +78,32 @@ def axe(axe_source: str | None) -> Callable[[object], None]:
             pytest.fail("axe-core: serious or critical violations:\n" + describe(serious))
 
     return check
+
+
+@dataclass(frozen=True)
+class NetworkSite:
+    base: str
+    outbox: Path  # the mail the server sends, as .eml files
+    database_url: str
+
+
+@pytest.fixture(scope="session")
+def network_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NetworkSite]:
+    """One server on a small generated network (300 therapists, made today) that reads free
+    text: the sentence model and the danger reader load before /readyz, about 15 s of a core,
+    so it serves every module whose people go through the intake. Tests on it make accounts of
+    their own and leave the network to the others (a time taken is offered no more)."""
+    folder = tmp_path_factory.mktemp("network")
+    url = f"sqlite:///{folder / 'network.db'}"
+    database = migrated(url)
+    with database.session(write=True) as session:
+        today = datetime.now(UTC).date()
+        write_network(session, generate_network(300, 11, get_vocabulary(), today))
+    database.dispose()
+    outbox = folder / "outbox"
+    env = {"CONFIDE_OUTBOX_DIR": str(outbox), "CONFIDE_WARM_UP_TEXT": "true"}
+    with running_servers(url, count=1, env=env, preloaded=True) as (base,):
+        yield NetworkSite(base, outbox, url)
 
 
 WALKS: list[str] = []

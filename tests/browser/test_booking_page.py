@@ -26,7 +26,8 @@ ALL_WEEK = tuple((d, 0, 24 * 60) for d in range(7))
 RETURNING = "sam.rivera@example.org"
 MY_PART = 8  # clicks and fields from a chosen time to a booked session, for a new person
 
-pytestmark = pytest.mark.slow
+# the tests of the module share one site: on one worker, it is built once
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser-booking")]
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         user.email_verified_at = datetime.now(UTC)
     database.dispose()
     outbox = folder / "outbox"
-    with running_servers(url, count=1, env={"CONFIDE_OUTBOX_DIR": str(outbox)}) as (base,):
+    env = {"CONFIDE_OUTBOX_DIR": str(outbox)}
+    with running_servers(url, count=1, env=env, preloaded=True) as (base,):
         listed = httpx2.get(
             f"{base}/api/v1/therapists/{therapist_id}/slots", params={"days": 4, "tz": "UTC"}
         ).json()["slots"]

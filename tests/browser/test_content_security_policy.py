@@ -22,7 +22,7 @@ def test_no_page_breaks_the_policy(browser, tmp_path: Path) -> None:  # type: ig
     database.dispose()
     start = (datetime.now(UTC) + timedelta(days=3)).replace(minute=0, second=0, microsecond=0)
     violations: list[str] = []
-    with running_servers(url, count=1) as (base,):
+    with running_servers(url, count=1, preloaded=True) as (base,):
         page = browser.new_page()
         page.on(
             "console",

@@ -19,7 +19,8 @@ from tests.serving import running_servers
 
 REVIEWER = "rae.lin@example.org"
 
-pytestmark = pytest.mark.slow
+# the tests of the module share one site: on one worker, it is built once
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser-learn")]
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +43,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             )
         )
     database.dispose()
-    with running_servers(url, count=1) as (base,):
+    with running_servers(url, count=1, preloaded=True) as (base,):
         yield base
 
 

@@ -78,7 +78,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         therapist_id = therapist.id
     database.dispose()
     env = {"CONFIDE_INDEX_REFRESH_SECONDS": "3600"}
-    with running_servers(url, count=1, env=env) as (base,):
+    with running_servers(url, count=1, env=env, preloaded=True) as (base,):
         yield Site(base, therapist_id)
 
 

@@ -104,7 +104,7 @@ def share_with_partner(w: Walk, base: str) -> None:
 def test_two_partners_check_in_two_weeks_and_see_both_trends(walk, couple: Couple) -> None:  # type: ignore[no-untyped-def]
     calm = {"safety": 2, "openness": 1, "listened": 1, "commitment": 2, "decisions": 2}
     better = {"safety": 3, "openness": 2, "listened": 3, "commitment": 3, "decisions": 2}
-    with server_processes(couple.url, count=1) as (server,):
+    with server_processes(couple.url, count=1, preloaded=True) as (server,):
         alex, pat = walk(name="alex"), walk(name="pat")
         sign_in(alex, server.url, ALEX, "/program/check-in")
         check_in(alex, server.url, calm, [1, 1], [1, 1])
@@ -113,7 +113,7 @@ def test_two_partners_check_in_two_weeks_and_see_both_trends(walk, couple: Coupl
         check_in(pat, server.url, {**calm, "safety": 1}, [1, 1], [1, 0])
         share_with_partner(pat, server.url)
     # a week later, on a server whose clock says so
-    with server_processes(couple.url, count=1, clock_ahead=AHEAD) as (server,):
+    with server_processes(couple.url, count=1, clock_ahead=AHEAD, preloaded=True) as (server,):
         alex, pat = walk(name="alex-week-2"), walk(name="pat-week-2")
         sign_in(pat, server.url, PAT, "/program/check-in")
         check_in(pat, server.url, {**better, "safety": 2}, [1, 0], [0, 0])

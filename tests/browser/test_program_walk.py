@@ -45,9 +45,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         alex, pat = found
         alex.partner_id, pat.partner_id = pat.id, alex.id
     database.dispose()
-    with running_servers(url, count=1, env={"CONFIDE_OUTBOX_DIR": str(folder / "outbox")}) as (
-        base,
-    ):
+    with running_servers(
+        url, count=1, env={"CONFIDE_OUTBOX_DIR": str(folder / "outbox")}, preloaded=True
+    ) as (base,):
         yield base
 
 

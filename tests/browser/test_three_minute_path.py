@@ -1,15 +1,14 @@
 """The three-minute path in a real browser (Debian's Chromium via Playwright), from the home
 page through the intake and its results to a booked first session, on a small generated
-network served by a real server process. Every page on the way is checked with axe-core (no
-serious or critical violation) and photographed at 1280 and 375 pixels (var/screenshots/);
-each path counts its clicks and fields up to the booking and prints the count."""
+network served by a real server process (the network site, tests/browser/conftest.py). Every
+page on the way is checked with axe-core (no serious or critical violation) and photographed
+at 1280 and 375 pixels (var/screenshots/); each path counts its clicks and fields up to the
+booking and prints the count."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -17,16 +16,15 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import func, select
 
+from confide.db import Database, create_db_engine
 from confide.intake import questions
 from confide.models import PanelParticipation
-from confide.network.generator import generate_network
-from confide.network.seeding import write_network
-from confide.vocab import get_vocabulary
+from tests.browser.conftest import NetworkSite
 from tests.browser.walk import Walk, mailed_link
-from tests.conftest import PASSWORD, migrated
-from tests.serving import running_servers
+from tests.conftest import PASSWORD
 
-pytestmark = pytest.mark.slow
+# with the other tests on the network site (tests/browser/conftest.py), on one worker
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser-network")]
 
 TYPICAL = 25  # the issue's limit for a typical individual, home page to booked session
 STATE = "NY"
@@ -48,27 +46,22 @@ class Site:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """One server for the module, on a fresh database holding a small generated network."""
-    folder = tmp_path_factory.mktemp("path")
-    url = f"sqlite:///{folder / 'path.db'}"
-    database = migrated(url)
-    with database.session(write=True) as session:
-        today = datetime.now(UTC).date()
-        write_network(session, generate_network(300, 11, get_vocabulary(), today))
-        plan = session.scalars(
-            select(PanelParticipation.plan_code)
-            .where(PanelParticipation.state == STATE)
-            .group_by(PanelParticipation.plan_code)
-            .order_by(func.count().desc())
-            .limit(1)
-        ).one()
-    database.dispose()
-    outbox = folder / "outbox"
-    with running_servers(
-        url, count=1, env={"CONFIDE_OUTBOX_DIR": str(outbox), "CONFIDE_WARM_UP_TEXT": "true"}
-    ) as (base,):
-        yield Site(base, outbox, plan)
+def site(network_site: NetworkSite) -> Site:
+    """The network site (tests/browser/conftest.py: a small generated network, free text read)
+    and the plan most of its therapists in STATE take."""
+    database = Database(create_db_engine(network_site.database_url))
+    try:
+        with database.session() as session:
+            plan = session.scalars(
+                select(PanelParticipation.plan_code)
+                .where(PanelParticipation.state == STATE)
+                .group_by(PanelParticipation.plan_code)
+                .order_by(func.count().desc())
+                .limit(1)
+            ).one()
+    finally:
+        database.dispose()
+    return Site(network_site.base, network_site.outbox, plan)
 
 
 class Person:

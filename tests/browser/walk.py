@@ -27,6 +27,19 @@ WIDE, NARROW = 1280, 375
 FAILING_IMPACTS = ("serious", "critical")
 
 
+# The first h1's text, the title, and the texts of the main part's buttons, then of its alerts
+# (evaluate() works in a page without script too: only the page's own scripts are off)
+PAGE_STATE = """() => {
+    const texts = (selector) => Array.from(document.querySelectorAll(selector), (e) => e.innerText);
+    const h1 = document.querySelector("h1");
+    return [
+        h1 ? h1.innerText : "",
+        document.title,
+        texts("main button").join("|") + texts("main [role=alert]").join("|"),
+    ];
+}"""
+
+
 def mailed_link(outbox: Path, to: str, wait_seconds: float = 30) -> str:
     """The path of the latest link mailed to `to` (the mail goes to `outbox` as .eml files). The
     server sends account mail just after its answer (a background task), so on a busy machine the
@@ -155,14 +168,12 @@ class Walk:
     def look(self, force: bool = False) -> None:
         """Check the page now shown with axe-core and photograph it, once per page state."""
         self.page.wait_for_load_state()
-        heading = self.page.locator("h1").first
-        h1 = heading.inner_text() if heading.count() else ""
-        path = re.sub(r"\?.*", "", self.page.url.split("//", 1)[-1].split("/", 1)[-1])
+        # one round trip for what names the page's state (five took 0.1 s a page under load);
         # the same page for someone else (signed in, say) offers other buttons
-        buttons = "|".join(self.page.locator("main button").all_inner_texts())
-        buttons += "|".join(self.page.locator("main [role=alert]").all_inner_texts())
+        h1, title, buttons = self.page.evaluate(PAGE_STATE)
+        path = re.sub(r"\?.*", "", self.page.url.split("//", 1)[-1].split("/", 1)[-1])
         size = self.page.viewport_size or {"width": WIDE}
-        key = (path, self.page.title(), h1 + buttons, size["width"], self.axe_source is None)
+        key = (path, title, h1 + buttons, size["width"], self.axe_source is None)
         if key in self.seen and not force:
             return
         self.seen.add(key)
@@ -188,11 +199,14 @@ class Walk:
     def photograph(self, label: str) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
         size = self.page.viewport_size or {"width": WIDE, "height": 800}
-        for width in (WIDE, NARROW):
-            self.page.set_viewport_size({"width": width, "height": size["height"]})
+        # at the width the page is shown at first, then the other: one resize fewer
+        for width in sorted((WIDE, NARROW), key=lambda width: width != size["width"]):
+            if width != (self.page.viewport_size or size)["width"]:
+                self.page.set_viewport_size({"width": width, "height": size["height"]})
             self.page.screenshot(path=str(self.directory / f"{label}-{width}.png"), full_page=True)
             self._measure(width, label)
-        self.page.set_viewport_size(size)
+        if self.page.viewport_size != size:
+            self.page.set_viewport_size(size)
 
     def _measure(self, width: int, label: str) -> None:
         if width <= NARROW:

@@ -13,6 +13,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -85,7 +86,7 @@ class World:
 
 
 def build_world(url: str, therapists: int, clients: int, starts: int = 8) -> World:
-    database = Database(create_db_engine(url, pool_size=2))
+    database = Database(create_db_engine(url, pool_size=CLIENT_WRITERS + 1))
     try:
         upgrade(database.engine)
         with database.session(write=True) as session:
@@ -100,18 +101,13 @@ def build_world(url: str, therapists: int, clients: int, starts: int = 8) -> Wor
                 ).id
                 for _ in range(therapists)
             ]
-            people = [
-                create_client(
-                    session,
-                    ClientCreate(
-                        email=f"{uuid.uuid4().hex}@example.org",
-                        name=f"Client {i}",
-                        state="NY",
-                        timezone="America/New_York",
-                    ),
-                )
-                for i in range(clients)
-            ]
+        # a few units of work side by side: each client is several round trips to the
+        # database, and one after another they took most of the world's building
+        share = -(-clients // CLIENT_WRITERS)
+        numbers = [range(first, min(first + share, clients)) for first in range(0, clients, share)]
+        with ThreadPoolExecutor(CLIENT_WRITERS) as writers:
+            made = writers.map(lambda some: _make_clients(database, some), numbers)
+            people = [person for some in made for person in some]
     finally:
         database.dispose()
     first = grid_ceil(to_minute(datetime.now(UTC) + timedelta(hours=3)))
@@ -121,8 +117,30 @@ def build_world(url: str, therapists: int, clients: int, starts: int = 8) -> Wor
         [token for _, token in people],
         # an hour and a half apart: an intake (60 min) and its buffer never reach the next one
         [from_minute(first + 90 * k) for k in range(starts)],
-        {token: person.id for person, token in people},
+        {token: client_id for client_id, token in people},
     )
+
+
+CLIENT_WRITERS = 4
+
+
+def _make_clients(database: Database, numbers: range) -> list[tuple[int, str]]:
+    """Clients numbered `numbers`, in one unit of work: (id, API token) each."""
+    with database.session(write=True) as session:
+        made = [
+            create_client(
+                session,
+                ClientCreate(
+                    email=f"{uuid.uuid4().hex}@example.org",
+                    name=f"Client {i}",
+                    state="NY",
+                    timezone="America/New_York",
+                ),
+            )
+            for i in numbers
+        ]
+        session.flush()
+        return [(client.id, token) for client, token in made]
 
 
 @dataclass

@@ -21,7 +21,7 @@ import pytest
 from tests.conftest import PostgresDatabases
 from tests.faults import scenarios
 from tests.faults.scenarios import Checks, World, build_world, libpq
-from tests.serving import ServerProcess, server_processes
+from tests.serving import ServerProcess, server_processes, warm_fork_server
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.xdist_group("faults")]
 
@@ -41,12 +41,15 @@ ENV = {
 
 @pytest.fixture(scope="module")
 def world(postgres_databases: PostgresDatabases) -> World:
+    # the server processes are forked from a process with Confide imported: its imports run
+    # beside the building of the world (the scenarios time no start-up)
+    warm_fork_server()
     return build_world(postgres_databases.create("faults"), therapists=30, clients=400)
 
 
 @pytest.fixture(scope="module")
 def cluster(world: World) -> Iterator[list[ServerProcess]]:
-    with server_processes(world.url, count=3, env=ENV) as servers:
+    with server_processes(world.url, count=3, env=ENV, preloaded=True) as servers:
         yield servers
 
 

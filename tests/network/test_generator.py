@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from dataclasses import fields
 from datetime import UTC, date, datetime, time
+from pathlib import Path
 
 import numpy as np
 import pytest
 import time_machine
 from sqlalchemy import func, select
 
-from confide.db import Database
+from confide.db import Database, create_db_engine
 from confide.models import (
     Licence,
     PanelParticipation,
@@ -28,6 +30,7 @@ from confide.models import (
 from confide.network.generator import SyntheticNetwork, generate_network
 from confide.network.seeding import NetworkNotEmpty, therapist_count, write_network
 from confide.vocab import get_vocabulary
+from tests.conftest import truncate
 
 DAY = date(2026, 11, 25)
 # licences verified within 45 days of seeding (the licence max age lists them; admin branch)
@@ -234,3 +237,47 @@ def test_seed_42_writes_the_rows_it_always_has(database: Database) -> None:
             for row in rows:
                 digest.update(row.encode())
     assert digest.hexdigest() == NETWORK_42_ROWS_DIGEST
+
+
+def _all_rows(database: Database) -> dict[str, list[tuple[object, ...]]]:
+    """Every column of every network table, ids included, in primary-key order."""
+    with database.session() as session:
+        return {
+            model.__table__.name: [
+                tuple(row)
+                for row in session.execute(
+                    select(model.__table__).order_by(*model.__table__.primary_key.columns)
+                )
+            ]
+            for model in NETWORK_TABLES
+        }
+
+
+@pytest.mark.postgres
+def test_postgresql_copy_writes_the_rows_sqlite_inserts_ids_included(
+    sqlite_template: Path, tmp_path: Path, postgres_shared: Database
+) -> None:
+    """PostgreSQL takes the network by COPY, SQLite by INSERT: the same rows, and the ids the
+    database gives (licences, hours, time off) in the same order."""
+    network = generate_network(500, 42, get_vocabulary(), DAY)
+    path = tmp_path / "confide.db"
+    shutil.copy(sqlite_template, path)
+    sqlite = Database(create_db_engine(f"sqlite:///{path}"))
+    try:
+        with sqlite.session(write=True) as session:
+            write_network(session, network)
+        inserted = _all_rows(sqlite)
+    finally:
+        sqlite.dispose()
+    truncate(postgres_shared)
+    try:
+        with postgres_shared.session(write=True) as session:
+            write_network(session, network)
+        copied = _all_rows(postgres_shared)
+    finally:
+        truncate(postgres_shared)
+    assert {name: len(rows) for name, rows in copied.items()} == {
+        name: len(rows) for name, rows in inserted.items()
+    }
+    for name, rows in inserted.items():
+        assert copied[name] == rows, name

