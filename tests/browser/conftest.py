@@ -1,4 +1,4 @@
-"""The browser: Debian's Chromium driven by Playwright, one per test process; each walk has a
+"""The browser: Debian's Chromium driven by Playwright, one per test module; each walk has a
 context of its own (its own cookies and storage). The sites' servers are processes forked from
 one with Confide imported (tests/serving.py); the one that reads free text serves the network
 tests of every module that needs it."""
@@ -26,7 +26,10 @@ from tests.serving import running_servers, warm_fork_server
 CHROMIUM = os.environ.get("CONFIDE_CHROMIUM", "/usr/bin/chromium")
 
 
-@pytest.fixture(scope="session")
+# One Chromium per module, not per session: while Playwright's sync API is open it leaves its
+# event loop marked running on the main thread, so a later test of another module on the same
+# worker that calls asyncio.run() would fail ("cannot be called from a running event loop").
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
         message = f"Chromium not found at {CHROMIUM}"
