@@ -39,7 +39,8 @@ def test_a_person_in_a_hurry_reaches_results_in_a_few_clicks(  # type: ignore[no
     expect(page.get_by_text("Step 1 of 7")).to_be_visible()
     assert page.get_by_role("complementary", name="Crisis help").is_visible()
     # the partner's state shows only for couples (script), and is there without it
-    assert not page.get_by_label("Where will your partner be").is_visible()
+    # (expect waits for the deferred script, which hides it after the page has loaded)
+    expect(page.get_by_label("Where will your partner be")).to_be_hidden()
     page.get_by_label("Where will you be during sessions?").select_option("TX")
     page.get_by_role("button", name="Continue").click()
     clicks += 2
@@ -51,10 +52,10 @@ def test_a_person_in_a_hurry_reaches_results_in_a_few_clicks(  # type: ignore[no
     first = page.locator("fieldset.intake-question").nth(0)
     second = page.locator("fieldset.intake-question").nth(1)
     expansion = page.locator("[data-expansion-of]").first
-    assert not expansion.is_visible()
+    expect(expansion).to_be_hidden()
     first.get_by_label("Nearly every day").check()
     second.get_by_label("Nearly every day").check()
-    assert expansion.is_visible()
+    expect(expansion).to_be_visible()
     page.get_by_role("button", name="Skip this step").click()
     page.get_by_role("button", name="Skip this step").click()  # payment
     page.get_by_role("button", name="Skip this step").click()  # preferences
