@@ -35,6 +35,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import logging
+import os
 import re
 import threading
 import time
@@ -463,17 +464,42 @@ def prepared(model: SentenceEncoder, phrases: Sequence[TrainingPhrase]) -> Prepa
     units, owner = _units(phrases)
     hits = rule_matrix(units)
     whole = _whole_rows(owner)
-    with all_cores():
-        embeddings = embed(model, units)
     return Prepared(
         phrases,
         units,
         owner,
-        embeddings,
+        _unit_embeddings(model, units),
         hits,
         np.array([[s in p.expect for s in SIGNALS] for p in phrases], dtype=bool),
         hits[whole] > 0,
     )
+
+
+def _unit_embeddings(model: SentenceEncoder, units: Sequence[str]) -> FloatMatrix:
+    """The units' embeddings, kept in var/ keyed by the units and the model: training at set-up
+    embeds our phrases once, and the cross-validation that follows (a test, the benchmark)
+    reads them back instead of embedding them again."""
+    digest = hashlib.sha256(f"{MODEL_NAME}\n".encode())
+    for unit in units:
+        digest.update(f"{unit}\x00".encode())
+    path = CACHE_DIR / f"embeddings-{digest.hexdigest()[:24]}.npy"
+    if path.exists():
+        try:
+            kept = np.load(path)
+            if kept.shape[0] == len(units):
+                return np.asarray(kept, dtype=np.float32)
+        except (OSError, ValueError):
+            logger.warning("danger: the cached embeddings at %s are unreadable", path)
+    with all_cores():
+        embeddings = embed(model, units)
+    try:
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.stem}.{os.getpid()}.partial.npy")
+        np.save(partial, embeddings)
+        partial.replace(path)  # whole or not at all, for a process reading it meanwhile
+    except OSError:
+        logger.info("danger: could not keep the embeddings in %s", CACHE_DIR)
+    return embeddings
 
 
 def train(
