@@ -11,10 +11,12 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("MKL_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
+import atexit
 import email
 import itertools
 import re
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -326,9 +328,16 @@ def quick_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
     _quick_hasher(monkeypatch)
 
 
+# Mail the apps of a test process write as files: in a folder of the process's own, removed when
+# it ends, not in var/outbox of the checkout (thousands of .eml files after a few runs).
+TEST_OUTBOX = Path(tempfile.mkdtemp(prefix="confide-test-outbox-"))
+atexit.register(shutil.rmtree, TEST_OUTBOX, ignore_errors=True)
+
+
 def settings_for(url: str) -> Settings:
     # most tests send many requests from one address; tests/web/test_rate_limits.py has them on
     return Settings(
+        outbox_dir=TEST_OUTBOX,
         environment="test",
         database_url=url,
         secret_key="t" * 40,
