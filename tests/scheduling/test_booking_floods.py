@@ -23,7 +23,7 @@ from confide.models import Therapist
 from confide.scheduling.capacity import bookings_this_week_and_caseload
 from confide.scheduling.timegrid import to_minute
 from confide.web.rate_limits import RateLimiter
-from tests.conftest import TEST_ENCRYPTION_KEYS, form_csrf, signed_in_client
+from tests.conftest import TEST_ENCRYPTION_KEYS, TEST_OUTBOX, form_csrf, signed_in_client
 from tests.scheduling.factories import make_client, make_therapist
 from tests.web.test_rate_limits import redis_url  # noqa: F401 (a fixture)
 
@@ -60,7 +60,7 @@ def limited_app(database: Database, limits: dict[str, str], **overrides: object)
         secret_key="f" * 40,
         encryption_keys=TEST_ENCRYPTION_KEYS,
         rate_limits={"register": "1000/hour", **limits},
-        **overrides,  # type: ignore[arg-type]
+        **{"outbox_dir": TEST_OUTBOX, **overrides},  # type: ignore[arg-type]
     )
     return create_app(settings, database=database)
 

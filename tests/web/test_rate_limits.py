@@ -22,7 +22,7 @@ from confide.db import Database
 from confide.main import create_app
 from confide.models import Appointment, Client
 from confide.web.rate_limits import RateLimit, RateLimiter
-from tests.conftest import IN_CI, TEST_ENCRYPTION_KEYS, form_csrf, signed_in_client
+from tests.conftest import IN_CI, TEST_ENCRYPTION_KEYS, TEST_OUTBOX, form_csrf, signed_in_client
 from tests.scheduling.factories import make_client, make_therapist
 
 NOW = datetime(2026, 12, 2, 15, 0, tzinfo=UTC)  # a Wednesday, 10:00 in New York
@@ -41,7 +41,7 @@ def limited_app(database: Database, limits: dict[str, str], **overrides: object)
         secret_key="t" * 40,
         encryption_keys=TEST_ENCRYPTION_KEYS,
         rate_limits={"register": "1000/hour", **limits},
-        **overrides,  # type: ignore[arg-type]
+        **{"outbox_dir": TEST_OUTBOX, **overrides},  # type: ignore[arg-type]
     )
     return create_app(settings, database=database)
 
@@ -100,6 +100,7 @@ def test_limits_are_on_by_default(database: Database, monkeypatch: pytest.Monkey
         database_url=str(database.engine.url),
         secret_key="d" * 40,
         encryption_keys=TEST_ENCRYPTION_KEYS,
+        outbox_dir=TEST_OUTBOX,
     )
     assert settings.rate_limits_enabled
     assert settings.rate_limits == DEFAULT_RATE_LIMITS
