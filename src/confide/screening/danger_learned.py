@@ -10,7 +10,8 @@ danger_prepare.py spells it out), what the rules say of it, and how close it com
 phrases of each kind (the mean cosine similarity of its KNN nearest phrases giving partner
 violence, giving self-harm, and ordinary: a wording near a few phrases we wrote counts even
 where no word or direction of the embedding does). It is trained on our own phrases
-(data/danger_tuning.toml and data/danger_training.toml; never the benchmark's held-out sets).
+(data/danger_tuning.toml and every data/danger_training*.toml, one file per writer; never the
+benchmark's held-out sets).
 Danger is often one clause in a longer story, so a text is scored clause by clause (sentences,
 and the comma-joined parts of a long run-on sentence) and the highest score counts; the clauses
 of our ordinary phrases are trained on as ordinary too.
@@ -25,9 +26,10 @@ FALSE_ALARM_TARGET. The folds keep each batch of phrases (one writer, one voice)
 the scores the thresholds are chosen on are those of a voice the reader never saw, as text from
 other people is: their false alarms come near those of text written apart from ours.
 
-Nothing trained is kept in git: the classifiers are trained at first use (about half a minute on
-one core, most of it embedding the phrases) and kept in memory, and in var/ keyed by a hash of
-the phrases, the rules, the model and this reader's settings.
+Nothing trained is kept in git: the classifiers are trained by `confide text prepare` or at first
+use (about a minute on two idle cores, much of it embedding the phrases) and kept in memory, and
+in var/ keyed by a hash of the phrases, the rules, the model and this reader's settings; the
+phrases' embeddings are kept there too, for the cross-validation that reads them again.
 """
 
 from __future__ import annotations
