@@ -281,6 +281,52 @@ def test_empty_or_wordless_text_gives_nothing(text: str) -> None:
     assert safety_signals(text) == ()
 
 
+@pytest.mark.parametrize(
+    ("text", "prepared"),
+    [
+        ("He's not violent, never has been.", " he is fine never has been "),
+        ("No drama, no abuse, we just grew apart", " no drama fine we just grew apart "),
+        ("I'm not afraid of him", " i am fine "),
+        ("neither of us is frightened of the other", " fine "),
+        ("not suicidal or anything, not in danger, just sad", " fine or anything fine just sad "),
+        ("No thoughts of hurting myself.", " fine "),
+        ("No SI, no self-harm", " fine fine "),
+        ("it's not like he's abusing me or anything", " it is fine or anything "),
+    ],
+)
+def test_a_general_denial_is_put_aside(text: str, prepared: str) -> None:
+    assert prepare(text) == prepared
+    assert rule_signals(text) == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he has never hit me",  # a denied act: people play down what happens
+        "no physical abuse, just emotional",  # a partial denial
+        "he is not violent when he is sober",  # a denial in time
+        "not suicidal yet",
+        "I'm no longer afraid of him",
+        "no plan to kill myself",  # thoughts without a plan
+        "I don't know if it's abuse",  # uncertainty
+        "not sure if he is not dangerous",
+        "I don't feel safe",  # the negation is the danger
+        "he won't let me see my friends",
+        "my husband has guns and says he's not afraid to use them",
+    ],
+)
+def test_what_is_not_a_general_denial_is_read_as_written(text: str) -> None:
+    assert " fine " not in prepare(text)
+
+
+def test_the_danger_beside_a_denial_still_signals() -> None:
+    for text in (
+        "it's not abuse, he just takes my whole wage and gives me bus fare",
+        "I'm not suicidal, I just wish I wouldn't wake up",
+    ):
+        assert safety_signals(text), text
+
+
 def test_prepare_spells_out_and_corrects() -> None:
     assert prepare("He's  CONTROLING & won't let me") == " he is controlling will not let me "
     assert prepare("Café") == " cafe "

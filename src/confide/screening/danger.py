@@ -7,8 +7,10 @@ relationship distress ("we fight about money", "this is killing me", "she checks
 
 Two readers:
 - hand-written rules (danger_rules.py over data/danger_rules.toml), on the text as
-  danger_prepare.py spells it out and corrects it. A denial still signals ("he has never hit me"):
-  people often play down what happens, and the question is private.
+  danger_prepare.py spells it out and corrects it. A denied act still signals ("he has never hit
+  me"): people often play down what happens, and the question is private. A general denial beside
+  the real trouble ("he's not violent, he just goes quiet for days", "not suicidal, just sad") is
+  put aside before either reader sees it; whatever else the text says is read as written.
 - a learned reader (danger_learned.py): small classifiers over sentence embeddings, words and the
   rules' verdict, trained on our phrases, for wordings no rule names. It gives a signal on its
   own, and keeps a rule's signal unless it scores the text as plainly ordinary (an idiom, a

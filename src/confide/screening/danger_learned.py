@@ -45,7 +45,7 @@ import tomllib
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -62,7 +62,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-VERSION = "3"
+VERSION = "4"
 # Out-of-fold share of ordinary phrases given any signal that the thresholds allow (issue 9's
 # target; the folds hold out whole voices, so this is near what text from other writers gives).
 FALSE_ALARM_TARGET = 0.10
@@ -196,15 +196,21 @@ _TOKEN = re.compile(r"[a-z0-9]{2,}")
 
 def terms_of(text: str) -> list[str]:
     """The words (two letters or more) and adjacent word pairs of the prepared text."""
+    return list(_terms(text))
+
+
+@lru_cache(maxsize=65536)
+def _terms(text: str) -> tuple[str, ...]:
+    # training reads each of its ~20,000 units in every fold: spelled out once
     words = _TOKEN.findall(prepare(text))
-    return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
+    return (*words, *(f"{a} {b}" for a, b in itertools.pairwise(words)))
 
 
 def vocabulary(texts: Sequence[str]) -> tuple[npt.NDArray[np.str_], FloatMatrix]:
     """The terms in at least MIN_TERM_TEXTS of the texts, and their smoothed idf."""
     frequency: Counter[str] = Counter()
     for text in texts:
-        frequency.update(set(terms_of(text)))
+        frequency.update(set(_terms(text)))
     kept = sorted(term for term, n in frequency.items() if n >= MIN_TERM_TEXTS)
     n = len(texts)
     idf = np.array([np.log((1 + n) / (1 + frequency[t])) + 1.0 for t in kept], dtype=np.float32)
@@ -213,17 +219,32 @@ def vocabulary(texts: Sequence[str]) -> tuple[npt.NDArray[np.str_], FloatMatrix]
 
 def term_matrix(texts: Sequence[str], terms: npt.NDArray[np.str_], idf: FloatMatrix) -> FloatMatrix:
     """Sublinear tf times idf, each row of unit length (zero when no term is known)."""
+    return np.asarray(sparse_term_matrix(texts, terms, idf).toarray(), dtype=np.float32)
+
+
+def sparse_term_matrix(
+    texts: Sequence[str], terms: npt.NDArray[np.str_], idf: FloatMatrix
+) -> sparse.csr_matrix:
+    """term_matrix as a sparse matrix (training's tens of thousands of units)."""
+    from scipy import sparse
+
     index = _term_index(terms)
-    matrix = np.zeros((len(texts), len(terms)), dtype=np.float32)
-    for row, text in enumerate(texts):
-        for term, count in Counter(terms_of(text)).items():
-            column = index.get(term)
-            if column is not None:
-                matrix[row, column] = (1.0 + np.log(count)) * idf[column]
-        norm = float(np.linalg.norm(matrix[row]))
-        if norm > 0:
-            matrix[row] /= norm
-    return matrix
+    pointers, columns, values = [0], [], []
+    for text in texts:
+        row = [
+            (column, (1.0 + np.log(count)) * idf[column])
+            for term, count in Counter(_terms(text)).items()
+            if (column := index.get(term)) is not None
+        ]
+        weights = np.array([w for _, w in row], dtype=np.float32)
+        norm = float(np.linalg.norm(weights))
+        columns.extend(c for c, _ in row)
+        values.extend((weights / norm if norm > 0 else weights).tolist())
+        pointers.append(len(columns))
+    return sparse.csr_matrix(
+        (np.asarray(values, dtype=np.float32), np.asarray(columns, dtype=np.intp), pointers),
+        shape=(len(texts), len(terms)),
+    )
 
 
 _TERM_INDEXES: dict[int, tuple[npt.NDArray[np.str_], dict[str, int]]] = {}
@@ -283,7 +304,8 @@ def nearest_similarity(
         if k == 0:
             columns.append(np.zeros(len(embeddings), dtype=np.float32))
             continue
-        nearest = -np.partition(-of_kind, k - 1, axis=1)[:, :k]
+        n = of_kind.shape[1]
+        nearest = np.partition(of_kind, n - k, axis=1)[:, n - k :]
         columns.append(nearest.mean(axis=1))
     return (KNN_SCALE * np.stack(columns, axis=1)).astype(np.float32)
 
@@ -302,7 +324,7 @@ def _sparse_features(
     return sparse.hstack(
         [
             sparse.csr_matrix(embeddings),
-            sparse.csr_matrix(term_matrix(texts, terms, idf)),
+            sparse_term_matrix(texts, terms, idf),
             sparse.csr_matrix(rule_hits),
             sparse.csr_matrix(similar),
         ]
@@ -438,7 +460,8 @@ def _cache_key(phrases: Sequence[TrainingPhrase]) -> str:
     digest = hashlib.sha256(settings.encode())
     for phrase in phrases:
         digest.update(
-            f"{phrase.text}\x00{sorted(phrase.expect)}\x00{phrase.kind}\x00{phrase.group}\n".encode()
+            f"{phrase.text}\x00{sorted(phrase.expect)}\x00{phrase.kind}\x00{phrase.group}\x00"
+            f"{prepare(phrase.text)}\n".encode()  # as read: a change to danger_prepare.py retrains
         )
     rules_file = resources.files("confide.screening").joinpath("data", "danger_rules.toml")
     digest.update(rules_file.read_bytes())  # the rules are features: new rules, new reader
@@ -483,7 +506,8 @@ def _unit_embeddings(model: SentenceEncoder, units: Sequence[str]) -> FloatMatri
     reads them back instead of embedding them again."""
     digest = hashlib.sha256(f"{MODEL_NAME}\n".encode())
     for unit in units:
-        digest.update(f"{unit}\x00".encode())
+        # what the model reads: a change to danger_prepare.py makes new embeddings
+        digest.update(f"{prepare(unit).strip() or unit}\x00".encode())
     path = CACHE_DIR / f"embeddings-{digest.hexdigest()[:24]}.npy"
     if path.exists():
         try:
@@ -492,8 +516,11 @@ def _unit_embeddings(model: SentenceEncoder, units: Sequence[str]) -> FloatMatri
                 return np.asarray(kept, dtype=np.float32)
         except (OSError, ValueError):
             logger.warning("danger: the cached embeddings at %s are unreadable", path)
+    distinct = list(dict.fromkeys(units))  # a clause two phrases share is embedded once
     with all_cores():
-        embeddings = embed(model, units)
+        found = embed(model, distinct)
+    position = {unit: i for i, unit in enumerate(distinct)}
+    embeddings = found[[position[unit] for unit in units]]
     try:
         CACHE_DIR.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f"{path.stem}.{os.getpid()}.partial.npy")

@@ -1,7 +1,8 @@
 """The text as the danger rules read it: normalised (case, accents, apostrophes), slang and
 contractions spelled out ("kms", "unalive", "im", "wont"), censored words restored ("k*ll",
-"su1c1de") and words that look like misspellings of the rules' own words corrected (rapidfuzz,
-Damerau-Levenshtein). The learned reader embeds the same prepared text.
+"su1c1de"), words that look like misspellings of the rules' own words corrected (rapidfuzz,
+Damerau-Levenshtein), and general denials of danger put aside ("he is not violent": see _DENIAL).
+The learned reader embeds the same prepared text.
 """
 
 from __future__ import annotations
@@ -116,6 +117,45 @@ _PHRASE_EXPANSIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"self mutilation|self mutilating", "self harm"),
     )
 )
+# Denials of danger said outright, NegEx-style (a negation, a few words that keep its scope, the
+# denied word), put as "fine": "he is not violent, he just goes quiet", "no abuse, we just grew
+# apart", "i am not afraid of him", "not suicidal, just sad", "no thoughts of hurting myself".
+# Neither the rules nor the sentence model read a negation reliably, so without this the denied
+# word itself gives the signal. Only a general denial is put aside: the danger said anywhere else
+# in the text still signals ("she is not violent, she just controls all the money"), and these
+# stay as written:
+# - a denied act ("he has never hit me": people play down what happens; the question is private);
+# - a partial denial ("no physical abuse", "not physically violent": another kind may be there);
+# - a denial in time ("not suicidal yet", "no longer afraid of him", "not violent when sober");
+# - plans and intent ("no plan to kill myself": clinical shorthand for thoughts without a plan);
+# - uncertainty ("i do not know if it is abuse", "not sure he is not dangerous").
+_NEGATION = r"(?:not|no|never|nobody|nor|neither of us|none of us|no one)"
+_DENIAL_GAP = (
+    r"(?:(?:is|am|are|was|were|be|been|being|really|ever|at all|actually|remotely|even|any|"
+    r"anything|a|an|that|particularly|overly|very|so|too|in any way|like (?:he|she|they|it) "
+    r"(?:is|are|was|were|has|have))(?= ) ){0,3}"
+)
+_PARTNER_WORDS = (
+    r"(?:him|her|them|each other|the other|my (?:partner|husband|wife|boyfriend|girlfriend|fiance"
+    r"|spouse|ex))"
+)
+_DENIED = (
+    r"(?:violent|violence|abusive|abuse|abusing me|abuser|aggressive|aggression|dangerous|"
+    r"a danger to (?:me|us|anyone|myself)|threatening|threats|"
+    rf"(?:afraid|scared|frightened|fearful|in fear) of {_PARTNER_WORDS}|"
+    r"suicidal(?: (?:thoughts|ideation|feelings|urges))?|si|self harm|"
+    r"(?:thoughts|thinking|urges) (?:of|about) (?:hurting|harming|killing) myself|"
+    r"(?:hurting|harming) myself|going to (?:hurt|harm) myself|"
+    r"(?:want|wanting|wanna) to die|at risk|in danger)"
+)
+_DENIAL = re.compile(
+    rf"(?<= ){_NEGATION} {_DENIAL_GAP}{_DENIED}"
+    r"(?= )(?! (?:yet|anymore|any more|now|right now|at the moment|today|tonight|lately|currently"
+    r"|these days|since|until|unless|except|when|while|if|as long as|most of the time|usually"
+    r"|sober|drunk)\b)"
+)
+_NOT_A_DENIAL_BEFORE = re.compile(r" (?:know|sure|say|think|tell|if|whether|certain)(?: \w+){0,3} $")
+
 # Censored or number-spelled words: "k*ll", "su1c1de", "s**cide".
 _LEET = str.maketrans({"1": "i", "!": "i", "3": "e", "4": "a", "@": "a", "0": "o", "$": "s"})
 _CENSORED = re.compile(r"[a-z]+[*#@$!0-9.][a-z*#@$!0-9.]*[a-z*]*")
@@ -139,7 +179,13 @@ def prepare(text: str) -> str:
     prepared = f" {' '.join(words)} "
     for pattern, replacement in _PHRASE_EXPANSIONS:
         prepared = pattern.sub(replacement, prepared)
-    return prepared
+    return _DENIAL.sub(lambda m: _denial(m, prepared), prepared)
+
+
+def _denial(found: re.Match[str], prepared: str) -> str:
+    if _NOT_A_DENIAL_BEFORE.search(prepared[: found.start()]):
+        return found.group(0)  # "not sure if he is not dangerous" is no denial
+    return "fine"
 
 
 def _uncensor(found: re.Match[str]) -> str:
