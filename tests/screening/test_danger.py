@@ -327,6 +327,21 @@ def test_the_danger_beside_a_denial_still_signals() -> None:
         assert safety_signals(text), text
 
 
+@pytest.mark.parametrize(
+    ("text", "prepared"),
+    [
+        ("me corté again", " cut myself again "),
+        ("mi esposo me pegó otra vez", " mi esposo hit me otra vez "),
+        ("a veces quiero desaparecer", " a veces want to disappear "),
+        ("sería mejor no despertar", " seria not wake up "),
+        ("me corté el pelo", " me corte el pelo "),  # a haircut
+        ("mi suegra otra vez", " mi suegra otra vez "),
+    ],
+)
+def test_spanish_said_inside_english_is_spelled_out(text: str, prepared: str) -> None:
+    assert prepare(text) == prepared
+
+
 def test_prepare_spells_out_and_corrects() -> None:
     assert prepare("He's  CONTROLING & won't let me") == " he is controlling will not let me "
     assert prepare("Café") == " cafe "

@@ -18,9 +18,10 @@ of our ordinary phrases are trained on as ordinary too.
 
 The served reading (combined_signals): a signal when its score reaches the threshold, or when a
 rule gives it and its score reaches the rule floor (lower: a rule's word in an idiom the reader
-scores as plainly ordinary is overruled). Both are chosen per signal on out-of-fold scores: the
-floor and threshold that find the most phrases giving the signal while the false alarms of that
-signal on ordinary distress stay within a budget; the budget is the largest (the reading leans
+scores as plainly ordinary is overruled; a text of one or two words keeps the rules' signal).
+Both are chosen per signal on out-of-fold scores: the floor and threshold that find the most
+phrases giving the signal while the false alarms of that signal on ordinary distress stay within
+a budget; the budget is the largest (the reading leans
 towards asking) at which the ordinary phrases given either signal stay within
 FALSE_ALARM_TARGET. The folds keep each batch of phrases (one writer, one voice) together, so
 the scores the thresholds are chosen on are those of a voice the reader never saw, as text from
@@ -91,6 +92,9 @@ _CLAUSE_BREAK = re.compile(
     r"|\s+(?:but|and then|so then|until|because|and now|and also|also|plus|though|although"
     r"|anyway)\s+"
 )
+# A text of at most this many words (as prepared) keeps the rules' signals whatever the reader
+# scores it.
+_LONE_WORDS = 2
 # A text up to this many words is also read whole (longer: its clauses only).
 _MAX_WHOLE_WORDS = 60
 
@@ -375,7 +379,12 @@ def combined_signals(text: str) -> tuple[Signal, ...] | None:
     if reading is None or trained is None:
         return None
     learned = trained[1]
-    return decide(reading.scores, reading.rules, learned.thresholds, learned.rule_floors)
+    floors = learned.rule_floors
+    if len(prepare(text).split()) <= _LONE_WORDS:
+        # nothing around the rule's words for the reader to find an idiom or a joke in: a lone
+        # "suicide" or "choked" is what it says
+        floors = np.zeros_like(floors)
+    return decide(reading.scores, reading.rules, learned.thresholds, floors)
 
 
 def decide(

@@ -115,6 +115,17 @@ _PHRASE_EXPANSIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"self harming", "self harm"),
         (r"self injury|self injuring|self injure|self injurious", "self harm"),
         (r"self mutilation|self mutilating", "self harm"),
+        # Spanish said inside English ("me corte again", "me pego otra vez"), accents gone
+        (r"(?:me corte|me corto|me cortaba|cortarme)(?! (?:el|la|los|las|un|una)\b)", "cut myself"),
+        (r"matarme|suicidarme|me quiero matar|quiero matarme", "kill myself"),
+        (r"(?:me )?quiero morir(?:me)?|quisiera morir(?:me)?", "want to die"),
+        (r"quiero desaparecer", "want to disappear"),
+        (r"desaparecer", "disappear"),
+        (r"(?:mejor )?no despertar(?:me)?", "not wake up"),
+        (r"mejor muert[oa]", "better off dead"),
+        (r"me pego|me golpeo|me pateo|me empujo|me ahorco", "hit me"),
+        (r"me pega|me golpea|me patea|me empuja|me ahorca", "hits me"),
+        (r"me amenaza|me amenazo", "threatens me"),
     )
 )
 # Denials of danger said outright, NegEx-style (a negation, a few words that keep its scope, the
@@ -154,7 +165,9 @@ _DENIAL = re.compile(
     r"|these days|since|until|unless|except|when|while|if|as long as|most of the time|usually"
     r"|sober|drunk)\b)"
 )
-_NOT_A_DENIAL_BEFORE = re.compile(r" (?:know|sure|say|think|tell|if|whether|certain)(?: \w+){0,3} $")
+_NOT_A_DENIAL_BEFORE = re.compile(
+    r" (?:know|sure|say|think|tell|if|whether|certain)(?: \w+){0,3} $"
+)
 
 # Censored or number-spelled words: "k*ll", "su1c1de", "s**cide".
 _LEET = str.maketrans({"1": "i", "!": "i", "3": "e", "4": "a", "@": "a", "0": "o", "$": "s"})
