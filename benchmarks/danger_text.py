@@ -49,7 +49,16 @@ HELD_OUT_3 = ROOT / "benchmarks" / "data" / "danger_heldout_3.toml"
 HELD_OUT_4 = ROOT / "benchmarks" / "data" / "danger_heldout_4.toml"
 HELD_OUT_5 = ROOT / "benchmarks" / "data" / "danger_heldout_5.toml"
 HELD_OUT_6 = ROOT / "benchmarks" / "data" / "danger_heldout_6.toml"
-HELD_OUT_SETS = (HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5, HELD_OUT_6)
+HELD_OUT_7 = ROOT / "benchmarks" / "data" / "danger_heldout_7.toml"
+HELD_OUT_SETS = (
+    HELD_OUT,
+    HELD_OUT_2,
+    HELD_OUT_3,
+    HELD_OUT_4,
+    HELD_OUT_5,
+    HELD_OUT_6,
+    HELD_OUT_7,
+)
 DEV = ROOT / "benchmarks" / "data" / "danger_dev.toml"
 TUNING = ROOT / "src" / "confide" / "screening" / "data" / "danger_tuning.toml"
 TRAINING = ROOT / "src" / "confide" / "screening" / "data" / "danger_training.toml"
