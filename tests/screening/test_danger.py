@@ -16,6 +16,8 @@ from benchmarks.danger_text import (
     HELD_OUT_3,
     HELD_OUT_4,
     HELD_OUT_5,
+    HELD_OUT_6,
+    HELD_OUT_7,
     RECALL_TARGET,
     TUNING,
     Detector,
@@ -49,32 +51,40 @@ def test_the_rules_read_all_the_tuning_phrases_right() -> None:
 # What the served detector (rules or learned, with the text extra as `make test` installs it)
 # measured on each held-out set (benchmarks/danger_text.py), less about a point of margin: a
 # change that reads fewer of them right fails here. Sets 1 and 2 were used in earlier tuning;
-# sets 3, 4 and 5 were written by people who never saw the reader's phrases or rules. Set 5 was
-# written this session and measured once, after the reader was last changed (two new writers'
-# training phrases, C 16), with the other sets in the same run (2026-11-30; "before" is the reader
-# of the day before):
-#   set 1 97.9% / 99.1% / 2.6% false alarms     (before: 95.8% / 100% / 5.6%)
-#   set 2 97.6% / 99.1% / 14.0%                  (before: 94.3% / 99.1% / 19.3%)
-#   set 3 95.6% / 95.7% / 3.4%                   (before: 91.2% / 94.2% / 6.7%)
-#   set 4 93.0% / 93.4% / 20.0%                  (before: 82.7% / 92.8% / 28.4%)
-#   set 5 96.0% / 96.1% / 12.7%                  (before: see OLD_SET_5)
+# sets 3 to 7 were written by people who never saw the reader's phrases or rules. The kinds of
+# phrase sets 4, 5 and 6 missed guided what later training files cover (never their phrases), so
+# they are worn too. Set 7 was written this session and measured once, after the reader was last
+# changed (denials put aside, six new writers' training files, thresholds for 9% false alarms out
+# of fold), with the other sets in the same run (2026-11-30; "before": the reader of the day
+# before, and for set 6 the same day's reader before the last two training files):
+#   set 1 98.6% / 98.3% / 3.0% false alarms     (before: 97.9% / 99.1% / 2.6%)
+#   set 2 98.4% / 99.1% / 8.7%                   (before: 97.6% / 99.1% / 14.0%)
+#   set 3 96.9% / 99.3% / 1.7%                   (before: 95.6% / 95.7% / 3.4%)
+#   set 4 96.2% / 96.4% / 14.2%                  (before: 93.0% / 93.4% / 20.0%)
+#   set 5 98.3% / 96.1% / 7.1%                   (before: 96.0% / 96.1% / 12.7%)
+#   set 6 97.0% / 97.2% / 7.9%                   (before: 98.0% / 93.2% / 9.3%)
+#   set 7 95.0% / 95.5% / 8.6%                   (new)
 HELD_OUT_FLOORS = {
-    HELD_OUT: {"partner_violence": 0.97, "self_harm": 0.98},
-    HELD_OUT_2: {"partner_violence": 0.965, "self_harm": 0.98},
-    HELD_OUT_3: {"partner_violence": 0.95, "self_harm": 0.95},
-    HELD_OUT_4: {"partner_violence": 0.92, "self_harm": 0.925},
-    HELD_OUT_5: {"partner_violence": 0.95, "self_harm": 0.95},
+    HELD_OUT: {"partner_violence": 0.975, "self_harm": 0.97},
+    HELD_OUT_2: {"partner_violence": 0.97, "self_harm": 0.98},
+    HELD_OUT_3: {"partner_violence": 0.955, "self_harm": 0.98},
+    HELD_OUT_4: {"partner_violence": 0.95, "self_harm": 0.95},
+    HELD_OUT_5: {"partner_violence": 0.97, "self_harm": 0.95},
+    HELD_OUT_6: {"partner_violence": 0.96, "self_harm": 0.96},
+    HELD_OUT_7: {"partner_violence": 0.94, "self_harm": 0.945},
 }
 HELD_OUT_FALSE_ALARM_CEILING = {
     HELD_OUT: 0.04,
-    HELD_OUT_2: 0.15,
-    HELD_OUT_3: 0.045,
-    HELD_OUT_4: 0.21,
-    HELD_OUT_5: 0.137,
+    HELD_OUT_2: 0.10,
+    HELD_OUT_3: 0.03,
+    HELD_OUT_4: 0.155,
+    HELD_OUT_5: 0.085,
+    HELD_OUT_6: 0.09,
+    HELD_OUT_7: 0.10,
 }
-# the sets on which the targets are not met yet (false alarms): the target test is expected to
-# fail there
-BELOW_TARGET = {HELD_OUT_2, HELD_OUT_4, HELD_OUT_5}
+# the sets on which the targets are not met yet: the target test is expected to fail there (set
+# 4's ordinary phrases are mostly near misses written to tempt a reader: false alarms)
+BELOW_TARGET = {HELD_OUT_4}
 held_out_sets = pytest.mark.parametrize(
     "path",
     [
@@ -124,9 +134,10 @@ def test_the_held_out_figures_do_not_fall(path: Path) -> None:
 
 # Our dev set: written by us apart from the training phrases (other voices), never trained on;
 # read by its figures only. Measured 2026-11-30 (benchmarks/danger_text.py with its path):
-# 93.0% / 95.3% / 8.5% false alarms (the reader before: 90.5% / 94.6% / 11.9%), less a point.
-DEV_FLOORS = {"partner_violence": 0.92, "self_harm": 0.94}
-DEV_FALSE_ALARM_CEILING = 0.095
+# 94.9% / 93.9% / 6.2% false alarms (the reader the day before: 93.0% / 95.3% / 8.5%), less a
+# point.
+DEV_FLOORS = {"partner_violence": 0.94, "self_harm": 0.93}
+DEV_FALSE_ALARM_CEILING = 0.072
 
 
 def test_our_dev_figures_do_not_fall() -> None:

@@ -201,19 +201,21 @@ def test_the_combined_reader_stays_quiet_on_ordinary_distress(text: str) -> None
 @pytest.mark.usefixtures("trained")
 def test_the_cross_validated_figures_do_not_fall() -> None:
     # Each phrase read by a reader trained without its batch (one writer, one voice), its
-    # thresholds chosen inside the training part (benchmarks/danger_text.py --cross-validate
-    # prints the same; 2026-11-30, with two new writers' phrases: 88.0% / 94.9% / 9.9% false
-    # alarms; folds of single phrases gave 97.1% / 99.4% / 6.6% before, flattering: a phrase's
-    # near twins sat in its training part), less a point or two for fold noise.
+    # thresholds chosen inside the training part. Three folds here, outside and inside (about two
+    # minutes on one core for ~9,800 phrases); `python -m benchmarks.danger_text
+    # --cross-validate` prints the five-fold estimate. 2026-11-30, three folds: 89.7% / 92.4% /
+    # 8.0% false alarms, less a point or so for fold noise. (Self-harm fell from 94.9% with five
+    # folds the day before: the new training files' self-harm is mostly indirect, or about
+    # someone else, and three folds train on less.)
     model = sentence_model()
     assert model is not None
     phrases = danger_learned.training_phrases()
-    found = danger_learned.cross_validated_signals(model, phrases)
-    for signal, floor in (("partner_violence", 0.87), ("self_harm", 0.935)):
+    found = danger_learned.cross_validated_signals(model, phrases, folds=3)
+    for signal, floor in (("partner_violence", 0.885), ("self_harm", 0.91)):
         hits = [signal in f for p, f in zip(phrases, found, strict=True) if signal in p.expect]
         assert sum(hits) / len(hits) >= floor, signal
     alarms = [bool(f) for p, f in zip(phrases, found, strict=True) if not p.expect]
-    assert sum(alarms) / len(alarms) <= 0.11
+    assert sum(alarms) / len(alarms) <= 0.09
 
 
 @pytest.mark.usefixtures("trained")

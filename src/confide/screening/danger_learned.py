@@ -236,7 +236,9 @@ def sparse_term_matrix(
     from scipy import sparse
 
     index = _term_index(terms)
-    pointers, columns, values = [0], [], []
+    pointers: list[int] = [0]
+    columns: list[int] = []
+    values: list[float] = []
     for text in texts:
         row = [
             (column, (1.0 + np.log(count)) * idf[column])
