@@ -54,7 +54,7 @@ from typing import TYPE_CHECKING, cast
 import numpy as np
 import numpy.typing as npt
 
-from confide.screening.danger_prepare import prepare
+from confide.screening.danger_prepare import prepare, prepare_version
 from confide.screening.danger_rules import SIGNALS, Signal, matches, rules
 from confide.sentence_model import MODEL_NAME, SentenceEncoder, all_cores, sentence_model
 
@@ -273,7 +273,10 @@ def _term_index(terms: npt.NDArray[np.str_]) -> dict[str, int]:
 
 def rule_signals(text: str) -> tuple[Signal, ...]:
     """What the hand-written rules say of the text (as danger.rule_signals, which sits above)."""
-    prepared_text = prepare(text)
+    return _rule_signals_of(prepare(text))
+
+
+def _rule_signals_of(prepared_text: str) -> tuple[Signal, ...]:
     compiled = rules()
     return tuple(signal for signal in SIGNALS if matches(compiled[signal], prepared_text))
 
@@ -346,6 +349,7 @@ class Reading:
 
     scores: tuple[float, ...]
     rules: frozenset[Signal]
+    words: int  # of the prepared text
 
 
 def read(text: str) -> Reading | None:
@@ -355,12 +359,14 @@ def read(text: str) -> Reading | None:
         return None
     model, learned = trained
     units = list(dict.fromkeys(clauses(text)))  # a repeated clause scores the same
-    found = frozenset(rule_signals(text))
+    prepared_text = prepare(text)
+    found = frozenset(_rule_signals_of(prepared_text))
+    words = len(prepared_text.split())
     if not units or not any(ch.isalnum() for ch in text):
-        return Reading(tuple(0.0 for _ in SIGNALS), found)
+        return Reading(tuple(0.0 for _ in SIGNALS), found, words)
     unit_features = learned.features(embed(model, units), units)
     best = learned.scores(unit_features).max(axis=0)
-    return Reading(tuple(float(b) for b in best), found)
+    return Reading(tuple(float(b) for b in best), found, words)
 
 
 def learned_signals(text: str) -> tuple[Signal, ...] | None:
@@ -385,7 +391,7 @@ def combined_signals(text: str) -> tuple[Signal, ...] | None:
         return None
     learned = trained[1]
     floors = learned.rule_floors
-    if len(prepare(text).split()) <= _LONE_WORDS:
+    if reading.words <= _LONE_WORDS:
         # nothing around the rule's words for the reader to find an idiom or a joke in: a lone
         # "suicide" or "choked" is what it says
         floors = np.zeros_like(floors)
@@ -469,13 +475,12 @@ _ARRAYS = (
 def _cache_key(phrases: Sequence[TrainingPhrase]) -> str:
     settings = (
         f"{VERSION}|{MODEL_NAME}|{C}|{FALSE_ALARM_TARGET}|{BUDGETS}|{RULE_SCALE}|{MIN_TERM_TEXTS}|{KNN}|"
-        f"{KNN_SCALE}|{RULE_FLOORS}|{FOLDS}"
+        f"{KNN_SCALE}|{RULE_FLOORS}|{FOLDS}|{prepare_version()}"  # as read: new spelling, retrain
     )
     digest = hashlib.sha256(settings.encode())
     for phrase in phrases:
         digest.update(
-            f"{phrase.text}\x00{sorted(phrase.expect)}\x00{phrase.kind}\x00{phrase.group}\x00"
-            f"{prepare(phrase.text)}\n".encode()  # as read: a change to danger_prepare.py retrains
+            f"{phrase.text}\x00{sorted(phrase.expect)}\x00{phrase.kind}\x00{phrase.group}\n".encode()
         )
     rules_file = resources.files("confide.screening").joinpath("data", "danger_rules.toml")
     digest.update(rules_file.read_bytes())  # the rules are features: new rules, new reader
@@ -518,10 +523,10 @@ def _unit_embeddings(model: SentenceEncoder, units: Sequence[str]) -> FloatMatri
     """The units' embeddings, kept in var/ keyed by the units and the model: training at set-up
     embeds our phrases once, and the cross-validation that follows (a test, the benchmark)
     reads them back instead of embedding them again."""
-    digest = hashlib.sha256(f"{MODEL_NAME}\n".encode())
+    # the model reads the prepared text: a change to danger_prepare.py makes new embeddings
+    digest = hashlib.sha256(f"{MODEL_NAME}\n{prepare_version()}\n".encode())
     for unit in units:
-        # what the model reads: a change to danger_prepare.py makes new embeddings
-        digest.update(f"{prepare(unit).strip() or unit}\x00".encode())
+        digest.update(f"{unit}\x00".encode())
     path = CACHE_DIR / f"embeddings-{digest.hexdigest()[:24]}.npy"
     if path.exists():
         try:

@@ -7,12 +7,14 @@ The learned reader embeds the same prepared text.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
 from collections.abc import Iterable
 from functools import cache, lru_cache
 from importlib import resources
+from pathlib import Path
 
 from rapidfuzz.distance import DamerauLevenshtein
 
@@ -193,6 +195,17 @@ def prepare(text: str) -> str:
     for pattern, replacement in _PHRASE_EXPANSIONS:
         prepared = pattern.sub(replacement, prepared)
     return _DENIAL.sub(lambda m: _denial(m, prepared), prepared)
+
+
+@cache
+def prepare_version() -> str:
+    """A digest of what decides prepare's output (this module, the real words, the rules and so
+    their words): what is kept of prepared text is keyed on it."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    data = resources.files("confide.screening").joinpath("data")
+    for name in ("real_words.json", "danger_rules.toml"):
+        digest.update(data.joinpath(name).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _denial(found: re.Match[str], prepared: str) -> str:
